@@ -1,0 +1,10 @@
+import type { DataSource } from 'typeorm';
+import { loadRegions } from '@care/regions';
+
+/**
+ * Reference data loaded by `npm run migrate` after the migrations: each loader is an idempotent upsert,
+ * so running migrate again changes nothing.
+ */
+export const REFERENCE_DATA_LOADERS: { name: string; load: (db: DataSource) => Promise<number> }[] = [
+  { name: 'townships', load: loadRegions },
+];

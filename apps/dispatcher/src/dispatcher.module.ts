@@ -1,0 +1,10 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, CoreModule } from '@care/core';
+import { DISPATCHER_JOB_MODULES } from './dispatcher.modules';
+
+@Module({})
+export class DispatcherModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: DispatcherModule, imports: [CoreModule.forRoot(config), ...DISPATCHER_JOB_MODULES] };
+  }
+}

@@ -1,0 +1,33 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { APP_CONFIG, AppConfig } from './config/app-config';
+import { FIELD_CIPHER, FieldCipher } from './crypto/field-cipher';
+import { dataSourceOptions } from './database/data-source-options';
+import { TransactionRunner } from './database/transaction-runner';
+import { HealthController } from './health/health.controller';
+import { JobQueue } from './queue/job-queue.service';
+import { JobWorkerHost } from './queue/job-worker.host';
+
+/**
+ * Shared infrastructure for both apps: the validated config, the database, transactions, field encryption
+ * and the job queue. Global, so domain modules inject these without importing CoreModule themselves.
+ */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, options: { http?: boolean } = {}): DynamicModule {
+    return {
+      module: CoreModule,
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true })],
+      controllers: options.http ? [HealthController] : [],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: FIELD_CIPHER, useValue: new FieldCipher(config.dataEncryptionKey) },
+        TransactionRunner,
+        JobQueue,
+        JobWorkerHost,
+      ],
+      exports: [APP_CONFIG, FIELD_CIPHER, TransactionRunner, JobQueue, JobWorkerHost],
+    };
+  }
+}

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+
+/**
+ * Migrations live beside their domain: libs/<domain>/src/migrations/*. The glob works both from sources
+ * (jest, ts) and from the compiled tree (dist/libs/...), because the relative layout is the same.
+ */
+export const MIGRATIONS_GLOB = join(__dirname, '..', '..', '..', '*', 'src', 'migrations', '*.{ts,js}');
+
+export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>, overrides: Partial<DataSourceOptions> = {}) {
+  const options = {
+    type: 'mysql',
+    url: config.databaseUrl,
+    charset: 'utf8mb4_unicode_ci',
+    // Every DATETIME is stored in UTC; the API renders Asia/Shanghai offsets.
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    synchronize: false,
+    migrationsRun: false,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'migrations',
+    // one transaction per migration: MySQL DDL commits implicitly anyway, so keep each step small and ordered
+    migrationsTransactionMode: 'each',
+    extra: { connectionLimit: 20, waitForConnections: true, queueLimit: 0, enableKeepAlive: true },
+    ...overrides,
+  } as DataSourceOptions;
+  return options;
+}
+
+/** The database name in a mysql:// URL, and the same URL pointing at another database. */
+export function databaseNameOf(url: string): string {
+  const name = new URL(url).pathname.replace(/^\//, '');
+  if (!name) throw new Error('DATABASE_URL must name a database, e.g. mysql://root:@127.0.0.1:3306/care');
+  return decodeURIComponent(name);
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}

@@ -1,0 +1,26 @@
+/** Recognises MySQL/MariaDB driver errors, whether raw (mysql2) or wrapped by TypeORM (QueryFailedError.driverError). */
+function driverCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  if (!e || typeof e !== 'object') return undefined;
+  if (typeof e.code === 'string') return e.code;
+  if (e.driverError && typeof e.driverError.code === 'string') return e.driverError.code;
+  return undefined;
+}
+
+export function isDuplicateKeyError(error: unknown): boolean {
+  return driverCode(error) === 'ER_DUP_ENTRY';
+}
+
+/** Deadlocks and lock-wait time-outs: the transaction was rolled back and can be retried as a whole. */
+export function isLockError(error: unknown): boolean {
+  const code = driverCode(error);
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+}
+
+/** The name of the unique index a duplicate-key error hit, e.g. "uq_stays_active_bed". */
+export function duplicateKeyName(error: unknown): string | undefined {
+  const e = error as { message?: string; driverError?: { message?: string; sqlMessage?: string } };
+  const message = e?.driverError?.sqlMessage ?? e?.driverError?.message ?? e?.message ?? '';
+  const match = /for key '(?:[^.']*\.)?([^']+)'/.exec(message);
+  return match?.[1];
+}

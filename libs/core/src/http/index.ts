@@ -1,0 +1,3 @@
+export * from './auth-context';
+export * from './pagination';
+export * from './validation';

@@ -1,0 +1,48 @@
+import type { LoggerService } from '@nestjs/common';
+import pino, { Logger as PinoLogger } from 'pino';
+
+/** Paths that must never reach a log: credentials and the resident ID number. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.password',
+  '*.idNumber',
+  '*.accessToken',
+  'body.password',
+  'body.idNumber',
+];
+
+export function createRootLogger(level: string, name: string): PinoLogger {
+  return pino({ level, name, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } });
+}
+
+/** Nest's LoggerService on top of pino, so framework and domain logs are the same JSON lines. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly pinoLogger: PinoLogger) {}
+
+  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, params: unknown[]): void {
+    const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    if (typeof message === 'object' && message !== null) {
+      this.pinoLogger[level]({ context, ...(message as object) }, params.map(String).join(' ') || undefined);
+    } else {
+      const stack = level === 'error' && typeof params[0] === 'string' ? params[0] : undefined;
+      this.pinoLogger[level]({ context, stack }, String(message));
+    }
+  }
+
+  log(message: unknown, ...params: unknown[]): void {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]): void {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]): void {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]): void {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.write('trace', message, params);
+  }
+}

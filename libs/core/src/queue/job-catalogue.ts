@@ -1,0 +1,46 @@
+import type { JobsOptions } from 'bullmq';
+
+/**
+ * The one typed catalogue of background jobs: each job's queue, payload and default options.
+ * Payloads carry ids only; MySQL holds the truth. Producers and consumers both refer to these names.
+ */
+export interface JobPayloads {
+  /** Place one care order on a caregiver's day (or mark it unassigned with a reason). */
+  DispatchOrder: { orderId: string };
+  /** An assignment not accepted in time goes back to dispatch. `assignedAt` makes the job specific to one assignment. */
+  AcceptTimeout: { orderId: string; assignedAt: string };
+  /** Retry unassigned orders after caregivers or shifts changed (optionally for one region). */
+  RetryUnassigned: { regionCode?: string; reason: string };
+  /** Re-enqueue orders that stayed pending (e.g. the api died between commit and enqueue). */
+  SweepPendingOrders: Record<string, never>;
+  /** Three visits in the month for every eligible elder at home. */
+  GenerateVisitPlans: { month: string; regionCode?: string };
+  /** Monthly coverage snapshot for the bureau's trends. */
+  SnapshotCoverage: { month?: string };
+}
+
+export type JobName = keyof JobPayloads;
+
+export const QUEUE_NAMES = ['dispatch', 'planning', 'stats'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+const retried: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export const JOB_CATALOGUE: { [N in JobName]: { queue: QueueName; options: JobsOptions } } = {
+  DispatchOrder: { queue: 'dispatch', options: retried },
+  AcceptTimeout: { queue: 'dispatch', options: retried },
+  RetryUnassigned: { queue: 'dispatch', options: { ...retried, attempts: 3 } },
+  SweepPendingOrders: { queue: 'dispatch', options: { ...retried, attempts: 1 } },
+  GenerateVisitPlans: { queue: 'planning', options: { ...retried, attempts: 5 } },
+  SnapshotCoverage: { queue: 'stats', options: { ...retried, attempts: 5 } },
+};
+
+/** Job names served by one queue, so a worker can refuse to start when one of them has no handler. */
+export function jobsOfQueue(queue: QueueName): JobName[] {
+  return (Object.keys(JOB_CATALOGUE) as JobName[]).filter((name) => JOB_CATALOGUE[name].queue === queue);
+}

@@ -1,0 +1,21 @@
+import IORedis, { RedisOptions } from 'ioredis';
+
+/**
+ * An ioredis connection from REDIS_URL (the database number in the URL is honoured by ioredis).
+ * BullMQ workers need maxRetriesPerRequest: null so that a Redis restart pauses them instead of failing jobs.
+ */
+export function createRedis(url: string, options: RedisOptions = {}): IORedis {
+  return new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });
+}
+
+/** Connects once and fails fast (for start-up checks), instead of ioredis's endless reconnecting. */
+export async function assertRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
+  const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: timeoutMs });
+  probe.on('error', () => undefined);
+  try {
+    await probe.connect();
+    await probe.ping();
+  } finally {
+    probe.disconnect();
+  }
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test: type check, unit tests, e2e/integration tests on real MariaDB and Redis, and the
+# browser test of the console when Chromium is there (CI installs it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh
+bash scripts/services.sh
+echo "[test] type check and build"
+npx tsc -p tsconfig.json --noEmit
+npm run build --silent
+echo "[test] jest"
+projects=(--selectProjects unit e2e)
+if [ -x /usr/bin/chromium ] && ls test/browser/*.browser-spec.ts >/dev/null 2>&1; then projects+=(browser); fi
+npx jest "${projects[@]}" --maxWorkers=2 "$@"

@@ -71,7 +71,6 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
   app.useBodyParser('json', { limit: '2mb' });
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -14,7 +14,6 @@ export async function createDispatcher(
 ): Promise<INestApplicationContext> {
   const logger = new PinoNestLogger(createRootLogger(config.logLevel, 'dispatcher'));
   const app = await NestFactory.createApplicationContext(DispatcherModule.forRoot(config), { logger, bufferLogs: true });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const host = app.get(JobWorkerHost);
   const registered = queues.filter((queue) => host.canServe(queue));
   host.start(registered, { dispatch: config.dispatch.concurrency });

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { assertServicesReachable, loadConfig, runMain } from '@care/core';
+import { assertServicesReachable, closeOnSignals, loadConfig, runMain } from '@care/core';
 import { createDispatcher } from './bootstrap';
 
 runMain('dispatcher', async () => {
   const config = loadConfig();
   await assertServicesReachable(config);
-  await createDispatcher(config);
+  const app = await createDispatcher(config);
+  closeOnSignals('dispatcher', app);
   console.log(`dispatcher ready (pid ${process.pid})`);
 });

@@ -21,3 +21,34 @@ export function runMain(name: string, main: () => Promise<void>): void {
     process.exit(1);
   });
 }
+
+/**
+ * Clean shutdown on SIGTERM/SIGINT: close the application (workers finish their running jobs, HTTP stops
+ * accepting, the database pool closes), then exit 0. A second signal, or a close that hangs past the
+ * grace period, exits at once.
+ */
+export function closeOnSignals(name: string, app: { close: () => Promise<void> }, graceMs = 60_000): void {
+  let closing = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(1);
+    closing = true;
+    console.log(`${name}: ${signal} received, shutting down`);
+    const timer = setTimeout(() => {
+      console.error(`${name}: shutdown took longer than ${graceMs} ms; exiting`);
+      process.exit(1);
+    }, graceMs);
+    timer.unref();
+    app.close().then(
+      () => {
+        console.log(`${name}: stopped cleanly`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error(`${name}: error while shutting down: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}

@@ -1,0 +1,230 @@
+// One function per endpoint the console calls. Paths and fields follow shared/spec/api-contract.md.
+// Where the contract leaves a response shape open (schedule, history, waitlist, recommendations),
+// the normalisers below accept the reasonable variants, so the UI code only sees one shape.
+
+import { downloadFile, http, request, type Query } from './http';
+import type {
+  Bed,
+  BedRecommendation,
+  BedStatus,
+  BedSummary,
+  BedType,
+  CareOrder,
+  Caregiver,
+  CaregiverSchedule,
+  CoverageHistoryPoint,
+  CoverageStats,
+  DischargeReason,
+  Facility,
+  FacilityStatsRow,
+  Indicator,
+  List,
+  LoginResponse,
+  NewResident,
+  OrderStatus,
+  Region,
+  Resident,
+  ScheduleVisit,
+  ServiceItem,
+  ServicePoint,
+  Stay,
+  Vitals,
+  WaitlistEntry,
+} from './types';
+
+const PAGE = 500;
+
+/** Reads every page of a list endpoint (limit 500), up to `max` items. */
+export async function listAll<T>(path: string, query: Query = {}, max = 5000): Promise<List<T>> {
+  const items: T[] = [];
+  let total = 0;
+  for (let offset = 0; offset < max; offset += PAGE) {
+    const page = await http.get<List<T> | T[]>(path, { ...query, limit: PAGE, offset });
+    const list = asList(page);
+    items.push(...list.items);
+    total = list.total;
+    if (list.items.length < PAGE || items.length >= total) break;
+  }
+  return { items, total: Math.max(total, items.length) };
+}
+
+export function asList<T>(data: List<T> | T[] | { items?: T[]; total?: number } | null | undefined): List<T> {
+  if (!data) return { items: [], total: 0 };
+  if (Array.isArray(data)) return { items: data, total: data.length };
+  const items = data.items ?? [];
+  return { items, total: data.total ?? items.length };
+}
+
+const enc = encodeURIComponent;
+
+// ---- auth ----
+export const login = (username: string, password: string) =>
+  request<LoginResponse>('POST', '/auth/login', { body: { username, password }, anonymous: true });
+
+// ---- reference data ----
+export const getRegions = () => listAll<Region>('/regions');
+export const getServices = () => listAll<ServiceItem>('/services');
+
+// ---- facilities, beds ----
+export const getFacilities = (query: Query = {}) => listAll<Facility>('/facilities', query);
+export const getFacility = (id: string) => http.get<Facility>(`/facilities/${enc(id)}`);
+export const getBeds = (facilityId: string, query: Query = {}) =>
+  listAll<Bed>(`/facilities/${enc(facilityId)}/beds`, query);
+export const getBedSummary = (facilityId: string) => http.get<BedSummary>(`/facilities/${enc(facilityId)}/bed-summary`);
+export const patchBed = (bedId: string, body: { type?: BedType; status?: Extract<BedStatus, 'vacant' | 'maintenance' | 'closed'> }) =>
+  http.patch<Bed>(`/beds/${enc(bedId)}`, body);
+
+// ---- stays, admissions, waitlist ----
+export const getStays = (facilityId: string, status: 'active' | 'discharged' = 'active') =>
+  listAll<Stay>(`/facilities/${enc(facilityId)}/stays`, { status });
+export const admit = (facilityId: string, body: { residentId: string; bedId: string; admittedAt?: string; overrideReason?: string }) =>
+  http.post<Stay>(`/facilities/${enc(facilityId)}/admissions`, body);
+export const transferStay = (stayId: string, bedId: string) => http.post<Stay>(`/stays/${enc(stayId)}/transfer`, { bedId });
+export const dischargeStay = (stayId: string, reason: DischargeReason, dischargedAt?: string) =>
+  http.post<Stay>(`/stays/${enc(stayId)}/discharge`, dischargedAt ? { reason, dischargedAt } : { reason });
+export const getWaitlist = (facilityId: string) => listAll<WaitlistEntry>(`/facilities/${enc(facilityId)}/waitlist`);
+export const addToWaitlist = (facilityId: string, residentId: string) =>
+  http.post<WaitlistEntry>(`/facilities/${enc(facilityId)}/waitlist`, { residentId });
+export async function getBedRecommendations(facilityId: string, residentId: string): Promise<NormalRecommendation[]> {
+  const data = await http.get<List<BedRecommendation> | BedRecommendation[]>(
+    `/facilities/${enc(facilityId)}/bed-recommendations`,
+    { residentId },
+  );
+  return asList(data)
+    .items.map((r) => ({ bedId: r.bedId ?? r.bed?.id ?? r.id ?? '', reasons: r.reasons ?? [], score: r.score }))
+    .filter((r) => r.bedId);
+}
+export interface NormalRecommendation {
+  bedId: string;
+  reasons: string[];
+  score?: number;
+}
+
+// ---- residents ----
+export const getResidents = (query: Query = {}, max = 5000) => listAll<Resident>('/residents', query, max);
+export const searchResidents = (q: string, query: Query = {}) =>
+  http.get<List<Resident>>('/residents', { ...query, q, limit: 20 }).then(asList);
+export const getResident = (id: string) => http.get<Resident>(`/residents/${enc(id)}`);
+export const createResident = (body: NewResident) => http.post<Resident>('/residents', body);
+
+// ---- caregivers, service points ----
+export const getCaregivers = (query: Query = {}) => listAll<Caregiver>('/caregivers', query);
+export const getServicePoints = () => listAll<ServicePoint>('/service-points');
+export async function getSchedule(caregiverId: string, date: string): Promise<CaregiverSchedule> {
+  const raw = await http.get<unknown>(`/caregivers/${enc(caregiverId)}/schedule`, { date });
+  return normaliseSchedule(caregiverId, date, raw);
+}
+
+// ---- care orders ----
+export const getCareOrders = (query: { status?: OrderStatus; regionCode?: string; date?: string; caregiverId?: string }) =>
+  listAll<CareOrder>('/care-orders', query);
+export const getCareOrder = (id: string) => http.get<CareOrder>(`/care-orders/${enc(id)}`);
+export const acceptOrder = (id: string) => http.post<CareOrder>(`/care-orders/${enc(id)}/accept`);
+export const declineOrder = (id: string, reason: string) => http.post<CareOrder>(`/care-orders/${enc(id)}/decline`, { reason });
+export const checkIn = (id: string, coords: { lat: number; lng: number } | null) =>
+  http.post<CareOrder>(`/care-orders/${enc(id)}/check-in`, coords ?? {});
+export const checkOut = (id: string, body: { servicesDone: string[]; notes?: string; vitals?: Vitals }) =>
+  http.post<CareOrder>(`/care-orders/${enc(id)}/check-out`, body);
+export const createCareOrder = (
+  body: {
+    residentId: string;
+    services: string[];
+    windowStart: string;
+    windowEnd: string;
+    durationMinutes?: number;
+    priority?: 'normal' | 'urgent';
+    notes?: string;
+  },
+  idempotencyKey: string,
+) => http.post<{ id: string; status: OrderStatus }>('/care-orders', body, { 'Idempotency-Key': idempotencyKey });
+export const generateVisitPlans = (month: string, regionCode?: string) =>
+  http.post<{ jobId: string }>('/visit-plans/generate', regionCode ? { month, regionCode } : { month });
+export const cancelOrder = (id: string, reason: string) => http.post<CareOrder>(`/care-orders/${enc(id)}/cancel`, { reason });
+
+// ---- statistics ----
+export const getCoverage = (query: { month?: string; regionCode?: string } = {}) =>
+  http.get<CoverageStats>('/stats/coverage', query);
+export async function getCoverageHistory(from: string, to: string): Promise<CoverageHistoryPoint[]> {
+  const raw = await http.get<unknown>('/stats/coverage/history', { from, to });
+  return normaliseHistory(raw);
+}
+export const getFacilityStats = () => listAll<FacilityStatsRow>('/stats/facilities');
+export const exportCoverage = (format: 'xlsx' | 'csv', month: string) =>
+  downloadFile('/stats/coverage/export', { format, month }, `养老服务覆盖率统计-${month}.${format}`);
+
+// ---- normalisers for shapes the contract leaves open ----
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export function normaliseSchedule(caregiverId: string, date: string, raw: unknown): CaregiverSchedule {
+  const o: Obj = isObj(raw) ? raw : {};
+  const arr: unknown[] = Array.isArray(raw)
+    ? raw
+    : ((o.visits ?? o.items ?? o.orders ?? o.stops ?? []) as unknown[]);
+  const cg = isObj(o.caregiver) ? o.caregiver : {};
+  const visits: ScheduleVisit[] = [];
+  for (const v of Array.isArray(arr) ? arr : []) {
+    if (!isObj(v)) continue;
+    const order = isObj(v.order) ? v.order : {};
+    const resident = isObj(v.resident) ? v.resident : isObj(order.resident) ? order.resident : {};
+    const plannedStart = str(v.plannedStart ?? v.start ?? order.plannedStart);
+    const plannedEnd = str(v.plannedEnd ?? v.end ?? order.plannedEnd);
+    if (!plannedStart || !plannedEnd) continue;
+    visits.push({
+      orderId: str(v.orderId ?? v.careOrderId ?? order.id ?? v.id) ?? '',
+      residentId: str(v.residentId ?? order.residentId ?? resident.id),
+      residentName: str(v.residentName ?? resident.name),
+      plannedStart,
+      plannedEnd,
+      travelMinutes: num(v.travelMinutes ?? v.travelMinutesBefore ?? v.travelBefore ?? order.travelMinutes) ?? 0,
+      status: str(v.status ?? order.status) as ScheduleVisit['status'],
+      services: (Array.isArray(v.services) ? v.services : Array.isArray(order.services) ? order.services : undefined) as
+        | string[]
+        | undefined,
+    });
+  }
+  visits.sort((a, b) => a.plannedStart.localeCompare(b.plannedStart));
+  return {
+    caregiverId,
+    date: str(o.date) ?? date,
+    shiftStart: str(o.shiftStart ?? cg.shiftStart),
+    shiftEnd: str(o.shiftEnd ?? cg.shiftEnd),
+    visits,
+    returnTravelMinutes: num(o.returnTravelMinutes ?? o.travelBackMinutes ?? o.returnMinutes),
+  };
+}
+
+export function normaliseHistory(raw: unknown): CoverageHistoryPoint[] {
+  const o: Obj = isObj(raw) ? raw : {};
+  const arr = Array.isArray(raw) ? raw : ((o.items ?? o.months ?? o.series ?? []) as unknown[]);
+  const points: CoverageHistoryPoint[] = [];
+  for (const p of Array.isArray(arr) ? arr : []) {
+    if (!isObj(p)) continue;
+    const month = str(p.month ?? p.period ?? p.asOf)?.slice(0, 7);
+    if (!month) continue;
+    let indicators: Indicator[] = [];
+    if (Array.isArray(p.indicators)) indicators = p.indicators as Indicator[];
+    else if (isObj(p.indicators)) {
+      indicators = Object.entries(p.indicators).map(([key, v]) =>
+        isObj(v) ? ({ ...(v as object), key } as Indicator) : emptyIndicator(key, num(v) ?? null),
+      );
+    } else if (str(p.key)) {
+      // long format: one row per month and indicator
+      const existing = points.find((x) => x.month === month);
+      const ind = { ...(p as object) } as Indicator;
+      if (existing) existing.indicators.push(ind);
+      else points.push({ month, indicators: [ind] });
+      continue;
+    }
+    points.push({ month, indicators });
+  }
+  points.sort((a, b) => a.month.localeCompare(b.month));
+  return points;
+}
+
+function emptyIndicator(key: string, value: number | null): Indicator {
+  return { key, value, numerator: null, denominator: null, target: null, comparator: null, met: null };
+}

@@ -1,0 +1,162 @@
+// A small fetch wrapper for the same-origin API under /api/v1.
+// - adds the bearer token kept in sessionStorage;
+// - turns error bodies `{ statusCode, code, message }` into ApiError;
+// - on 401 (expired or bad token) clears the session and tells the app to show the login page.
+
+import type { SessionUser } from './types';
+
+export const API_BASE = '/api/v1';
+const TOKEN_KEY = 'care.console.token';
+const USER_KEY = 'care.console.user';
+
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+// ---- session (sessionStorage: the token dies with the tab) ----
+
+export interface StoredSession {
+  token: string;
+  user: SessionUser;
+}
+
+export function loadSession(): StoredSession | null {
+  try {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const user = sessionStorage.getItem(USER_KEY);
+    if (!token || !user) return null;
+    return { token, user: JSON.parse(user) as SessionUser };
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(s: StoredSession): void {
+  sessionStorage.setItem(TOKEN_KEY, s.token);
+  sessionStorage.setItem(USER_KEY, JSON.stringify(s.user));
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(TOKEN_KEY);
+  sessionStorage.removeItem(USER_KEY);
+}
+
+type UnauthorizedListener = () => void;
+let onUnauthorized: UnauthorizedListener = () => undefined;
+export function setUnauthorizedListener(fn: UnauthorizedListener): void {
+  onUnauthorized = fn;
+}
+
+// ---- requests ----
+
+export type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    qs.set(k, String(v));
+  }
+  const s = qs.toString();
+  return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+}
+
+export interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+  /** Do not treat 401 as an expired session (the login call itself). */
+  anonymous?: boolean;
+}
+
+async function send(method: string, path: string, opts: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
+  const token = opts.anonymous ? null : loadSession()?.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(API_BASE + withQuery(path, opts.query), { method, headers, body, signal: opts.signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'NETWORK_ERROR', '无法连接服务器，请检查网络后重试');
+  }
+  if (!res.ok) throw await toApiError(res, opts.anonymous === true);
+  return res;
+}
+
+async function toApiError(res: Response, anonymous: boolean): Promise<ApiError> {
+  let code = `HTTP_${res.status}`;
+  let message = res.statusText || `HTTP ${res.status}`;
+  try {
+    const data = (await res.json()) as { code?: string; message?: unknown; error?: string };
+    if (data.code) code = data.code;
+    if (Array.isArray(data.message)) message = data.message.join('；');
+    else if (typeof data.message === 'string' && data.message) message = data.message;
+  } catch {
+    /* not JSON */
+  }
+  if (res.status === 401 && !anonymous) {
+    clearSession();
+    onUnauthorized();
+  }
+  return new ApiError(res.status, code, message);
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(method, path, opts);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export const http = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+    request<T>('POST', path, { body: body ?? {}, headers }),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+};
+
+/** Fetch a file with the bearer token and hand it to the browser as a download. */
+export async function downloadFile(path: string, query: Query, fallbackName: string): Promise<string> {
+  const res = await send('GET', path, { query, headers: { Accept: '*/*' } });
+  const blob = await res.blob();
+  const name = fileNameFrom(res.headers.get('Content-Disposition')) ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.rel = 'noopener';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return name;
+}
+
+function fileNameFrom(disposition: string | null): string | null {
+  if (!disposition) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8'')?([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''));
+    } catch {
+      /* fall through */
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1].trim() : null;
+}

@@ -1,0 +1,303 @@
+// Types of the HTTP API contract (shared/spec/api-contract.md, version 1).
+// Fields the contract does not name are optional here; the console never depends on them being present.
+
+export type Role = 'admin' | 'bureau' | 'manager' | 'dispatcher' | 'caregiver';
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  role: Role;
+  facilityIds: string[];
+  caregiverId: string | null;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  user: SessionUser;
+}
+
+export interface List<T> {
+  items: T[];
+  total: number;
+}
+
+export interface Region {
+  code: string;
+  name: string;
+  kind: 'urban' | 'rural';
+  parentCode: string | null;
+}
+
+export type FacilityType = 'welfare_institute' | 'nursing_home' | 'service_center' | 'community_station';
+
+export interface Facility {
+  id: string;
+  name: string;
+  type: FacilityType;
+  regionCode: string;
+  address?: string | null;
+  lat: number;
+  lng: number;
+  ownership: 'public' | 'private';
+  comprehensive: boolean;
+}
+
+export type BedType = 'nursing' | 'ordinary';
+export type BedStatus = 'vacant' | 'occupied' | 'reserved' | 'maintenance' | 'closed';
+export type Gender = 'male' | 'female';
+
+export interface Bed {
+  id: string;
+  facilityId: string;
+  room: string;
+  label: string;
+  type: BedType;
+  status: BedStatus;
+  building?: string | null;
+  floor?: string | number | null;
+  gender?: Gender | null;
+}
+
+export interface BedSummary {
+  total: number;
+  nursing: number;
+  ordinary: number;
+  occupied: number;
+  vacant: number;
+  nursingShare: number;
+  utilization: number;
+  nursingShareTarget: number;
+  meetsNursingShareTarget: boolean;
+}
+
+export type Category =
+  | 'destitute'
+  | 'low_income'
+  | 'economic_hardship'
+  | 'disabled'
+  | 'empty_nest'
+  | 'living_alone'
+  | 'left_behind'
+  | 'family_planning_special'
+  | 'special_contribution';
+
+export interface AssessmentSummary {
+  id?: string;
+  level: number;
+  levelName?: string;
+  total?: number;
+  assessedAt?: string;
+  validUntil?: string;
+}
+
+export interface Resident {
+  id: string;
+  name: string;
+  idNumberMasked?: string;
+  regionCode?: string;
+  livingArrangement?: 'home' | 'institution';
+  categories?: Category[];
+  address?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+  phone?: string | null;
+  gender?: Gender | null;
+  birthDate?: string | null;
+  age?: number;
+  latestAssessment?: AssessmentSummary | null;
+}
+
+export interface NewResident {
+  name: string;
+  idNumber: string;
+  regionCode: string;
+  livingArrangement: 'home' | 'institution';
+  categories: Category[];
+  address?: string;
+  phone?: string;
+  lat?: number;
+  lng?: number;
+}
+
+export interface Stay {
+  id: string;
+  residentId: string;
+  bedId: string;
+  facilityId: string;
+  admittedAt: string;
+  status: 'active' | 'discharged';
+  dischargedAt?: string | null;
+  dischargeReason?: string | null;
+  overrideReason?: string | null;
+  resident?: Partial<Resident> | null;
+  residentName?: string;
+}
+
+export type DischargeReason = 'deceased' | 'returned_home' | 'transferred_out' | 'other';
+
+export interface WaitlistEntry {
+  id?: string;
+  residentId: string;
+  priority?: number;
+  tier?: number;
+  reasons?: string[];
+  createdAt?: string;
+  appliedAt?: string;
+  resident?: Partial<Resident> | null;
+  residentName?: string;
+}
+
+export interface BedRecommendation {
+  bedId?: string;
+  id?: string;
+  bed?: Partial<Bed>;
+  room?: string;
+  label?: string;
+  type?: BedType;
+  reasons?: string[];
+  score?: number;
+}
+
+export interface ServicePoint {
+  id: string;
+  name: string;
+  regionCode: string;
+  lat: number;
+  lng: number;
+}
+
+export interface Caregiver {
+  id: string;
+  name: string;
+  phone?: string;
+  gender?: Gender;
+  servicePointId?: string;
+  servicePoint?: Partial<ServicePoint> | null;
+  regionCode?: string;
+  skills?: string[];
+  shiftStart?: string;
+  shiftEnd?: string;
+  maxDailyVisits?: number;
+  active?: boolean;
+}
+
+export interface ServiceItem {
+  code: string;
+  name: string;
+  defaultMinutes: number;
+  skill: string | null;
+}
+
+export type OrderStatus =
+  | 'pending'
+  | 'assigned'
+  | 'accepted'
+  | 'in_progress'
+  | 'completed'
+  | 'unassigned'
+  | 'cancelled';
+
+export type UnassignedReason =
+  | 'NO_SKILLED_CAREGIVER'
+  | 'OUT_OF_SERVICE_CIRCLE'
+  | 'NO_CAPACITY'
+  | 'RESIDENT_NOT_AT_HOME';
+
+export interface CareOrder {
+  id: string;
+  residentId: string;
+  services: string[];
+  windowStart: string;
+  windowEnd: string;
+  status: OrderStatus;
+  priority?: 'normal' | 'urgent';
+  notes?: string | null;
+  caregiverId?: string | null;
+  plannedStart?: string | null;
+  plannedEnd?: string | null;
+  travelMinutes?: number | null;
+  unassignedReason?: UnassignedReason | null;
+  resident?: Partial<Resident> | null;
+  residentName?: string;
+  checkInAt?: string | null;
+  checkOutAt?: string | null;
+  flags?: string[];
+}
+
+export interface Vitals {
+  systolic?: number;
+  diastolic?: number;
+  heartRate?: number;
+  bloodGlucose?: number;
+  temperature?: number;
+}
+
+/** One visit of a caregiver's day, as read from GET /caregivers/:id/schedule (normalised). */
+export interface ScheduleVisit {
+  orderId: string;
+  residentId?: string;
+  residentName?: string;
+  plannedStart: string;
+  plannedEnd: string;
+  travelMinutes: number;
+  status?: OrderStatus;
+  services?: string[];
+}
+
+export interface CaregiverSchedule {
+  caregiverId: string;
+  date: string;
+  shiftStart?: string;
+  shiftEnd?: string;
+  visits: ScheduleVisit[];
+  returnTravelMinutes?: number;
+}
+
+export type IndicatorKey =
+  | 'nursing_bed_share'
+  | 'bed_utilization'
+  | 'township_comprehensive_coverage'
+  | 'doorstep_visit_coverage'
+  | 'service_circle_coverage'
+  | 'assessment_coverage'
+  | 'social_workers_per_100_beds';
+
+export interface Indicator {
+  key: IndicatorKey | string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  target: number | null;
+  comparator?: string | null;
+  met: boolean | null;
+}
+
+export interface CoverageStats {
+  asOf: string;
+  month?: string;
+  indicators: Indicator[];
+  byRegion: { regionCode: string; name: string; indicators: Indicator[] }[];
+}
+
+/** One month of GET /stats/coverage/history (normalised). */
+export interface CoverageHistoryPoint {
+  month: string;
+  indicators: Indicator[];
+}
+
+export interface FacilityStatsRow {
+  facilityId?: string;
+  id?: string;
+  name?: string;
+  facilityName?: string;
+  type?: FacilityType;
+  regionCode?: string;
+  beds?: number | { total?: number; nursing?: number; ordinary?: number };
+  total?: number;
+  nursing?: number;
+  ordinary?: number;
+  occupied?: number;
+  nursingShare?: number | null;
+  utilization?: number | null;
+  residentsByLevel?: Record<string, number> | number[];
+}

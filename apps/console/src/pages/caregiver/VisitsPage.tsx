@@ -1,0 +1,281 @@
+import { useMemo, useState } from 'react';
+import { acceptOrder, checkIn, declineOrder, getCareOrders, getSchedule, getServices } from '../../api/endpoints';
+import type { CareOrder, ScheduleVisit } from '../../api/types';
+import { useToast } from '../../components/Toast';
+import { Badge, Button, Empty, ErrorBox, Field, Modal, Spinner } from '../../components/ui';
+import { addDays, dateTime, hhmm, today, weekday } from '../../lib/format';
+import { errorText, ORDER_STATUS_LABEL, SERVICE_LABEL, STATUS_TONE } from '../../lib/labels';
+import { useAsync } from '../../lib/useAsync';
+import { useUser } from '../../session';
+import { CheckOutDialog } from './CheckOutDialog';
+
+type Coords = { lat: number; lng: number };
+
+function currentPosition(): Promise<Coords> {
+  return new Promise((resolve, reject) => {
+    if (!('geolocation' in navigator) || !window.isSecureContext) {
+      reject(new Error('当前浏览器无法定位'));
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: +p.coords.latitude.toFixed(6), lng: +p.coords.longitude.toFixed(6) }),
+      (e) => reject(new Error(e.code === e.PERMISSION_DENIED ? '未授权定位' : e.code === e.TIMEOUT ? '定位超时' : '无法获取位置')),
+      { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
+    );
+  });
+}
+
+export function VisitsPage() {
+  const user = useUser();
+  const toast = useToast();
+  const caregiverId = user.caregiverId;
+  const [date, setDate] = useState(today);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [declining, setDeclining] = useState<CareOrder | null>(null);
+  const [checkingOut, setCheckingOut] = useState<CareOrder | null>(null);
+  const [noGeo, setNoGeo] = useState<{ order: CareOrder; why: string } | null>(null);
+
+  const orders = useAsync(
+    () => (caregiverId ? getCareOrders({ caregiverId, date }) : Promise.resolve({ items: [], total: 0 })),
+    [caregiverId, date],
+  );
+  const schedule = useAsync(
+    () => (caregiverId ? getSchedule(caregiverId, date).catch(() => null) : Promise.resolve(null)),
+    [caregiverId, date],
+  );
+  const services = useAsync(() => getServices().catch(() => ({ items: [], total: 0 })), []);
+  const serviceName = (code: string) => services.data?.items.find((s) => s.code === code)?.name ?? SERVICE_LABEL[code] ?? code;
+
+  const visitOf = useMemo(() => {
+    const m = new Map<string, ScheduleVisit>();
+    for (const v of schedule.data?.visits ?? []) m.set(v.orderId, v);
+    return m;
+  }, [schedule.data]);
+
+  const list = useMemo(
+    () =>
+      [...(orders.data?.items ?? [])]
+        .filter((o) => o.status !== 'cancelled')
+        .sort((a, b) => (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart)),
+    [orders.data],
+  );
+  const done = list.filter((o) => o.status === 'completed').length;
+
+  const nameOf = (o: CareOrder) => o.resident?.name ?? o.residentName ?? visitOf.get(o.id)?.residentName ?? '服务对象';
+  const residentCoords = (o: CareOrder): Coords | null =>
+    o.resident?.lat !== undefined && o.resident?.lat !== null && o.resident?.lng !== undefined && o.resident?.lng !== null
+      ? { lat: Number(o.resident.lat), lng: Number(o.resident.lng) }
+      : null;
+
+  async function act(o: CareOrder, fn: () => Promise<unknown>, message: string) {
+    setBusy(o.id);
+    try {
+      await fn();
+      toast(message, 'success');
+      orders.reload();
+      schedule.reload();
+    } catch (e) {
+      toast(errorText(e), 'error');
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  async function startCheckIn(o: CareOrder) {
+    setBusy(o.id);
+    let pos: Coords;
+    try {
+      pos = await currentPosition();
+    } catch (e) {
+      setBusy(null);
+      setNoGeo({ order: o, why: (e as Error).message });
+      return;
+    }
+    await act(o, () => checkIn(o.id, pos), `已签到：${nameOf(o)}`);
+  }
+
+  if (!caregiverId) {
+    return (
+      <div className="page page-narrow">
+        <Empty>当前账号未关联护理员档案，请联系管理员。</Empty>
+      </div>
+    );
+  }
+
+  return (
+    <div className="page page-narrow visits-page">
+      <div className="visits-head">
+        <div>
+          <h1>{date === today() ? '今日服务' : '服务安排'}</h1>
+          <p className="page-sub">
+            {date} {weekday(date)} · 共 {list.length} 单，已完成 {done} 单
+          </p>
+        </div>
+        <div className="seg">
+          <button type="button" className={date === today() ? 'is-active' : ''} onClick={() => setDate(today())}>
+            今天
+          </button>
+          <button type="button" className={date === addDays(today(), 1) ? 'is-active' : ''} onClick={() => setDate(addDays(today(), 1))}>
+            明天
+          </button>
+        </div>
+      </div>
+      <ErrorBox error={orders.error} onRetry={orders.reload} />
+      {orders.loading && !orders.data ? <Spinner /> : null}
+      {orders.data && list.length === 0 ? <Empty>{date === today() ? '今天暂无服务安排' : '暂无服务安排'}</Empty> : null}
+
+      <ol className="visit-list">
+        {list.map((o, idx) => {
+          const v = visitOf.get(o.id);
+          const travel = o.travelMinutes ?? v?.travelMinutes;
+          return (
+            <li key={o.id} className={`visit-card st-${o.status}`} data-testid={`visit-${o.id}`} data-status={o.status}>
+              <div className="visit-time">
+                <span className="visit-no">{idx + 1}</span>
+                <strong>{o.plannedStart ? `${hhmm(o.plannedStart)}–${hhmm(o.plannedEnd)}` : `${hhmm(o.windowStart)}–${hhmm(o.windowEnd)}`}</strong>
+                <Badge tone={STATUS_TONE[o.status]}>{ORDER_STATUS_LABEL[o.status]}</Badge>
+                {o.priority === 'urgent' ? <Badge tone="red">加急</Badge> : null}
+              </div>
+              <div className="visit-who">
+                <strong className="visit-name">{nameOf(o)}</strong>
+                {o.resident?.phone ? (
+                  <a className="visit-phone" href={`tel:${o.resident.phone}`}>
+                    ☎ {o.resident.phone}
+                  </a>
+                ) : null}
+              </div>
+              {o.resident?.address ? <div className="visit-addr">📍 {o.resident.address}</div> : null}
+              <div className="visit-services">
+                {o.services.map((c) => (
+                  <span key={c} className="chip">
+                    {serviceName(c)}
+                  </span>
+                ))}
+              </div>
+              <div className="visit-meta muted small">
+                {travel !== undefined && travel !== null ? `路程约 ${travel} 分钟 · ` : ''}服务时段 {hhmm(o.windowStart)}–{hhmm(o.windowEnd)}
+                {o.checkInAt ? ` · 签到 ${dateTime(o.checkInAt)}` : ''}
+                {o.checkOutAt ? ` · 签退 ${dateTime(o.checkOutAt)}` : ''}
+              </div>
+              {o.notes ? <div className="visit-notes">备注：{o.notes}</div> : null}
+              <div className="visit-actions">
+                {o.status === 'assigned' ? (
+                  <>
+                    <Button variant="primary" size="lg" busy={busy === o.id} onClick={() => act(o, () => acceptOrder(o.id), '已接单')} data-testid="accept">
+                      接单
+                    </Button>
+                    <Button size="lg" onClick={() => setDeclining(o)} data-testid="decline">
+                      拒单
+                    </Button>
+                  </>
+                ) : null}
+                {o.status === 'accepted' ? (
+                  <Button variant="primary" size="lg" busy={busy === o.id} onClick={() => startCheckIn(o)} data-testid="check-in">
+                    签到（开始服务）
+                  </Button>
+                ) : null}
+                {o.status === 'in_progress' ? (
+                  <Button variant="success" size="lg" onClick={() => setCheckingOut(o)} data-testid="check-out">
+                    签退（完成服务）
+                  </Button>
+                ) : null}
+                {o.status === 'completed' ? <span className="done-mark">✓ 服务已完成</span> : null}
+              </div>
+            </li>
+          );
+        })}
+      </ol>
+
+      {noGeo ? (
+        <Modal
+          title="无法获取定位"
+          onClose={() => setNoGeo(null)}
+          footer={
+            <>
+              <Button onClick={() => setNoGeo(null)}>暂不签到</Button>
+              <Button
+                variant="primary"
+                data-testid="confirm-checkin-nogeo"
+                onClick={() => {
+                  const o = noGeo.order;
+                  setNoGeo(null);
+                  void act(o, () => checkIn(o.id, residentCoords(o)), `已签到：${nameOf(o)}`);
+                }}
+              >
+                确认签到
+              </Button>
+            </>
+          }
+        >
+          <p>
+            {noGeo.why}。请确认您已到达 <strong>{nameOf(noGeo.order)}</strong> 家中。
+          </p>
+          <p className="muted">
+            {residentCoords(noGeo.order)
+              ? '将以老人登记住址的位置签到，系统会记录本次签到未使用实时定位。'
+              : '将不带位置信息签到，调度员会看到该次签到未定位。'}
+          </p>
+        </Modal>
+      ) : null}
+
+      {declining ? (
+        <DeclineDialog
+          name={nameOf(declining)}
+          onClose={() => setDeclining(null)}
+          onSubmit={(reason) => {
+            const o = declining;
+            setDeclining(null);
+            void act(o, () => declineOrder(o.id, reason), '已拒单，系统将重新派单');
+          }}
+        />
+      ) : null}
+
+      {checkingOut ? (
+        <CheckOutDialog
+          order={checkingOut}
+          name={nameOf(checkingOut)}
+          serviceName={serviceName}
+          onClose={() => setCheckingOut(null)}
+          onDone={() => {
+            const o = checkingOut;
+            setCheckingOut(null);
+            toast(`服务已完成：${nameOf(o)}`, 'success');
+            orders.reload();
+            schedule.reload();
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+const DECLINE_REASONS = ['时间冲突', '身体不适', '距离太远', '交通不便'];
+
+function DeclineDialog({ name, onClose, onSubmit }: { name: string; onClose: () => void; onSubmit: (reason: string) => void }) {
+  const [reason, setReason] = useState('');
+  return (
+    <Modal
+      title={`拒单 · ${name}`}
+      onClose={onClose}
+      footer={
+        <>
+          <Button onClick={onClose}>返回</Button>
+          <Button variant="danger" disabled={!reason.trim()} onClick={() => onSubmit(reason.trim())}>
+            确认拒单
+          </Button>
+        </>
+      }
+    >
+      <div className="chips-pick">
+        {DECLINE_REASONS.map((r) => (
+          <button type="button" key={r} className={`chip ${reason === r ? 'is-active' : ''}`} onClick={() => setReason(r)}>
+            {r}
+          </button>
+        ))}
+      </div>
+      <Field label="拒单原因" required>
+        <textarea rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </Field>
+    </Modal>
+  );
+}

@@ -1,0 +1,27 @@
+// Vite build of the web console. Run from the repository root: `npm run build:console`.
+// Output goes to <repo>/dist/console, which the API serves at `/` (SPA fallback to index.html).
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const consoleRoot = fileURLToPath(new URL('.', import.meta.url));
+const outDir = fileURLToPath(new URL('../../dist/console', import.meta.url));
+
+export default defineConfig({
+  root: consoleRoot,
+  base: '/',
+  publicDir: false,
+  // JSX through Vite 8's built-in Oxc transformer (no React plugin needed).
+  oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: false,
+    chunkSizeWarningLimit: 1200,
+    assetsInlineLimit: 8192,
+  },
+  server: {
+    // `npx vite --config apps/console/vite.config.ts` during development, with the API on :3000.
+    proxy: { '/api': process.env.CONSOLE_API_TARGET ?? 'http://127.0.0.1:3000' },
+  },
+});

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '@care/core';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { AuthController } from './http/auth.controller';
+import { RouteGuardCheck } from './route-guard.check';
 import { User, UserFacility } from './user.entity';
 
 @Module({
   imports: [
+    DiscoveryModule,
     TypeOrmModule.forFeature([User, UserFacility]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -21,7 +23,7 @@ import { User, UserFacility } from './user.entity';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, RouteGuardCheck, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/services.sh
 echo "[test] type check and build"
-npx tsc -p tsconfig.json --noEmit
+npm run typecheck --silent
 npm run build --silent
 echo "[test] jest"
 projects=(--selectProjects unit e2e)

@@ -55,8 +55,16 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
   app.use(
     helmet({
       contentSecurityPolicy: {
-        // the console and Swagger UI are same-origin; Swagger UI needs inline styles
-        directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"] },
+        // the console and Swagger UI are same-origin; Swagger UI needs inline styles. No
+        // upgrade-insecure-requests: a county office may reach the api over plain HTTP on its LAN, and the
+        // upgrade would make the browser fetch the console's scripts over https and show a blank page.
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
       },
       crossOriginEmbedderPolicy: false,
     }),

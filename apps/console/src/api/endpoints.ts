@@ -2,6 +2,7 @@
 // Where the contract leaves a response shape open (schedule, history, waitlist, recommendations),
 // the normalisers below accept the reasonable variants, so the UI code only sees one shape.
 
+import { reasonLabel } from '../lib/labels';
 import { downloadFile, http, request, type Query } from './http';
 import type {
   Bed,
@@ -12,6 +13,7 @@ import type {
   CareOrder,
   Caregiver,
   CaregiverSchedule,
+  CoverageHistory,
   CoverageHistoryPoint,
   CoverageStats,
   DischargeReason,
@@ -21,7 +23,9 @@ import type {
   List,
   LoginResponse,
   NewResident,
+  NextStepsReport,
   OrderStatus,
+  ReasonLike,
   Region,
   Resident,
   ScheduleVisit,
@@ -71,18 +75,27 @@ export const getFacility = (id: string) => http.get<Facility>(`/facilities/${enc
 export const getBeds = (facilityId: string, query: Query = {}) =>
   listAll<Bed>(`/facilities/${enc(facilityId)}/beds`, query);
 export const getBedSummary = (facilityId: string) => http.get<BedSummary>(`/facilities/${enc(facilityId)}/bed-summary`);
-export const patchBed = (bedId: string, body: { type?: BedType; status?: Extract<BedStatus, 'vacant' | 'maintenance' | 'closed'> }) =>
-  http.patch<Bed>(`/beds/${enc(bedId)}`, body);
+export const patchBed = (
+  bedId: string,
+  body: { type?: BedType; status?: Extract<BedStatus, 'vacant' | 'maintenance' | 'closed'> },
+) => http.patch<Bed>(`/beds/${enc(bedId)}`, body);
 
 // ---- stays, admissions, waitlist ----
 export const getStays = (facilityId: string, status: 'active' | 'discharged' = 'active') =>
   listAll<Stay>(`/facilities/${enc(facilityId)}/stays`, { status });
-export const admit = (facilityId: string, body: { residentId: string; bedId: string; admittedAt?: string; overrideReason?: string }) =>
-  http.post<Stay>(`/facilities/${enc(facilityId)}/admissions`, body);
-export const transferStay = (stayId: string, bedId: string) => http.post<Stay>(`/stays/${enc(stayId)}/transfer`, { bedId });
+export const admit = (
+  facilityId: string,
+  body: { residentId: string; bedId: string; admittedAt?: string; overrideReason?: string },
+) => http.post<Stay>(`/facilities/${enc(facilityId)}/admissions`, body);
+export const transferStay = (stayId: string, bedId: string) =>
+  http.post<Stay>(`/stays/${enc(stayId)}/transfer`, { bedId });
 export const dischargeStay = (stayId: string, reason: DischargeReason, dischargedAt?: string) =>
   http.post<Stay>(`/stays/${enc(stayId)}/discharge`, dischargedAt ? { reason, dischargedAt } : { reason });
-export const getWaitlist = (facilityId: string) => listAll<WaitlistEntry>(`/facilities/${enc(facilityId)}/waitlist`);
+export const getWaitlist = (facilityId: string) =>
+  listAll<unknown>(`/facilities/${enc(facilityId)}/waitlist`).then((l) => ({
+    items: l.items.map(normaliseWaitlistEntry).filter((e): e is WaitlistEntry => e !== null),
+    total: l.total,
+  }));
 export const addToWaitlist = (facilityId: string, residentId: string) =>
   http.post<WaitlistEntry>(`/facilities/${enc(facilityId)}/waitlist`, { residentId });
 export async function getBedRecommendations(facilityId: string, residentId: string): Promise<NormalRecommendation[]> {
@@ -90,8 +103,13 @@ export async function getBedRecommendations(facilityId: string, residentId: stri
     `/facilities/${enc(facilityId)}/bed-recommendations`,
     { residentId },
   );
-  return asList(data)
-    .items.map((r) => ({ bedId: r.bedId ?? r.bed?.id ?? r.id ?? '', reasons: r.reasons ?? [], score: r.score }))
+  const list = Array.isArray(data) ? data : ((data as { fitting?: BedRecommendation[] }).fitting ?? asList(data).items);
+  return list
+    .map((r) => ({
+      bedId: r.bedId ?? r.bed?.id ?? r.id ?? '',
+      reasons: (r.reasons ?? []).map(reasonText),
+      score: r.score,
+    }))
     .filter((r) => r.bedId);
 }
 export interface NormalRecommendation {
@@ -116,15 +134,22 @@ export async function getSchedule(caregiverId: string, date: string): Promise<Ca
 }
 
 // ---- care orders ----
-export const getCareOrders = (query: { status?: OrderStatus; regionCode?: string; date?: string; caregiverId?: string }) =>
-  listAll<CareOrder>('/care-orders', query);
+export const getCareOrders = (query: {
+  status?: OrderStatus;
+  regionCode?: string;
+  date?: string;
+  caregiverId?: string;
+}) => listAll<CareOrder>('/care-orders', query);
 export const getCareOrder = (id: string) => http.get<CareOrder>(`/care-orders/${enc(id)}`);
 export const acceptOrder = (id: string) => http.post<CareOrder>(`/care-orders/${enc(id)}/accept`);
-export const declineOrder = (id: string, reason: string) => http.post<CareOrder>(`/care-orders/${enc(id)}/decline`, { reason });
+export const declineOrder = (id: string, reason: string) =>
+  http.post<CareOrder>(`/care-orders/${enc(id)}/decline`, { reason });
 export const checkIn = (id: string, coords: { lat: number; lng: number } | null) =>
   http.post<CareOrder>(`/care-orders/${enc(id)}/check-in`, coords ?? {});
-export const checkOut = (id: string, body: { servicesDone: string[]; notes?: string; vitals?: Vitals }) =>
-  http.post<CareOrder>(`/care-orders/${enc(id)}/check-out`, body);
+export const checkOut = (
+  id: string,
+  body: { servicesDone: string[]; notes?: string; vitals?: Vitals; lat?: number; lng?: number },
+) => http.post<CareOrder>(`/care-orders/${enc(id)}/check-out`, body);
 export const createCareOrder = (
   body: {
     residentId: string;
@@ -139,15 +164,19 @@ export const createCareOrder = (
 ) => http.post<{ id: string; status: OrderStatus }>('/care-orders', body, { 'Idempotency-Key': idempotencyKey });
 export const generateVisitPlans = (month: string, regionCode?: string) =>
   http.post<{ jobId: string }>('/visit-plans/generate', regionCode ? { month, regionCode } : { month });
-export const cancelOrder = (id: string, reason: string) => http.post<CareOrder>(`/care-orders/${enc(id)}/cancel`, { reason });
+export const cancelOrder = (id: string, reason: string) =>
+  http.post<CareOrder>(`/care-orders/${enc(id)}/cancel`, { reason });
 
 // ---- statistics ----
 export const getCoverage = (query: { month?: string; regionCode?: string } = {}) =>
   http.get<CoverageStats>('/stats/coverage', query);
-export async function getCoverageHistory(from: string, to: string): Promise<CoverageHistoryPoint[]> {
+export async function getCoverageHistory(from: string, to: string): Promise<CoverageHistory> {
   const raw = await http.get<unknown>('/stats/coverage/history', { from, to });
-  return normaliseHistory(raw);
+  const missing =
+    isObj(raw) && Array.isArray(raw.missing) ? raw.missing.filter((m): m is string => typeof m === 'string') : [];
+  return { points: normaliseHistory(raw), missing };
 }
+export const getNextSteps = (month: string) => http.get<NextStepsReport>('/stats/next-steps', { month });
 export const getFacilityStats = () => listAll<FacilityStatsRow>('/stats/facilities');
 export const exportCoverage = (format: 'xlsx' | 'csv', month: string) =>
   downloadFile('/stats/coverage/export', { format, month }, `养老服务覆盖率统计-${month}.${format}`);
@@ -156,14 +185,44 @@ export const exportCoverage = (format: 'xlsx' | 'csv', month: string) =>
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** Display text of a reason given as a code or as `{ code, zh, en }`. */
+export function reasonText(r: ReasonLike): string {
+  if (typeof r === 'string') return reasonLabel(r);
+  return r.zh ?? r.label ?? r.message ?? (r.code ? reasonLabel(r.code) : '') ?? '';
+}
+
+export function normaliseWaitlistEntry(raw: unknown): WaitlistEntry | null {
+  if (!isObj(raw)) return null;
+  const prio = isObj(raw.priority) ? raw.priority : {};
+  const resident = isObj(raw.resident) ? (raw.resident as Partial<Resident>) : null;
+  const residentId = str(raw.residentId ?? resident?.id);
+  if (!residentId) return null;
+  const reasons = (
+    Array.isArray(raw.reasons) ? raw.reasons : Array.isArray(prio.reasons) ? prio.reasons : []
+  ) as ReasonLike[];
+  const hints = (Array.isArray(raw.hints) ? raw.hints : Array.isArray(prio.hints) ? prio.hints : []) as ReasonLike[];
+  const tierName = raw.tierName ?? prio.tierName ?? prio.name;
+  return {
+    id: str(raw.id),
+    residentId,
+    tier: num(raw.tier) ?? num(prio.tier) ?? num(raw.priority),
+    tierName: typeof tierName === 'string' ? tierName : isObj(tierName) ? str(tierName.zh) : undefined,
+    position: num(raw.position),
+    reasons: reasons.map(reasonText).filter(Boolean),
+    hints: hints.map(reasonText).filter(Boolean),
+    appliedAt: str(raw.appliedAt ?? raw.createdAt),
+    resident,
+    residentName: str(raw.residentName),
+  };
+}
 
 export function normaliseSchedule(caregiverId: string, date: string, raw: unknown): CaregiverSchedule {
   const o: Obj = isObj(raw) ? raw : {};
-  const arr: unknown[] = Array.isArray(raw)
-    ? raw
-    : ((o.visits ?? o.items ?? o.orders ?? o.stops ?? []) as unknown[]);
+  const arr: unknown[] = Array.isArray(raw) ? raw : ((o.visits ?? o.items ?? o.orders ?? o.stops ?? []) as unknown[]);
   const cg = isObj(o.caregiver) ? o.caregiver : {};
   const visits: ScheduleVisit[] = [];
   for (const v of Array.isArray(arr) ? arr : []) {
@@ -177,13 +236,16 @@ export function normaliseSchedule(caregiverId: string, date: string, raw: unknow
       orderId: str(v.orderId ?? v.careOrderId ?? order.id ?? v.id) ?? '',
       residentId: str(v.residentId ?? order.residentId ?? resident.id),
       residentName: str(v.residentName ?? resident.name),
+      address: str(v.address ?? resident.address),
       plannedStart,
       plannedEnd,
       travelMinutes: num(v.travelMinutes ?? v.travelMinutesBefore ?? v.travelBefore ?? order.travelMinutes) ?? 0,
       status: str(v.status ?? order.status) as ScheduleVisit['status'],
-      services: (Array.isArray(v.services) ? v.services : Array.isArray(order.services) ? order.services : undefined) as
-        | string[]
-        | undefined,
+      services: (Array.isArray(v.services)
+        ? v.services
+        : Array.isArray(order.services)
+          ? order.services
+          : undefined) as string[] | undefined,
     });
   }
   visits.sort((a, b) => a.plannedStart.localeCompare(b.plannedStart));
@@ -194,6 +256,17 @@ export function normaliseSchedule(caregiverId: string, date: string, raw: unknow
     shiftEnd: str(o.shiftEnd ?? cg.shiftEnd),
     visits,
     returnTravelMinutes: num(o.returnTravelMinutes ?? o.travelBackMinutes ?? o.returnMinutes),
+    servicePoint:
+      isObj(o.servicePoint) &&
+      num(Number(o.servicePoint.lat)) !== undefined &&
+      num(Number(o.servicePoint.lng)) !== undefined
+        ? {
+            id: str(o.servicePoint.id),
+            name: str(o.servicePoint.name),
+            lat: Number(o.servicePoint.lat),
+            lng: Number(o.servicePoint.lng),
+          }
+        : undefined,
   };
 }
 

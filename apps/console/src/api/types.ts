@@ -56,6 +56,8 @@ export interface Bed {
   building?: string | null;
   floor?: string | number | null;
   gender?: Gender | null;
+  reservedForResidentId?: string | null;
+  reservedUntil?: string | null;
 }
 
 export interface BedSummary {
@@ -117,6 +119,8 @@ export interface NewResident {
   phone?: string;
   lat?: number;
   lng?: number;
+  /** the facility registering the resident (its managers may then see it) */
+  facilityId?: string;
 }
 
 export interface Stay {
@@ -130,18 +134,25 @@ export interface Stay {
   dischargeReason?: string | null;
   overrideReason?: string | null;
   resident?: Partial<Resident> | null;
-  residentName?: string;
+  residentName?: string | null;
 }
 
 export type DischargeReason = 'deceased' | 'returned_home' | 'transferred_out' | 'other';
 
+/** A reason as the API may give it: a code, or `{ code, zh, en }`. */
+export type ReasonLike = string | { code?: string; zh?: string; en?: string; label?: string; message?: string };
+
+/** One waitlist entry, normalised from GET /facilities/:id/waitlist. */
 export interface WaitlistEntry {
   id?: string;
   residentId: string;
-  priority?: number;
+  /** 1 (best) … 4 */
   tier?: number;
-  reasons?: string[];
-  createdAt?: string;
+  tierName?: string;
+  position?: number;
+  /** display texts (Chinese when the API gives it) */
+  reasons: string[];
+  hints: string[];
   appliedAt?: string;
   resident?: Partial<Resident> | null;
   residentName?: string;
@@ -154,7 +165,7 @@ export interface BedRecommendation {
   room?: string;
   label?: string;
   type?: BedType;
-  reasons?: string[];
+  reasons?: ReasonLike[];
   score?: number;
 }
 
@@ -189,19 +200,10 @@ export interface ServiceItem {
 }
 
 export type OrderStatus =
-  | 'pending'
-  | 'assigned'
-  | 'accepted'
-  | 'in_progress'
-  | 'completed'
-  | 'unassigned'
-  | 'cancelled';
+  'pending' | 'assigned' | 'accepted' | 'in_progress' | 'completed' | 'unassigned' | 'cancelled';
 
 export type UnassignedReason =
-  | 'NO_SKILLED_CAREGIVER'
-  | 'OUT_OF_SERVICE_CIRCLE'
-  | 'NO_CAPACITY'
-  | 'RESIDENT_NOT_AT_HOME';
+  'NO_SKILLED_CAREGIVER' | 'OUT_OF_SERVICE_CIRCLE' | 'NO_CAPACITY' | 'RESIDENT_NOT_AT_HOME';
 
 export interface CareOrder {
   id: string;
@@ -218,7 +220,7 @@ export interface CareOrder {
   travelMinutes?: number | null;
   unassignedReason?: UnassignedReason | null;
   resident?: Partial<Resident> | null;
-  residentName?: string;
+  residentName?: string | null;
   checkInAt?: string | null;
   checkOutAt?: string | null;
   flags?: string[];
@@ -237,6 +239,7 @@ export interface ScheduleVisit {
   orderId: string;
   residentId?: string;
   residentName?: string;
+  address?: string;
   plannedStart: string;
   plannedEnd: string;
   travelMinutes: number;
@@ -251,6 +254,7 @@ export interface CaregiverSchedule {
   shiftEnd?: string;
   visits: ScheduleVisit[];
   returnTravelMinutes?: number;
+  servicePoint?: { id?: string; name?: string; lat: number; lng: number };
 }
 
 export type IndicatorKey =
@@ -285,6 +289,38 @@ export interface CoverageHistoryPoint {
   indicators: Indicator[];
 }
 
+export interface CoverageHistory {
+  points: CoverageHistoryPoint[];
+  /** months of the range without a snapshot */
+  missing: string[];
+}
+
+export interface NursingBedGap {
+  target: number;
+  nursingBeds: number;
+  bedsInService: number;
+  toConvert: number | null;
+  toAdd: number | null;
+  plannedBeds: number;
+  plannedMustBeNursing: number | null;
+}
+
+/** GET /stats/next-steps: the gaps behind the indicators, for the county (`total`) and per township. */
+export interface NextSteps {
+  nursingBeds?: NursingBedGap;
+  townshipsWithoutComprehensive?: number;
+  eligibleOutsideServiceCircle?: number;
+  eligibleShortOfVisits?: number;
+  expiredAssessments?: number;
+  neverAssessed?: number;
+}
+export interface NextStepsReport {
+  month?: string;
+  asOf?: string;
+  total: NextSteps;
+  byRegion?: (NextSteps & { regionCode: string; name: string })[];
+}
+
 export interface FacilityStatsRow {
   facilityId?: string;
   id?: string;
@@ -300,4 +336,6 @@ export interface FacilityStatsRow {
   nursingShare?: number | null;
   utilization?: number | null;
   residentsByLevel?: Record<string, number> | number[];
+  residentsWithExpiredAssessment?: number;
+  comprehensive?: boolean;
 }

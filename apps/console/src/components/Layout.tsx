@@ -14,16 +14,22 @@ export function Layout({ active, children }: { active: PageKey | null; children:
             会
           </span>
           <div className="brand-text">
-            <strong>会宁县智慧养老服务平台</strong>
+            <strong className="brand-long">会宁县智慧养老服务平台</strong>
+            <strong className="brand-short">会宁智慧养老</strong>
             <span>县民政局 · 养老服务管理</span>
           </div>
         </div>
         {pages.length > 1 ? (
           <nav className="nav" aria-label="主导航">
             {pages.map((p) => (
-              <a key={p} href={`#/${p}`} className={p === active ? 'is-active' : ''} aria-current={p === active ? 'page' : undefined}>
+              <a
+                key={p}
+                href={`#/${p}`}
+                className={p === active ? 'is-active' : ''}
+                aria-current={p === active ? 'page' : undefined}
+              >
                 <span aria-hidden>{PAGES[p].icon}</span>
-                {PAGES[p].label}
+                <span className="nav-label">{PAGES[p].label}</span>
               </a>
             ))}
           </nav>

@@ -86,7 +86,17 @@ export function Empty({ children }: { children: ReactNode }) {
   return <div className="empty">{children}</div>;
 }
 
-export function Field({ label, hint, children, required }: { label: string; hint?: ReactNode; children: ReactNode; required?: boolean }) {
+export function Field({
+  label,
+  hint,
+  children,
+  required,
+}: {
+  label: string;
+  hint?: ReactNode;
+  children: ReactNode;
+  required?: boolean;
+}) {
   return (
     <label className="field">
       <span className="field-label">
@@ -123,7 +133,13 @@ export function Modal({
   }, [onClose]);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className={`modal ${wide ? 'modal-wide' : ''}`} role="dialog" aria-modal="true" aria-labelledby={id} ref={ref}>
+      <div
+        className={`modal ${wide ? 'modal-wide' : ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={id}
+        ref={ref}
+      >
         <header className="modal-head">
           <h3 id={id}>{title}</h3>
           <button type="button" className="modal-close" aria-label="关闭" onClick={onClose}>
@@ -153,8 +169,13 @@ export function TargetBar({ value, target, label }: { value: number | null; targ
   const met = value !== null && target !== null ? value >= target : null;
   return (
     <div className="target-bar" aria-label={label}>
-      <div className={`target-fill ${met === false ? 'is-bad' : met ? 'is-good' : ''}`} style={{ width: `${v * 100}%` }} />
-      {target !== null ? <div className="target-line" style={{ left: `${target * 100}%` }} title={`目标 ${Math.round(target * 100)}%`} /> : null}
+      <div
+        className={`target-fill ${met === false ? 'is-bad' : met ? 'is-good' : ''}`}
+        style={{ width: `${v * 100}%` }}
+      />
+      {target !== null ? (
+        <div className="target-line" style={{ left: `${target * 100}%` }} title={`目标 ${Math.round(target * 100)}%`} />
+      ) : null}
     </div>
   );
 }

@@ -25,7 +25,11 @@ export function serviceCircleKm(kind: 'urban' | 'rural'): number {
   return (speed * minutes) / 60 / 1.3;
 }
 
-export function travelMinutes(a: { lat: number; lng: number }, b: { lat: number; lng: number }, kind: 'urban' | 'rural'): number {
+export function travelMinutes(
+  a: { lat: number; lng: number },
+  b: { lat: number; lng: number },
+  kind: 'urban' | 'rural',
+): number {
   const km = haversineKm(a, b) * 1.3;
   return Math.ceil((km / (kind === 'urban' ? 20 : 30)) * 60);
 }

@@ -90,6 +90,13 @@ export const UNASSIGNED_REASON_LABEL: Record<UnassignedReason, string> = {
   RESIDENT_NOT_AT_HOME: '老人不在家',
 };
 
+export const VISIT_FLAG_LABEL: Record<string, string> = {
+  early: '提前签到',
+  late: '迟到签到',
+  far: '签到位置偏离住址',
+  no_location: '签到未定位',
+};
+
 /** Service catalogue defaults (domain.md §5); GET /services overrides names when the role may read it. */
 export const SERVICE_LABEL: Record<string, string> = {
   home_cleaning: '居家环境清扫',
@@ -160,7 +167,9 @@ export const ERROR_CODE_LABEL: Record<string, string> = {
 export function errorText(e: unknown): string {
   if (e && typeof e === 'object' && 'code' in e && 'message' in e) {
     const { code, message, statusCode } = e as { code: string; message: string; statusCode: number };
-    const zh = ERROR_CODE_LABEL[code] ?? (statusCode === 403 ? ERROR_CODE_LABEL.HTTP_403 : statusCode === 404 ? ERROR_CODE_LABEL.HTTP_404 : '');
+    const zh =
+      ERROR_CODE_LABEL[code] ??
+      (statusCode === 403 ? ERROR_CODE_LABEL.HTTP_403 : statusCode === 404 ? ERROR_CODE_LABEL.HTTP_404 : '');
     if (!zh) return `操作失败：${message}`;
     return message && message !== zh ? `${zh}（${message}）` : zh;
   }
@@ -168,16 +177,31 @@ export function errorText(e: unknown): string {
   return '操作失败';
 }
 
+export const TIER_LABEL: Record<number, string> = { 1: '第一优先', 2: '第二优先', 3: '第三优先', 4: '一般轮候' };
+
 export function reasonLabel(r: string): string {
   return (
     (CATEGORY_LABEL as Record<string, string>)[r] ??
-    ({
-      level_ge_2: '失能等级≥2',
-      aged_80_plus: '高龄(80岁以上)',
-      very_old: '高龄(80岁以上)',
-      nursing: '护理型床位',
-      gender_match: '性别相符',
-    } as Record<string, string>)[r] ??
+    (
+      {
+        DESTITUTE_NEEDS_CARE: '失能特困人员',
+        FAMILY_PLANNING_SPECIAL: '计划生育特殊家庭',
+        SPECIAL_CONTRIBUTION: '作出特殊贡献',
+        ECONOMIC_HARDSHIP: '经济困难',
+        LOW_INCOME: '低保对象',
+        LIVING_ALONE: '独居',
+        IMPAIRED: '失能/半失能',
+        DISABLED: '残疾',
+        AGED_80_PLUS: '高龄(80岁以上)',
+        GENERAL: '一般轮候',
+        NO_VALID_ASSESSMENT: '无有效能力评估',
+        NURSING_BED_NEEDED: '护理型床位，符合失能老人入住要求',
+        ORDINARY_BED_PREFERRED: '普通床位，适合能力完好或轻度失能老人',
+        NURSING_BED_KEPT_FOR_NEED: '护理型床位宜留给失能老人',
+        GENDER_MATCH: '性别相符',
+        NO_GENDER_RESTRICTION: '床位不限性别',
+      } as Record<string, string>
+    )[r] ??
     r
   );
 }

@@ -4,7 +4,7 @@ import { ApiError } from '../../api/http';
 import type { Bed, Resident, WaitlistEntry } from '../../api/types';
 import { Badge, Button, Field, Modal } from '../../components/ui';
 import { nowIso } from '../../lib/format';
-import { BED_TYPE_SHORT, CATEGORY_LABEL, errorText, GENDER_LABEL, LEVEL_LABEL, reasonLabel } from '../../lib/labels';
+import { BED_TYPE_SHORT, CATEGORY_LABEL, errorText, GENDER_LABEL, LEVEL_LABEL } from '../../lib/labels';
 import { bedName } from './model';
 import { ResidentPicker } from './ResidentPicker';
 
@@ -33,7 +33,9 @@ export function AdmitDialog({
 }) {
   const [resident, setResident] = useState<PickedResident | undefined>(initialResident);
   const [bedId, setBedId] = useState(bed?.id ?? '');
-  const [admittedAt, setAdmittedAt] = useState(() => nowIso().slice(0, 16));
+  // left untouched, the time is not sent and the server records the moment of the request
+  const [initialTime] = useState(() => nowIso().slice(0, 16));
+  const [admittedAt, setAdmittedAt] = useState(initialTime);
   const [overrideReason, setOverrideReason] = useState('');
   const [needOverride, setNeedOverride] = useState(false);
   const [recs, setRecs] = useState<NormalRecommendation[] | null>(null);
@@ -79,7 +81,7 @@ export function AdmitDialog({
       await admit(facilityId, {
         residentId: resident.id,
         bedId,
-        admittedAt: `${admittedAt}:00+08:00`,
+        ...(admittedAt !== initialTime ? { admittedAt: `${admittedAt}:00+08:00` } : {}),
         ...(showOverride && overrideReason.trim() ? { overrideReason: overrideReason.trim() } : {}),
       });
       onDone(`${resident.name ?? '老人'} 已入住 ${chosenBed ? bedName(chosenBed) : ''}`);
@@ -99,7 +101,13 @@ export function AdmitDialog({
       footer={
         <>
           <Button onClick={onClose}>取消</Button>
-          <Button variant="primary" busy={busy} onClick={submit} disabled={!resident || !bedId} data-testid="confirm-admit">
+          <Button
+            variant="primary"
+            busy={busy}
+            onClick={submit}
+            disabled={!resident || !bedId}
+            data-testid="confirm-admit"
+          >
             确认入住
           </Button>
         </>
@@ -113,13 +121,21 @@ export function AdmitDialog({
               <div className="picked-main">
                 <strong>{resident.name}</strong>
                 <span className="muted">
-                  {[resident.gender ? GENDER_LABEL[resident.gender] : null, resident.age ? `${resident.age}岁` : null, resident.idNumberMasked]
+                  {[
+                    resident.gender ? GENDER_LABEL[resident.gender] : null,
+                    resident.age ? `${resident.age}岁` : null,
+                    resident.idNumberMasked,
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
                 </span>
               </div>
               <div className="tags">
-                {level !== undefined ? <Badge tone={level >= 2 ? 'red' : 'green'}>{LEVEL_LABEL[level] ?? `等级${level}`}</Badge> : <Badge>暂无能力评估</Badge>}
+                {level !== undefined ? (
+                  <Badge tone={level >= 2 ? 'red' : 'green'}>{LEVEL_LABEL[level] ?? `等级${level}`}</Badge>
+                ) : (
+                  <Badge>暂无能力评估</Badge>
+                )}
                 {(resident.categories ?? []).map((c) => (
                   <Badge key={c}>{CATEGORY_LABEL[c] ?? c}</Badge>
                 ))}
@@ -131,7 +147,13 @@ export function AdmitDialog({
               ) : null}
             </div>
           ) : (
-            <ResidentPicker waitlist={waitlist} waitlistNames={waitlistName} defaultRegion={facilityRegion} onPick={setResident} />
+            <ResidentPicker
+              waitlist={waitlist}
+              waitlistNames={waitlistName}
+              defaultRegion={facilityRegion}
+              facilityId={facilityId}
+              onPick={setResident}
+            />
           )}
         </div>
         <div>
@@ -161,10 +183,10 @@ export function AdmitDialog({
                     key={r.bedId}
                     className={`rec ${bedId === r.bedId ? 'is-active' : ''}`}
                     onClick={() => setBedId(r.bedId)}
-                    title={r.reasons.map(reasonLabel).join('；')}
+                    title={r.reasons.join('；')}
                   >
                     {b ? bedName(b) : r.bedId}
-                    <small>{r.reasons.map(reasonLabel).join('、')}</small>
+                    <small>{r.reasons.join('、')}</small>
                   </button>
                 );
               })}
@@ -173,10 +195,17 @@ export function AdmitDialog({
           {chosenBed && nursingRuleHit ? (
             <div className="alert alert-warn">该老人能力等级为{LEVEL_LABEL[level!]}，按规定应入住护理型床位。</div>
           ) : null}
-          {genderClash ? <div className="alert alert-warn">床位限{GENDER_LABEL[chosenBed!.gender!]}性入住，与老人性别不符。</div> : null}
+          {genderClash ? (
+            <div className="alert alert-warn">床位限{GENDER_LABEL[chosenBed!.gender!]}性入住，与老人性别不符。</div>
+          ) : null}
           {showOverride ? (
             <Field label="安排普通床位的原因" required>
-              <textarea value={overrideReason} onChange={(e) => setOverrideReason(e.target.value)} rows={2} name="overrideReason" />
+              <textarea
+                value={overrideReason}
+                onChange={(e) => setOverrideReason(e.target.value)}
+                rows={2}
+                name="overrideReason"
+              />
             </Field>
           ) : null}
           <Field label="入住时间">

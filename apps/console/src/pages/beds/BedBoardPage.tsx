@@ -15,7 +15,7 @@ import { PageHeader } from '../../components/Layout';
 import { useToast } from '../../components/Toast';
 import { Badge, Button, Card, Empty, ErrorBox, Modal, Spinner, Stat, TargetBar } from '../../components/ui';
 import { dateTime, pct } from '../../lib/format';
-import { BED_STATUS_LABEL, errorText, FACILITY_TYPE_LABEL, reasonLabel } from '../../lib/labels';
+import { BED_STATUS_LABEL, errorText, FACILITY_TYPE_LABEL, TIER_LABEL } from '../../lib/labels';
 import { navigate } from '../../lib/router';
 import { mapLimit, useAsync } from '../../lib/useAsync';
 import { useUser } from '../../session';
@@ -48,12 +48,20 @@ export function BedBoardPage({ facilityId }: { facilityId?: string }) {
     <div className="page">
       <PageHeader
         title="床位管理"
-        sub={facility ? `${facility.name}${facility.type ? ` · ${FACILITY_TYPE_LABEL[facility.type]}` : ''}` : '机构床位一览'}
+        sub={
+          facility
+            ? `${facility.name}${facility.type ? ` · ${FACILITY_TYPE_LABEL[facility.type]}` : ''}`
+            : '机构床位一览'
+        }
         extra={
           list.length > 1 ? (
             <label className="inline-field">
               <span>机构</span>
-              <select value={facilityId ?? ''} onChange={(e) => navigate(`/beds/${e.target.value}`)} data-testid="facility-select">
+              <select
+                value={facilityId ?? ''}
+                onChange={(e) => navigate(`/beds/${e.target.value}`)}
+                data-testid="facility-select"
+              >
                 {list.map((f) => (
                   <option key={f.id} value={f.id}>
                     {f.name}
@@ -68,7 +76,12 @@ export function BedBoardPage({ facilityId }: { facilityId?: string }) {
       {facilities.loading && !facilities.data ? <Spinner /> : null}
       {facilities.data && list.length === 0 ? <Empty>当前账号未关联任何养老机构，请联系系统管理员。</Empty> : null}
       {facilityId ? (
-        <FacilityBoard key={facilityId} facilityId={facilityId} facility={facility} canEdit={user.role === 'manager' || user.role === 'admin'} />
+        <FacilityBoard
+          key={facilityId}
+          facilityId={facilityId}
+          facility={facility}
+          canEdit={user.role === 'manager' || user.role === 'admin'}
+        />
       ) : null}
     </div>
   );
@@ -84,11 +97,12 @@ async function loadBoard(facilityId: string): Promise<BoardData> {
   const [beds, stays] = await Promise.all([getBeds(facilityId), getStays(facilityId, 'active')]);
   const residents = new Map<string, Partial<Resident>>();
   for (const s of stays.items) if (s.resident?.name) residents.set(s.residentId, s.resident);
-  const missing = () => stays.items.filter((s) => !s.residentName && !residents.has(s.residentId)).map((s) => s.residentId);
+  const missing = () =>
+    stays.items.filter((s) => !s.residentName && !residents.has(s.residentId)).map((s) => s.residentId);
   if (missing().length > 3) {
     // one list call usually names everybody; fall back to one call per resident for the rest
     try {
-      const all = await getResidents({ livingArrangement: 'institution' }, 5000);
+      const all = await getResidents({}, 2000);
       for (const r of all.items) residents.set(r.id, r);
     } catch {
       /* the list may be unavailable for this role */
@@ -104,7 +118,15 @@ async function loadBoard(facilityId: string): Promise<BoardData> {
   return { beds: beds.items, stays: stays.items, residents };
 }
 
-function FacilityBoard({ facilityId, facility, canEdit }: { facilityId: string; facility?: Facility; canEdit: boolean }) {
+function FacilityBoard({
+  facilityId,
+  facility,
+  canEdit,
+}: {
+  facilityId: string;
+  facility?: Facility;
+  canEdit: boolean;
+}) {
   const toast = useToast();
   const board = useAsync(() => loadBoard(facilityId), [facilityId]);
   const summary = useAsync(() => getBedSummary(facilityId), [facilityId]);
@@ -118,7 +140,9 @@ function FacilityBoard({ facilityId, facility, canEdit }: { facilityId: string; 
   // Name waitlisted residents the list did not name.
   useEffect(() => {
     const entries = waitlist.data ?? [];
-    const todo = entries.filter((e) => !e.resident?.name && !e.residentName && !waitNames.has(e.residentId)).map((e) => e.residentId);
+    const todo = entries
+      .filter((e) => !e.resident?.name && !e.residentName && !waitNames.has(e.residentId))
+      .map((e) => e.residentId);
     if (!todo.length) return;
     let live = true;
     mapLimit(todo.slice(0, 100), 6, (id) => getResident(id).catch(() => null)).then((rs) => {
@@ -233,22 +257,36 @@ function FacilityBoard({ facilityId, facility, canEdit }: { facilityId: string; 
                 <div className="wait-body">
                   <div className="wait-name">
                     <strong>{waitName(e)}</strong>
-                    {e.tier ?? e.priority ? <Badge tone="blue">第{e.tier ?? e.priority}档</Badge> : null}
+                    {e.tier ? (
+                      <Badge tone={e.tier === 1 ? 'red' : e.tier === 4 ? 'grey' : 'blue'} title={e.tierName}>
+                        {TIER_LABEL[e.tier] ?? `第${e.tier}档`}
+                      </Badge>
+                    ) : null}
                   </div>
                   <div className="wait-reasons">
-                    {(e.reasons ?? []).map((r) => (
+                    {e.reasons.map((r) => (
                       <span key={r} className="reason">
-                        {reasonLabel(r)}
+                        {r}
                       </span>
                     ))}
                   </div>
-                  {e.createdAt ?? e.appliedAt ? <div className="muted small">申请于 {dateTime(e.createdAt ?? e.appliedAt)}</div> : null}
+                  {e.hints.length ? <div className="small warn-text">{e.hints.join('；')}</div> : null}
+                  {e.appliedAt ? <div className="muted small">申请于 {dateTime(e.appliedAt)}</div> : null}
                 </div>
                 {canEdit ? (
                   <Button
                     size="sm"
                     variant="primary"
-                    onClick={() => setAdmitting({ resident: { ...(e.resident ?? {}), ...(waitNames.get(e.residentId) ?? {}), id: e.residentId, name: waitName(e) } })}
+                    onClick={() =>
+                      setAdmitting({
+                        resident: {
+                          ...(e.resident ?? {}),
+                          ...(waitNames.get(e.residentId) ?? {}),
+                          id: e.residentId,
+                          name: waitName(e),
+                        },
+                      })
+                    }
                   >
                     安排入住
                   </Button>
@@ -265,7 +303,9 @@ function FacilityBoard({ facilityId, facility, canEdit }: { facilityId: string; 
           bed={selected}
           beds={beds}
           stay={staysByBed.get(selected.id)}
-          residentName={staysByBed.get(selected.id) ? stayResidentName(staysByBed.get(selected.id)!, residents) : undefined}
+          residentName={
+            staysByBed.get(selected.id) ? stayResidentName(staysByBed.get(selected.id)!, residents) : undefined
+          }
           canEdit={canEdit}
           onAdmit={() => setAdmitting({ bed: selected })}
           onClose={() => setSelected(null)}
@@ -289,7 +329,12 @@ function FacilityBoard({ facilityId, facility, canEdit }: { facilityId: string; 
         />
       ) : null}
       {addingWait ? (
-        <WaitlistAddDialog facilityId={facilityId} regionCode={facility?.regionCode} onClose={() => setAddingWait(false)} onDone={done} />
+        <WaitlistAddDialog
+          facilityId={facilityId}
+          regionCode={facility?.regionCode}
+          onClose={() => setAddingWait(false)}
+          onDone={done}
+        />
       ) : null}
     </div>
   );
@@ -355,7 +400,11 @@ function WaitlistAddDialog({
   }
   return (
     <Modal title="登记轮候" onClose={onClose} wide>
-      {busy ? <Spinner label="正在登记…" /> : <ResidentPicker defaultRegion={regionCode} onPick={pick} />}
+      {busy ? (
+        <Spinner label="正在登记…" />
+      ) : (
+        <ResidentPicker defaultRegion={regionCode} facilityId={facilityId} onPick={pick} />
+      )}
       {error ? (
         <div className="alert alert-error" role="alert">
           {error}

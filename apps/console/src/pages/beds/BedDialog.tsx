@@ -13,7 +13,7 @@ import {
   GENDER_LABEL,
   LEVEL_LABEL,
 } from '../../lib/labels';
-import { bedName } from './model';
+import { bedName, floorLabel } from './model';
 
 type Mode = 'view' | 'transfer' | 'discharge';
 
@@ -45,19 +45,22 @@ export function BedDialog({
   const [target, setTarget] = useState('');
   const [recs, setRecs] = useState<Set<string>>(new Set());
   const [reason, setReason] = useState<DischargeReason>('returned_home');
-  const [dischargedAt, setDischargedAt] = useState(() => nowIso().slice(0, 16));
+  // left untouched, the time is not sent and the server records the moment of the request
+  const [initialTime] = useState(() => nowIso().slice(0, 16));
+  const [dischargedAt, setDischargedAt] = useState(initialTime);
 
+  const residentId = stay?.residentId ?? (bed.status === 'reserved' ? bed.reservedForResidentId : null);
   useEffect(() => {
-    if (!stay) return;
+    if (!residentId) return;
     let live = true;
-    getResident(stay.residentId).then(
+    getResident(residentId).then(
       (r) => live && setResident(r),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [stay]);
+  }, [residentId]);
 
   useEffect(() => {
     if (mode !== 'transfer' || !stay) return;
@@ -100,7 +103,9 @@ export function BedDialog({
           variant="primary"
           busy={busy}
           disabled={!target}
-          onClick={() => run(() => transferStay(stay.id, target), `${name} 已转至 ${bedName(beds.find((b) => b.id === target)!)}`)}
+          onClick={() =>
+            run(() => transferStay(stay.id, target), `${name} 已转至 ${bedName(beds.find((b) => b.id === target)!)}`)
+          }
           data-testid="confirm-transfer"
         >
           确认转床
@@ -114,7 +119,13 @@ export function BedDialog({
         <Button
           variant="danger"
           busy={busy}
-          onClick={() => run(() => dischargeStay(stay.id, reason, `${dischargedAt}:00+08:00`), `${name} 已办理退住`)}
+          onClick={() =>
+            run(
+              () =>
+                dischargeStay(stay.id, reason, dischargedAt === initialTime ? undefined : `${dischargedAt}:00+08:00`),
+              `${name} 已办理退住`,
+            )
+          }
           data-testid="confirm-discharge"
         >
           确认退住
@@ -161,8 +172,20 @@ export function BedDialog({
             <dt>楼层</dt>
             <dd>
               {bed.building ? `${bed.building} ` : ''}
-              {bed.floor}
+              {floorLabel(String(bed.floor))}
             </dd>
+          </>
+        ) : null}
+        {bed.status === 'reserved' && !stay ? (
+          <>
+            <dt>预留给</dt>
+            <dd>{resident?.name ?? '—'}</dd>
+            {bed.reservedUntil ? (
+              <>
+                <dt>预留至</dt>
+                <dd>{dateTime(bed.reservedUntil)}</dd>
+              </>
+            ) : null}
           </>
         ) : null}
         {stay ? (
@@ -172,14 +195,20 @@ export function BedDialog({
               <strong>{name}</strong>{' '}
               {resident ? (
                 <span className="muted">
-                  {[resident.gender ? GENDER_LABEL[resident.gender] : null, resident.age ? `${resident.age}岁` : null, resident.idNumberMasked]
+                  {[
+                    resident.gender ? GENDER_LABEL[resident.gender] : null,
+                    resident.age ? `${resident.age}岁` : null,
+                    resident.idNumberMasked,
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
                 </span>
               ) : null}
             </dd>
             <dt>能力等级</dt>
-            <dd>{level !== undefined ? <Badge tone={level >= 2 ? 'red' : 'green'}>{LEVEL_LABEL[level]}</Badge> : '—'}</dd>
+            <dd>
+              {level !== undefined ? <Badge tone={level >= 2 ? 'red' : 'green'}>{LEVEL_LABEL[level]}</Badge> : '—'}
+            </dd>
             {resident?.categories?.length ? (
               <>
                 <dt>人员类别</dt>
@@ -206,17 +235,29 @@ export function BedDialog({
         <div className="bed-admin">
           <span className="muted">床位维护：</span>
           {bed.status !== 'vacant' ? (
-            <Button size="sm" busy={busy} onClick={() => run(() => patchBed(bed.id, { status: 'vacant' }), '床位已恢复为空闲')}>
+            <Button
+              size="sm"
+              busy={busy}
+              onClick={() => run(() => patchBed(bed.id, { status: 'vacant' }), '床位已恢复为空闲')}
+            >
               恢复空闲
             </Button>
           ) : null}
           {bed.status !== 'maintenance' ? (
-            <Button size="sm" busy={busy} onClick={() => run(() => patchBed(bed.id, { status: 'maintenance' }), '床位已设为维修中')}>
+            <Button
+              size="sm"
+              busy={busy}
+              onClick={() => run(() => patchBed(bed.id, { status: 'maintenance' }), '床位已设为维修中')}
+            >
               设为维修
             </Button>
           ) : null}
           {bed.status !== 'closed' ? (
-            <Button size="sm" busy={busy} onClick={() => run(() => patchBed(bed.id, { status: 'closed' }), '床位已停用')}>
+            <Button
+              size="sm"
+              busy={busy}
+              onClick={() => run(() => patchBed(bed.id, { status: 'closed' }), '床位已停用')}
+            >
               停用
             </Button>
           ) : null}
@@ -251,7 +292,11 @@ export function BedDialog({
       {mode === 'discharge' ? (
         <div className="form-grid">
           <Field label="退住原因" required>
-            <select value={reason} onChange={(e) => setReason(e.target.value as DischargeReason)} data-testid="discharge-reason">
+            <select
+              value={reason}
+              onChange={(e) => setReason(e.target.value as DischargeReason)}
+              data-testid="discharge-reason"
+            >
               {(Object.keys(DISCHARGE_REASON_LABEL) as DischargeReason[]).map((r) => (
                 <option key={r} value={r}>
                   {DISCHARGE_REASON_LABEL[r]}

@@ -42,14 +42,16 @@ export function BedGrid({
                     <div className="room-head">
                       <span className="room-no">{r.room}</span>
                       <span className="room-count">
-                        {r.beds.filter((b) => b.status === 'occupied').length}/{r.beds.filter((b) => b.status !== 'closed').length}
+                        {r.beds.filter((b) => b.status === 'occupied').length}/
+                        {r.beds.filter((b) => b.status !== 'closed').length}
                       </span>
                     </div>
                     <div className="room-beds">
                       {r.beds.map((b) => {
                         const stay = staysByBed.get(b.id);
                         const dim =
-                          (filter.status !== 'all' && b.status !== filter.status) || (filter.type !== 'all' && b.type !== filter.type);
+                          (filter.status !== 'all' && b.status !== filter.status) ||
+                          (filter.type !== 'all' && b.type !== filter.type);
                         const who = stay ? stayResidentName(stay, residents) : null;
                         return (
                           <button

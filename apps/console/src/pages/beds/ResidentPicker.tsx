@@ -3,7 +3,7 @@ import { createResident, getRegions, searchResidents } from '../../api/endpoints
 import type { Category, Region, Resident, WaitlistEntry } from '../../api/types';
 import { Badge, Button, Field } from '../../components/ui';
 import { checkIdNumber } from '../../lib/idNumber';
-import { CATEGORIES, CATEGORY_LABEL, errorText, GENDER_LABEL, LEVEL_LABEL } from '../../lib/labels';
+import { CATEGORIES, CATEGORY_LABEL, errorText, GENDER_LABEL, LEVEL_LABEL, TIER_LABEL } from '../../lib/labels';
 import { useAsync } from '../../lib/useAsync';
 
 type Tab = 'waitlist' | 'search' | 'new';
@@ -13,8 +13,11 @@ export function ResidentPicker({
   waitlist,
   waitlistNames,
   defaultRegion,
+  facilityId,
   onPick,
 }: {
+  /** the facility a newly registered resident belongs to */
+  facilityId?: string;
   /** omit to hide the waitlist tab */
   waitlist?: WaitlistEntry[];
   waitlistNames?: (e: WaitlistEntry) => string;
@@ -43,11 +46,14 @@ export function ResidentPicker({
           <ul className="pick-list">
             {waitlist.map((e, i) => (
               <li key={e.id ?? e.residentId}>
-                <button type="button" onClick={() => onPick({ ...(e.resident ?? {}), id: e.residentId, name: names(e) })}>
+                <button
+                  type="button"
+                  onClick={() => onPick({ ...(e.resident ?? {}), id: e.residentId, name: names(e) })}
+                >
                   <span className="pick-rank">{i + 1}</span>
                   <span className="pick-name">{names(e)}</span>
-                  {e.tier ?? e.priority ? <Badge tone="blue">第{e.tier ?? e.priority}档</Badge> : null}
-                  <span className="pick-meta">{(e.reasons ?? []).join('、')}</span>
+                  {e.tier ? <Badge tone="blue">{TIER_LABEL[e.tier] ?? `第${e.tier}档`}</Badge> : null}
+                  <span className="pick-meta">{e.reasons.join('、')}</span>
                 </button>
               </li>
             ))}
@@ -57,7 +63,7 @@ export function ResidentPicker({
         )
       ) : null}
       {tab === 'search' ? <ResidentSearch onPick={onPick} /> : null}
-      {tab === 'new' ? <ResidentForm defaultRegion={defaultRegion} onCreated={onPick} /> : null}
+      {tab === 'new' ? <ResidentForm defaultRegion={defaultRegion} facilityId={facilityId} onCreated={onPick} /> : null}
     </div>
   );
 }
@@ -88,9 +94,13 @@ function ResidentSearch({ onPick }: { onPick: (r: Resident) => void }) {
             <button type="button" onClick={() => onPick(r)} data-testid={`pick-resident-${r.id}`}>
               <span className="pick-name">{r.name}</span>
               <span className="pick-meta">
-                {[r.gender ? GENDER_LABEL[r.gender] : null, r.age ? `${r.age}岁` : null, r.idNumberMasked].filter(Boolean).join(' · ')}
+                {[r.gender ? GENDER_LABEL[r.gender] : null, r.age ? `${r.age}岁` : null, r.idNumberMasked]
+                  .filter(Boolean)
+                  .join(' · ')}
               </span>
-              {r.latestAssessment ? <Badge tone="amber">{LEVEL_LABEL[r.latestAssessment.level] ?? `等级${r.latestAssessment.level}`}</Badge> : null}
+              {r.latestAssessment ? (
+                <Badge tone="amber">{LEVEL_LABEL[r.latestAssessment.level] ?? `等级${r.latestAssessment.level}`}</Badge>
+              ) : null}
               {r.livingArrangement === 'institution' ? <Badge>机构</Badge> : null}
             </button>
           </li>
@@ -100,7 +110,15 @@ function ResidentSearch({ onPick }: { onPick: (r: Resident) => void }) {
   );
 }
 
-function ResidentForm({ defaultRegion, onCreated }: { defaultRegion?: string; onCreated: (r: Resident) => void }) {
+function ResidentForm({
+  defaultRegion,
+  facilityId,
+  onCreated,
+}: {
+  defaultRegion?: string;
+  facilityId?: string;
+  onCreated: (r: Resident) => void;
+}) {
   const regions = useAsync(getRegions, []);
   const [name, setName] = useState('');
   const [idNumber, setIdNumber] = useState('');
@@ -129,6 +147,7 @@ function ResidentForm({ defaultRegion, onCreated }: { defaultRegion?: string; on
         categories: cats,
         ...(phone.trim() ? { phone: phone.trim() } : {}),
         ...(address.trim() ? { address: address.trim() } : {}),
+        ...(facilityId ? { facilityId } : {}),
       });
       onCreated(r);
     } catch (e) {
@@ -149,7 +168,7 @@ function ResidentForm({ defaultRegion, onCreated }: { defaultRegion?: string; on
       <Field label="所属乡镇" required>
         <select value={regionCode} onChange={(e) => setRegionCode(e.target.value)} name="regionCode">
           <option value="">请选择</option>
-          {(townships.length ? townships : regions.data?.items ?? []).map((r) => (
+          {(townships.length ? townships : (regions.data?.items ?? [])).map((r) => (
             <option key={r.code} value={r.code}>
               {r.name}
             </option>

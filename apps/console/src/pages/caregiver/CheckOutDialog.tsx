@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { checkOut } from '../../api/endpoints';
 import type { CareOrder, Vitals } from '../../api/types';
+import { quickPosition } from './position';
 import { Button, Field, Modal } from '../../components/ui';
 import { errorText } from '../../lib/labels';
 
 const VITALS: { key: keyof Vitals; label: string; unit: string; min: number; max: number; step: number }[] = [
-  { key: 'systolic', label: '收缩压', unit: 'mmHg', min: 50, max: 260, step: 1 },
+  { key: 'systolic', label: '收缩压', unit: 'mmHg', min: 60, max: 260, step: 1 },
   { key: 'diastolic', label: '舒张压', unit: 'mmHg', min: 30, max: 160, step: 1 },
-  { key: 'heartRate', label: '心率', unit: '次/分', min: 20, max: 220, step: 1 },
+  { key: 'heartRate', label: '心率', unit: '次/分', min: 25, max: 250, step: 1 },
   { key: 'bloodGlucose', label: '血糖', unit: 'mmol/L', min: 1, max: 35, step: 0.1 },
-  { key: 'temperature', label: '体温', unit: '℃', min: 33, max: 43, step: 0.1 },
+  { key: 'temperature', label: '体温', unit: '℃', min: 34, max: 43, step: 0.1 },
 ];
 
 export function CheckOutDialog({
@@ -39,13 +40,18 @@ export function CheckOutDialog({
       const raw = vitals[f.key]?.trim();
       if (!raw) continue;
       const n = Number(raw);
-      if (!Number.isFinite(n) || n < f.min || n > f.max) return setError(`${f.label}应在 ${f.min}–${f.max} ${f.unit} 之间`);
+      if (!Number.isFinite(n) || n < f.min || n > f.max)
+        return setError(`${f.label}应在 ${f.min}–${f.max} ${f.unit} 之间`);
+      if (f.step === 1 && !Number.isInteger(n)) return setError(`${f.label}请填写整数`);
       v[f.key] = n;
     }
     setBusy(true);
     setError(null);
     try {
+      // where the visit ended, when the device can tell quickly; never block the check-out on it
+      const pos = await quickPosition();
       await checkOut(order.id, {
+        ...(pos ?? {}),
         servicesDone: done,
         ...(notes.trim() ? { notes: notes.trim() } : {}),
         ...(Object.keys(v).length ? { vitals: v } : {}),
@@ -109,7 +115,12 @@ export function CheckOutDialog({
         </div>
       </fieldset>
       <Field label="服务备注">
-        <textarea rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} placeholder="如：老人精神状态良好，已提醒按时服药" />
+        <textarea
+          rows={2}
+          value={notes}
+          onChange={(e) => setNotes(e.target.value)}
+          placeholder="如：老人精神状态良好，已提醒按时服药"
+        />
       </Field>
       {error ? (
         <div className="alert alert-error" role="alert">

@@ -8,22 +8,7 @@ import { errorText, ORDER_STATUS_LABEL, SERVICE_LABEL, STATUS_TONE } from '../..
 import { useAsync } from '../../lib/useAsync';
 import { useUser } from '../../session';
 import { CheckOutDialog } from './CheckOutDialog';
-
-type Coords = { lat: number; lng: number };
-
-function currentPosition(): Promise<Coords> {
-  return new Promise((resolve, reject) => {
-    if (!('geolocation' in navigator) || !window.isSecureContext) {
-      reject(new Error('当前浏览器无法定位'));
-      return;
-    }
-    navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ lat: +p.coords.latitude.toFixed(6), lng: +p.coords.longitude.toFixed(6) }),
-      (e) => reject(new Error(e.code === e.PERMISSION_DENIED ? '未授权定位' : e.code === e.TIMEOUT ? '定位超时' : '无法获取位置')),
-      { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 },
-    );
-  });
-}
+import { currentPosition, type Coords } from './position';
 
 export function VisitsPage() {
   const user = useUser();
@@ -44,7 +29,8 @@ export function VisitsPage() {
     [caregiverId, date],
   );
   const services = useAsync(() => getServices().catch(() => ({ items: [], total: 0 })), []);
-  const serviceName = (code: string) => services.data?.items.find((s) => s.code === code)?.name ?? SERVICE_LABEL[code] ?? code;
+  const serviceName = (code: string) =>
+    services.data?.items.find((s) => s.code === code)?.name ?? SERVICE_LABEL[code] ?? code;
 
   const visitOf = useMemo(() => {
     const m = new Map<string, ScheduleVisit>();
@@ -63,7 +49,10 @@ export function VisitsPage() {
 
   const nameOf = (o: CareOrder) => o.resident?.name ?? o.residentName ?? visitOf.get(o.id)?.residentName ?? '服务对象';
   const residentCoords = (o: CareOrder): Coords | null =>
-    o.resident?.lat !== undefined && o.resident?.lat !== null && o.resident?.lng !== undefined && o.resident?.lng !== null
+    o.resident?.lat !== undefined &&
+    o.resident?.lat !== null &&
+    o.resident?.lng !== undefined &&
+    o.resident?.lng !== null
       ? { lat: Number(o.resident.lat), lng: Number(o.resident.lng) }
       : null;
 
@@ -115,14 +104,20 @@ export function VisitsPage() {
           <button type="button" className={date === today() ? 'is-active' : ''} onClick={() => setDate(today())}>
             今天
           </button>
-          <button type="button" className={date === addDays(today(), 1) ? 'is-active' : ''} onClick={() => setDate(addDays(today(), 1))}>
+          <button
+            type="button"
+            className={date === addDays(today(), 1) ? 'is-active' : ''}
+            onClick={() => setDate(addDays(today(), 1))}
+          >
             明天
           </button>
         </div>
       </div>
       <ErrorBox error={orders.error} onRetry={orders.reload} />
       {orders.loading && !orders.data ? <Spinner /> : null}
-      {orders.data && list.length === 0 ? <Empty>{date === today() ? '今天暂无服务安排' : '暂无服务安排'}</Empty> : null}
+      {orders.data && list.length === 0 ? (
+        <Empty>{date === today() ? '今天暂无服务安排' : '暂无服务安排'}</Empty>
+      ) : null}
 
       <ol className="visit-list">
         {list.map((o, idx) => {
@@ -132,7 +127,11 @@ export function VisitsPage() {
             <li key={o.id} className={`visit-card st-${o.status}`} data-testid={`visit-${o.id}`} data-status={o.status}>
               <div className="visit-time">
                 <span className="visit-no">{idx + 1}</span>
-                <strong>{o.plannedStart ? `${hhmm(o.plannedStart)}–${hhmm(o.plannedEnd)}` : `${hhmm(o.windowStart)}–${hhmm(o.windowEnd)}`}</strong>
+                <strong>
+                  {o.plannedStart
+                    ? `${hhmm(o.plannedStart)}–${hhmm(o.plannedEnd)}`
+                    : `${hhmm(o.windowStart)}–${hhmm(o.windowEnd)}`}
+                </strong>
                 <Badge tone={STATUS_TONE[o.status]}>{ORDER_STATUS_LABEL[o.status]}</Badge>
                 {o.priority === 'urgent' ? <Badge tone="red">加急</Badge> : null}
               </div>
@@ -144,7 +143,9 @@ export function VisitsPage() {
                   </a>
                 ) : null}
               </div>
-              {o.resident?.address ? <div className="visit-addr">📍 {o.resident.address}</div> : null}
+              {(o.resident?.address ?? v?.address) ? (
+                <div className="visit-addr">住址：{o.resident?.address ?? v?.address}</div>
+              ) : null}
               <div className="visit-services">
                 {o.services.map((c) => (
                   <span key={c} className="chip">
@@ -153,7 +154,8 @@ export function VisitsPage() {
                 ))}
               </div>
               <div className="visit-meta muted small">
-                {travel !== undefined && travel !== null ? `路程约 ${travel} 分钟 · ` : ''}服务时段 {hhmm(o.windowStart)}–{hhmm(o.windowEnd)}
+                {travel !== undefined && travel !== null ? `路程约 ${travel} 分钟 · ` : ''}服务时段{' '}
+                {hhmm(o.windowStart)}–{hhmm(o.windowEnd)}
                 {o.checkInAt ? ` · 签到 ${dateTime(o.checkInAt)}` : ''}
                 {o.checkOutAt ? ` · 签退 ${dateTime(o.checkOutAt)}` : ''}
               </div>
@@ -161,7 +163,13 @@ export function VisitsPage() {
               <div className="visit-actions">
                 {o.status === 'assigned' ? (
                   <>
-                    <Button variant="primary" size="lg" busy={busy === o.id} onClick={() => act(o, () => acceptOrder(o.id), '已接单')} data-testid="accept">
+                    <Button
+                      variant="primary"
+                      size="lg"
+                      busy={busy === o.id}
+                      onClick={() => act(o, () => acceptOrder(o.id), '已接单')}
+                      data-testid="accept"
+                    >
                       接单
                     </Button>
                     <Button size="lg" onClick={() => setDeclining(o)} data-testid="decline">
@@ -170,9 +178,20 @@ export function VisitsPage() {
                   </>
                 ) : null}
                 {o.status === 'accepted' ? (
-                  <Button variant="primary" size="lg" busy={busy === o.id} onClick={() => startCheckIn(o)} data-testid="check-in">
-                    签到（开始服务）
-                  </Button>
+                  <>
+                    <Button
+                      variant="primary"
+                      size="lg"
+                      busy={busy === o.id}
+                      onClick={() => startCheckIn(o)}
+                      data-testid="check-in"
+                    >
+                      签到（开始服务）
+                    </Button>
+                    <Button size="lg" className="btn-narrow" onClick={() => setDeclining(o)} data-testid="decline">
+                      拒单
+                    </Button>
+                  </>
                 ) : null}
                 {o.status === 'in_progress' ? (
                   <Button variant="success" size="lg" onClick={() => setCheckingOut(o)} data-testid="check-out">
@@ -251,7 +270,15 @@ export function VisitsPage() {
 
 const DECLINE_REASONS = ['时间冲突', '身体不适', '距离太远', '交通不便'];
 
-function DeclineDialog({ name, onClose, onSubmit }: { name: string; onClose: () => void; onSubmit: (reason: string) => void }) {
+function DeclineDialog({
+  name,
+  onClose,
+  onSubmit,
+}: {
+  name: string;
+  onClose: () => void;
+  onSubmit: (reason: string) => void;
+}) {
   const [reason, setReason] = useState('');
   return (
     <Modal
@@ -268,7 +295,12 @@ function DeclineDialog({ name, onClose, onSubmit }: { name: string; onClose: () 
     >
       <div className="chips-pick">
         {DECLINE_REASONS.map((r) => (
-          <button type="button" key={r} className={`chip ${reason === r ? 'is-active' : ''}`} onClick={() => setReason(r)}>
+          <button
+            type="button"
+            key={r}
+            className={`chip ${reason === r ? 'is-active' : ''}`}
+            onClick={() => setReason(r)}
+          >
             {r}
           </button>
         ))}

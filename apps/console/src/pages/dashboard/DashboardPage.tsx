@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { exportCoverage, getCoverage, getCoverageHistory, getFacilityStats } from '../../api/endpoints';
-import type { FacilityStatsRow, Indicator } from '../../api/types';
+import { exportCoverage, getCoverage, getCoverageHistory, getFacilityStats, getNextSteps } from '../../api/endpoints';
+import type { FacilityStatsRow, Indicator, NextSteps } from '../../api/types';
 import { EChart } from '../../components/EChart';
 import { PageHeader } from '../../components/Layout';
 import { useToast } from '../../components/Toast';
@@ -67,6 +67,7 @@ export function DashboardPage() {
 
   const coverage = useAsync(() => getCoverage({ month }), [month]);
   const history = useAsync(() => getCoverageHistory(addMonths(month, -11), month), [month]);
+  const next = useAsync(() => getNextSteps(month), [month]);
   const facilities = useAsync(getFacilityStats, []);
 
   const indicators = useMemo(
@@ -114,7 +115,11 @@ export function DashboardPage() {
         valueFormatter: (v: unknown) => (v === null || v === undefined ? '无数据' : pctKey ? `${v}%` : String(v)),
       },
       xAxis: { type: 'category', data: rows.map((r) => r.name), axisLabel: { rotate: 50, fontSize: 11, interval: 0 } },
-      yAxis: { type: 'value', axisLabel: { formatter: pctKey ? '{value}%' : '{value}' }, max: pctKey ? 100 : undefined },
+      yAxis: {
+        type: 'value',
+        axisLabel: { formatter: pctKey ? '{value}%' : '{value}' },
+        max: pctKey ? 100 : undefined,
+      },
       series: [
         {
           type: 'bar',
@@ -135,14 +140,31 @@ export function DashboardPage() {
     };
   }, [coverage.data, indicators, chartKey]);
 
+  // Snapshots exist for past months only: the month on screen is added from the live figures.
+  const trend = useMemo(() => {
+    const pts = [...(history.data?.points ?? [])];
+    if (coverage.data && !pts.some((p) => p.month === month)) pts.push({ month, indicators: coverage.data.indicators });
+    return pts.sort((a, b) => a.month.localeCompare(b.month));
+  }, [history.data, coverage.data, month]);
+
   const lineOption = useMemo(() => {
-    const pts = history.data ?? [];
-    const ks = [...new Set(pts.flatMap((p) => p.indicators.map((i) => i.key)))].filter(isPercent).sort((a, b) => rank(a) - rank(b));
+    const pts = trend;
+    const ks = [...new Set(pts.flatMap((p) => p.indicators.map((i) => i.key)))]
+      .filter(isPercent)
+      .sort((a, b) => rank(a) - rank(b));
     return {
       grid: { left: 48, right: 24, top: 56, bottom: 32 },
       legend: { top: 0, type: 'scroll' },
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined ? '无数据' : `${v}%`) },
-      xAxis: { type: 'category', data: pts.map((p) => p.month) },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: (v: unknown) => (v === null || v === undefined ? '无数据' : `${v}%`),
+      },
+      xAxis: {
+        type: 'category',
+        data: pts.map((p) =>
+          p.month === month && !history.data?.points.some((h) => h.month === month) ? `${p.month}（实时）` : p.month,
+        ),
+      },
       yAxis: { type: 'value', axisLabel: { formatter: '{value}%' }, max: 100 },
       series: ks.map((k) => ({
         type: 'line',
@@ -155,18 +177,25 @@ export function DashboardPage() {
         }),
       })),
     };
-  }, [history.data]);
+  }, [trend, history.data, month]);
 
   return (
     <div className="page">
       <PageHeader
         title="养老服务统计看板"
-        sub={coverage.data?.asOf ? `会宁县 · 数据截至 ${dateTime(coverage.data.asOf)}` : '会宁县 · 覆盖率与目标完成情况'}
+        sub={
+          coverage.data?.asOf ? `会宁县 · 数据截至 ${dateTime(coverage.data.asOf)}` : '会宁县 · 覆盖率与目标完成情况'
+        }
         extra={
           <div className="toolbar">
             <label className="inline-field">
               <span>统计月份</span>
-              <input type="month" value={month} onChange={(e) => e.target.value && setMonth(e.target.value)} data-testid="month" />
+              <input
+                type="month"
+                value={month}
+                onChange={(e) => e.target.value && setMonth(e.target.value)}
+                data-testid="month"
+              />
             </label>
             <Button size="sm" busy={exporting === 'xlsx'} onClick={() => doExport('xlsx')} data-testid="export-xlsx">
               ⇩ 导出 Excel
@@ -183,7 +212,11 @@ export function DashboardPage() {
       {indicators.length ? (
         <div className="indicator-grid" data-testid="indicators">
           {indicators.map((i) => (
-            <div key={i.key} className={`indicator ${i.met === false ? 'is-bad' : i.met ? 'is-good' : ''}`} data-testid={`indicator-${i.key}`}>
+            <div
+              key={i.key}
+              className={`indicator ${i.met === false ? 'is-bad' : i.met ? 'is-good' : ''}`}
+              data-testid={`indicator-${i.key}`}
+            >
               <div className="indicator-head">
                 <span className="indicator-label" title={INDICATOR_META[i.key]?.hint}>
                   {indicatorLabel(i.key)}
@@ -219,26 +252,48 @@ export function DashboardPage() {
               </select>
             }
           >
-            {coverage.data.byRegion.length ? <EChart option={barOption} height={340} testId="region-chart" /> : <Empty>暂无乡镇数据</Empty>}
+            {coverage.data.byRegion.length ? (
+              <EChart option={barOption} height={340} testId="region-chart" />
+            ) : (
+              <Empty>暂无乡镇数据</Empty>
+            )}
           </Card>
           <Card title="近12个月趋势">
             <ErrorBox error={history.error} onRetry={history.reload} />
             {history.loading && !history.data ? <Spinner /> : null}
-            {history.data && history.data.length === 0 ? <Empty>暂无历史数据</Empty> : null}
-            {history.data?.length ? <EChart option={lineOption} height={340} testId="history-chart" /> : null}
+            {trend.length ? (
+              <EChart option={lineOption} height={320} testId="history-chart" />
+            ) : history.data ? (
+              <Empty>暂无历史数据</Empty>
+            ) : null}
+            {history.data?.missing.length ? (
+              <p className="muted small">
+                {history.data.missing.length} 个月份尚无月度快照（{history.data.missing[0]}
+                {history.data.missing.length > 1 ? ` 至 ${history.data.missing[history.data.missing.length - 1]}` : ''}
+                ）；快照于每月1日生成。
+              </p>
+            ) : null}
           </Card>
         </div>
       ) : null}
 
       {coverage.data ? (
-        <Card title={`乡镇明细（${coverage.data.byRegion.length}个乡镇）`} extra={<span className="muted small">点击列标题按该指标排序；“—”表示该乡镇无统计对象</span>}>
+        <Card
+          title={`乡镇明细（${coverage.data.byRegion.length}个乡镇）`}
+          extra={<span className="muted small">点击列标题按该指标排序；“—”表示该乡镇无统计对象</span>}
+        >
           <div className="table-wrap">
             <table className="table table-dense" data-testid="region-table">
               <thead>
                 <tr>
                   <th>乡镇</th>
                   {keys.map((k) => (
-                    <th key={k} className="num sortable" onClick={() => setSortKey((s) => (s === k ? null : k))} aria-sort={sortKey === k ? 'descending' : undefined}>
+                    <th
+                      key={k}
+                      className="num sortable"
+                      onClick={() => setSortKey((s) => (s === k ? null : k))}
+                      aria-sort={sortKey === k ? 'descending' : undefined}
+                    >
                       {indicatorLabel(k)}
                       {sortKey === k ? ' ↓' : ''}
                     </th>
@@ -255,7 +310,9 @@ export function DashboardPage() {
                         <td
                           key={k}
                           className={`num ${i?.met === false ? 'cell-bad' : i?.met ? 'cell-good' : ''}`}
-                          title={i && i.denominator !== null ? `${num(i.numerator)} / ${num(i.denominator)}` : undefined}
+                          title={
+                            i && i.denominator !== null ? `${num(i.numerator)} / ${num(i.denominator)}` : undefined
+                          }
                         >
                           {fmtIndicator(k, i?.value)}
                         </td>
@@ -278,6 +335,8 @@ export function DashboardPage() {
           </div>
         </Card>
       ) : null}
+
+      {next.data?.total ? <NextStepsCard steps={next.data.total} /> : null}
 
       <Card title="养老机构床位统计">
         <ErrorBox error={facilities.error} onRetry={facilities.reload} />
@@ -302,10 +361,12 @@ function FacilityTable({ rows }: { rows: FacilityStatsRow[] }) {
     const l = r.residentsByLevel;
     if (!l) return '—';
     const entries = Array.isArray(l) ? l.map((n, i) => [String(i), n] as const) : Object.entries(l);
-    return entries
-      .filter(([, n]) => n)
-      .map(([k, n]) => `${LEVEL_LABEL[Number(k)] ?? k} ${n}`)
-      .join('，') || '—';
+    return (
+      entries
+        .filter(([, n]) => n)
+        .map(([k, n]) => `${k === 'unassessed' ? '未评估' : (LEVEL_LABEL[Number(k)] ?? k)} ${n}`)
+        .join('，') || '—'
+    );
   };
   return (
     <div className="table-wrap">
@@ -328,22 +389,76 @@ function FacilityTable({ rows }: { rows: FacilityStatsRow[] }) {
             const b = bedsOf(r);
             return (
               <tr key={r.facilityId ?? r.id ?? idx}>
-                <td>{r.name ?? r.facilityName ?? '—'}</td>
+                <td>
+                  {r.name ?? r.facilityName ?? '—'}
+                  {r.comprehensive ? <Badge tone="blue">综合功能</Badge> : null}
+                </td>
                 <td className="nowrap">{r.type ? FACILITY_TYPE_LABEL[r.type] : '—'}</td>
                 <td className="num">{num(b.total)}</td>
                 <td className="num">{num(b.nursing)}</td>
                 <td className="num">{num(b.ordinary)}</td>
                 <td className="num">{num(r.occupied)}</td>
-                <td className={`num ${r.nursingShare !== null && r.nursingShare !== undefined ? (r.nursingShare >= 0.55 ? 'cell-good' : 'cell-bad') : ''}`}>
+                <td
+                  className={`num ${r.nursingShare !== null && r.nursingShare !== undefined ? (r.nursingShare >= 0.55 ? 'cell-good' : 'cell-bad') : ''}`}
+                >
                   {pct(r.nursingShare)}
                 </td>
                 <td className="num">{pct(r.utilization)}</td>
-                <td className="small">{levels(r)}</td>
+                <td className="small">
+                  {levels(r)}
+                  {r.residentsWithExpiredAssessment ? (
+                    <span className="warn-text">（评估过期 {r.residentsWithExpiredAssessment}）</span>
+                  ) : null}
+                </td>
               </tr>
             );
           })}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function NextStepsCard({ steps }: { steps: NextSteps }) {
+  const g = steps.nursingBeds;
+  const rows: { label: string; value: string; tone: 'good' | 'bad' }[] = [];
+  if (g && g.toConvert !== null) {
+    rows.push({
+      label: `护理型床位占比达到 ${Math.round(g.target * 100)}%`,
+      value:
+        g.toConvert === 0
+          ? '已达标'
+          : `需将 ${g.toConvert} 张普通床位改为护理型${g.toAdd !== null ? `，或新建 ${g.toAdd} 张护理型床位` : ''}`,
+      tone: g.toConvert === 0 ? 'good' : 'bad',
+    });
+    if (g.plannedBeds > 0 && g.plannedMustBeNursing !== null) {
+      rows.push({
+        label: `规划新增床位 ${g.plannedBeds} 张`,
+        value: `其中至少 ${g.plannedMustBeNursing} 张应为护理型`,
+        tone: 'bad',
+      });
+    }
+  }
+  const count = (label: string, n: number | undefined, unit: string) => {
+    if (n === undefined) return;
+    rows.push({ label, value: n === 0 ? '无' : `${n} ${unit}`, tone: n === 0 ? 'good' : 'bad' });
+  };
+  count('尚无综合功能养老机构的乡镇', steps.townshipsWithoutComprehensive, '个');
+  count('不在服务圈内的应服务对象', steps.eligibleOutsideServiceCircle, '人');
+  count('本月上门探访不足3次', steps.eligibleShortOfVisits, '人');
+  count('能力评估已过期', steps.expiredAssessments, '人');
+  count('尚未进行能力评估', steps.neverAssessed, '人');
+  if (!rows.length) return null;
+  return (
+    <Card title="下一步工作（全县）" testId="next-steps">
+      <ul className="next-steps">
+        {rows.map((r) => (
+          <li key={r.label} className={r.tone === 'good' ? 'is-good' : 'is-bad'}>
+            <span>{r.label}</span>
+            <strong>{r.value}</strong>
+          </li>
+        ))}
+      </ul>
+    </Card>
   );
 }

@@ -14,7 +14,15 @@ import { PageHeader } from '../../components/Layout';
 import { useToast } from '../../components/Toast';
 import { Badge, Button, Card, Empty, ErrorBox, Field, Modal, Spinner } from '../../components/ui';
 import { addDays, dayOf, hhmm, today, weekday } from '../../lib/format';
-import { errorText, ORDER_STATUS_LABEL, ORDER_STATUSES, SERVICE_LABEL, STATUS_TONE, UNASSIGNED_REASON_LABEL } from '../../lib/labels';
+import {
+  errorText,
+  ORDER_STATUS_LABEL,
+  ORDER_STATUSES,
+  SERVICE_LABEL,
+  STATUS_TONE,
+  UNASSIGNED_REASON_LABEL,
+  VISIT_FLAG_LABEL,
+} from '../../lib/labels';
 import { mapLimit, useAsync } from '../../lib/useAsync';
 import { CountyMap, type MapResident, type MapServicePoint } from './CountyMap';
 import { NewOrderDialog } from './NewOrderDialog';
@@ -35,9 +43,15 @@ export function DispatchPage() {
 
   const regions = useAsync(getRegions, []);
   const orders = useAsync(() => getCareOrders({ date, regionCode: regionCode || undefined }), [date, regionCode]);
-  const unassigned = useAsync(() => getCareOrders({ status: 'unassigned', regionCode: regionCode || undefined }), [regionCode]);
+  const unassigned = useAsync(
+    () => getCareOrders({ status: 'unassigned', regionCode: regionCode || undefined }),
+    [regionCode],
+  );
   const caregivers = useAsync(() => getCaregivers(regionCode ? { regionCode } : {}), [regionCode]);
-  const residents = useAsync(() => getResidents({ livingArrangement: 'home', regionCode: regionCode || undefined }), [regionCode]);
+  const residents = useAsync(
+    () => getResidents({ livingArrangement: 'home', regionCode: regionCode || undefined }),
+    [regionCode],
+  );
   const servicePoints = useAsync<ServicePoint[]>(
     () =>
       getServicePoints().then(
@@ -86,11 +100,18 @@ export function DispatchPage() {
     for (const sp of servicePoints.data ?? []) byId.set(sp.id, sp);
     for (const c of caregivers.data?.items ?? []) {
       const sp = c.servicePoint;
-      if (sp?.id && sp.lat !== undefined && sp.lng !== undefined && !byId.has(sp.id)) byId.set(sp.id, sp as ServicePoint);
+      if (sp?.id && sp.lat !== undefined && sp.lng !== undefined && !byId.has(sp.id))
+        byId.set(sp.id, sp as ServicePoint);
     }
     return [...byId.values()]
       .filter((sp) => !regionCode || sp.regionCode === regionCode)
-      .map((sp) => ({ id: sp.id, name: sp.name, lat: Number(sp.lat), lng: Number(sp.lng), kind: regionByCode.get(sp.regionCode)?.kind ?? 'rural' }));
+      .map((sp) => ({
+        id: sp.id,
+        name: sp.name,
+        lat: Number(sp.lat),
+        lng: Number(sp.lng),
+        kind: regionByCode.get(sp.regionCode)?.kind ?? 'rural',
+      }));
   }, [servicePoints.data, caregivers.data, regionByCode, regionCode]);
 
   const mapResidents: MapResident[] = useMemo(() => {
@@ -105,19 +126,22 @@ export function DispatchPage() {
     if (!selectedCg) return undefined;
     const row = schedules.data?.find((r) => r.caregiver.id === selectedCg);
     const cg = caregiverById.get(selectedCg);
-    const sp = spList.find((s) => s.id === (cg?.servicePointId ?? cg?.servicePoint?.id));
+    const sp = row?.schedule?.servicePoint ?? spList.find((s) => s.id === (cg?.servicePointId ?? cg?.servicePoint?.id));
     const pts: { lat: number; lng: number }[] = [];
     if (sp) pts.push(sp);
     for (const v of row?.schedule?.visits ?? []) {
       const r = v.residentId ? residentById.get(v.residentId) : undefined;
-      if (r?.lat !== undefined && r.lat !== null && r.lng !== undefined && r.lng !== null) pts.push({ lat: Number(r.lat), lng: Number(r.lng) });
+      if (r?.lat !== undefined && r.lat !== null && r.lng !== undefined && r.lng !== null)
+        pts.push({ lat: Number(r.lat), lng: Number(r.lng) });
     }
     if (sp && pts.length > 1) pts.push(sp);
     return pts;
   }, [selectedCg, schedules.data, caregiverById, spList, residentById]);
 
   const filtered = statusFilter === 'all' ? items : items.filter((o) => o.status === statusFilter);
-  const sorted = [...filtered].sort((a, b) => (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart));
+  const sorted = [...filtered].sort((a, b) =>
+    (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart),
+  );
   const idleCount = (caregivers.data?.items.length ?? 0) - busyIds.length;
 
   const reloadAll = () => {
@@ -149,7 +173,12 @@ export function DispatchPage() {
             <Button size="sm" onClick={() => setDate(addDays(date, -1))} aria-label="前一天">
               ‹
             </Button>
-            <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} aria-label="日期" />
+            <input
+              type="date"
+              value={date}
+              onChange={(e) => e.target.value && setDate(e.target.value)}
+              aria-label="日期"
+            />
             <Button size="sm" onClick={() => setDate(addDays(date, 1))} aria-label="后一天">
               ›
             </Button>
@@ -171,7 +200,12 @@ export function DispatchPage() {
             <Button size="sm" onClick={reloadAll}>
               ⟳ 刷新
             </Button>
-            <Button size="sm" busy={planBusy} onClick={generatePlans} title="为分散特困、经济困难居家老人生成本月3次探访">
+            <Button
+              size="sm"
+              busy={planBusy}
+              onClick={generatePlans}
+              title="为分散特困、经济困难居家老人生成本月3次探访"
+            >
               生成月度探访计划
             </Button>
             <Button size="sm" variant="primary" onClick={() => setCreating(true)}>
@@ -182,7 +216,11 @@ export function DispatchPage() {
       />
 
       <div className="status-strip" data-testid="order-status-counts">
-        <button type="button" className={`status-card ${statusFilter === 'all' ? 'is-active' : ''}`} onClick={() => setStatusFilter('all')}>
+        <button
+          type="button"
+          className={`status-card ${statusFilter === 'all' ? 'is-active' : ''}`}
+          onClick={() => setStatusFilter('all')}
+        >
           <span className="status-card-label">全部工单</span>
           <span className="status-card-value">{orders.data ? items.length : '—'}</span>
         </button>
@@ -212,11 +250,16 @@ export function DispatchPage() {
                   <strong>{orderResident(o)}</strong>
                   {o.priority === 'urgent' ? <Badge tone="red">加急</Badge> : null}
                   <div className="muted small">
-                    {dayOf(o.windowStart)} {hhmm(o.windowStart)}–{hhmm(o.windowEnd)} · {o.services.map((c) => SERVICE_LABEL[c] ?? c).join('、')}
+                    {dayOf(o.windowStart)} {hhmm(o.windowStart)}–{hhmm(o.windowEnd)} ·{' '}
+                    {o.services.map((c) => SERVICE_LABEL[c] ?? c).join('、')}
                   </div>
                 </div>
                 <div className="unassigned-reason">
-                  <Badge tone="red">{o.unassignedReason ? UNASSIGNED_REASON_LABEL[o.unassignedReason] ?? o.unassignedReason : '原因未知'}</Badge>
+                  <Badge tone="red">
+                    {o.unassignedReason
+                      ? (UNASSIGNED_REASON_LABEL[o.unassignedReason] ?? o.unassignedReason)
+                      : '原因未知'}
+                  </Badge>
                   <Button size="sm" variant="ghost" onClick={() => setCancelling(o)}>
                     取消工单
                   </Button>
@@ -233,7 +276,11 @@ export function DispatchPage() {
 
       <Card
         title="护理员当日行程"
-        extra={<span className="muted small">{busyIds.length} 人有服务 · {Math.max(0, idleCount)} 人空闲 · 点击一行在地图上显示路线</span>}
+        extra={
+          <span className="muted small">
+            {busyIds.length} 人有服务 · {Math.max(0, idleCount)} 人空闲 · 点击一行在地图上显示路线
+          </span>
+        }
         testId="schedules"
       >
         <ErrorBox error={schedules.error} />
@@ -298,14 +345,22 @@ export function DispatchPage() {
                       {hhmm(o.windowStart)}–{hhmm(o.windowEnd)}
                     </td>
                     <td className="nowrap">{o.plannedStart ? `${hhmm(o.plannedStart)}–${hhmm(o.plannedEnd)}` : '—'}</td>
-                    <td>{o.caregiverId ? caregiverById.get(o.caregiverId)?.name ?? o.caregiverId.slice(0, 6) : '—'}</td>
-                    <td>{o.travelMinutes !== null && o.travelMinutes !== undefined ? `${o.travelMinutes}分钟` : '—'}</td>
+                    <td>
+                      {o.caregiverId ? (caregiverById.get(o.caregiverId)?.name ?? o.caregiverId.slice(0, 6)) : '—'}
+                    </td>
+                    <td>
+                      {o.travelMinutes !== null && o.travelMinutes !== undefined ? `${o.travelMinutes}分钟` : '—'}
+                    </td>
                     <td>
                       <Badge tone={STATUS_TONE[o.status]}>{ORDER_STATUS_LABEL[o.status]}</Badge>
                       {o.status === 'unassigned' && o.unassignedReason ? (
-                        <div className="small muted">{UNASSIGNED_REASON_LABEL[o.unassignedReason] ?? o.unassignedReason}</div>
+                        <div className="small muted">
+                          {UNASSIGNED_REASON_LABEL[o.unassignedReason] ?? o.unassignedReason}
+                        </div>
                       ) : null}
-                      {o.flags?.length ? <div className="small warn-text">{o.flags.join('、')}</div> : null}
+                      {o.flags?.length ? (
+                        <div className="small warn-text">{o.flags.map((f) => VISIT_FLAG_LABEL[f] ?? f).join('、')}</div>
+                      ) : null}
                     </td>
                     <td>
                       {['pending', 'assigned', 'accepted', 'unassigned'].includes(o.status) ? (
@@ -359,7 +414,17 @@ export function DispatchPage() {
   );
 }
 
-function CancelDialog({ order, name, onClose, onDone }: { order: CareOrder; name: string; onClose: () => void; onDone: () => void }) {
+function CancelDialog({
+  order,
+  name,
+  onClose,
+  onDone,
+}: {
+  order: CareOrder;
+  name: string;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -100,10 +100,16 @@ export function NewOrderDialog({
           <ul className="pick-list pick-list-compact">
             {matches.map((r) => (
               <li key={r.id}>
-                <button type="button" className={r.id === residentId ? 'is-active' : ''} onClick={() => setResidentId(r.id)}>
+                <button
+                  type="button"
+                  className={r.id === residentId ? 'is-active' : ''}
+                  onClick={() => setResidentId(r.id)}
+                >
                   <span className="pick-name">{r.name}</span>
                   <span className="pick-meta">
-                    {[r.gender ? GENDER_LABEL[r.gender] : null, r.age ? `${r.age}岁` : null, r.address].filter(Boolean).join(' · ')}
+                    {[r.gender ? GENDER_LABEL[r.gender] : null, r.age ? `${r.age}岁` : null, r.address]
+                      .filter(Boolean)
+                      .join(' · ')}
                   </span>
                 </button>
               </li>
@@ -123,7 +129,9 @@ export function NewOrderDialog({
                   <input
                     type="checkbox"
                     checked={chosen.includes(s.code)}
-                    onChange={(e) => setChosen((xs) => (e.target.checked ? [...xs, s.code] : xs.filter((x) => x !== s.code)))}
+                    onChange={(e) =>
+                      setChosen((xs) => (e.target.checked ? [...xs, s.code] : xs.filter((x) => x !== s.code)))
+                    }
                   />
                   {s.name || SERVICE_LABEL[s.code] || s.code}
                 </label>

@@ -83,7 +83,10 @@ export function Timeline({
               {shiftStart && shiftEnd ? (
                 <div
                   className="tl-shift"
-                  style={{ left: x(minutesOfDay(shiftStart)), width: w(minutesOfDay(shiftStart), minutesOfDay(shiftEnd)) }}
+                  style={{
+                    left: x(minutesOfDay(shiftStart)),
+                    width: w(minutesOfDay(shiftStart), minutesOfDay(shiftEnd)),
+                  }}
                   title={`班次 ${shiftStart}–${shiftEnd}`}
                 />
               ) : null}
@@ -95,7 +98,11 @@ export function Timeline({
                 return (
                   <div key={v.orderId || v.plannedStart}>
                     {v.travelMinutes > 0 ? (
-                      <div className="tl-travel" style={{ left: x(a - v.travelMinutes), width: w(a - v.travelMinutes, a) }} title={`路程 ${v.travelMinutes} 分钟`} />
+                      <div
+                        className="tl-travel"
+                        style={{ left: x(a - v.travelMinutes), width: w(a - v.travelMinutes, a) }}
+                        title={`路程 ${v.travelMinutes} 分钟`}
+                      />
                     ) : null}
                     <div
                       className={`tl-visit st-${v.status ?? 'assigned'}`}
@@ -110,7 +117,10 @@ export function Timeline({
               {last && s?.returnTravelMinutes ? (
                 <div
                   className="tl-travel"
-                  style={{ left: x(minutesOfDay(last.plannedEnd)), width: w(minutesOfDay(last.plannedEnd), minutesOfDay(last.plannedEnd) + s.returnTravelMinutes) }}
+                  style={{
+                    left: x(minutesOfDay(last.plannedEnd)),
+                    width: w(minutesOfDay(last.plannedEnd), minutesOfDay(last.plannedEnd) + s.returnTravelMinutes),
+                  }}
                   title={`返回网点 ${s.returnTravelMinutes} 分钟`}
                 />
               ) : null}

@@ -81,7 +81,12 @@ describe('foundation: health, auth, users, regions, docs', () => {
   });
 
   it('GET /regions lists the 28 townships, the seat urban and the rest rural', async () => {
-    const token = await t.userToken('caregiver', { caregiverId: '00000000-0000-4000-8000-000000000001' });
+    // a caregiver user must name a caregiver that exists (CAREGIVER_LOOKUP, provided by libs/care-orders)
+    const sp = await t.http().post('/api/v1/service-points').set(auth(t.adminToken)).send({ name: '会师镇服务站', regionCode: '620422100', lat: 35.6929, lng: 105.0466 }).expect(201);
+    const cg = await t.http().post('/api/v1/caregivers').set(auth(t.adminToken))
+      .send({ name: '护理员', phone: '13800000000', gender: 'female', servicePointId: sp.body.id, skills: [], shiftStart: '08:00', shiftEnd: '17:00', maxDailyVisits: 6 })
+      .expect(201);
+    const token = await t.userToken('caregiver', { caregiverId: cg.body.id });
     const res = await t.http().get('/api/v1/regions').set(auth(token)).expect(200);
     expect(res.body.total).toBe(28);
     const seat = res.body.items.find((r: { code: string }) => r.code === '620422100');

@@ -48,7 +48,17 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
         return id;
       },
       // never log bodies: they may carry ID numbers and passwords
-      serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }) },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          // a token in a query string (the queue board's ?token=) must not reach the log
+          // nor a resident ID number (GET /residents?q=<number>): masked like everywhere else, 6 + 4 kept
+          url: req.url
+            .replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]')
+            .replace(/(\d{6})\d{8}(\d{3}[\dXx])/g, '$1********$2'),
+        }),
+      },
       autoLogging: { ignore: (req) => req.url === '/health' },
     }),
   );

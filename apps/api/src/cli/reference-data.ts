@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { loadServiceCatalogue } from '@care/care-orders';
 import { loadRegions } from '@care/regions';
 
 /**
@@ -7,4 +8,5 @@ import { loadRegions } from '@care/regions';
  */
 export const REFERENCE_DATA_LOADERS: { name: string; load: (db: DataSource) => Promise<number> }[] = [
   { name: 'townships', load: loadRegions },
+  { name: 'services', load: loadServiceCatalogue },
 ];

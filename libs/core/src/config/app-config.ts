@@ -20,7 +20,10 @@ export interface AppConfig {
   queuePrefix: string;
   assessment: { validityMonths: number; requiredAssessors: number; dueWithinDays: number };
   admission: { nursingBedFromLevel: number; reservationHours: number };
-  dispatch: { acceptTimeoutMinutes: number; concurrency: number };
+  /** sweepSeconds: how often the dispatcher re-enqueues orders left pending and lapsed assignments (and how old they must be). */
+  dispatch: { acceptTimeoutMinutes: number; concurrency: number; sweepSeconds: number };
+  /** Monthly visit plans: cron pattern (county time) of the GenerateVisitPlans scheduler; null = not scheduled. */
+  visitPlans: { cron: string | null };
 }
 
 export class ConfigError extends Error {
@@ -103,8 +106,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dispatch: {
       acceptTimeoutMinutes: int('DISPATCH_ACCEPT_TIMEOUT_MINUTES', 15, 1, 1440),
       concurrency: int('DISPATCH_CONCURRENCY', 8, 1, 64),
+      sweepSeconds: int('DISPATCH_SWEEP_SECONDS', 30, 1, 3600),
     },
+    // VISIT_PLAN_CRON: 5 or 6 cron fields in Asia/Shanghai time (default 00:30 on the 1st), or "off"
+    visitPlans: { cron: env.VISIT_PLAN_CRON === 'off' ? null : env.VISIT_PLAN_CRON || '30 0 1 * *' },
   };
+  if (config.visitPlans.cron !== null && !/^\S+( \S+){4,5}$/.test(config.visitPlans.cron.trim())) {
+    problems.push('VISIT_PLAN_CRON must be a cron pattern of 5 or 6 fields, or "off"');
+  }
   if (!/^[a-z]+:/.test(config.queuePrefix) && !/^\{[^}]+\}$/.test(config.queuePrefix)) {
     problems.push('QUEUE_PREFIX must look like {name} (a Redis Cluster hash tag)');
   }

@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthService } from '@care/auth';
+import { CareOrdersDomainModule } from '@care/care-orders';
+import { AppConfig, PinoNestLogger, countyDate, createRootLogger, loadConfig, runMain } from '@care/core';
+import { seedDemo } from '@care/demo';
+import { previousMonth } from '@care/stats';
+import { ApiModule } from '../api.module';
+import { migrate } from './migrate';
+
+/** The api's modules (and the care-order services) without HTTP: what the demo seed calls. */
+@Module({})
+class SeedModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: SeedModule, imports: [ApiModule.forRoot(config), CareOrdersDomainModule] };
+  }
+}
+
+export async function createSeedContext(config: AppConfig): Promise<INestApplicationContext> {
+  const logger = new PinoNestLogger(createRootLogger(config.logLevel, 'seed-demo'));
+  const app = await NestFactory.createApplicationContext(SeedModule.forRoot(config), { logger, bufferLogs: true });
+  await app.get(AuthService).ensureAdmin(config.adminPassword);
+  return app;
+}
+
+/**
+ * `npm run seed:demo [-- --month YYYY-MM]`: migrates, then loads the demo county into the (empty) database.
+ * The visits fall in the month given, by default the previous calendar month (county time), so that
+ * `GET /stats/coverage?month=<that month>` shows the whole programme.
+ */
+if (require.main === module) {
+  runMain('seed-demo', async () => {
+    const config = loadConfig();
+    const arg = process.argv.indexOf('--month');
+    const month = arg > 0 ? process.argv[arg + 1] : previousMonth(countyDate(new Date()).slice(0, 7));
+    await migrate(config.databaseUrl);
+    const app = await createSeedContext(config);
+    try {
+      const result = await seedDemo(app, { month, log: (line) => console.log(`seed:demo ${line}`) });
+      console.log(`seed:demo done: ${JSON.stringify(result)}`);
+    } finally {
+      await app.close();
+    }
+  });
+}

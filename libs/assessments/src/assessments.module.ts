@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LATEST_ASSESSMENT_PROVIDER, ResidentsModule } from '@care/residents';
+import { Assessment } from './assessment.entity';
+import { AssessmentsService } from './assessments.service';
+import { AssessmentsController } from './http/assessments.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Assessment]), ResidentsModule],
+  controllers: [AssessmentsController],
+  providers: [AssessmentsService, { provide: LATEST_ASSESSMENT_PROVIDER, useExisting: AssessmentsService }],
+  exports: [AssessmentsService],
+})
+export class AssessmentsModule {}

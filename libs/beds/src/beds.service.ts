@@ -1,0 +1,250 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import {
+  AuthUser,
+  ConflictError,
+  NotFoundError,
+  Page,
+  TransactionRunner,
+  UnprocessableError,
+  assertFacilityAccess,
+  duplicateKeyName,
+  isDuplicateKeyError,
+} from '@care/core';
+import { FacilitiesService } from '@care/facilities';
+import { Bed, type BedStatus, type BedType } from './bed.entity';
+import type { CreateBedDto, ListBedsQueryDto, UpdateBedDto } from './dto/bed.dto';
+import { summarizeBeds, type BedCountRow, type BedSummary } from './rules/bed-summary';
+import { planBedStatusChange } from './rules/bed-status';
+import { checkRoomCapacity } from './rules/room-capacity';
+
+interface BedRow {
+  id: string;
+  facility_id: string;
+  building: string | null;
+  floor: number | null;
+  room: string;
+  label: string;
+  type: BedType;
+  gender: Bed['gender'];
+  status: BedStatus;
+  reserved_for_resident_id: string | null;
+  reserved_until: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const BED_COLUMNS =
+  'id, facility_id, building, floor, room, label, type, gender, status, reserved_for_resident_id, reserved_until, created_at, updated_at';
+
+function bedFromRow(row: BedRow): Bed {
+  return Object.assign(new Bed(), {
+    id: row.id,
+    facilityId: row.facility_id,
+    building: row.building,
+    floor: row.floor === null ? null : Number(row.floor),
+    room: row.room,
+    label: row.label,
+    type: row.type,
+    gender: row.gender,
+    status: row.status,
+    reservedForResidentId: row.reserved_for_resident_id,
+    reservedUntil: row.reserved_until,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/** Rooms and labels compare as the database's collation does (case- and trailing-space-insensitive). */
+const roomKey = (room: string) => room.trim().toLowerCase();
+
+function labelTaken(room: string, label: string): ConflictError {
+  return new ConflictError('BED_LABEL_TAKEN', `Room "${room}" already has a bed labelled "${label}"`);
+}
+
+@Injectable()
+export class BedsService {
+  constructor(
+    @InjectRepository(Bed) private readonly beds: Repository<Bed>,
+    private readonly tx: TransactionRunner,
+    private readonly facilities: FacilitiesService,
+  ) {}
+
+  async create(user: AuthUser, facilityId: string, dto: CreateBedDto): Promise<Bed> {
+    await this.facilities.assertAccessible(user, facilityId);
+    const [bed] = await this.insertBeds(facilityId, [dto]);
+    return bed;
+  }
+
+  /** All or nothing: one transaction, one multi-row insert. */
+  async createMany(user: AuthUser, facilityId: string, dtos: CreateBedDto[]): Promise<number> {
+    await this.facilities.assertAccessible(user, facilityId);
+    return (await this.insertBeds(facilityId, dtos)).length;
+  }
+
+  async list(user: AuthUser, facilityId: string, query: ListBedsQueryDto): Promise<Page<Bed>> {
+    await this.facilities.assertAccessible(user, facilityId);
+    const qb = this.beds.createQueryBuilder('b').where('b.facilityId = :facilityId', { facilityId });
+    if (query.status) qb.andWhere('b.status = :status', { status: query.status });
+    if (query.type) qb.andWhere('b.type = :type', { type: query.type });
+    const [items, total] = await qb
+      .orderBy('b.building', 'ASC')
+      .addOrderBy('b.floor', 'ASC')
+      .addOrderBy('LENGTH(b.room)', 'ASC')
+      .addOrderBy('b.room', 'ASC')
+      .addOrderBy('LENGTH(b.label)', 'ASC')
+      .addOrderBy('b.label', 'ASC')
+      .addOrderBy('b.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  async get(user: AuthUser, bedId: string): Promise<Bed> {
+    const bed = await this.beds.findOneBy({ id: bedId });
+    if (!bed) throw new NotFoundError('Bed', bedId);
+    assertFacilityAccess(user, bed.facilityId, 'Bed');
+    return bed;
+  }
+
+  /**
+   * Type and status changes. The bed row is locked; an active stay (or the bed's own status) decides whether the
+   * status may change. A bed that returns to service or changes type counts again for the room capacity rule.
+   */
+  async update(user: AuthUser, bedId: string, dto: UpdateBedDto): Promise<Bed> {
+    await this.get(user, bedId);
+    return this.tx.run(async (em) => {
+      const bed = await this.lockBed(em, bedId);
+      if (!bed) throw new NotFoundError('Bed', bedId);
+      const changes: Partial<Pick<Bed, 'type' | 'status' | 'reservedForResidentId' | 'reservedUntil'>> = {};
+      let returnsToService = false;
+      if (dto.status !== undefined) {
+        const plan = planBedStatusChange(bed, dto.status, await this.hasActiveStay(em, bedId), new Date());
+        if (!plan.ok) throw new ConflictError(plan.code, plan.message);
+        changes.status = plan.status;
+        returnsToService = plan.returnsToService;
+        if (plan.clearReservation) {
+          changes.reservedForResidentId = null;
+          changes.reservedUntil = null;
+        }
+      }
+      if (dto.type !== undefined && dto.type !== bed.type) changes.type = dto.type;
+      const finalStatus: BedStatus = changes.status ?? bed.status;
+      const finalType: BedType = changes.type ?? bed.type;
+      if (finalStatus !== 'closed' && (returnsToService || changes.type !== undefined)) {
+        // bed before facility: the same order as admissions (whose stay insert share-locks the facility row)
+        await em.query('SELECT id FROM facilities WHERE id = ? FOR UPDATE', [bed.facilityId]);
+        const room = new Map([[roomKey(bed.room), { room: bed.room, added: [finalType] }]]);
+        await this.assertRoomRules(em, bed.facilityId, room, [], bed.id);
+      }
+      if (Object.keys(changes).length === 0) return bed;
+      await em.update(Bed, { id: bedId }, changes);
+      return { ...bed, ...changes };
+    });
+  }
+
+  async summary(user: AuthUser, facilityId: string): Promise<BedSummary> {
+    await this.facilities.assertAccessible(user, facilityId);
+    const rows = await this.beds.query<{ type: BedType; status: BedStatus; n: string | number }[]>(
+      'SELECT type, status, COUNT(*) AS n FROM beds WHERE facility_id = ? GROUP BY type, status',
+      [facilityId],
+    );
+    return summarizeBeds(rows.map((r): BedCountRow => ({ type: r.type, status: r.status, count: Number(r.n) })));
+  }
+
+  // ---- for stays and other libraries ---------------------------------------------------------------------
+
+  /**
+   * SELECT ... FOR UPDATE of one bed (optionally only if it belongs to `facilityId`); null when there is none.
+   * Plain SQL: this sits on the admission path, where the query builder's per-call cost shows.
+   */
+  async lockBed(em: EntityManager, bedId: string, facilityId?: string): Promise<Bed | null> {
+    const [row] = facilityId
+      ? await em.query<BedRow[]>(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE`, [bedId, facilityId])
+      : await em.query<BedRow[]>(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? FOR UPDATE`, [bedId]);
+    return row ? bedFromRow(row) : null;
+  }
+
+  private async hasActiveStay(em: EntityManager, bedId: string): Promise<boolean> {
+    const rows = await em.query<unknown[]>('SELECT 1 FROM stays WHERE bed_id = ? AND active_marker = 1 LIMIT 1', [bedId]);
+    return rows.length > 0;
+  }
+
+  private async insertBeds(facilityId: string, dtos: CreateBedDto[]): Promise<Bed[]> {
+    const rows: Bed[] = dtos.map((d) =>
+      this.beds.create({
+        id: randomUUID(),
+        facilityId,
+        building: d.building?.trim() || null,
+        floor: d.floor ?? null,
+        room: d.room.trim(),
+        label: d.label.trim(),
+        type: d.type,
+        gender: d.gender ?? null,
+        status: 'vacant',
+        reservedForResidentId: null,
+        reservedUntil: null,
+      }),
+    );
+    const seen = new Set<string>();
+    const byRoom = new Map<string, { room: string; added: BedType[] }>();
+    for (const row of rows) {
+      const key = `${roomKey(row.room)}\u0000${roomKey(row.label)}`;
+      if (seen.has(key)) throw labelTaken(row.room, row.label);
+      seen.add(key);
+      const room = byRoom.get(roomKey(row.room)) ?? { room: row.room, added: [] };
+      room.added.push(row.type);
+      byRoom.set(roomKey(row.room), room);
+    }
+    try {
+      await this.tx.run(async (em) => {
+        // serialises bed-structure changes of one facility, so two requests cannot both fill the last places of a room
+        const locked = await em.query<unknown[]>('SELECT id FROM facilities WHERE id = ? FOR UPDATE', [facilityId]);
+        if (locked.length === 0) throw new NotFoundError('Facility', facilityId);
+        await this.assertRoomRules(em, facilityId, byRoom, rows);
+        for (let i = 0; i < rows.length; i += 500) await em.insert(Bed, rows.slice(i, i + 500));
+      });
+    } catch (error) {
+      if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_beds_facility_room_label') {
+        const message = /Duplicate entry '([^']*)'/.exec((error as { message?: string }).message ?? '')?.[1];
+        const taken = rows.find((r) => message?.toLowerCase().includes(`${r.room}-${r.label}`.toLowerCase())) ?? rows[0];
+        throw labelTaken(taken.room, taken.label);
+      }
+      throw error;
+    }
+    return rows;
+  }
+
+  /**
+   * Within the rooms that gain beds: a label already used in its room is 409 BED_LABEL_TAKEN (checked first: a
+   * duplicate adds no bed), then JGJ 450-2018 — each room stays within 6 nursing-type / 4 ordinary beds in service.
+   * The caller holds the facility lock. `exceptBedId` leaves out a bed being changed, whose new type is in `added`.
+   */
+  private async assertRoomRules(
+    em: EntityManager,
+    facilityId: string,
+    rooms: Map<string, { room: string; added: BedType[] }>,
+    newLabels: { room: string; label: string }[],
+    exceptBedId?: string,
+  ): Promise<void> {
+    if (rooms.size === 0) return;
+    const names = [...rooms.values()].map((r) => r.room);
+    const existing = await em.query<{ id: string; room: string; label: string; type: BedType; status: BedStatus }[]>(
+      `SELECT id, room, label, type, status FROM beds WHERE facility_id = ? AND room IN (${names.map(() => '?').join(',')})`,
+      [facilityId, ...names],
+    );
+    const taken = new Set(existing.map((b) => `${roomKey(b.room)}\u0000${roomKey(b.label)}`));
+    const clash = newLabels.find((n) => taken.has(`${roomKey(n.room)}\u0000${roomKey(n.label)}`));
+    if (clash) throw labelTaken(clash.room, clash.label);
+    for (const [key, { room, added }] of rooms) {
+      const types = existing
+        .filter((b) => roomKey(b.room) === key && b.id !== exceptBedId && b.status !== 'closed')
+        .map((b) => b.type);
+      const check = checkRoomCapacity(room, types, added);
+      if (!check.ok) throw new UnprocessableError(check.code, check.message, { limit: check.limit, count: check.count });
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export * from './bed.entity';
+export * from './stay.entity';
+export * from './beds.module';
+export { BedsService } from './beds.service';
+export { StaysService, type OccupancyView, type OccupancyPeriodView } from './stays.service';
+export { ADMISSION_POLICY, type AdmissionPolicyHook, type AdmittedStay } from './admission-policy';
+export { toBedView, type BedView } from './bed.view';
+export { toStayView, type StayView } from './stay.view';
+export * from './rules/bed-summary';
+export * from './rules/room-capacity';
+export * from './rules/admission';
+export * from './rules/bed-status';
+export * from './rules/bed-fit';
+export * from './rules/waitlist-priority';
+export * from './rules/waitlist-offer';
+export * from './waitlist';

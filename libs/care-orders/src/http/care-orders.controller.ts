@@ -1,0 +1,90 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { CurrentUser, InvalidInputError, Roles, type AuthUser } from '@care/core';
+import { CheckInDto, CheckOutDto, CreateCareOrderDto, ListCareOrdersQueryDto, ReasonDto } from '../dto/care-order.dto';
+import { isRealDate } from '../dto/common';
+import { CareOrdersService } from '../services/care-orders.service';
+import { OrderActionsService } from '../services/order-actions.service';
+
+const READERS = ['admin', 'dispatcher', 'bureau', 'caregiver'] as const;
+const CAREGIVER_ACTORS = ['admin', 'dispatcher', 'caregiver'] as const;
+
+@ApiTags('care orders')
+@ApiBearerAuth()
+@Controller('care-orders')
+export class CareOrdersController {
+  constructor(
+    private readonly orders: CareOrdersService,
+    private readonly actions: OrderActionsService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles('admin', 'dispatcher')
+  @ApiOperation({ summary: 'Create a care order; dispatched through the queue, the request does not wait' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same order; another body → 409' })
+  @ApiResponse({ status: 202, description: '{ id, status: "pending" }' })
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateCareOrderDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const created = await this.orders.create(user, dto, key);
+    if (created.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return { id: created.id, status: created.status };
+  }
+
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'Care orders; a caregiver sees only its own' })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListCareOrdersQueryDto) {
+    if (query.date && !isRealDate(query.date)) throw new InvalidInputError('date: not a calendar date');
+    return this.orders.list(user, query);
+  }
+
+  @Get(':id')
+  @Roles(...READERS)
+  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.orders.get(user, id);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @Roles(...CAREGIVER_ACTORS)
+  accept(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+    return this.actions.accept(user, id);
+  }
+
+  @Post(':id/decline')
+  @HttpCode(200)
+  @Roles(...CAREGIVER_ACTORS)
+  @ApiOperation({ summary: 'Decline; the order is dispatched again, never to the same caregiver' })
+  decline(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReasonDto) {
+    return this.actions.decline(user, id, dto.reason);
+  }
+
+  @Post(':id/check-in')
+  @HttpCode(200)
+  @Roles(...CAREGIVER_ACTORS)
+  @ApiOperation({ summary: 'Check in; early, late or far-away check-ins are flagged, never refused' })
+  checkIn(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CheckInDto) {
+    return this.actions.checkIn(user, id, dto);
+  }
+
+  @Post(':id/check-out')
+  @HttpCode(200)
+  @Roles(...CAREGIVER_ACTORS)
+  @ApiOperation({ summary: 'Check out with the services done, notes and vitals (plausible ranges)' })
+  checkOut(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CheckOutDto) {
+    return this.actions.checkOut(user, id, dto);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('admin', 'dispatcher')
+  cancel(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReasonDto) {
+    return this.actions.cancel(user, id, dto.reason);
+  }
+}

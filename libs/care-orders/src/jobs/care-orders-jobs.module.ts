@@ -1,0 +1,45 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, JOB_CATALOGUE, JobQueue, JobWorkerHost, type AppConfig } from '@care/core';
+import { CareOrdersDomainModule } from '../care-orders-domain.module';
+import { VISIT_PLAN_SCHEDULER_ID } from '../rules/jobs';
+import { CURRENT_MONTH } from '../rules/visit-plan';
+import { VisitPlansService } from '../services/visit-plans.service';
+
+/** County time zone for the monthly scheduler. */
+const COUNTY_TZ = 'Asia/Shanghai';
+
+/**
+ * The dispatcher's side of care orders: the GenerateVisitPlans handler, and the monthly job scheduler that
+ * triggers it (upserted at start, so any number of dispatcher processes keep exactly one scheduler).
+ */
+@Module({ imports: [CareOrdersDomainModule] })
+export class CareOrdersJobsModule implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(CareOrdersJobsModule.name);
+
+  constructor(
+    private readonly host: JobWorkerHost,
+    private readonly jobs: JobQueue,
+    private readonly plans: VisitPlansService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.host.register('GenerateVisitPlans', (payload) => this.plans.generate(payload.month, payload.regionCode));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const queue = this.jobs.queue(JOB_CATALOGUE.GenerateVisitPlans.queue);
+    const cron = this.config.visitPlans.cron;
+    if (!cron) {
+      await queue.removeJobScheduler(VISIT_PLAN_SCHEDULER_ID);
+      return;
+    }
+    const { attempts, backoff, removeOnComplete, removeOnFail } = JOB_CATALOGUE.GenerateVisitPlans.options;
+    await queue.upsertJobScheduler(
+      VISIT_PLAN_SCHEDULER_ID,
+      { pattern: cron, tz: COUNTY_TZ },
+      { name: 'GenerateVisitPlans', data: { month: CURRENT_MONTH }, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
+    );
+    this.logger.log(`visit plans scheduled: "${cron}" (${COUNTY_TZ})`);
+  }
+}

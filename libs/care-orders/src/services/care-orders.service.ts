@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  TransactionRunner,
+  UnprocessableError,
+  countyInstant,
+  isDuplicateKeyError,
+  type AuthUser,
+  type Page,
+} from '@care/core';
+import type { CreateCareOrderDto, ListCareOrdersQueryDto } from '../dto/care-order.dto';
+import { CareOrder, CareOrderServiceRow, IdempotencyKey } from '../entities/care-order.entity';
+import { isValidIdempotencyKey, requestHash } from '../rules/idempotency';
+import { windowProblems } from '../rules/order-window';
+import { effectiveDuration, unknownServiceCodes } from '../rules/service-catalogue';
+import { CatalogueService } from './catalogue.service';
+import { DispatchEnqueuer } from './dispatch-enqueuer.service';
+import { orderViews, type CareOrderView } from './order-views';
+import { residentFacts } from './resident-facts';
+
+export const CREATE_ORDER_ENDPOINT = 'POST /care-orders';
+
+export interface CreatedOrder {
+  id: string;
+  status: 'pending';
+  /** True when an Idempotency-Key replayed an earlier request. */
+  replayed: boolean;
+}
+
+/** Thrown inside the transaction when another request already holds the Idempotency-Key. */
+class KeyTaken extends Error {}
+
+/** Who may see which orders: a caregiver only the orders assigned to it now; others everything. */
+export function orderScope(user: AuthUser): { caregiverId: string | null } | null {
+  if (user.role !== 'caregiver') return null;
+  return { caregiverId: user.caregiverId };
+}
+
+@Injectable()
+export class CareOrdersService {
+  constructor(
+    @InjectRepository(CareOrder) private readonly orders: Repository<CareOrder>,
+    @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
+    private readonly tx: TransactionRunner,
+    private readonly catalogue: CatalogueService,
+    private readonly enqueue: DispatchEnqueuer,
+  ) {}
+
+  /**
+   * Creates an order (status pending) and enqueues its dispatch after the commit; never waits for dispatch.
+   * With an Idempotency-Key: the key row is inserted in the order's transaction, so concurrent requests with
+   * one key queue on its primary key and only the first creates an order; the others, and any later retry,
+   * replay it (same body) or get 409 IDEMPOTENCY_KEY_REUSED (another body). A request that fails stores
+   * nothing, so it can be retried with the same key.
+   */
+  async create(user: AuthUser, dto: CreateCareOrderDto, idempotencyKey?: string): Promise<CreatedOrder> {
+    const key = idempotencyKey === undefined || idempotencyKey === '' ? null : idempotencyKey;
+    if (key !== null && !isValidIdempotencyKey(key)) {
+      throw new InvalidInputError('Idempotency-Key: must be 1–255 printable ASCII characters');
+    }
+    const hash = requestHash(CREATE_ORDER_ENDPOINT, { ...dto });
+    if (key !== null) {
+      const earlier = await this.keys.findOneBy({ userId: user.id, key });
+      if (earlier) return this.replay(earlier, hash);
+    }
+
+    const catalogue = await this.catalogue.map();
+    const unknown = unknownServiceCodes(dto.services, catalogue);
+    if (unknown.length) throw new InvalidInputError(`services: unknown service code(s) ${unknown.join(', ')}`);
+    const windowStart = new Date(dto.windowStart);
+    const windowEnd = new Date(dto.windowEnd);
+    const problems: string[] = [];
+    if (Number.isNaN(windowStart.getTime())) problems.push('windowStart: not a valid date-time');
+    if (Number.isNaN(windowEnd.getTime())) problems.push('windowEnd: not a valid date-time');
+    const durationMinutes = effectiveDuration(dto.services, catalogue, dto.durationMinutes);
+    if (problems.length === 0) {
+      problems.push(
+        ...windowProblems({ windowStart, windowEnd, durationMinutes, durationGiven: dto.durationMinutes !== undefined, now: new Date() }),
+      );
+    }
+    if (problems.length) throw new InvalidInputError(problems.join('; '));
+
+    const id = randomUUID();
+    try {
+      await this.tx.run(async (em) => {
+        if (key !== null) {
+          try {
+            await em.insert(IdempotencyKey, {
+              userId: user.id,
+              key,
+              endpoint: CREATE_ORDER_ENDPOINT,
+              requestHash: hash,
+              orderId: id,
+              responseStatus: 202,
+            });
+          } catch (error) {
+            if (isDuplicateKeyError(error)) throw new KeyTaken();
+            throw error;
+          }
+        }
+        const resident = (await residentFacts(em, [dto.residentId])).get(dto.residentId);
+        if (!resident) throw new InvalidInputError(`residentId: unknown resident "${dto.residentId}"`);
+        if (resident.livingArrangement !== 'home') {
+          throw new UnprocessableError('RESIDENT_NOT_AT_HOME', 'Doorstep services are for residents living at home');
+        }
+        await em.insert(CareOrder, {
+          id,
+          residentId: resident.id,
+          regionCode: resident.regionCode,
+          windowStart,
+          windowEnd,
+          durationMinutes,
+          priority: dto.priority ?? 'normal',
+          notes: dto.notes ?? null,
+          status: 'pending',
+          source: 'manual',
+          createdBy: user.id,
+          version: 0,
+        });
+        await em.insert(
+          CareOrderServiceRow,
+          dto.services.map((serviceCode, position) => ({ orderId: id, serviceCode, position })),
+        );
+      });
+    } catch (error) {
+      if (error instanceof KeyTaken && key !== null) {
+        const earlier = await this.keys.findOneBy({ userId: user.id, key });
+        if (earlier) return this.replay(earlier, hash);
+      }
+      throw error;
+    }
+    await this.enqueue.dispatch([{ id, version: 0 }]);
+    return { id, status: 'pending', replayed: false };
+  }
+
+  private async replay(earlier: IdempotencyKey, hash: string): Promise<CreatedOrder> {
+    if (earlier.endpoint !== CREATE_ORDER_ENDPOINT || earlier.requestHash !== hash) {
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used for another request; use a new key for a new order',
+      );
+    }
+    // the first request may have died between commit and enqueue: enqueueing the same round again is a no-op
+    const order = await this.orders.findOneBy({ id: earlier.orderId });
+    if (order?.status === 'pending') await this.enqueue.dispatch([{ id: order.id, version: order.version }]);
+    return { id: earlier.orderId, status: 'pending', replayed: true };
+  }
+
+  async get(user: AuthUser, id: string): Promise<CareOrderView> {
+    const order = await this.orders.findOneBy({ id });
+    const scope = orderScope(user);
+    if (!order || (scope && order.caregiverId !== scope.caregiverId)) throw new NotFoundError('Care order', id);
+    return (await orderViews(this.orders.manager, [order], { showDeclines: !scope }))[0];
+  }
+
+  async list(user: AuthUser, query: ListCareOrdersQueryDto): Promise<Page<CareOrderView>> {
+    const scope = orderScope(user);
+    const qb = this.orders.createQueryBuilder('o');
+    if (scope) qb.andWhere('o.caregiver_id = :own', { own: scope.caregiverId ?? '-' });
+    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
+    if (query.regionCode) qb.andWhere('o.region_code = :regionCode', { regionCode: query.regionCode });
+    if (query.caregiverId) qb.andWhere('o.caregiver_id = :caregiverId', { caregiverId: query.caregiverId });
+    if (query.residentId) qb.andWhere('o.resident_id = :residentId', { residentId: query.residentId });
+    if (query.source) qb.andWhere('o.source = :source', { source: query.source });
+    if (query.visitPlanMonth) qb.andWhere('o.visit_plan_month = :month', { month: query.visitPlanMonth });
+    if (query.date) {
+      const dayStart = countyInstant(query.date);
+      const dayEnd = new Date(dayStart.getTime() + 24 * 3600_000);
+      qb.andWhere(
+        '((o.planned_start >= :dayStart AND o.planned_start < :dayEnd) OR (o.planned_start IS NULL AND o.window_start < :dayEnd AND o.window_end > :dayStart))',
+        { dayStart, dayEnd },
+      );
+    }
+    if (query.flagged === 'true') {
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM care_visits v WHERE v.order_id = o.id AND (v.flag_early = 1 OR v.flag_late = 1 OR v.flag_far = 1 OR v.flag_no_location = 1))',
+      );
+    } else if (query.flagged === 'false') {
+      qb.andWhere(
+        'NOT EXISTS (SELECT 1 FROM care_visits v WHERE v.order_id = o.id AND (v.flag_early = 1 OR v.flag_late = 1 OR v.flag_far = 1 OR v.flag_no_location = 1))',
+      );
+    }
+    qb.orderBy('COALESCE(o.planned_start, o.window_start)', 'ASC').addOrderBy('o.id', 'ASC');
+    const [items, total] = await qb.skip(query.offset).take(query.limit).getManyAndCount();
+    return { items: await orderViews(this.orders.manager, items, { showDeclines: !scope }), total };
+  }
+
+  /** For tests and tools: an order's view without a user (everything shown). */
+  async view(em: EntityManager, order: CareOrder, user: AuthUser): Promise<CareOrderView> {
+    return (await orderViews(em, [order], { showDeclines: !orderScope(user) }))[0];
+  }
+}

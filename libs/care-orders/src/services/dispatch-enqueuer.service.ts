@@ -1,0 +1,34 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JobQueue } from '@care/core';
+import { dispatchJobId, retryUnassignedJobId } from '../rules/jobs';
+
+/**
+ * Produces the dispatch jobs this library owes, always after the transaction committed. A failed enqueue is
+ * logged, not thrown: the order is safely in MySQL and dispatch's sweeper picks up orders left pending.
+ */
+@Injectable()
+export class DispatchEnqueuer {
+  private readonly logger = new Logger(DispatchEnqueuer.name);
+
+  constructor(private readonly queue: JobQueue) {}
+
+  async dispatch(orders: readonly { id: string; version: number }[]): Promise<void> {
+    if (orders.length === 0) return;
+    try {
+      await this.queue.addBulk(
+        'DispatchOrder',
+        orders.map((o) => ({ payload: { orderId: o.id }, options: { jobId: dispatchJobId(o.id, o.version) } })),
+      );
+    } catch (error) {
+      this.logger.warn(`enqueue DispatchOrder for ${orders.length} order(s) failed; the sweeper will retry: ${(error as Error).message}`);
+    }
+  }
+
+  async retryUnassigned(caregiverId: string, version: number, reason: string): Promise<void> {
+    try {
+      await this.queue.add('RetryUnassigned', { reason }, { jobId: retryUnassignedJobId(caregiverId, version) });
+    } catch (error) {
+      this.logger.warn(`enqueue RetryUnassigned failed: ${(error as Error).message}`);
+    }
+  }
+}

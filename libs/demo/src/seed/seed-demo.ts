@@ -1,0 +1,333 @@
+/**
+ * Loads the demo county (generateDemoCounty) into an empty database through the libraries' own services, so
+ * every rule they enforce (ID check digits, bed capacity, the admission rule and its override, assessment
+ * scoring) applies to the demo as to real data:
+ * - facilities, beds, residents, assessments, admissions, caregivers: through their services;
+ * - township coordinates (reference data), service points, and the month's historical visits (completed,
+ *   cancelled or unassigned care orders with their visit records): through the entities' repositories — a
+ *   past visit cannot be replayed through dispatch and check-in, whose rules use the clock;
+ * - the plan's planned capacity: stats_planned_capacity rows (planned projects are not facilities in service).
+ */
+import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AssessmentsService } from '@care/assessments';
+import { BedsService, StaysService } from '@care/beds';
+import { CareOrder, CareOrderServiceRow, CareVisit, CaregiversService, ServicePoint } from '@care/care-orders';
+import type { AuthUser } from '@care/core';
+import { FacilitiesService } from '@care/facilities';
+import { ResidentsService } from '@care/residents';
+
+import { DEFAULT_DEMO_MONTH, DEFAULT_DEMO_SEED, generateDemoCounty } from '../data/generate';
+import type { DemoCounty, DemoVisit } from '../data/types';
+
+export interface SeedOptions {
+  readonly seed?: string;
+  readonly month?: string;
+  readonly log?: (line: string) => void;
+  /** Parallel service calls (each one its own transaction). */
+  readonly concurrency?: number;
+}
+
+export interface SeedResult {
+  readonly month: string;
+  readonly facilities: number;
+  readonly beds: number;
+  readonly residents: number;
+  readonly assessments: number;
+  readonly stays: number;
+  readonly servicePoints: number;
+  readonly caregivers: number;
+  readonly visits: number;
+  readonly plannedCapacity: number;
+}
+
+/** Runs `work` over `items` with at most `limit` at a time, keeping the order of results. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]);
+    }
+  });
+  await Promise.all(runners);
+  return out;
+}
+
+export class DatabaseNotEmptyError extends Error {
+  constructor(what: string) {
+    super(`seed:demo loads into an empty database, but ${what} already exist`);
+  }
+}
+
+export async function seedDemo(app: INestApplicationContext, options: SeedOptions = {}): Promise<SeedResult> {
+  const log = options.log ?? (() => undefined);
+  const limit = options.concurrency ?? 8;
+  const db = app.get(DataSource);
+  for (const table of ['facilities', 'residents', 'service_points']) {
+    const [{ n }]: { n: string | number }[] = await db.query(`SELECT COUNT(*) AS n FROM ${table}`);
+    if (Number(n) > 0) throw new DatabaseNotEmptyError(table);
+  }
+  const county = generateDemoCounty({
+    seed: options.seed ?? DEFAULT_DEMO_SEED,
+    month: options.month ?? DEFAULT_DEMO_MONTH,
+  });
+  const [admin]: { id: string }[] = await db.query(`SELECT id FROM users WHERE username = 'admin' LIMIT 1`);
+  const user: AuthUser = {
+    id: admin?.id ?? randomUUID(),
+    username: 'seed-demo',
+    role: 'admin',
+    facilityIds: [],
+    caregiverId: null,
+  };
+
+  // townships: demo positions (generated, flagged) for maps and the travel model
+  for (const t of county.townships) {
+    await db.query(`UPDATE regions SET lat = ?, lng = ?, coordinates_generated = ? WHERE code = ?`, [
+      t.lat,
+      t.lng,
+      t.coordinatesGenerated ? 1 : 0,
+      t.code,
+    ]);
+  }
+
+  // facilities in service, their beds; planned capacity
+  const facilities = app.get(FacilitiesService);
+  const beds = app.get(BedsService);
+  const facilityId = new Map<string, string>();
+  for (const f of county.facilities.filter((x) => x.status === 'operating')) {
+    const created = await facilities.create({
+      name: f.name,
+      type: f.type,
+      regionCode: f.regionCode,
+      address: f.address,
+      lat: f.lat,
+      lng: f.lng,
+      ownership: f.ownership,
+      comprehensive: f.comprehensive,
+    });
+    facilityId.set(f.key, created.id);
+  }
+  const bedId = new Map<string, string>();
+  for (const [key, id] of facilityId) {
+    const mine = county.beds.filter((b) => b.facilityKey === key);
+    await beds.createMany(
+      user,
+      id,
+      mine.map((b) => ({ room: b.room, label: b.label, type: b.type, building: b.building, floor: b.floor })),
+    );
+    const listed = await beds.list(user, id, { limit: 500, offset: 0 });
+    for (const b of listed.items) bedId.set(`${key}/${b.room}/${b.label}`, b.id);
+    for (const b of mine.filter((x) => x.status === 'closed')) {
+      await beds.update(user, must(bedId, b.key), { status: 'closed' });
+    }
+  }
+  let planned = 0;
+  for (const f of county.facilities.filter((x) => x.plannedBeds > 0)) {
+    await db.query(
+      `INSERT INTO stats_planned_capacity (id, name, region_code, facility_type, facility_id, planned_beds, planned_comprehensive, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        randomUUID(),
+        f.name,
+        f.regionCode,
+        f.type,
+        facilityId.get(f.key) ?? null,
+        f.plannedBeds,
+        (f.plannedComprehensive ?? f.comprehensive) ? 1 : 0,
+        f.source.slice(0, 255),
+      ],
+    );
+    planned += 1;
+  }
+  log(`facilities ${facilityId.size} (+${planned} planned capacity records), beds ${bedId.size}`);
+
+  // residents, their assessments, then admissions (the admission rule reads the assessment)
+  const residents = app.get(ResidentsService);
+  const residentId = new Map<string, string>();
+  await pool(county.residents, limit, async (r) => {
+    const created = await residents.create(user, {
+      name: r.name,
+      idNumber: r.idNumber,
+      regionCode: r.regionCode,
+      livingArrangement: r.livingArrangement,
+      categories: [...r.categories],
+      address: r.address,
+      lat: r.lat,
+      lng: r.lng,
+    });
+    residentId.set(r.key, created.id);
+  });
+  log(`residents ${residentId.size}`);
+  const assessments = app.get(AssessmentsService);
+  await pool(county.assessments, limit, async (a) => {
+    await assessments.create(user, must(residentId, a.residentKey), {
+      assessedAt: a.assessedAt,
+      assessors: [...a.assessors],
+      reason: a.reason,
+      items: { ...a.items },
+      conditions: a.conditions,
+    });
+  });
+  log(`assessments ${county.assessments.length}`);
+  const stays = app.get(StaysService);
+  await pool(county.stays, limit, async (s) => {
+    await stays.admit(user, must(facilityId, s.facilityKey), {
+      residentId: must(residentId, s.residentKey),
+      bedId: must(bedId, s.bedKey),
+      admittedAt: s.admittedAt,
+      ...(s.overrideReason ? { overrideReason: s.overrideReason } : {}),
+    });
+  });
+  log(`stays ${county.stays.length}`);
+
+  // doorstep programme: service points, caregivers, the month's visits
+  const pointId = new Map<string, string>();
+  const points = county.servicePoints.map((p) => {
+    const id = randomUUID();
+    pointId.set(p.key, id);
+    return { id, name: p.name, regionCode: p.regionCode, lat: p.lat, lng: p.lng };
+  });
+  await db.createQueryBuilder().insert().into(ServicePoint).values(points).updateEntity(false).execute();
+  const caregivers = app.get(CaregiversService);
+  const caregiverId = new Map<string, string>();
+  await pool(county.caregivers, limit, async (c) => {
+    const created = await caregivers.create({
+      name: c.name,
+      phone: c.phone,
+      gender: c.gender,
+      servicePointId: must(pointId, c.servicePointKey),
+      skills: [...c.skills],
+      shiftStart: c.shiftStart,
+      shiftEnd: c.shiftEnd,
+      maxDailyVisits: c.maxDailyVisits,
+    });
+    caregiverId.set(c.key, created.id);
+  });
+  log(`service points ${points.length}, caregivers ${caregiverId.size}`);
+  const visits = await insertVisits(db, county, residentId, caregiverId, user.id);
+  log(`visits ${visits} in ${county.month}`);
+
+  return {
+    month: county.month,
+    facilities: facilityId.size,
+    beds: bedId.size,
+    residents: residentId.size,
+    assessments: county.assessments.length,
+    stays: county.stays.length,
+    servicePoints: points.length,
+    caregivers: caregiverId.size,
+    visits,
+    plannedCapacity: planned,
+  };
+}
+
+function must(map: ReadonlyMap<string, string>, key: string): string {
+  const v = map.get(key);
+  if (v === undefined) throw new Error(`seed:demo: nothing created for ${key}`);
+  return v;
+}
+
+/**
+ * The month's visits as care orders with their services and, when completed, the visit record; bulk inserts
+ * that skip TypeORM's re-select of default columns (`updateEntity(false)`), one transaction per 500 orders.
+ */
+async function insertVisits(
+  db: DataSource,
+  county: DemoCounty,
+  residentId: ReadonlyMap<string, string>,
+  caregiverId: ReadonlyMap<string, string>,
+  createdBy: string,
+): Promise<number> {
+  const resident = new Map(county.residents.map((r) => [r.key, r]));
+  const at = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
+  const batch = 500;
+  for (let i = 0; i < county.visits.length; i += batch) {
+    const chunk = county.visits.slice(i, i + batch).map((v) => ({ v, id: randomUUID() }));
+    await db.transaction(async (em) => {
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(CareOrder)
+        .updateEntity(false)
+        .values(
+          chunk.map(({ v, id }) => ({
+            id,
+            residentId: must(residentId, v.residentKey),
+            regionCode: resident.get(v.residentKey)?.regionCode ?? '',
+            windowStart: new Date(v.windowStart),
+            windowEnd: new Date(v.windowEnd),
+            durationMinutes: durationOf(v),
+            priority: 'normal',
+            status: v.status,
+            caregiverId: v.caregiverKey ? must(caregiverId, v.caregiverKey) : null,
+            plannedStart: at(v.plannedStart),
+            plannedEnd: at(v.plannedEnd),
+            travelMinutes: v.travelMinutes ?? null,
+            unassignedReason: v.unassignedReason ?? null,
+            assignedAt: v.caregiverKey ? new Date(v.windowStart) : null,
+            acceptedAt: v.status === 'completed' ? new Date(v.windowStart) : null,
+            completedAt: at(v.checkOutAt),
+            cancelledAt: v.status === 'cancelled' ? at(v.plannedStart) : null,
+            cancelReason: v.cancelReason ?? null,
+            source: 'visit_plan',
+            visitPlanMonth: county.month,
+            visitSlot: v.third + 1,
+            createdBy,
+            version: 0,
+          })),
+        )
+        .execute();
+      await em
+        .createQueryBuilder()
+        .insert()
+        .into(CareOrderServiceRow)
+        .updateEntity(false)
+        .values(
+          chunk.flatMap(({ v, id }) =>
+            v.services.map((code, position) => ({ orderId: id, serviceCode: code, position })),
+          ),
+        )
+        .execute();
+      const done = chunk.filter(({ v }) => v.status === 'completed');
+      if (done.length) {
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(CareVisit)
+          .updateEntity(false)
+          .values(
+            done.map(({ v, id }) => {
+              const r = resident.get(v.residentKey);
+              return {
+                orderId: id,
+                caregiverId: must(caregiverId, v.caregiverKey ?? ''),
+                residentId: must(residentId, v.residentKey),
+                checkedInAt: new Date(v.checkInAt ?? v.windowStart),
+                checkInLat: r?.lat ?? null,
+                checkInLng: r?.lng ?? null,
+                checkInDistanceM: 0,
+                checkedOutAt: at(v.checkOutAt),
+                checkOutLat: r?.lat ?? null,
+                checkOutLng: r?.lng ?? null,
+                servicesDone: [...v.services],
+                systolic: v.vitals?.systolic ?? null,
+                diastolic: v.vitals?.diastolic ?? null,
+                heartRate: v.vitals?.heartRate ?? null,
+                temperature: v.vitals?.temperature ?? null,
+              };
+            }),
+          )
+          .execute();
+      }
+    });
+  }
+  return county.visits.length;
+}
+
+function durationOf(v: DemoVisit): number {
+  if (v.plannedStart && v.plannedEnd) return (Date.parse(v.plannedEnd) - Date.parse(v.plannedStart)) / 60_000;
+  return v.services.includes('home_cleaning') ? 90 : 75;
+}

@@ -1,0 +1,6 @@
+export * from './rules';
+export * from './dispatch.module';
+export * from './dispatch.service';
+export * from './dispatch.repository';
+export * from './dispatch-audit';
+export * from './county-day.seed';

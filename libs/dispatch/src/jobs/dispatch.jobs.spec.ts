@@ -1,0 +1,59 @@
+import type { Job } from 'bullmq';
+import type { AppConfig, JobHandler, JobName, JobQueue, JobWorkerHost } from '@care/core';
+import type { DispatchService } from '../dispatch.service';
+import { DispatchJobs } from './dispatch.jobs';
+
+/** The dispatch queue's handlers only check the payload's ids and call one use case each. */
+function setup() {
+  const handlers = new Map<JobName, JobHandler<JobName>>();
+  const host = { register: jest.fn((name: JobName, handler: JobHandler<JobName>) => handlers.set(name, handler)) };
+  const queue = { add: jest.fn(async () => 'id') };
+  const service = {
+    dispatch: jest.fn(async () => ({ outcome: 'skipped', why: 'test' })),
+    acceptTimeout: jest.fn(async () => 'skipped'),
+    retryUnassigned: jest.fn(async () => 0),
+    sweep: jest.fn(async () => ({ pending: 0, lapsed: 0 })),
+  };
+  const jobs = new DispatchJobs(
+    host as unknown as JobWorkerHost,
+    queue as unknown as JobQueue,
+    service as unknown as DispatchService,
+    { dispatch: { acceptTimeoutMinutes: 15, concurrency: 8, sweepSeconds: 30 } } as AppConfig,
+  );
+  jobs.onModuleInit();
+  const run = (name: JobName, payload: unknown) => {
+    const handler = handlers.get(name);
+    if (!handler) throw new Error(`no handler for ${name}`);
+    return handler(payload as never, {} as Job<never>);
+  };
+  return { jobs, handlers, service, run };
+}
+
+describe('DispatchJobs', () => {
+  it('handles every job of the dispatch queue', () => {
+    const { jobs, handlers } = setup();
+    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchOrder', 'RetryUnassigned', 'SweepPendingOrders']);
+    jobs.onApplicationShutdown();
+  });
+
+  it('unpacks ids and calls the use case', async () => {
+    const { jobs, service, run } = setup();
+    await run('DispatchOrder', { orderId: 'o-1' });
+    expect(service.dispatch).toHaveBeenCalledWith('o-1');
+    await run('AcceptTimeout', { orderId: 'o-1', assignedAt: '2026-12-01T01:00:00.000Z' });
+    expect(service.acceptTimeout).toHaveBeenCalledWith('o-1', '2026-12-01T01:00:00.000Z');
+    await run('RetryUnassigned', { reason: 'caregiver x changed' });
+    expect(service.retryUnassigned).toHaveBeenCalledWith('caregiver x changed', undefined);
+    await run('SweepPendingOrders', {});
+    expect(service.sweep).toHaveBeenCalled();
+    jobs.onApplicationShutdown();
+  });
+
+  it('rejects malformed payloads (the job fails instead of doing something odd)', async () => {
+    const { jobs, service, run } = setup();
+    await expect(run('DispatchOrder', { orderId: 42 })).rejects.toThrow(/orderId/);
+    await expect(run('AcceptTimeout', { orderId: 'o-1', assignedAt: 'yesterday' })).rejects.toThrow(/assignedAt/);
+    expect(service.dispatch).not.toHaveBeenCalled();
+    jobs.onApplicationShutdown();
+  });
+});

@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, JobQueue, JobWorkerHost } from '@care/core';
+import { DispatchService } from '../dispatch.service';
+
+/**
+ * The dispatch queue's handlers: each validates the payload's ids and calls one use case. Also the sweep timer:
+ * every dispatcher process enqueues a SweepPendingOrders job each period under the period's id, so however many
+ * processes run, the sweep runs about once a period. The timer lives in the process rather than in Redis (a job
+ * scheduler) so that it survives a Redis restart that lost its data.
+ */
+@Injectable()
+export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(DispatchJobs.name);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly host: JobWorkerHost,
+    private readonly queue: JobQueue,
+    private readonly dispatch: DispatchService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.host.register('DispatchOrder', async ({ orderId }) => this.dispatch.dispatch(requireId(orderId, 'orderId')));
+    this.host.register('AcceptTimeout', async ({ orderId, assignedAt }) => {
+      if (typeof assignedAt !== 'string' || Number.isNaN(Date.parse(assignedAt))) throw new Error('AcceptTimeout: assignedAt must be an ISO instant');
+      return this.dispatch.acceptTimeout(requireId(orderId, 'orderId'), assignedAt);
+    });
+    this.host.register('RetryUnassigned', async ({ reason, regionCode }) => this.dispatch.retryUnassigned(String(reason ?? ''), regionCode));
+    this.host.register('SweepPendingOrders', async () => this.dispatch.sweep());
+
+    const periodMs = this.config.dispatch.sweepSeconds * 1000;
+    this.timer = setInterval(() => void this.enqueueSweep(periodMs), periodMs);
+    this.timer.unref();
+  }
+
+  private async enqueueSweep(periodMs: number): Promise<void> {
+    try {
+      await this.queue.add('SweepPendingOrders', {}, { jobId: `SweepPendingOrders-${Math.floor(Date.now() / periodMs)}` });
+    } catch (error) {
+      this.logger.warn(`could not enqueue the sweep: ${(error as Error).message}`);
+    }
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+function requireId(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw new Error(`job payload: ${name} must be an id`);
+  return value;
+}

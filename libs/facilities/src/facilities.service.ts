@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import { AuthUser, InvalidInputError, NotFoundError, Page, assertFacilityAccess, facilityScope } from '@care/core';
+import { RegionsService } from '@care/regions';
+import type { CreateFacilityDto, ListFacilitiesQueryDto, UpdateFacilityDto } from './dto/facility.dto';
+import { Facility } from './facility.entity';
+
+/** Roles that may read facilities county-wide (a manager reads only its own; a caregiver none). */
+const READS_ALL: ReadonlySet<string> = new Set(['admin', 'bureau', 'dispatcher']);
+
+@Injectable()
+export class FacilitiesService {
+  constructor(
+    @InjectRepository(Facility) private readonly facilities: Repository<Facility>,
+    private readonly regions: RegionsService,
+  ) {}
+
+  async create(dto: CreateFacilityDto): Promise<Facility> {
+    await this.assertTownship(dto.regionCode);
+    const facility = this.facilities.create({
+      name: dto.name.trim(),
+      type: dto.type,
+      regionCode: dto.regionCode,
+      address: dto.address ?? null,
+      lat: dto.lat,
+      lng: dto.lng,
+      ownership: dto.ownership,
+      comprehensive: dto.comprehensive,
+    });
+    const saved = await this.facilities.save(facility);
+    // read back: the values TypeORM merges into the saved entity after an insert skip the boolean transformer
+    return this.facilities.findOneByOrFail({ id: saved.id });
+  }
+
+  async list(user: AuthUser, query: ListFacilitiesQueryDto): Promise<Page<Facility>> {
+    const qb = this.facilities.createQueryBuilder('f');
+    if (!READS_ALL.has(user.role)) {
+      const scope = facilityScope(user) ?? [];
+      if (scope.length === 0) return { items: [], total: 0 };
+      qb.andWhere('f.id IN (:...scope)', { scope });
+    }
+    if (query.regionCode) qb.andWhere('f.regionCode = :regionCode', { regionCode: query.regionCode });
+    if (query.type) qb.andWhere('f.type = :type', { type: query.type });
+    const [items, total] = await qb
+      .orderBy('f.regionCode', 'ASC')
+      .addOrderBy('f.name', 'ASC')
+      .addOrderBy('f.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    return { items, total };
+  }
+
+  /** A facility the user may read: 404 when it does not exist or lies outside a manager's facilities. */
+  async getVisible(user: AuthUser, id: string): Promise<Facility> {
+    if (!READS_ALL.has(user.role)) assertFacilityAccess(user, id);
+    const facility = await this.facilities.findOneBy({ id });
+    if (!facility) throw new NotFoundError('Facility', id);
+    return facility;
+  }
+
+  async update(id: string, dto: UpdateFacilityDto): Promise<Facility> {
+    const facility = await this.facilities.findOneBy({ id });
+    if (!facility) throw new NotFoundError('Facility', id);
+    if (dto.regionCode !== undefined && dto.regionCode !== facility.regionCode) await this.assertTownship(dto.regionCode);
+    if (dto.name !== undefined) facility.name = dto.name.trim();
+    if (dto.type !== undefined) facility.type = dto.type;
+    if (dto.regionCode !== undefined) facility.regionCode = dto.regionCode;
+    if (dto.address !== undefined) facility.address = dto.address;
+    if (dto.lat !== undefined) facility.lat = dto.lat;
+    if (dto.lng !== undefined) facility.lng = dto.lng;
+    if (dto.ownership !== undefined) facility.ownership = dto.ownership;
+    if (dto.comprehensive !== undefined) facility.comprehensive = dto.comprehensive;
+    await this.facilities.save(facility);
+    return this.facilities.findOneByOrFail({ id });
+  }
+
+  /**
+   * For other libraries (beds, stays, waitlist): the facility, when the user's role may act on facilities'
+   * contents and the facility is one of theirs. A manager outside its facilities and an unknown id both get
+   * 404; roles that reach no facility (dispatcher, caregiver) get 403. Pass `em` inside a transaction.
+   */
+  async assertAccessible(user: AuthUser, facilityId: string, em?: EntityManager): Promise<Facility> {
+    assertFacilityAccess(user, facilityId);
+    const facility = await (em ? em.getRepository(Facility) : this.facilities).findOneBy({ id: facilityId });
+    if (!facility) throw new NotFoundError('Facility', facilityId);
+    return facility;
+  }
+
+  /** Whether a facility exists (no access check). */
+  async exists(facilityId: string, em?: EntityManager): Promise<boolean> {
+    const repo = em ? em.getRepository(Facility) : this.facilities;
+    return (await repo.countBy({ id: facilityId })) > 0;
+  }
+
+  private async assertTownship(code: string): Promise<void> {
+    const region = await this.regions.assertKnown(code, 'regionCode');
+    if (region.level !== 'township') throw new InvalidInputError(`regionCode: "${code}" is not a township of the county`);
+  }
+}

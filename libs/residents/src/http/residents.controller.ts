@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles, type AuthUser } from '@care/core';
+import { CreateResidentDto, ListResidentsQueryDto, UpdateResidentDto } from '../dto/resident.dto';
+import { ResidentsService } from '../residents.service';
+import { uuidParam } from './params';
+
+@ApiTags('residents')
+@ApiBearerAuth()
+@Controller('residents')
+export class ResidentsController {
+  constructor(private readonly residents: ResidentsService) {}
+
+  @Post()
+  @Roles('admin', 'bureau', 'manager', 'dispatcher')
+  @ApiOperation({
+    summary: 'Register a resident; 409 RESIDENT_EXISTS for a number already registered',
+    description:
+      'The ID number is validated (GB 11643-1999), stored encrypted with a keyed hash, and never returned: responses carry idNumberMasked. ' +
+      "A manager's resident is linked to its facility (facilityId, or its only facility); a dispatcher registers residents living at home.",
+  })
+  create(@CurrentUser() user: AuthUser, @Body() dto: CreateResidentDto) {
+    return this.residents.create(user, dto);
+  }
+
+  @Get()
+  @Roles('admin', 'bureau', 'manager', 'dispatcher')
+  @ApiOperation({ summary: 'List residents: a manager sees those linked to its facilities, a dispatcher those living at home' })
+  list(@CurrentUser() user: AuthUser, @Query() query: ListResidentsQueryDto) {
+    return this.residents.list(user, query);
+  }
+
+  @Get(':id')
+  @Roles('admin', 'bureau', 'manager', 'dispatcher')
+  @ApiOperation({ summary: 'One resident, with age and latestAssessment' })
+  get(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
+    return this.residents.get(user, id);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'bureau', 'manager', 'dispatcher')
+  @ApiOperation({ summary: 'Change name, address, phone, coordinates, categories or living arrangement' })
+  update(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateResidentDto) {
+    return this.residents.update(user, id, dto);
+  }
+}

@@ -1,0 +1,348 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import {
+  AuthUser,
+  ConflictError,
+  FIELD_CIPHER,
+  FieldCipher,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  Page,
+  TransactionRunner,
+  countyDate,
+  duplicateKeyName,
+  isDuplicateKeyError,
+  seesWholeCounty,
+} from '@care/core';
+import { FacilitiesService } from '@care/facilities';
+import { RegionsService } from '@care/regions';
+import type { CreateResidentDto, ListResidentsQueryDto, UpdateResidentDto } from './dto/resident.dto';
+import { LATEST_ASSESSMENT_PROVIDER, type LatestAssessmentProvider } from './latest-assessment';
+import {
+  Resident,
+  ResidentCategory,
+  ResidentCategoryRow,
+  ResidentFacilityLink,
+  type LivingArrangement,
+  type ResidentFacilityLinkReason,
+} from './resident.entity';
+import { toResidentView, type ResidentDetailView, type ResidentView } from './resident.view';
+import { maskIdNumber, normalizeIdNumber, parseIdNumber } from './rules/id-number';
+
+const ID_NUMBER_LIKE = /^\d{17}[\dX]$/;
+
+interface ResidentRow {
+  id: string;
+  name: string;
+  id_number_hash: string;
+  id_number_masked: string;
+  gender: Resident['gender'];
+  birth_date: Date | string;
+  region_code: string;
+  living_arrangement: LivingArrangement;
+  address: string | null;
+  lat: string | number | null;
+  lng: string | number | null;
+  phone: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const RESIDENT_COLUMNS =
+  'id, name, id_number_hash, id_number_masked, gender, birth_date, region_code, living_arrangement, address, lat, lng, phone, created_at, updated_at';
+
+/** A DATE as YYYY-MM-DD, whether the driver gives a string or a Date at UTC midnight (the connection is UTC). */
+function dateOnly(value: Date | string): string {
+  return typeof value === 'string' ? value.slice(0, 10) : value.toISOString().slice(0, 10);
+}
+
+function residentFromRow(row: ResidentRow): Resident {
+  return Object.assign(new Resident(), {
+    id: row.id,
+    name: row.name,
+    idNumberHash: row.id_number_hash,
+    idNumberMasked: row.id_number_masked,
+    gender: row.gender,
+    birthDate: dateOnly(row.birth_date),
+    regionCode: row.region_code,
+    livingArrangement: row.living_arrangement,
+    address: row.address,
+    lat: row.lat === null ? null : Number(row.lat),
+    lng: row.lng === null ? null : Number(row.lng),
+    phone: row.phone,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/** LIKE pattern for a fragment typed by a user: % and _ are literal. */
+function containsPattern(fragment: string): string {
+  return `%${fragment.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+@Injectable()
+export class ResidentsService implements OnModuleInit {
+  private readonly logger = new Logger(ResidentsService.name);
+  private latestAssessments: LatestAssessmentProvider | null;
+
+  constructor(
+    @InjectRepository(Resident) private readonly residents: Repository<Resident>,
+    @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
+    private readonly tx: TransactionRunner,
+    private readonly regions: RegionsService,
+    private readonly facilities: FacilitiesService,
+    private readonly moduleRef: ModuleRef,
+    @Optional() @Inject(LATEST_ASSESSMENT_PROVIDER) latestAssessments?: LatestAssessmentProvider,
+  ) {
+    this.latestAssessments = latestAssessments ?? null;
+  }
+
+  /** Finds a LATEST_ASSESSMENT_PROVIDER registered by any module of the application (the assessments library). */
+  onModuleInit(): void {
+    if (this.latestAssessments) return;
+    try {
+      this.latestAssessments = this.moduleRef.get<LatestAssessmentProvider>(LATEST_ASSESSMENT_PROVIDER, { strict: false });
+    } catch {
+      this.latestAssessments = null;
+    }
+  }
+
+  // ---- HTTP use cases -------------------------------------------------------------------------------------
+
+  async create(user: AuthUser, dto: CreateResidentDto): Promise<ResidentView> {
+    const today = countyDate(new Date());
+    const parsed = parseIdNumber(dto.idNumber, today);
+    if (!parsed.ok) throw new InvalidInputError(`idNumber: ${parsed.message}`);
+    const id = parsed.value;
+    const problems: string[] = [];
+    if (dto.gender !== undefined && dto.gender !== null && dto.gender !== id.gender) {
+      problems.push('gender: does not match the ID number');
+    }
+    if (dto.birthDate !== undefined && dto.birthDate !== null && dto.birthDate !== id.birthDate) {
+      problems.push('birthDate: does not match the ID number');
+    }
+    if (problems.length) throw new InvalidInputError(problems.join('; '));
+
+    if (user.role === 'dispatcher' && dto.livingArrangement !== 'home') {
+      throw new ForbiddenError('A dispatcher registers residents living at home only');
+    }
+    const facilityId = await this.registeringFacility(user, dto.facilityId);
+    const region = await this.regions.assertKnown(dto.regionCode, 'regionCode');
+    if (region.level !== 'township') throw new InvalidInputError(`regionCode: "${dto.regionCode}" is not a township of the county`);
+
+    const residentId = randomUUID();
+    try {
+      await this.tx.run(async (em) => {
+        await em.insert(Resident, {
+          id: residentId,
+          name: dto.name.trim(),
+          idNumberCipher: this.cipher.encrypt(id.normalized),
+          idNumberHash: this.cipher.lookupHash(id.normalized),
+          idNumberMasked: maskIdNumber(id.normalized),
+          gender: id.gender,
+          birthDate: id.birthDate,
+          regionCode: dto.regionCode,
+          livingArrangement: dto.livingArrangement,
+          address: dto.address ?? null,
+          lat: dto.lat ?? null,
+          lng: dto.lng ?? null,
+          phone: dto.phone ?? null,
+        });
+        await this.replaceCategories(em, residentId, dto.categories);
+        if (facilityId) await this.linkToFacility(em, residentId, facilityId, 'registered');
+      });
+    } catch (error) {
+      if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_residents_id_number_hash') {
+        // the masked form only: the full number never reaches a message or a log
+        throw new ConflictError('RESIDENT_EXISTS', `A resident with ID number ${maskIdNumber(id.normalized)} is already registered`);
+      }
+      throw error;
+    }
+    this.logger.log(`registered resident ${residentId} (${maskIdNumber(id.normalized)})`);
+    const created = await this.residents.findOneByOrFail({ id: residentId });
+    return toResidentView(created, dto.categories, today);
+  }
+
+  async list(user: AuthUser, query: ListResidentsQueryDto): Promise<Page<ResidentView>> {
+    const qb = this.residents.createQueryBuilder('r');
+    this.applyScope(qb, user);
+    if (query.regionCode) qb.andWhere('r.regionCode = :regionCode', { regionCode: query.regionCode });
+    if (query.livingArrangement) qb.andWhere('r.livingArrangement = :living', { living: query.livingArrangement });
+    if (query.category) {
+      qb.andWhere('EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category = :category)', {
+        category: query.category,
+      });
+    }
+    const q = query.q?.trim();
+    if (q) {
+      const normalized = normalizeIdNumber(q);
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('r.name LIKE :nameLike', { nameLike: containsPattern(q) });
+          if (ID_NUMBER_LIKE.test(normalized)) w.orWhere('r.idNumberHash = :hash', { hash: this.cipher.lookupHash(normalized) });
+        }),
+      );
+    }
+    const [rows, total] = await qb
+      .orderBy('r.name', 'ASC')
+      .addOrderBy('r.id', 'ASC')
+      .take(query.limit)
+      .skip(query.offset)
+      .getManyAndCount();
+    const categories = await this.categoriesOf(rows.map((r) => r.id));
+    const today = countyDate(new Date());
+    return { items: rows.map((r) => toResidentView(r, categories.get(r.id) ?? [], today)), total };
+  }
+
+  async get(user: AuthUser, id: string): Promise<ResidentDetailView> {
+    const resident = await this.assertVisible(user, id);
+    const [categories, latestAssessment] = await Promise.all([
+      this.categoriesOf([id]),
+      this.latestAssessments ? this.latestAssessments.latestFor(id) : Promise.resolve(null),
+    ]);
+    return { ...toResidentView(resident, categories.get(id) ?? []), latestAssessment: latestAssessment ?? null };
+  }
+
+  async update(user: AuthUser, id: string, dto: UpdateResidentDto): Promise<ResidentView> {
+    await this.assertVisible(user, id);
+    if (user.role === 'dispatcher' && dto.livingArrangement === 'institution') {
+      throw new ForbiddenError('A dispatcher looks after residents living at home only');
+    }
+    await this.tx.run(async (em) => {
+      const resident = await this.lockForUpdate(em, id);
+      if (!resident) throw new NotFoundError('Resident', id);
+      const changes: Partial<Resident> = {};
+      if (dto.name !== undefined) changes.name = dto.name.trim();
+      if (dto.address !== undefined) changes.address = dto.address;
+      if (dto.phone !== undefined) changes.phone = dto.phone;
+      if (dto.lat !== undefined) changes.lat = dto.lat;
+      if (dto.lng !== undefined) changes.lng = dto.lng;
+      if (dto.livingArrangement !== undefined && dto.livingArrangement !== resident.livingArrangement) {
+        // while a stay is active the resident lives in the institution; the discharge changes it
+        const [active] = await em.query<{ n: number }[]>(
+          "SELECT COUNT(*) AS n FROM stays WHERE resident_id = ? AND status = 'active'",
+          [id],
+        );
+        if (Number(active.n) > 0) {
+          throw new ConflictError('RESIDENT_ALREADY_ADMITTED', 'The resident has an active stay: discharge it to change where the resident lives');
+        }
+        changes.livingArrangement = dto.livingArrangement;
+      }
+      if (Object.keys(changes).length) await em.update(Resident, { id }, changes);
+      if (dto.categories !== undefined) await this.replaceCategories(em, id, dto.categories);
+    });
+    const updated = await this.residents.findOneByOrFail({ id });
+    const categories = await this.categoriesOf([id]);
+    return toResidentView(updated, categories.get(id) ?? []);
+  }
+
+  // ---- for other libraries (beds, assessments, waitlist, care orders) -----------------------------------
+
+  /**
+   * The resident, when the user may see it: admin and bureau all; a manager those linked to its facilities;
+   * a dispatcher those living at home. Otherwise 404 (existence is not revealed); a caregiver gets 403.
+   */
+  async assertVisible(user: AuthUser, id: string, em?: EntityManager): Promise<Resident> {
+    if (user.role === 'caregiver') throw new ForbiddenError();
+    const repo = em ? em.getRepository(Resident) : this.residents;
+    const qb = repo.createQueryBuilder('r').where('r.id = :id', { id });
+    this.applyScope(qb, user);
+    const resident = await qb.getOne();
+    if (!resident) throw new NotFoundError('Resident', id);
+    return resident;
+  }
+
+  /**
+   * Locks the resident row (SELECT ... FOR UPDATE) inside a transaction; null when there is none. Plain SQL: this
+   * sits on the admission path, where the query builder's per-call cost shows.
+   */
+  async lockForUpdate(em: EntityManager, id: string): Promise<Resident | null> {
+    const [row] = await em.query<ResidentRow[]>(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [id]);
+    return row ? residentFromRow(row) : null;
+  }
+
+  /** Lets the managers of a facility see the resident from now on. Idempotent; the first reason is kept. */
+  async linkToFacility(em: EntityManager, residentId: string, facilityId: string, reason: ResidentFacilityLinkReason): Promise<void> {
+    await em.query(
+      'INSERT INTO resident_facility_links (resident_id, facility_id, reason) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE reason = reason',
+      [
+        residentId,
+        facilityId,
+        reason,
+      ],
+    );
+  }
+
+  async setLivingArrangement(em: EntityManager, residentId: string, value: LivingArrangement): Promise<void> {
+    await em.query('UPDATE residents SET living_arrangement = ? WHERE id = ?', [value, residentId]);
+  }
+
+  /** Categories of many residents at once. */
+  async categoriesOf(ids: string[], em?: EntityManager): Promise<Map<string, ResidentCategory[]>> {
+    const result = new Map<string, ResidentCategory[]>();
+    if (ids.length === 0) return result;
+    const rows = await (em ?? this.residents.manager).getRepository(ResidentCategoryRow).findBy({ residentId: In(ids) });
+    for (const row of rows) {
+      const list = result.get(row.residentId) ?? [];
+      list.push(row.category);
+      result.set(row.residentId, list);
+    }
+    return result;
+  }
+
+  /** Whether the resident is linked to (registered, placed or waitlisted at) any of these facilities. */
+  async isLinkedToAny(residentId: string, facilityIds: string[], em?: EntityManager): Promise<boolean> {
+    if (facilityIds.length === 0) return false;
+    const count = await (em ?? this.residents.manager)
+      .getRepository(ResidentFacilityLink)
+      .countBy({ residentId, facilityId: In(facilityIds) });
+    return count > 0;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------------
+
+  private applyScope(qb: SelectQueryBuilder<Resident>, user: AuthUser): void {
+    if (seesWholeCounty(user)) return;
+    if (user.role === 'manager') {
+      if (user.facilityIds.length === 0) {
+        qb.andWhere('1 = 0');
+        return;
+      }
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = r.id AND l.facility_id IN (:...scopeFacilityIds))',
+        { scopeFacilityIds: user.facilityIds },
+      );
+      return;
+    }
+    if (user.role === 'dispatcher') {
+      qb.andWhere("r.livingArrangement = 'home'");
+      return;
+    }
+    qb.andWhere('1 = 0');
+  }
+
+  /** The facility a new resident is registered at (its managers then see it), or null. */
+  private async registeringFacility(user: AuthUser, given: string | undefined): Promise<string | null> {
+    if (user.role === 'manager') {
+      if (given !== undefined) {
+        if (!user.facilityIds.includes(given)) throw new InvalidInputError('facilityId: not one of your facilities');
+        return given;
+      }
+      if (user.facilityIds.length === 1) return user.facilityIds[0];
+      throw new InvalidInputError('facilityId: required when you manage more than one facility');
+    }
+    if (given === undefined) return null;
+    if (user.role === 'dispatcher') throw new InvalidInputError('facilityId: a dispatcher registers residents living at home, not at a facility');
+    if (!(await this.facilities.exists(given))) throw new InvalidInputError(`facilityId: unknown facility "${given}"`);
+    return given;
+  }
+
+  private async replaceCategories(em: EntityManager, residentId: string, categories: ResidentCategory[]): Promise<void> {
+    await em.delete(ResidentCategoryRow, { residentId });
+    if (categories.length) await em.insert(ResidentCategoryRow, categories.map((category) => ({ residentId, category })));
+  }
+}

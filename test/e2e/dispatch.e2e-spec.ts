@@ -1,0 +1,247 @@
+import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
+import { dispatchJobId } from '@care/care-orders';
+import {
+  auditDispatch,
+  DispatchModule,
+  DispatchService,
+  generateCountyDay,
+  greedyNearestFeasible,
+  localDateOf,
+  seedCountyDay,
+  seededId,
+} from '@care/dispatch';
+import { createTestConfig } from '@care/testing';
+
+/**
+ * The dispatcher against real MariaDB and Redis with TWO dispatch workers (two application contexts, each with its
+ * own connection pool and BullMQ worker at concurrency 8), so every order is raced for.
+ */
+@Module({})
+class DispatchWorkerHost {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: DispatchWorkerHost, imports: [CoreModule.forRoot(config), DispatchModule] };
+  }
+}
+
+async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(DispatchWorkerHost.forRoot(config), { logger: false });
+  app.get(JobWorkerHost).start(['dispatch'], { dispatch: 8 });
+  return app;
+}
+
+const DAY_MS = 24 * 3600_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function count(db: DataSource, where: string, params: unknown[] = []): Promise<number> {
+  const rows: { n: number | string }[] = await db.query(`SELECT COUNT(*) AS n FROM care_orders WHERE ${where}`, params);
+  return Number(rows[0].n);
+}
+
+async function orderRow(db: DataSource, id: string) {
+  const rows: { status: string; caregiver_id: string | null; unassigned_reason: string | null; version: number; planned_start: Date | null }[] =
+    await db.query('SELECT status, caregiver_id, unassigned_reason, version, planned_start FROM care_orders WHERE id = ?', [id]);
+  return rows[0];
+}
+
+describe('dispatcher (two workers, MariaDB + Redis)', () => {
+  // each scenario gets a database, a queue prefix and two workers of its own
+  let a: INestApplicationContext | undefined;
+  let b: INestApplicationContext | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  let db: DataSource;
+  let queue: JobQueue;
+  // two days ahead in county time: every window is in the future
+  const date = localDateOf(Date.now() + 2 * DAY_MS);
+
+  async function setup(label: string): Promise<void> {
+    const created = await createTestConfig(label);
+    drop = created.drop;
+    const config = { ...created.config, dispatch: { ...created.config.dispatch, sweepSeconds: 2 } };
+    a = await startWorker(config);
+    b = await startWorker(config);
+    db = a.get(DataSource);
+    queue = a.get(JobQueue);
+  }
+
+  afterEach(async () => {
+    await a?.close();
+    await b?.close();
+    await drop?.();
+    a = b = drop = undefined;
+  });
+
+  const enqueue = (ids: { id: string; version: number }[]) =>
+    queue.addBulk(
+      'DispatchOrder',
+      ids.map((o) => ({ payload: { orderId: o.id }, options: { jobId: dispatchJobId(o.id, o.version) } })),
+    );
+
+  it('dispatches a generated county day: every order assigned or unassigned with a reason, no hard rule broken', async () => {
+    await setup('countyday');
+    const day = generateCountyDay({ seed: 42, date, orders: 160, caregivers: 24 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'day1' });
+    await enqueue(orderIds.map((id) => ({ id, version: 0 })));
+    await waitFor('all orders dispatched', async () => (await count(db, `status = 'pending'`)) === 0);
+
+    const audit = await auditDispatch(db);
+    expect(audit.violations).toEqual([]);
+    const assigned = audit.byStatus.assigned ?? 0;
+    const unassigned = audit.byStatus.unassigned ?? 0;
+    expect(assigned + unassigned).toBe(160);
+    expect(assigned).toBeGreaterThan(40);
+    const reasons: { unassigned_reason: string }[] = await db.query(`SELECT DISTINCT unassigned_reason FROM care_orders WHERE status = 'unassigned'`);
+    for (const r of reasons) expect(['NO_SKILLED_CAREGIVER', 'OUT_OF_SERVICE_CIRCLE', 'NO_CAPACITY']).toContain(r.unassigned_reason);
+    // the online dispatcher (orders in queue order, racing workers) still does at least as well as the greedy baseline
+    const greedy = greedyNearestFeasible(day.orders, day.caregivers, day.catalogue);
+    expect(assigned).toBeGreaterThanOrEqual(greedy.assignments.length * 0.9);
+
+    // idempotent: the same jobs again change nothing, and so does calling the use case directly
+    const before: { id: string; version: number }[] = await db.query('SELECT id, version FROM care_orders ORDER BY id');
+    await enqueue(orderIds.map((id) => ({ id, version: 0 })));
+    const outcome = await a!.get(DispatchService).dispatch(orderIds[0]);
+    expect(outcome.outcome).toBe('skipped');
+    await sleep(500);
+    expect(await db.query('SELECT id, version FROM care_orders ORDER BY id')).toEqual(before);
+  });
+
+  it('never double-books when many orders race for one caregiver', async () => {
+    await setup('race');
+    const day = generateCountyDay({ seed: 7, date, orders: 40, caregivers: 1 });
+    // one caregiver at the seat, able to do everything, 8 visits a day; 40 companionship visits around the seat
+    const caregiver = { ...day.caregivers[0], active: true, skills: ['housekeeping', 'personal_care', 'health', 'escort', 'nursing'], maxDailyVisits: 8, shiftStart: '08:00', shiftEnd: '18:00', servicePoint: day.servicePoints[0].location, servicePointId: day.servicePoints[0].id };
+    const orders = day.orders.map((o, i) => ({
+      ...o,
+      services: ['companionship'],
+      durationMinutes: null,
+      declinedBy: [],
+      regionCode: '620422100',
+      kind: 'urban' as const,
+      location: { lat: day.servicePoints[0].location.lat + (i % 5) * 0.002, lng: day.servicePoints[0].location.lng },
+    }));
+    const { orderIds } = await seedCountyDay(db, { ...day, caregivers: [caregiver], orders }, { prefix: 'race' });
+    await enqueue(orderIds.map((id) => ({ id, version: 0 })));
+    await waitFor('race orders dispatched', async () => (await count(db, `status = 'pending'`)) === 0);
+    const audit = await auditDispatch(db);
+    expect(audit.violations).toEqual([]);
+    const mine = await count(db, `caregiver_id = ? AND status = 'assigned'`, [seededId('race', caregiver.id)]);
+    expect(mine).toBe(8);
+  });
+
+  it('re-dispatches a declined order, never to the decliner', async () => {
+    await setup('decline');
+    const day = generateCountyDay({ seed: 11, date, orders: 1, caregivers: 2 });
+    const sp = day.servicePoints[0];
+    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
+    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'decline' });
+    const [id] = orderIds;
+    await enqueue([{ id, version: 0 }]);
+    await waitFor('first assignment', async () => (await orderRow(db, id)).status === 'assigned');
+    const first = await orderRow(db, id);
+    // the decline as the care-orders library records it: a decline row, back to pending, version + 1, a new job
+    await db.query('INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [id, first.caregiver_id, 'ill']);
+    await db.query(
+      `UPDATE care_orders SET status = 'pending', caregiver_id = NULL, planned_start = NULL, planned_end = NULL, assigned_at = NULL, version = version + 1 WHERE id = ?`,
+      [id],
+    );
+    await enqueue([{ id, version: Number(first.version) + 1 }]);
+    await waitFor('second assignment', async () => (await orderRow(db, id)).status !== 'pending');
+    const second = await orderRow(db, id);
+    expect(second.status).toBe('assigned');
+    expect(second.caregiver_id).not.toBe(first.caregiver_id);
+
+    // declined by both: unassigned, NO_CAPACITY
+    await db.query('INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [id, second.caregiver_id, 'busy']);
+    await db.query(`UPDATE care_orders SET status = 'pending', caregiver_id = NULL, planned_start = NULL, planned_end = NULL, assigned_at = NULL, version = version + 1 WHERE id = ?`, [id]);
+    await enqueue([{ id, version: Number(second.version) + 1 }]);
+    await waitFor('unassigned', async () => (await orderRow(db, id)).status === 'unassigned');
+    expect((await orderRow(db, id)).unassigned_reason).toBe('NO_CAPACITY');
+  });
+
+  it('retries unassigned orders when a caregiver is added, and marks residents not at home', async () => {
+    await setup('retry');
+    const day = generateCountyDay({ seed: 12, date, orders: 2, caregivers: 1 });
+    const sp = day.servicePoints[0];
+    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00' }));
+    const orders = day.orders.map((o) => ({ ...o, services: ['rehab_care'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'retry' });
+    const [rehab, away] = orderIds;
+    await db.query(`UPDATE residents SET living_arrangement = 'institution' WHERE id = (SELECT resident_id FROM care_orders WHERE id = ?)`, [away]);
+    await enqueue(orderIds.map((id) => ({ id, version: 0 })));
+    await waitFor('unassigned', async () => (await count(db, `id IN (?, ?) AND status = 'unassigned'`, [rehab, away])) === 2);
+    expect((await orderRow(db, rehab)).unassigned_reason).toBe('NO_SKILLED_CAREGIVER');
+    expect((await orderRow(db, away)).unassigned_reason).toBe('RESIDENT_NOT_AT_HOME');
+
+    // a nurse joins the same service point (as the care-orders library does it: a caregiver row, then RetryUnassigned)
+    const nurse = seededId('retry', 'nurse');
+    await db.query(
+      `INSERT INTO caregivers (id, name, phone, gender, service_point_id, shift_start, shift_end, max_daily_visits) VALUES (?, 'nurse', '1', 'female', ?, '08:00', '18:00', 6)`,
+      [nurse, seededId('retry', sp.id)],
+    );
+    await db.query(`INSERT INTO caregiver_skills (caregiver_id, skill) VALUES (?, 'nursing')`, [nurse]);
+    await queue.add('RetryUnassigned', { reason: 'nurse added' }, { jobId: `RetryUnassigned-caregiver-${nurse}-0` });
+    await waitFor('the rehab order assigned', async () => (await orderRow(db, rehab)).status === 'assigned');
+    expect((await orderRow(db, rehab)).caregiver_id).toBe(nurse);
+    expect((await orderRow(db, away)).status).toBe('unassigned');
+  });
+
+  it('picks up an order whose job was lost (the sweep)', async () => {
+    await setup('sweep');
+    const day = generateCountyDay({ seed: 13, date, orders: 1, caregivers: 1 });
+    const sp = day.servicePoints[0];
+    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
+    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'sweep' });
+    // no job enqueued at all: the api "died" between commit and enqueue
+    await waitFor('the sweep to dispatch it', async () => (await orderRow(db, orderIds[0])).status === 'assigned', 20_000);
+  });
+});
+
+describe('dispatcher: accept timeout', () => {
+  let drop: () => Promise<void>;
+  let worker: INestApplicationContext;
+
+  afterAll(async () => {
+    await worker?.close();
+    await drop?.();
+  });
+
+  it('an assignment not accepted in time goes to another caregiver', async () => {
+    const created = await createTestConfig('accepttimeout');
+    drop = created.drop;
+    // 0.02 min = 1.2 s
+    worker = await startWorker({ ...created.config, dispatch: { ...created.config.dispatch, acceptTimeoutMinutes: 0.02, sweepSeconds: 60 } });
+    const db = worker.get(DataSource);
+    const date = localDateOf(Date.now() + 2 * DAY_MS);
+    const day = generateCountyDay({ seed: 21, date, orders: 1, caregivers: 2 });
+    const sp = day.servicePoints[0];
+    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
+    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'lapse' });
+    const [id] = orderIds;
+    await worker.get(JobQueue).add('DispatchOrder', { orderId: id }, { jobId: dispatchJobId(id, 0) });
+    await waitFor('first assignment', async () => (await orderRow(db, id)).status === 'assigned');
+    const first = await orderRow(db, id);
+    await waitFor('re-assignment to the other caregiver', async () => {
+      const now = await orderRow(db, id);
+      return now.status === 'assigned' && now.caregiver_id !== first.caregiver_id;
+    });
+    const lapses: { caregiver_id: string; reason: string }[] = await db.query('SELECT caregiver_id, reason FROM order_declines WHERE order_id = ?', [id]);
+    expect(lapses).toEqual([expect.objectContaining({ caregiver_id: first.caregiver_id })]);
+    expect(lapses[0].reason).toMatch(/ACCEPT_TIMEOUT/);
+    // the second caregiver lets it lapse too: nobody is left
+    await waitFor('unassigned after both lapsed', async () => (await orderRow(db, id)).status === 'unassigned');
+  });
+});

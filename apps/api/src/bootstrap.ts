@@ -8,6 +8,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import express from 'express';
 import helmet from 'helmet';
+import type { DestinationStream } from 'pino';
 import pinoHttp from 'pino-http';
 import { AuthService } from '@care/auth';
 import {
@@ -29,8 +30,11 @@ function consoleDir(): string | undefined {
 }
 
 /** Builds the api application (shared by main.ts and the e2e harness) without listening. */
-export async function createApiApp(config: AppConfig): Promise<INestApplication> {
-  const rootLogger = createRootLogger(config.logLevel, 'api');
+export async function createApiApp(
+  config: AppConfig,
+  options: { logDestination?: DestinationStream } = {},
+): Promise<INestApplication> {
+  const rootLogger = createRootLogger(config.logLevel, 'api', options.logDestination);
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
     logger: new PinoNestLogger(rootLogger),
     bufferLogs: true,
@@ -58,6 +62,8 @@ export async function createApiApp(config: AppConfig): Promise<INestApplication>
             .replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]')
             .replace(/(\d{6})\d{8}(\d{3}[\dXx])/g, '$1********$2'),
         }),
+        // status only: response headers carry cookies (the queue board's session token)
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/health' },
     }),

@@ -238,7 +238,8 @@ export class DispatchService {
     const now = new Date(this.clock());
     const orders = await this.tx.run(async (em) => {
       const rows = await this.repo.lockRetryableUnassigned(em, now, 5000);
-      for (const row of rows) transition('unassigned', 'requeue');
+      // every row is unassigned (the query selects only those); the transitions table must allow the move
+      if (rows.length > 0) transition('unassigned', 'requeue');
       await this.repo.requeueMany(
         em,
         rows.map((r) => r.id),

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import pino, { Logger as PinoLogger } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 /** Paths that must never reach a log: credentials and the resident ID number. */
 export const REDACT_PATHS = [
@@ -12,9 +12,14 @@ export const REDACT_PATHS = [
   'body.idNumber',
 ];
 
-export function createRootLogger(level: string, name: string): PinoLogger {
-  return pino({ level, name, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } });
+/** JSON lines to stdout (or to `destination`, which tests use to read what would be logged). */
+export function createRootLogger(level: string, name: string, destination?: DestinationStream): PinoLogger {
+  const options = { level, name, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
+  return destination ? pino(options, destination) : pino(options);
 }
+
+/** Nest's start-up chatter (one line per module and route): kept, but at debug level. */
+const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
 
 /** Nest's LoggerService on top of pino, so framework and domain logs are the same JSON lines. */
 export class PinoNestLogger implements LoggerService {
@@ -31,7 +36,8 @@ export class PinoNestLogger implements LoggerService {
   }
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params[params.length - 1];
+    this.write(typeof context === 'string' && FRAMEWORK_CONTEXTS.has(context) ? 'debug' : 'info', message, params);
   }
   error(message: unknown, ...params: unknown[]): void {
     this.write('error', message, params);

@@ -4,7 +4,8 @@ const { compilerOptions } = require('../tsconfig.json');
 function pathsToModuleNameMapper() {
   const map = {};
   for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
-    map[`^${alias.replace('/', '\\/')}$`] = `<rootDir>/${target}`;
+    // escape every regex metacharacter (and every '/', e.g. in @care/core/geo), not just the first one
+    map[`^${alias.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`] = `<rootDir>/${target}`;
   }
   return map;
 }

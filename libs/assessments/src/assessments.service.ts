@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import {
   APP_CONFIG,
   AppConfig,
@@ -359,28 +359,29 @@ export class AssessmentsService implements LatestAssessmentProvider {
     const result = new Map<string, ValidLevel>();
     const ids = [...new Set(residentIds)];
     if (ids.length === 0) return result;
-    const repo = em ? em.getRepository(Assessment) : this.assessments;
-    const rows = await repo
-      .createQueryBuilder('a')
-      .where({ residentId: In(ids), standard: 'GB/T 42195-2022' })
-      .andWhere('a.assessedAt <= :at', { at })
-      .orderBy('a.residentId', 'ASC')
-      .addOrderBy('a.assessedAt', 'DESC')
-      .addOrderBy('a.createdAt', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .getMany();
+    // raw SQL with only the columns needed: this runs inside every admission's transaction
+    const rows = await (em ?? this.assessments.manager).query<
+      { id: string; resident_id: string; level: number | string; assessed_at: Date; valid_until: Date | null }[]
+    >(
+      `SELECT id, resident_id, level, assessed_at, valid_until FROM assessments
+        WHERE resident_id IN (${ids.map(() => '?').join(',')}) AND standard = ? AND assessed_at <= ?
+        ORDER BY resident_id ASC, assessed_at DESC, created_at DESC, id DESC`,
+      [...ids, 'GB/T 42195-2022', at],
+    );
     const seen = new Set<string>();
     for (const a of rows) {
-      if (seen.has(a.residentId)) continue;
-      seen.add(a.residentId);
-      if (a.validUntil && a.validUntil.getTime() > at.getTime() && isAbilityLevel(a.level)) {
-        result.set(a.residentId, {
-          residentId: a.residentId,
+      if (seen.has(a.resident_id)) continue;
+      seen.add(a.resident_id);
+      const level = Number(a.level);
+      const validUntil = a.valid_until === null ? null : new Date(a.valid_until);
+      if (validUntil && validUntil.getTime() > at.getTime() && isAbilityLevel(level)) {
+        result.set(a.resident_id, {
+          residentId: a.resident_id,
           assessmentId: a.id,
-          level: a.level,
-          careGrade: this.rules.careGradeMapping[a.level],
-          assessedAt: a.assessedAt,
-          validUntil: a.validUntil,
+          level,
+          careGrade: this.rules.careGradeMapping[level],
+          assessedAt: new Date(a.assessed_at),
+          validUntil,
         });
       }
     }

@@ -25,12 +25,31 @@ interface TokenClaims {
   role: string;
 }
 
+/**
+ * How long an authenticated user (role, facilities, active) is reused without reading the database again.
+ * Kept short on purpose: a change made in this process (createUser) drops the entry at once; a change made
+ * by another api process is seen within this many milliseconds.
+ */
+export const AUTH_USER_CACHE_MS = 5_000;
+const AUTH_USER_CACHE_MAX = 10_000;
+
+interface AuthUserRow {
+  id: string;
+  username: string;
+  role: AuthUser['role'];
+  active: number | string;
+  caregiver_id: string | null;
+  facility_id: string | null;
+}
+
 // A constant-time answer for unknown users, so that login time does not reveal which usernames exist.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
+  /** Users that authenticated lately, by id (see AUTH_USER_CACHE_MS). Only active users are kept. */
+  private readonly recent = new Map<string, { user: AuthUser; until: number }>();
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -61,9 +80,45 @@ export class AuthService {
     } catch {
       throw new UnauthorizedError('Invalid or expired token');
     }
-    const user = await this.users.findOneBy({ id: claims.sub });
-    if (!user || !user.active) throw new UnauthorizedError('Invalid or expired token');
-    return this.toAuthUser(user);
+    const user = await this.activeUser(claims.sub);
+    if (!user) throw new UnauthorizedError('Invalid or expired token');
+    return user;
+  }
+
+  /** Drops cached users (all, or one), e.g. after a change to a user in this process. */
+  forgetUsers(id?: string): void {
+    if (id === undefined) this.recent.clear();
+    else this.recent.delete(id);
+  }
+
+  /**
+   * The active user with this id, as an AuthUser: one indexed query (the user and, for a manager, its facilities
+   * by a LEFT JOIN on the primary keys), reused for AUTH_USER_CACHE_MS. Null when unknown or inactive.
+   */
+  private async activeUser(id: string): Promise<AuthUser | null> {
+    const now = Date.now();
+    const hit = this.recent.get(id);
+    // a copy per request: callers may not share (or change) the cached object
+    if (hit && hit.until > now) return { ...hit.user, facilityIds: [...hit.user.facilityIds] };
+    const rows: AuthUserRow[] = await this.users.manager.query(
+      `SELECT u.id, u.username, u.role, u.active, u.caregiver_id, f.facility_id
+         FROM users u LEFT JOIN user_facilities f ON f.user_id = u.id AND u.role = 'manager'
+        WHERE u.id = ?`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row || Number(row.active) !== 1) {
+      this.recent.delete(id);
+      return null;
+    }
+    const facilityIds = rows
+      .map((r) => r.facility_id)
+      .filter((f): f is string => f !== null)
+      .sort();
+    const user: AuthUser = { id: row.id, username: row.username, role: row.role, facilityIds, caregiverId: row.caregiver_id };
+    if (this.recent.size >= AUTH_USER_CACHE_MAX) this.recent.clear();
+    this.recent.set(id, { user, until: now + AUTH_USER_CACHE_MS });
+    return { ...user, facilityIds: [...facilityIds] };
   }
 
   async createUser(dto: CreateUserDto): Promise<AuthUser> {
@@ -108,6 +163,7 @@ export class AuthService {
         }
         return created;
       });
+      this.forgetUsers(user.id);
       return { ...(await this.toAuthUser(user)) };
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new ConflictError('USERNAME_TAKEN', `Username "${dto.username}" is taken`);

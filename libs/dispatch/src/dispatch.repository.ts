@@ -62,6 +62,9 @@ interface OrderRow {
   kind: string | null;
   region_lat: string | null;
   region_lng: string | null;
+  services: string | null;
+  decline_count: number | string;
+  declines: string | null;
 }
 
 interface CaregiverRow {
@@ -109,28 +112,102 @@ function toCaregiver(row: CaregiverRow, recent: readonly string[] = []): Dispatc
   };
 }
 
+const VISIT_SELECT = `
+  SELECT o.id, o.caregiver_id, o.resident_id, o.planned_start, o.planned_end, r.lat, r.lng, g.kind,
+         g.lat AS region_lat, g.lng AS region_lng
+    FROM care_orders o
+    LEFT JOIN residents r ON r.id = o.resident_id
+    LEFT JOIN regions g ON g.code = r.region_code`;
+
+/** A visit's columns as `caregiverWithVisits` names them (all null when the caregiver has no visit that day). */
+interface VisitColumns {
+  v_id: string | null;
+  v_resident_id: string | null;
+  v_planned_start: Date | null;
+  v_planned_end: Date | null;
+  v_lat: string | null;
+  v_lng: string | null;
+  v_kind: string | null;
+  v_region_lat: string | null;
+  v_region_lng: string | null;
+}
+
+function toVisit(row: VisitRow): PlannedVisit {
+  // dispatch placed it with the home's or the township's coordinates; the seat only if both vanished since
+  return {
+    orderId: row.id,
+    residentId: row.resident_id,
+    location: location(row.lat, row.lng, row.region_lat, row.region_lng) ?? FALLBACK_LOCATION,
+    kind: kindOf(row.kind),
+    plannedStart: new Date(row.planned_start).getTime(),
+    plannedEnd: new Date(row.planned_end).getTime(),
+  };
+}
+
 const CAREGIVER_SELECT = `
   SELECT c.id, c.active, c.shift_start, c.shift_end, c.max_daily_visits, sp.lat, sp.lng,
          (SELECT GROUP_CONCAT(s.skill ORDER BY s.skill) FROM caregiver_skills s WHERE s.caregiver_id = c.id) AS skills
     FROM caregivers c JOIN service_points sp ON sp.id = c.service_point_id`;
 
+const FINGERPRINT_SELECT = 'SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v, MAX(updated_at) AS u FROM caregivers';
+
+interface FingerprintRow {
+  n: number | string;
+  v: number | string | null;
+  u: Date | null;
+}
+
+function fingerprintOf(row: FingerprintRow): CaregiverFingerprint {
+  return { count: Number(row.n), versions: Number(row.v ?? 0), updatedAt: ms(row.u) ?? 0 };
+}
+
+/** Active and holding every one of the skills (one `?` per skill). */
+function skilledFilter(skills: readonly string[]): string {
+  return ['c.active = 1', ...skills.map(() => 'EXISTS (SELECT 1 FROM caregiver_skills k WHERE k.caregiver_id = c.id AND k.skill = ?)')].join(' AND ');
+}
+
+/** How long the service catalogue is reused in-process (see `catalogue`). */
+export const CATALOGUE_TTL_MS = 30_000;
+const KNOWN_DAYS_MAX = 100_000;
+
 @Injectable()
 export class DispatchRepository {
+  private cachedCatalogue: { catalogue: ServiceCatalogue; until: number } | null = null;
+  /** `caregiver_id|date` of caregiver_days rows known to exist. */
+  private readonly knownDays = new Set<string>();
+
   constructor(private readonly db: DataSource) {}
 
-  /** The service catalogue as the `services` table holds it now. */
-  async catalogue(em: EntityManager = this.db.manager): Promise<ServiceCatalogue> {
-    const rows: { code: string; default_minutes: number | string; skill: string | null }[] = await em.query(
+  /**
+   * The service catalogue, reused for CATALOGUE_TTL_MS (reference data: codes and skills never change, and an
+   * order's effective duration is stored on it; a bureau's change to default minutes is seen within that time).
+   * With `em`, read in that transaction.
+   */
+  async catalogue(em?: EntityManager): Promise<ServiceCatalogue> {
+    const now = Date.now();
+    if (!em && this.cachedCatalogue && this.cachedCatalogue.until > now) return this.cachedCatalogue.catalogue;
+    const rows: { code: string; default_minutes: number | string; skill: string | null }[] = await (em ?? this.db.manager).query(
       'SELECT code, default_minutes, skill FROM services',
     );
-    return catalogueOf(rows.map((r) => ({ code: r.code, defaultMinutes: Number(r.default_minutes), skill: r.skill as Skill | null })));
+    const catalogue = catalogueOf(rows.map((r) => ({ code: r.code, defaultMinutes: Number(r.default_minutes), skill: r.skill as Skill | null })));
+    // an empty table is not kept: reference data may be loaded after the dispatcher started
+    if (!em && rows.length > 0) this.cachedCatalogue = { catalogue, until: now + CATALOGUE_TTL_MS };
+    return catalogue;
   }
 
-  /** The order with its services, declines and resident (no lock). */
+  /**
+   * The order with its services, declines and resident (no lock), in one statement. Services (at most 11 short
+   * codes) come as a GROUP_CONCAT; declines too, with their count: in the rare case the list was cut by
+   * group_concat_max_len, they are read again on their own.
+   */
   async order(id: string, em: EntityManager = this.db.manager): Promise<OrderFacts | null> {
     const rows: OrderRow[] = await em.query(
       `SELECT o.id, o.status, o.version, o.resident_id, o.window_start, o.window_end, o.duration_minutes, o.priority,
-              o.caregiver_id, o.assigned_at, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng
+              o.caregiver_id, o.assigned_at, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
+              (SELECT GROUP_CONCAT(s.service_code ORDER BY s.position, s.service_code SEPARATOR ',')
+                 FROM care_order_services s WHERE s.order_id = o.id) AS services,
+              (SELECT COUNT(*) FROM order_declines d WHERE d.order_id = o.id) AS decline_count,
+              (SELECT GROUP_CONCAT(d.caregiver_id SEPARATOR ',') FROM order_declines d WHERE d.order_id = o.id) AS declines
          FROM care_orders o
          LEFT JOIN residents r ON r.id = o.resident_id
          LEFT JOIN regions g ON g.code = r.region_code
@@ -139,10 +216,11 @@ export class DispatchRepository {
     );
     const row = rows[0];
     if (!row) return null;
-    const [services, declines]: [{ service_code: string }[], { caregiver_id: string }[]] = await Promise.all([
-      em.query('SELECT service_code FROM care_order_services WHERE order_id = ? ORDER BY position, service_code', [id]),
-      em.query('SELECT caregiver_id FROM order_declines WHERE order_id = ?', [id]),
-    ]);
+    let declinedBy = row.declines ? row.declines.split(',') : [];
+    if (declinedBy.length !== Number(row.decline_count)) {
+      const all: { caregiver_id: string }[] = await em.query('SELECT caregiver_id FROM order_declines WHERE order_id = ?', [id]);
+      declinedBy = all.map((d) => d.caregiver_id);
+    }
     return {
       id: row.id,
       status: row.status,
@@ -152,8 +230,8 @@ export class DispatchRepository {
       windowEnd: new Date(row.window_end).getTime(),
       durationMinutes: Number(row.duration_minutes),
       priority: row.priority === 'urgent' ? 'urgent' : 'normal',
-      services: services.map((s) => s.service_code),
-      declinedBy: declines.map((d) => d.caregiver_id),
+      services: row.services ? row.services.split(',') : [],
+      declinedBy,
       livingArrangement: row.living_arrangement ?? 'unknown',
       location: location(row.lat, row.lng, row.region_lat, row.region_lng),
       kind: kindOf(row.kind),
@@ -174,20 +252,91 @@ export class DispatchRepository {
 
   /** Active caregivers holding every one of `skills`, with their service point and skills. */
   async skilledActiveCaregivers(skills: readonly string[], em: EntityManager = this.db.manager): Promise<DispatchCaregiver[]> {
-    const filter = skills
-      .map(() => 'EXISTS (SELECT 1 FROM caregiver_skills k WHERE k.caregiver_id = c.id AND k.skill = ?)')
-      .join(' AND ');
-    const rows: CaregiverRow[] = await em.query(
-      `${CAREGIVER_SELECT} WHERE c.active = 1${filter ? ` AND ${filter}` : ''} ORDER BY c.id`,
+    const rows: CaregiverRow[] = await em.query(`${CAREGIVER_SELECT} WHERE ${skilledFilter(skills)} ORDER BY c.id`, [...skills]);
+    return rows.map((row) => toCaregiver(row));
+  }
+
+  /**
+   * `caregiverFingerprint()` and `skilledActiveCaregivers(skills)` in one statement, so from one snapshot: the
+   * fingerprint is never newer than the caregivers the decision is made from.
+   */
+  async skilledActiveCaregiversWithFingerprint(
+    skills: readonly string[],
+    em: EntityManager = this.db.manager,
+  ): Promise<{ caregivers: DispatchCaregiver[]; fingerprint: CaregiverFingerprint }> {
+    const rows: (FingerprintRow & { [K in keyof CaregiverRow]: CaregiverRow[K] | null })[] = await em.query(
+      `SELECT fp.n, fp.v, fp.u, x.*
+         FROM (${FINGERPRINT_SELECT}) fp
+         LEFT JOIN (${CAREGIVER_SELECT} WHERE ${skilledFilter(skills)}) x ON 1 = 1
+        ORDER BY x.id`,
       [...skills],
     );
-    return rows.map((row) => toCaregiver(row));
+    const caregivers: DispatchCaregiver[] = [];
+    for (const row of rows) {
+      if (row.id === null || row.active === null || row.shift_start === null || row.shift_end === null) continue;
+      if (row.max_daily_visits === null || row.lat === null || row.lng === null) continue;
+      caregivers.push(
+        toCaregiver({
+          id: row.id,
+          active: row.active,
+          shift_start: row.shift_start,
+          shift_end: row.shift_end,
+          max_daily_visits: row.max_daily_visits,
+          lat: row.lat,
+          lng: row.lng,
+          skills: row.skills,
+        }),
+      );
+    }
+    return { caregivers, fingerprint: fingerprintOf(rows[0]) };
   }
 
   /** One caregiver as it stands now (read inside the transaction that holds its day's lock). */
   async caregiver(id: string, em: EntityManager): Promise<DispatchCaregiver | null> {
     const rows: CaregiverRow[] = await em.query(`${CAREGIVER_SELECT} WHERE c.id = ?`, [id]);
     return rows[0] ? toCaregiver(rows[0]) : null;
+  }
+
+  /**
+   * One caregiver as it stands now and its visits holding a slot between `from` and `to`, in one statement: read
+   * inside the transaction that holds the caregiver-day's lock, so the lock is held for one round trip less.
+   * Null when the caregiver is gone.
+   */
+  async caregiverWithVisits(
+    id: string,
+    from: number,
+    to: number,
+    em: EntityManager,
+  ): Promise<{ caregiver: DispatchCaregiver; visits: PlannedVisit[] } | null> {
+    const rows: (CaregiverRow & VisitColumns)[] = await em.query(
+      `SELECT cg.*, v.id AS v_id, v.resident_id AS v_resident_id, v.planned_start AS v_planned_start,
+              v.planned_end AS v_planned_end, v.lat AS v_lat, v.lng AS v_lng, v.kind AS v_kind,
+              v.region_lat AS v_region_lat, v.region_lng AS v_region_lng
+         FROM (${CAREGIVER_SELECT} WHERE c.id = ?) cg
+         LEFT JOIN (${VISIT_SELECT} WHERE o.caregiver_id = ? AND o.status IN (${ACTIVE})
+                      AND o.planned_start >= ? AND o.planned_start < ?) v ON 1 = 1`,
+      [id, id, new Date(from), new Date(to)],
+    );
+    if (rows.length === 0) return null;
+    const visits: PlannedVisit[] = [];
+    for (const row of rows) {
+      if (row.v_id === null || row.v_resident_id === null || row.v_planned_start === null || row.v_planned_end === null) continue;
+      visits.push(
+        toVisit({
+          id: row.v_id,
+          caregiver_id: id,
+          resident_id: row.v_resident_id,
+          planned_start: row.v_planned_start,
+          planned_end: row.v_planned_end,
+          lat: row.v_lat,
+          lng: row.v_lng,
+          kind: row.v_kind,
+          region_lat: row.v_region_lat,
+          region_lng: row.v_region_lng,
+        }),
+      );
+    }
+    return { caregiver: toCaregiver(rows[0]), visits };
   }
 
   /** Caregivers among `caregiverIds` who completed a visit to the resident since `since` (continuity). */
@@ -206,42 +355,36 @@ export class DispatchRepository {
     const byCaregiver = new Map<string, PlannedVisit[]>();
     if (caregiverIds.length === 0) return byCaregiver;
     const rows: VisitRow[] = await em.query(
-      `SELECT o.id, o.caregiver_id, o.resident_id, o.planned_start, o.planned_end, r.lat, r.lng, g.kind,
-              g.lat AS region_lat, g.lng AS region_lng
-         FROM care_orders o
-         LEFT JOIN residents r ON r.id = o.resident_id
-         LEFT JOIN regions g ON g.code = r.region_code
+      `${VISIT_SELECT}
         WHERE o.caregiver_id IN (${placeholders(caregiverIds.length)}) AND o.status IN (${ACTIVE})
           AND o.planned_start >= ? AND o.planned_start < ?`,
       [...caregiverIds, new Date(from), new Date(to)],
     );
     for (const row of rows) {
-      // dispatch placed it with the home's or the township's coordinates; the seat only if both vanished since
-      const visit: PlannedVisit = {
-        orderId: row.id,
-        residentId: row.resident_id,
-        location: location(row.lat, row.lng, row.region_lat, row.region_lng) ?? FALLBACK_LOCATION,
-        kind: kindOf(row.kind),
-        plannedStart: new Date(row.planned_start).getTime(),
-        plannedEnd: new Date(row.planned_end).getTime(),
-      };
-      byCaregiver.set(row.caregiver_id, [...(byCaregiver.get(row.caregiver_id) ?? []), visit]);
+      const list = byCaregiver.get(row.caregiver_id);
+      if (list) list.push(toVisit(row));
+      else byCaregiver.set(row.caregiver_id, [toVisit(row)]);
     }
     return byCaregiver;
   }
 
   /** What every dispatch decision about caregivers depends on; a change means "decide again". */
   async caregiverFingerprint(em: EntityManager = this.db.manager): Promise<CaregiverFingerprint> {
-    const rows: { n: number | string; v: number | string | null; u: Date | null }[] = await em.query(
-      'SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v, MAX(updated_at) AS u FROM caregivers',
-    );
-    const row = rows[0];
-    return { count: Number(row.n), versions: Number(row.v ?? 0), updatedAt: ms(row.u) ?? 0 };
+    const rows: FingerprintRow[] = await em.query(FINGERPRINT_SELECT);
+    return fingerprintOf(rows[0]);
   }
 
-  /** Makes sure the caregiver-day lock row exists (autocommit, outside the transaction that locks it). */
+  /**
+   * Makes sure the caregiver-day lock row exists (autocommit, outside the transaction that locks it). Rows this
+   * process has seen are remembered, so the INSERT IGNORE runs once per caregiver-day and process; a row found
+   * missing later (its caregiver deleted) is forgotten by `lockCaregiverDay`.
+   */
   async ensureCaregiverDay(caregiverId: string, date: string): Promise<void> {
+    const key = `${caregiverId}|${date}`;
+    if (this.knownDays.has(key)) return;
     await this.db.query('INSERT IGNORE INTO caregiver_days (caregiver_id, date) VALUES (?, ?)', [caregiverId, date]);
+    if (this.knownDays.size >= KNOWN_DAYS_MAX) this.knownDays.clear();
+    this.knownDays.add(key);
   }
 
   /** Locks one caregiver's day for the rest of the transaction; false when the row is missing. */
@@ -250,6 +393,7 @@ export class DispatchRepository {
       caregiverId,
       date,
     ]);
+    if (rows.length !== 1) this.knownDays.delete(`${caregiverId}|${date}`);
     return rows.length === 1;
   }
 

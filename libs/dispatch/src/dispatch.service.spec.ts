@@ -70,6 +70,10 @@ class FakeRepo {
   });
   skilledActiveCaregivers = jest.fn(async () => this.caregivers);
   caregiver = jest.fn(async (id: string) => this.caregivers.find((c) => c.id === id) ?? null);
+  caregiverWithVisits = jest.fn(async (id: string) => {
+    const caregiver = this.caregivers.find((c) => c.id === id);
+    return caregiver ? { caregiver, visits: this.inTx ? (this.visitsUnderLock.get(id) ?? []) : [] } : null;
+  });
   servedRecently = jest.fn(async () => new Set<string>());
   visits = jest.fn(async (ids: readonly string[]) => {
     const map = new Map<string, PlannedVisit[]>();
@@ -77,6 +81,7 @@ class FakeRepo {
     return map;
   });
   caregiverFingerprint = jest.fn(async () => this.fingerprints.shift() ?? FP);
+  skilledActiveCaregiversWithFingerprint = jest.fn(async () => ({ caregivers: this.caregivers, fingerprint: this.fingerprints.shift() ?? FP }));
   ensureCaregiverDay = jest.fn(async () => undefined);
   lockCaregiverDay = jest.fn(async () => true);
   assign = jest.fn(async (_em: EntityManager, _o: unknown, p: { caregiverId: string; plannedStart: number }) => {

@@ -101,8 +101,8 @@ export class DispatchService {
       declinedBy: order.declinedBy,
     };
     const prepared = prepareOrder(input, catalogue);
-    const fingerprint = await this.repo.caregiverFingerprint();
-    const skilled = await this.repo.skilledActiveCaregivers(prepared.skills);
+    // the fingerprint comes from the same statement (one snapshot) as the caregivers the decision is made from
+    const { caregivers: skilled, fingerprint } = await this.repo.skilledActiveCaregiversWithFingerprint(prepared.skills);
     // The dates still ahead in the window; a window already past is judged on its first date (nothing fits: the
     // rules then say why, NO_CAPACITY unless nobody skilled or nobody near).
     const ahead = localDatesBetween(Math.max(order.windowStart, now), order.windowEnd);
@@ -153,10 +153,11 @@ export class DispatchService {
       if (!state || state.status !== 'pending' || state.version !== order.version) return 'order-changed';
       transition(state.status, 'assign');
       if (!(await this.repo.lockCaregiverDay(em, candidate.caregiverId, candidate.date))) return 'slot-taken';
-      const caregiver = await this.repo.caregiver(candidate.caregiverId, em);
-      if (!caregiver) return 'slot-taken';
       const from = localMidnight(candidate.date);
-      const visits = sortVisits((await this.repo.visits([caregiver.id], from, from + DAY_MS, em)).get(caregiver.id) ?? []);
+      const day = await this.repo.caregiverWithVisits(candidate.caregiverId, from, from + DAY_MS, em);
+      if (!day) return 'slot-taken';
+      const caregiver = day.caregiver;
+      const visits = sortVisits(day.visits);
       const placed = evaluateInsertion(prepared, { caregiver, date: candidate.date, visits }, { travel: this.travel, notBefore: now });
       if (!placed.ok) return 'slot-taken';
       const assignedAt = new Date(this.clock());

@@ -510,16 +510,16 @@ export class WaitlistService {
     bedId: string,
     stayId: string,
   ): Promise<void> {
-    const open = await em
-      .createQueryBuilder(WaitlistEntry, 'e')
-      .setLock('pessimistic_write')
-      .where("e.residentId = :residentId AND e.status IN ('waiting', 'offered')", { residentId })
-      .orderBy('e.id', 'ASC')
-      .getMany();
+    // raw SQL: this runs in every admission, and usually finds nothing
+    const open = await em.query<{ id: string; facility_id: string; offered_bed_id: string | null }[]>(
+      `SELECT id, facility_id, offered_bed_id FROM waitlist_entries
+        WHERE resident_id = ? AND status IN ('waiting', 'offered') ORDER BY id FOR UPDATE`,
+      [residentId],
+    );
     const now = new Date();
     for (const e of open) {
-      if (e.offeredBedId && e.offeredBedId !== bedId) await this.releaseReservation(em, e.offeredBedId, residentId);
-      const here = e.facilityId === facilityId;
+      if (e.offered_bed_id && e.offered_bed_id !== bedId) await this.releaseReservation(em, e.offered_bed_id, residentId);
+      const here = e.facility_id === facilityId;
       await em.update(
         WaitlistEntry,
         { id: e.id },

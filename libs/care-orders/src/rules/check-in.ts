@@ -2,7 +2,7 @@
  * Check-in flags (api-contract: an early, late or far-away check-in is flagged for the dispatcher, never
  * refused — a caregiver in a village without signal must not lose the record).
  */
-import { haversineKm, type GeoPoint } from '@care/core';
+import { haversineKm, type GeoPoint } from '@care/core/geo';
 
 export const VISIT_FLAGS = ['early', 'late', 'far', 'no_location'] as const;
 export type VisitFlag = (typeof VISIT_FLAGS)[number];

@@ -14,13 +14,14 @@ import {
   type Page,
 } from '@care/core';
 import type { CreateCareOrderDto, ListCareOrdersQueryDto } from '../dto/care-order.dto';
-import { CareOrder, CareOrderServiceRow, IdempotencyKey } from '../entities/care-order.entity';
+import { CareOrder, IdempotencyKey } from '../entities/care-order.entity';
 import { isValidIdempotencyKey, requestHash } from '../rules/idempotency';
 import { windowProblems } from '../rules/order-window';
 import { effectiveDuration, unknownServiceCodes } from '../rules/service-catalogue';
 import { CatalogueService } from './catalogue.service';
 import { DispatchEnqueuer } from './dispatch-enqueuer.service';
 import { orderViews, type CareOrderView } from './order-views';
+import { insertOrderForResidentAtHome } from './order-writes';
 import { residentFacts } from './resident-facts';
 
 export const CREATE_ORDER_ENDPOINT = 'POST /care-orders';
@@ -63,7 +64,8 @@ export class CareOrdersService {
     if (key !== null && !isValidIdempotencyKey(key)) {
       throw new InvalidInputError('Idempotency-Key: must be 1–255 printable ASCII characters');
     }
-    const hash = requestHash(CREATE_ORDER_ENDPOINT, { ...dto });
+    // only a request with a key is ever compared with another
+    const hash = key === null ? '' : requestHash(CREATE_ORDER_ENDPOINT, { ...dto });
     if (key !== null) {
       const earlier = await this.keys.findOneBy({ userId: user.id, key });
       if (earlier) return this.replay(earlier, hash);
@@ -103,29 +105,23 @@ export class CareOrdersService {
             throw error;
           }
         }
-        const resident = (await residentFacts(em, [dto.residentId])).get(dto.residentId);
-        if (!resident) throw new InvalidInputError(`residentId: unknown resident "${dto.residentId}"`);
-        if (resident.livingArrangement !== 'home') {
-          throw new UnprocessableError('RESIDENT_NOT_AT_HOME', 'Doorstep services are for residents living at home');
-        }
-        await em.insert(CareOrder, {
+        const inserted = await insertOrderForResidentAtHome(em, {
           id,
-          residentId: resident.id,
-          regionCode: resident.regionCode,
+          residentId: dto.residentId,
           windowStart,
           windowEnd,
           durationMinutes,
           priority: dto.priority ?? 'normal',
           notes: dto.notes ?? null,
-          status: 'pending',
-          source: 'manual',
           createdBy: user.id,
-          version: 0,
+          services: dto.services,
         });
-        await em.insert(
-          CareOrderServiceRow,
-          dto.services.map((serviceCode, position) => ({ orderId: id, serviceCode, position })),
-        );
+        if (!inserted) {
+          const resident = (await residentFacts(em, [dto.residentId])).get(dto.residentId);
+          if (!resident) throw new InvalidInputError(`residentId: unknown resident "${dto.residentId}"`);
+          if (resident.livingArrangement === 'home') throw new Error(`care order ${id} was not written`);
+          throw new UnprocessableError('RESIDENT_NOT_AT_HOME', 'Doorstep services are for residents living at home');
+        }
       });
     } catch (error) {
       if (error instanceof KeyTaken && key !== null) {

@@ -11,6 +11,8 @@ export interface AppConfig {
   redisUrl: string;
   /** Only needed the first time the api starts: creates user `admin`. */
   adminPassword: string | undefined;
+  /** Password of the demo county's users (bureau, manager, dispatcher, caregiver), set by seed:demo only. */
+  demoPassword: string;
   jwtSecret: string;
   jwtExpiresIn: string;
   /** 32-byte key for the encryption of ID numbers and the keyed hash used to look them up. */
@@ -89,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: url('DATABASE_URL', 'mysql://root:@127.0.0.1:3306/care', ['mysql:', 'mariadb:']),
     redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
     adminPassword,
+    demoPassword: env.DEMO_PASSWORD || 'demo-2026',
     jwtSecret,
     jwtExpiresIn: env.JWT_EXPIRES_IN || '12h',
     dataEncryptionKey,

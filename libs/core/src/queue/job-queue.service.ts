@@ -43,6 +43,11 @@ export class JobQueue implements OnApplicationShutdown {
   async addBulk<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; options?: JobsOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
     const entry = JOB_CATALOGUE[name];
+    // one job (every POST /care-orders): a plain add is one script call, addBulk wraps it in MULTI/EXEC
+    if (jobs.length === 1) {
+      await this.queue(entry.queue).add(name, jobs[0].payload, { ...entry.options, ...jobs[0].options });
+      return;
+    }
     await this.queue(entry.queue).addBulk(
       jobs.map((job) => ({ name, data: job.payload, opts: { ...entry.options, ...job.options } })),
     );

@@ -1,6 +1,7 @@
 /**
- * The one place the dispatch rules take the shared travel-time model from (libs/core/src/geo), so the
- * import path can change in one line (e.g. to a `@care/core/geo` alias that does not load the rest of core).
+ * The one place the dispatch rules take the shared travel-time model from (libs/core/src/geo), through the
+ * `@care/core/geo` alias: it loads only the geo module, not the rest of core (Nest, TypeORM, BullMQ), so the
+ * pure rules and their unit tests stay light.
  */
 export {
   DEFAULT_TRAVEL_MODEL,
@@ -9,5 +10,5 @@ export {
   legMinutes,
   travelMinutes,
   travelModel,
-} from '@care/core';
-export type { AreaKind, GeoPoint, TravelModelOptions, TravelStop } from '@care/core';
+} from '@care/core/geo';
+export type { AreaKind, GeoPoint, TravelModelOptions, TravelStop } from '@care/core/geo';

@@ -98,7 +98,7 @@ export class CoverageRepository {
 
   /** The counts of every township for the period. Townships without data get zeros. */
   async countsByTownship(period: StatsPeriod, townships: readonly Township[]): Promise<Map<string, TownshipCounts>> {
-    const { asOf, start, elderBornOnOrBefore } = period;
+    const { asOf, elderBornOnOrBefore } = period;
     const [beds, occupied, institutionElders, eligibleBy, comprehensive] = await Promise.all([
       this.db.query(
         `SELECT f.region_code AS region,
@@ -160,7 +160,10 @@ export class CoverageRepository {
    * (memory does not grow with their number); the circle is decided here with the shared travel-time model
    * (one rule, in @care/core), over a grid of the service points so that each elder meets nearby points only.
    */
-  private async eligibleByTownship(period: StatsPeriod, townships: readonly Township[]): Promise<Map<string, EligibleCounts>> {
+  private async eligibleByTownship(
+    period: StatsPeriod,
+    townships: readonly Township[],
+  ): Promise<Map<string, EligibleCounts>> {
     const { asOf, start, elderBornOnOrBefore } = period;
     const points: Row[] = await this.db.query(
       `SELECT sp.lat, sp.lng FROM service_points sp

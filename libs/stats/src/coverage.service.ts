@@ -16,6 +16,8 @@ export interface RegionIndicators {
 export interface CoverageReport {
   readonly month: string;
   readonly asOf: string;
+  /** True when data changed since `asOf` and newer figures are being computed. */
+  readonly stale: boolean;
   readonly regionCode: string | null;
   readonly indicators: Indicator[];
   readonly byRegion: RegionIndicators[];
@@ -29,6 +31,7 @@ export interface RegionNextSteps extends NextSteps {
 export interface NextStepsReport {
   readonly month: string;
   readonly asOf: string;
+  readonly stale: boolean;
   readonly regionCode: string | null;
   readonly total: NextSteps;
   readonly byRegion: RegionNextSteps[];
@@ -52,10 +55,16 @@ interface Computed {
 }
 
 /**
- * Figures that took longer than this to compute are kept and served again while nothing they depend on has
- * changed (same fingerprint) and they are younger than CACHE_MAX_AGE_MS; quicker ones are always recomputed,
- * so a small county always sees exact, current figures. The fingerprint sees inserts and updates; the age
- * bounds what it cannot see (a deleted row, an assessment expiring by the clock).
+ * How the figures are kept (province scale: the counts scan a million elders and millions of visits):
+ * - figures that took less than CACHE_MIN_COMPUTE_MS are never kept — a county-sized system always gets exact,
+ *   current figures;
+ * - slower ones are kept per month and served again while nothing they depend on has changed (same
+ *   fingerprint: the newest updated_at of each source table, an index look-up each) and they are younger than
+ *   CACHE_MAX_AGE_MS (which bounds what the fingerprint cannot see: a deleted row, an assessment expiring by
+ *   the clock);
+ * - once changed or old, the kept figures are still served at once, marked `stale: true` with their `asOf`,
+ *   while one refresh per month runs in the background (stale-while-revalidate): a busy system never makes a
+ *   reader wait for a full scan, and the answer is never older than one computation.
  */
 const CACHE_MIN_COMPUTE_MS = 200;
 const CACHE_MAX_AGE_MS = 60_000;
@@ -64,6 +73,7 @@ const CACHE_MAX_AGE_MS = 60_000;
 export class CoverageService {
   private readonly logger = new Logger(CoverageService.name);
   private readonly cache = new Map<string, Computed>();
+  private readonly inFlight = new Map<string, Promise<Computed>>();
 
   constructor(
     private readonly repo: CoverageRepository,
@@ -78,24 +88,42 @@ export class CoverageService {
     }
   }
 
-  /** Counts of every township for the period, from the cache when still good. */
-  private async compute(period: StatsPeriod): Promise<Computed> {
+  /** Counts of every township for the period: kept, refreshed in the background, or computed now. */
+  private async compute(period: StatsPeriod): Promise<Computed & { stale: boolean }> {
     const key = `${period.month}|${period.asOfDate}`;
     const fingerprint = await this.repo.fingerprint();
     const hit = this.cache.get(key);
-    if (hit && hit.fingerprint === fingerprint && Date.now() - hit.computedAt < CACHE_MAX_AGE_MS) return hit;
-    const started = Date.now();
-    const townships = await this.repo.townships();
-    const counts = await this.repo.countsByTownship(period, townships);
-    const computed: Computed = { fingerprint, townships, counts, asOf: period.asOf, computedAt: Date.now() };
-    const took = Date.now() - started;
-    if (took >= CACHE_MIN_COMPUTE_MS) {
-      this.cache.set(key, computed);
-      this.logger.log(`coverage ${period.month} computed in ${took} ms; kept while the data is unchanged`);
-    } else {
-      this.cache.delete(key);
+    if (hit && hit.fingerprint === fingerprint && Date.now() - hit.computedAt < CACHE_MAX_AGE_MS)
+      return { ...hit, stale: false };
+    if (hit) {
+      void this.recompute(key, period, fingerprint).catch((error: Error) =>
+        this.logger.warn(`coverage ${period.month}: background refresh failed: ${error.message}`),
+      );
+      return { ...hit, stale: true };
     }
-    return computed;
+    return { ...(await this.recompute(key, period, fingerprint)), stale: false };
+  }
+
+  /** One computation per month at a time; concurrent callers share it. */
+  private recompute(key: string, period: StatsPeriod, fingerprint: string): Promise<Computed> {
+    const running = this.inFlight.get(key);
+    if (running) return running;
+    const work = (async () => {
+      const started = Date.now();
+      const townships = await this.repo.townships();
+      const counts = await this.repo.countsByTownship(period, townships);
+      const computed: Computed = { fingerprint, townships, counts, asOf: period.asOf, computedAt: Date.now() };
+      const took = Date.now() - started;
+      if (took >= CACHE_MIN_COMPUTE_MS) {
+        this.cache.set(key, computed);
+        this.logger.log(`coverage ${period.month} computed in ${took} ms; kept and refreshed in the background`);
+      } else {
+        this.cache.delete(key);
+      }
+      return computed;
+    })().finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, work);
+    return work;
   }
 
   /** The townships a region code selects: all (null), one township, or the townships of a county. */
@@ -112,6 +140,7 @@ export class CoverageService {
     return this.report(
       period.month,
       c.asOf,
+      c.stale,
       query.regionCode ?? null,
       this.select(c.townships, query.regionCode),
       c.counts,
@@ -121,6 +150,7 @@ export class CoverageService {
   private report(
     month: string,
     asOf: Date,
+    stale: boolean,
     regionCode: string | null,
     townships: Township[],
     counts: ReadonlyMap<string, CoverageCounts>,
@@ -129,6 +159,7 @@ export class CoverageService {
     return {
       month,
       asOf: toCountyIso(asOf) ?? '',
+      stale,
       regionCode,
       indicators: computeIndicators(sumCounts(rows.map((r) => r.counts))),
       byRegion: rows.map((r) => ({ regionCode: r.t.code, name: r.t.name, indicators: computeIndicators(r.counts) })),
@@ -146,6 +177,7 @@ export class CoverageService {
     return {
       month: period.month,
       asOf: toCountyIso(c.asOf) ?? '',
+      stale: c.stale,
       regionCode: query.regionCode ?? null,
       total: nextSteps(total, { plannedBeds: plannedTotal }),
       byRegion: rows.map((r) => ({

@@ -4,9 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { AuthService } from '@care/auth';
 import { CareOrdersDomainModule } from '@care/care-orders';
 import { AppConfig, PinoNestLogger, countyDate, createRootLogger, loadConfig, runMain } from '@care/core';
-import { seedDemo } from '@care/demo';
+import { DatabaseNotEmptyError, seedDemo } from '@care/demo';
 import { previousMonth } from '@care/stats';
 import { ApiModule } from '../api.module';
+import { createDemoUsers } from './demo-users';
 import { migrate } from './migrate';
 
 /** The api's modules (and the care-order services) without HTTP: what the demo seed calls. */
@@ -37,8 +38,16 @@ if (require.main === module) {
     await migrate(config.databaseUrl);
     const app = await createSeedContext(config);
     try {
-      const result = await seedDemo(app, { month, log: (line) => console.log(`seed:demo ${line}`) });
-      console.log(`seed:demo done: ${JSON.stringify(result)}`);
+      try {
+        const result = await seedDemo(app, { month, log: (line) => console.log(`seed:demo ${line}`) });
+        console.log(`seed:demo done: ${JSON.stringify(result)}`);
+      } catch (error) {
+        // the demo loads into an empty database only; a database with data is left as it is
+        if (!(error instanceof DatabaseNotEmptyError)) throw error;
+        console.log(`seed:demo skipped: ${error.message}`);
+      }
+      const users = await createDemoUsers(app, config.demoPassword);
+      console.log(`seed:demo users (password from DEMO_PASSWORD): ${users.map((u) => `${u.username} (${u.note})`).join(', ')}`);
     } finally {
       await app.close();
     }

@@ -20,10 +20,16 @@ export function idNumberBody(regionCode: string, birthDate: string, sequence: nu
  * A full ID number. `birthDate` is YYYY-MM-DD; `sequence` 0–999, its parity must match the gender
  * (odd male, even female).
  */
-export function buildIdNumber(regionCode: string, birthDate: string, sequence: number, gender: 'male' | 'female'): string {
+export function buildIdNumber(
+  regionCode: string,
+  birthDate: string,
+  sequence: number,
+  gender: 'male' | 'female',
+): string {
   if (!/^\d{6}$/.test(regionCode)) throw new RangeError(`region code must be 6 digits, got ${regionCode}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) throw new RangeError(`birth date must be YYYY-MM-DD, got ${birthDate}`);
-  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 999) throw new RangeError(`sequence 0–999, got ${sequence}`);
+  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 999)
+    throw new RangeError(`sequence 0–999, got ${sequence}`);
   if ((sequence % 2 === 1) !== (gender === 'male')) throw new RangeError('sequence parity must match the gender');
   const body = idNumberBody(regionCode, birthDate, sequence);
   return body + idNumberCheckCharacter(body);

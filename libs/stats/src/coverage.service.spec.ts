@@ -24,6 +24,7 @@ describe('CoverageService: keeping and refreshing the figures', () => {
       countsByTownship,
     } as unknown as CoverageRepository;
     const service = new CoverageService(repo, {} as DataSource);
+    service.keepAfterMs = 200;
     return {
       service,
       countsByTownship,

@@ -12,6 +12,7 @@
  */
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Queue, Worker } from 'bullmq';
@@ -176,8 +177,21 @@ function startDispatcher(env: Env): Promise<Proc> {
   });
 }
 
+/** The highest peak RSS (VmHWM, MB) seen in any dispatcher process of this run. */
+let dispatcherPeakRssMb = 0;
+
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
 /** Stops the dispatchers (SIGTERM) and returns how many jobs failed an attempt (and were retried) in them. */
 async function stopAll(procs: Proc[]): Promise<number> {
+  for (const p of procs) dispatcherPeakRssMb = Math.max(dispatcherPeakRssMb, peakRssMb(p.child.pid));
   for (const p of procs) p.child.kill('SIGTERM');
   await Promise.all(procs.map((p) => p.exited));
   const failed = procs.reduce((n, p) => n + (p.output().match(/failed \(attempt/g) ?? []).length, 0);
@@ -355,6 +369,7 @@ async function main(): Promise<void> {
     }
     const scale = (key: string) => (online[`${key}1`] && online[`${key}2`] ? `×${fmt(online[`${key}2`].ordersPerSecond / online[`${key}1`].ordersPerSecond, 2)} (${key})` : '');
     console.log(`  scaling 1 → 2 dispatchers: ${[scale('queue'), scale('post')].filter(Boolean).join(', ')}`);
+    console.log(`  dispatcher peak RSS: ${fmt(dispatcherPeakRssMb, 0)} MB (target < 200 MB per dispatcher)`);
   }
 
   if (PARTS.has('quality')) {

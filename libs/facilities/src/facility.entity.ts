@@ -3,8 +3,6 @@ import { BaseEntity, decimalNumber, tinyBoolean } from '@care/core';
 
 export const FACILITY_TYPES = ['welfare_institute', 'nursing_home', 'service_center', 'community_station'] as const;
 export type FacilityType = (typeof FACILITY_TYPES)[number];
-/** Institutions count in the bed indicators; a community_station (day care) does not. */
-export const INSTITUTION_TYPES: FacilityType[] = ['welfare_institute', 'nursing_home', 'service_center'];
 export const OWNERSHIPS = ['public', 'private'] as const;
 export type Ownership = (typeof OWNERSHIPS)[number];
 

@@ -105,7 +105,9 @@ export class ResidentsService implements OnModuleInit {
   onModuleInit(): void {
     if (this.latestAssessments) return;
     try {
-      this.latestAssessments = this.moduleRef.get<LatestAssessmentProvider>(LATEST_ASSESSMENT_PROVIDER, { strict: false });
+      this.latestAssessments = this.moduleRef.get<LatestAssessmentProvider>(LATEST_ASSESSMENT_PROVIDER, {
+        strict: false,
+      });
     } catch {
       this.latestAssessments = null;
     }
@@ -132,7 +134,8 @@ export class ResidentsService implements OnModuleInit {
     }
     const facilityId = await this.registeringFacility(user, dto.facilityId);
     const region = await this.regions.assertKnown(dto.regionCode, 'regionCode');
-    if (region.level !== 'township') throw new InvalidInputError(`regionCode: "${dto.regionCode}" is not a township of the county`);
+    if (region.level !== 'township')
+      throw new InvalidInputError(`regionCode: "${dto.regionCode}" is not a township of the county`);
 
     const residentId = randomUUID();
     try {
@@ -158,7 +161,10 @@ export class ResidentsService implements OnModuleInit {
     } catch (error) {
       if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_residents_id_number_hash') {
         // the masked form only: the full number never reaches a message or a log
-        throw new ConflictError('RESIDENT_EXISTS', `A resident with ID number ${maskIdNumber(id.normalized)} is already registered`);
+        throw new ConflictError(
+          'RESIDENT_EXISTS',
+          `A resident with ID number ${maskIdNumber(id.normalized)} is already registered`,
+        );
       }
       throw error;
     }
@@ -173,9 +179,12 @@ export class ResidentsService implements OnModuleInit {
     if (query.regionCode) qb.andWhere('r.regionCode = :regionCode', { regionCode: query.regionCode });
     if (query.livingArrangement) qb.andWhere('r.livingArrangement = :living', { living: query.livingArrangement });
     if (query.category) {
-      qb.andWhere('EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category = :category)', {
-        category: query.category,
-      });
+      qb.andWhere(
+        'EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category = :category)',
+        {
+          category: query.category,
+        },
+      );
     }
     const q = query.q?.trim();
     if (q) {
@@ -183,7 +192,8 @@ export class ResidentsService implements OnModuleInit {
       qb.andWhere(
         new Brackets((w) => {
           w.where('r.name LIKE :nameLike', { nameLike: containsPattern(q) });
-          if (ID_NUMBER_LIKE.test(normalized)) w.orWhere('r.idNumberHash = :hash', { hash: this.cipher.lookupHash(normalized) });
+          if (ID_NUMBER_LIKE.test(normalized))
+            w.orWhere('r.idNumberHash = :hash', { hash: this.cipher.lookupHash(normalized) });
         }),
       );
     }
@@ -228,12 +238,19 @@ export class ResidentsService implements OnModuleInit {
           [id],
         );
         if (Number(active.n) > 0) {
-          throw new ConflictError('RESIDENT_ALREADY_ADMITTED', 'The resident has an active stay: discharge it to change where the resident lives');
+          throw new ConflictError(
+            'RESIDENT_ALREADY_ADMITTED',
+            'The resident has an active stay: discharge it to change where the resident lives',
+          );
         }
         changes.livingArrangement = dto.livingArrangement;
       }
       if (Object.keys(changes).length) await em.update(Resident, { id }, changes);
-      if (dto.categories !== undefined) await this.replaceCategories(em, id, dto.categories);
+      if (dto.categories !== undefined) {
+        await this.replaceCategories(em, id, dto.categories);
+        // the categories are part of the resident's record: statistics find changed residents by updated_at
+        await em.query('UPDATE residents SET updated_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [id]);
+      }
     });
     const updated = await this.residents.findOneByOrFail({ id });
     const categories = await this.categoriesOf([id]);
@@ -261,19 +278,22 @@ export class ResidentsService implements OnModuleInit {
    * sits on the admission path, where the query builder's per-call cost shows.
    */
   async lockForUpdate(em: EntityManager, id: string): Promise<Resident | null> {
-    const [row] = await em.query<ResidentRow[]>(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [id]);
+    const [row] = await em.query<ResidentRow[]>(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [
+      id,
+    ]);
     return row ? residentFromRow(row) : null;
   }
 
   /** Lets the managers of a facility see the resident from now on. Idempotent; the first reason is kept. */
-  async linkToFacility(em: EntityManager, residentId: string, facilityId: string, reason: ResidentFacilityLinkReason): Promise<void> {
+  async linkToFacility(
+    em: EntityManager,
+    residentId: string,
+    facilityId: string,
+    reason: ResidentFacilityLinkReason,
+  ): Promise<void> {
     await em.query(
       'INSERT INTO resident_facility_links (resident_id, facility_id, reason) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE reason = reason',
-      [
-        residentId,
-        facilityId,
-        reason,
-      ],
+      [residentId, facilityId, reason],
     );
   }
 
@@ -285,7 +305,9 @@ export class ResidentsService implements OnModuleInit {
   async categoriesOf(ids: string[], em?: EntityManager): Promise<Map<string, ResidentCategory[]>> {
     const result = new Map<string, ResidentCategory[]>();
     if (ids.length === 0) return result;
-    const rows = await (em ?? this.residents.manager).getRepository(ResidentCategoryRow).findBy({ residentId: In(ids) });
+    const rows = await (em ?? this.residents.manager)
+      .getRepository(ResidentCategoryRow)
+      .findBy({ residentId: In(ids) });
     for (const row of rows) {
       const list = result.get(row.residentId) ?? [];
       list.push(row.category);
@@ -336,13 +358,22 @@ export class ResidentsService implements OnModuleInit {
       throw new InvalidInputError('facilityId: required when you manage more than one facility');
     }
     if (given === undefined) return null;
-    if (user.role === 'dispatcher') throw new InvalidInputError('facilityId: a dispatcher registers residents living at home, not at a facility');
+    if (user.role === 'dispatcher')
+      throw new InvalidInputError('facilityId: a dispatcher registers residents living at home, not at a facility');
     if (!(await this.facilities.exists(given))) throw new InvalidInputError(`facilityId: unknown facility "${given}"`);
     return given;
   }
 
-  private async replaceCategories(em: EntityManager, residentId: string, categories: ResidentCategory[]): Promise<void> {
+  private async replaceCategories(
+    em: EntityManager,
+    residentId: string,
+    categories: ResidentCategory[],
+  ): Promise<void> {
     await em.delete(ResidentCategoryRow, { residentId });
-    if (categories.length) await em.insert(ResidentCategoryRow, categories.map((category) => ({ residentId, category })));
+    if (categories.length)
+      await em.insert(
+        ResidentCategoryRow,
+        categories.map((category) => ({ residentId, category })),
+      );
   }
 }

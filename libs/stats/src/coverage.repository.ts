@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DEFAULT_TRAVEL_MODEL, isInServiceCircle, type AreaKind, type GeoPoint } from '@care/core';
 
 import { INSTITUTION_TYPES } from './rules/bed-counts';
 import type { CoverageCounts } from './rules/indicators';
+import { changeKey, type ChangeSource, type SourceChanges } from './rules/freshness';
+import { TownshipTally, type ResidentFacts, type TownshipFigures } from './rules/township-tally';
 import type { StatsPeriod } from './rules/period';
 
 /** The categories that make an elder at home eligible for the monthly visits (domain.md §5). */
@@ -21,37 +24,76 @@ export type TownshipCounts = CoverageCounts;
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+/** A DATETIME read back: mysql2 gives a Date; a computed value may come as text, stored in UTC ('Z' connections). */
+function instant(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v;
+  const text = String(v);
+  return new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`);
+}
 
 const INSTITUTIONS = INSTITUTION_TYPES.map((t) => `'${t}'`).join(', ');
 const ELIGIBLE = ELIGIBLE_CATEGORIES.map((c) => `'${c}'`).join(', ');
 
-/**
- * Eligible elders at home (params: elderBornOnOrBefore): FROM … WHERE. The categories are joined as a distinct
- * set (an index range on (category, resident_id)) rather than an EXISTS per resident, which MariaDB plans badly.
- */
-const ELIGIBLE_AT_HOME = `
-  FROM residents r
-  JOIN (SELECT DISTINCT resident_id FROM resident_categories WHERE category IN (${ELIGIBLE})) el ON el.resident_id = r.id
-  WHERE r.living_arrangement = 'home' AND r.birth_date <= ?`;
-
-/** FROM … WHERE of the stays active at an instant, on beds in service of institutions (params: …, asOf, asOf). */
-function activeStays(join = '', where = ''): string {
-  return `
-  FROM stays s
-  JOIN facilities f ON f.id = s.facility_id AND f.type IN (${INSTITUTIONS})
-  JOIN beds b ON b.id = s.bed_id AND b.status <> 'closed' ${join}
-  WHERE ${where} s.admitted_at <= ? AND (s.discharged_at IS NULL OR s.discharged_at > ?)`;
+/** The columns of ASSESSMENT_COLUMNS and the birth date, as the tally reads them. */
+function residentFacts(row: Row): ResidentFacts {
+  return {
+    birthDate: String(row.birth),
+    hasValidAssessment: num(row.valid) > 0,
+    hasAssessment: num(row.assessed) > 0,
+    assessmentChangesAt: instant(row.next_change),
+  };
 }
 
-/** "Has an assessment valid at the instant" and "has any assessment by then" (params: asOf, asOf, asOf). */
-const ASSESSMENT_FLAGS = `
-  SUM(EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.assessed_at <= ? AND a.valid_until > ?)) AS valid,
-  SUM(EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.assessed_at <= ?)) AS assessed`;
+export type { TownshipFigures } from './rules/township-tally';
 
 /**
- * The SQL behind the coverage indicators: one grouped query per source, a few round trips in all, whatever the
- * number of townships. The service circle is decided in Node with the shared travel-time model (one rule, in
- * @care/core), over a grid of service points so each elder is compared with nearby points only.
+ * The tables the figures are computed from, each with the township a changed row touches ('*': every township,
+ * or the circles). Rows are never deleted; a resident's categories touch the resident's updated_at.
+ */
+const CHANGE_SOURCES: readonly { name: ChangeSource; region: string; from: string; where?: string }[] = [
+  { name: 'facilities', region: "'*'", from: 'facilities x' },
+  { name: 'beds', region: 'f.region_code', from: 'beds x JOIN facilities f ON f.id = x.facility_id' },
+  { name: 'stays', region: 'f.region_code', from: 'stays x JOIN facilities f ON f.id = x.facility_id' },
+  { name: 'residents', region: 'x.region_code', from: 'residents x' },
+  { name: 'assessments', region: 'r.region_code', from: 'assessments x JOIN residents r ON r.id = x.resident_id' },
+  // an institution resident's assessment counts where the resident's stay is (or was, at a past asOf)
+  {
+    name: 'assessment_stays',
+    region: 'f.region_code',
+    from: 'assessments x JOIN stays s ON s.resident_id = x.resident_id JOIN facilities f ON f.id = s.facility_id',
+  },
+  { name: 'visits', region: 'x.region_code', from: 'care_orders x', where: "x.status = 'completed' AND" },
+  { name: 'caregivers', region: "'*'", from: 'caregivers x' },
+  { name: 'service_points', region: "'*'", from: 'service_points x' },
+];
+
+/** The service points with an active caregiver, what the service circles are drawn around, on a grid. */
+export interface ServiceCircles {
+  readonly grid: PointGrid;
+  /** SHA-256 of the sorted points: equal signatures, equal circles. */
+  readonly signature: string;
+}
+
+/** Townships recomputed per round of queries (bounds the rows held at once when many are due). */
+const TOWNSHIPS_PER_QUERY = 20;
+
+/**
+ * Per resident (institution or at home): has an assessment valid at asOf, has any by then, and the first later
+ * instant at which that can change — an assessment starting or running out (params: asOf × 6). Index-only
+ * look-ups on (resident_id, assessed_at, valid_until).
+ */
+const ASSESSMENT_COLUMNS = `
+  EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.assessed_at <= ? AND a.valid_until > ?) AS valid,
+  EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.assessed_at <= ?) AS assessed,
+  (SELECT MIN(IF(a.assessed_at > ?, a.assessed_at, a.valid_until)) FROM assessments a
+   WHERE a.resident_id = r.id AND (a.assessed_at > ? OR a.valid_until > ?)) AS next_change`;
+
+/**
+ * The SQL behind the coverage indicators, for every township or for a few. Institution residents and eligible
+ * elders at home are streamed (memory does not grow with their number) and counted here, so each count and the
+ * instant it next changes by the clock come from one pass. The service circle is decided in Node with the
+ * shared travel-time model (one rule, in @care/core), over a grid of the service points.
  */
 @Injectable()
 export class CoverageRepository {
@@ -69,154 +111,198 @@ export class CoverageRepository {
     }));
   }
 
-  /**
-   * A cheap token that changes whenever a row the figures depend on is inserted or updated: the newest
-   * updated_at of each source table (each an index look-up, see the stats migration).
-   */
-  async fingerprint(): Promise<string> {
-    const tables = [
-      'facilities',
-      'beds',
-      'stays',
-      'residents',
-      'assessments',
-      'care_orders',
-      'caregivers',
-      'service_points',
-    ];
-    const rows: Row[] = await this.db.query(
-      `SELECT ${tables.map((t) => `(SELECT MAX(updated_at) FROM ${t}) AS ${t}`).join(', ')}`,
-    );
-    const row = rows[0] ?? {};
-    return tables
-      .map((t) => {
-        const v = row[t];
-        return v instanceof Date ? String(v.getTime()) : String(v);
-      })
-      .join('|');
+  /** The database's clock: `updated_at` is written by it, so changes are compared with it, not with Node's. */
+  async now(): Promise<Date> {
+    const [row] = (await this.db.query('SELECT NOW(3) AS now')) as Row[];
+    return instant(row.now) ?? new Date();
   }
 
-  /** The counts of every township for the period. Townships without data get zeros. */
-  async countsByTownship(period: StatsPeriod, townships: readonly Township[]): Promise<Map<string, TownshipCounts>> {
-    const { asOf, elderBornOnOrBefore } = period;
-    const [beds, occupied, institutionElders, eligibleBy, comprehensive] = await Promise.all([
+  /**
+   * How many source rows changed, per source and township, split at `to`: updated in (from, to] and after `to`
+   * (see rules/freshness.ts). One index range of `updated_at` per table, as long as the changes, whatever the
+   * size of the tables. Only completed visits count, so dispatch traffic (assignments, acceptances) changes
+   * nothing here.
+   */
+  async changes(from: Date, to: Date): Promise<SourceChanges> {
+    const results = (await Promise.all(
+      CHANGE_SOURCES.map((source) =>
+        this.db.query(
+          `SELECT ${source.region} AS region, SUM(x.updated_at <= ?) AS in_window, SUM(x.updated_at > ?) AS after
+           FROM ${source.from} WHERE ${source.where ?? ''} x.updated_at > ? GROUP BY ${source.region}`,
+          [to, to, from],
+        ),
+      ),
+    )) as Row[][];
+    const out = new Map<string, { inWindow: number; after: number }>();
+    results.forEach((rows, i) => {
+      for (const r of rows)
+        out.set(changeKey(CHANGE_SOURCES[i].name, String(r.region)), {
+          inWindow: num(r.in_window),
+          after: num(r.after),
+        });
+    });
+    return out;
+  }
+
+  /** The service points with an active caregiver now (one read of the service points). */
+  async serviceCircles(): Promise<ServiceCircles> {
+    const rows: Row[] = await this.db.query(
+      `SELECT sp.id, sp.lat, sp.lng FROM service_points sp
+       WHERE EXISTS (SELECT 1 FROM caregivers c WHERE c.service_point_id = sp.id AND c.active = 1)
+       ORDER BY sp.id`,
+    );
+    const signature = createHash('sha256')
+      .update(rows.map((p) => `${String(p.id)}:${num(p.lat)}:${num(p.lng)}`).join('\n'))
+      .digest('hex');
+    const points = rows.map((p) => ({ lat: num(p.lat), lng: num(p.lng) }));
+    return { grid: new PointGrid(points, SERVICE_CIRCLE_REACH_KM), signature };
+  }
+
+  /**
+   * The figures of every township in `townships` (or only of those in `only`) for the period, with the service
+   * circles of `circles`. Townships without
+   * data get zeros. Restricted to a few townships, every query is an index range of those townships.
+   */
+  async countsByTownship(
+    period: StatsPeriod,
+    townships: readonly Township[],
+    circles: ServiceCircles,
+    only?: ReadonlySet<string>,
+  ): Promise<Map<string, TownshipFigures>> {
+    const chosen = only ? townships.filter((t) => only.has(t.code)) : townships;
+    const out = new Map(chosen.map((t) => [t.code, new TownshipTally(period)]));
+    if (chosen.length === 0) return new Map();
+    const codes = chosen.map((t) => t.code);
+    const inChosen = (column: string) => (only ? `AND ${column} IN (?)` : '');
+    const chosenParams = only ? [codes] : [];
+    const { asOf, start } = period;
+    const assessmentParams = [asOf, asOf, asOf, asOf, asOf, asOf];
+    const { grid } = circles;
+    const kind = new Map(chosen.map((t) => [t.code, t.kind]));
+
+    const [beds, comprehensive] = (await Promise.all([
       this.db.query(
         `SELECT f.region_code AS region,
                 SUM(b.status <> 'closed') AS in_service,
                 SUM(b.status <> 'closed' AND b.type = 'nursing') AS nursing
          FROM beds b JOIN facilities f ON f.id = b.facility_id
-         WHERE f.type IN (${INSTITUTIONS})
+         WHERE f.type IN (${INSTITUTIONS}) ${inChosen('f.region_code')}
          GROUP BY f.region_code`,
-      ) as Promise<Row[]>,
-      this.db.query(`SELECT f.region_code AS region, COUNT(*) AS occupied ${activeStays()} GROUP BY f.region_code`, [
-        asOf,
-        asOf,
-      ]) as Promise<Row[]>,
+        chosenParams,
+      ),
       this.db.query(
-        `SELECT f.region_code AS region, COUNT(*) AS n, ${ASSESSMENT_FLAGS}
-         ${activeStays('JOIN residents r ON r.id = s.resident_id', 'r.birth_date <= ? AND')}
-         GROUP BY f.region_code`,
-        [asOf, asOf, asOf, elderBornOnOrBefore, asOf, asOf],
-      ) as Promise<Row[]>,
-      this.eligibleByTownship(period, townships),
-      this.db.query(`SELECT DISTINCT region_code AS region FROM facilities WHERE comprehensive = 1`) as Promise<Row[]>,
-    ]);
+        `SELECT DISTINCT region_code AS region FROM facilities WHERE comprehensive = 1 ${inChosen('region_code')}`,
+        chosenParams,
+      ),
+    ])) as Row[][];
+    for (const r of beds) out.get(String(r.region))?.beds(num(r.in_service), num(r.nursing));
+    for (const r of comprehensive) out.get(String(r.region))?.comprehensive();
 
-    const byRegion = (rows: Row[]) => new Map(rows.map((r) => [String(r.region), r]));
-    const bedsBy = byRegion(beds);
-    const occupiedBy = byRegion(occupied);
-    const instBy = byRegion(institutionElders);
-    const comprehensiveSet = new Set(comprehensive.map((r) => String(r.region)));
-    const out = new Map<string, TownshipCounts>();
-    for (const t of townships) {
-      const b = bedsBy.get(t.code);
-      const inst = instBy.get(t.code);
-      const el = eligibleBy.get(t.code);
-      const assessable = num(inst?.n) + num(el?.n);
-      const valid = num(inst?.valid) + num(el?.valid);
-      const assessed = num(inst?.assessed) + num(el?.assessed);
-      out.set(t.code, {
-        bedsInService: num(b?.in_service),
-        nursingBeds: num(b?.nursing),
-        occupiedBeds: num(occupiedBy.get(t.code)?.occupied),
-        townships: 1,
-        townshipsWithComprehensive: comprehensiveSet.has(t.code) ? 1 : 0,
-        eligibleElders: num(el?.n),
-        eligibleWithThreeVisits: num(el?.visited),
-        eligibleInsideServiceCircle: num(el?.inside),
-        assessableElders: assessable,
-        eldersWithValidAssessment: valid,
-        eldersWithExpiredAssessment: assessed - valid,
-        // no staff records in the system yet: the indicator is left out (api-contract.md)
-        socialWorkers: null,
+    // residents in beds of institutions, counted where the institution is; stays admitted after asOf are read
+    // too, for the instant they start to count
+    await this.stream(
+      `SELECT f.region_code AS region, DATE_FORMAT(r.birth_date, '%Y-%m-%d') AS birth, s.admitted_at, s.discharged_at,
+              ${ASSESSMENT_COLUMNS}
+       FROM stays s
+       JOIN facilities f ON f.id = s.facility_id AND f.type IN (${INSTITUTIONS})
+       JOIN beds b ON b.id = s.bed_id AND b.status <> 'closed'
+       JOIN residents r ON r.id = s.resident_id
+       WHERE (s.discharged_at IS NULL OR s.discharged_at > ?) ${inChosen('f.region_code')}`,
+      [...assessmentParams, asOf, ...chosenParams],
+      (row) =>
+        out.get(String(row.region))?.institutionStay({
+          ...residentFacts(row),
+          admittedAt: instant(row.admitted_at) ?? period.asOf,
+          dischargedAt: instant(row.discharged_at),
+        }),
+    );
+
+    const atHome = (row: Row) => {
+      const region = String(row.region);
+      const tally = out.get(region);
+      if (!tally) return;
+      const at = row.lat === null || row.lng === null ? null : { lat: num(row.lat), lng: num(row.lng) };
+      const k = kind.get(region) ?? 'rural';
+      tally.eligibleAtHome({
+        ...residentFacts(row),
+        completedVisits: num(row.visits),
+        insideServiceCircle: at !== null && grid.near(at).some((p) => isInServiceCircle(p, at, k)),
       });
+    };
+    if (only) {
+      for (let i = 0; i < codes.length; i += TOWNSHIPS_PER_QUERY) {
+        for (const row of await this.eligibleOf(period, codes.slice(i, i + TOWNSHIPS_PER_QUERY))) atHome(row);
+      }
+    } else {
+      // the whole province: one streamed pass, joining the distinct set of eligible ids (an EXISTS per resident is
+      // planned badly over every resident) and looking up each elder's assessments and visits (index-only)
+      await this.stream(
+        `SELECT r.region_code AS region, DATE_FORMAT(r.birth_date, '%Y-%m-%d') AS birth, r.lat, r.lng, ${ASSESSMENT_COLUMNS},
+                (SELECT COUNT(*) FROM care_orders o
+                 WHERE o.resident_id = r.id AND o.status = 'completed' AND o.completed_at >= ? AND o.completed_at <= ?) AS visits
+         FROM residents r
+         JOIN (SELECT DISTINCT resident_id FROM resident_categories WHERE category IN (${ELIGIBLE})) el ON el.resident_id = r.id
+         WHERE r.living_arrangement = 'home'`,
+        [...assessmentParams, start, asOf],
+        atHome,
+      );
     }
-    return out;
+    return new Map([...out].map(([code, tally]) => [code, tally.figures()]));
   }
 
   /**
-   * Eligible elders per township: how many, with a valid / any assessment, with 3 completed visits in the month,
-   * inside the circle of a service point with an active caregiver. One scan of the eligible elders, streamed
-   * (memory does not grow with their number); the circle is decided here with the shared travel-time model
-   * (one rule, in @care/core), over a grid of the service points so that each elder meets nearby points only.
+   * The eligible elders at home of a few townships, with what ASSESSMENT_COLUMNS and the visit count give in the
+   * province-wide pass. Three queries at once, each an index range of (region_code, living_arrangement, …) joined
+   * to its table, instead of dependent subqueries per elder: a township is recomputed in about half the time.
    */
-  private async eligibleByTownship(
-    period: StatsPeriod,
-    townships: readonly Township[],
-  ): Promise<Map<string, EligibleCounts>> {
-    const { asOf, start, elderBornOnOrBefore } = period;
-    const points: Row[] = await this.db.query(
-      `SELECT sp.lat, sp.lng FROM service_points sp
-       WHERE EXISTS (SELECT 1 FROM caregivers c WHERE c.service_point_id = sp.id AND c.active = 1)`,
-    );
-    const grid = new PointGrid(
-      points.map((p) => ({ lat: num(p.lat), lng: num(p.lng) })),
-      SERVICE_CIRCLE_REACH_KM,
-    );
-    const kind = new Map(townships.map((t) => [t.code, t.kind]));
-    const out = new Map<string, EligibleCounts>();
+  private async eligibleOf(period: StatsPeriod, codes: string[]): Promise<Row[]> {
+    const { asOf, start } = period;
+    const home = `FROM residents r WHERE r.region_code IN (?) AND r.living_arrangement = 'home'`;
+    const [elders, assessments, visits] = (await Promise.all([
+      this.db.query(
+        `SELECT r.id, r.region_code AS region, DATE_FORMAT(r.birth_date, '%Y-%m-%d') AS birth, r.lat, r.lng ${home}
+           AND EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category IN (${ELIGIBLE}))`,
+        [codes],
+      ),
+      this.db.query(
+        `SELECT a.resident_id AS id, MAX(a.assessed_at <= ? AND a.valid_until > ?) AS valid, MAX(a.assessed_at <= ?) AS assessed,
+                MIN(CASE WHEN a.assessed_at > ? THEN a.assessed_at WHEN a.valid_until > ? THEN a.valid_until END) AS next_change
+         FROM residents r JOIN assessments a ON a.resident_id = r.id
+         WHERE r.region_code IN (?) AND r.living_arrangement = 'home' GROUP BY a.resident_id`,
+        [asOf, asOf, asOf, asOf, asOf, codes],
+      ),
+      this.db.query(
+        `SELECT o.resident_id AS id, COUNT(*) AS visits
+         FROM residents r JOIN care_orders o ON o.resident_id = r.id
+           AND o.status = 'completed' AND o.completed_at >= ? AND o.completed_at <= ?
+         WHERE r.region_code IN (?) AND r.living_arrangement = 'home' GROUP BY o.resident_id`,
+        [start, asOf, codes],
+      ),
+    ])) as Row[][];
+    const assessmentOf = new Map(assessments.map((a) => [String(a.id), a]));
+    const visitsOf = new Map(visits.map((v) => [String(v.id), num(v.visits)]));
+    return elders.map((e) => {
+      const a = assessmentOf.get(String(e.id));
+      return {
+        ...e,
+        valid: a?.valid ?? 0,
+        assessed: a?.assessed ?? 0,
+        next_change: a?.next_change ?? null,
+        visits: visitsOf.get(String(e.id)) ?? 0,
+      };
+    });
+  }
+
+  /** Streams a query's rows on a connection of its own (memory stays flat whatever the number of rows). */
+  private async stream(sql: string, params: unknown[], onRow: (row: Row) => void): Promise<void> {
     const runner = this.db.createQueryRunner('slave');
     try {
-      const stream = await runner.stream(
-        `SELECT r.region_code AS region, r.lat, r.lng,
-                EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.assessed_at <= ? AND a.valid_until > ?) AS valid,
-                EXISTS (SELECT 1 FROM assessments a WHERE a.resident_id = r.id AND a.assessed_at <= ?) AS assessed,
-                (SELECT COUNT(*) FROM care_orders o
-                 WHERE o.resident_id = r.id AND o.status = 'completed' AND o.completed_at >= ? AND o.completed_at <= ?) AS visits
-         ${ELIGIBLE_AT_HOME}`,
-        [asOf, asOf, asOf, start, asOf, elderBornOnOrBefore],
-      );
-      for await (const raw of stream) {
-        const e = raw as Row;
-        const region = String(e.region);
-        let c = out.get(region);
-        if (!c) {
-          c = { n: 0, valid: 0, assessed: 0, visited: 0, inside: 0 };
-          out.set(region, c);
-        }
-        c.n += 1;
-        c.valid += num(e.valid) ? 1 : 0;
-        c.assessed += num(e.assessed) ? 1 : 0;
-        c.visited += num(e.visits) >= 3 ? 1 : 0;
-        if (e.lat !== null && e.lng !== null && points.length > 0) {
-          const at = { lat: num(e.lat), lng: num(e.lng) };
-          const k = kind.get(region) ?? 'rural';
-          if (grid.near(at).some((p) => isInServiceCircle(p, at, k))) c.inside += 1;
-        }
-      }
+      const rows = await runner.stream(sql, params);
+      for await (const row of rows) onRow(row as Row);
     } finally {
       await runner.release();
     }
-    return out;
   }
-}
-
-interface EligibleCounts {
-  n: number;
-  valid: number;
-  assessed: number;
-  visited: number;
-  inside: number;
 }
 
 /** The widest service circle of the model in straight-line km (30 min at 30 km/h ÷ 1.3 detour ≈ 11.5), plus a margin. */

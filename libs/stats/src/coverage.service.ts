@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InvalidInputError, NotFoundError, toCountyIso } from '@care/core';
 
-import { CoverageRepository, type Township, type TownshipCounts } from './coverage.repository';
+import { CoverageRepository, type ServiceCircles, type Township } from './coverage.repository';
+import { KeptFiguresRepository, type KeptMonth } from './kept-figures.repository';
+import { changedSince, dueTownships, windowCounts, type KeptTownship } from './rules/freshness';
 import { computeIndicators, sumCounts, type CoverageCounts, type Indicator } from './rules/indicators';
 import { nextSteps, type NextSteps } from './rules/next-steps';
 import { countyMonth, monthsBetween, statsPeriod, type StatsPeriod } from './rules/period';
@@ -46,40 +48,50 @@ export interface HistoryReport {
   readonly missing: string[];
 }
 
-interface Computed {
-  readonly fingerprint: string;
+/** Every township's counts for a period, as served. */
+interface Figures {
   readonly townships: Township[];
-  readonly counts: Map<string, TownshipCounts>;
+  readonly counts: ReadonlyMap<string, CoverageCounts>;
   readonly asOf: Date;
-  readonly computedAt: number;
+  /** True when data changed since `asOf` and newer figures are being computed. */
+  readonly stale: boolean;
 }
 
 /**
- * How the figures are kept (province scale: the counts scan a million elders and millions of visits):
- * - figures that took less than CACHE_MIN_COMPUTE_MS are never kept — a county-sized system always gets exact,
- *   current figures;
- * - slower ones are kept per month and served again while nothing they depend on has changed (same
- *   fingerprint: the newest updated_at of each source table, an index look-up each) and they are younger than
- *   CACHE_MAX_AGE_MS (which bounds what the fingerprint cannot see: a deleted row, an assessment expiring by
- *   the clock);
- * - once changed or old, the kept figures are still served at once, marked `stale: true` with their `asOf`,
- *   while one refresh per month runs in the background (stale-while-revalidate): a busy system never makes a
- *   reader wait for a full scan, and the answer is never older than one computation.
+ * How the figures are kept (province scale: a million elders, millions of visits):
+ * - each township's counts are kept per month (stats_coverage_snapshots) with the instant the clock alone next
+ *   changes them; a request recomputes only the townships that are due — a source row changed since the last
+ *   refresh (found through the `updated_at` indexes, see CoverageRepository.changes and rules/freshness.ts), the
+ *   clock passed `changesAt`, or the circles changed — so a request costs about the same for 28 townships or a
+ *   province;
+ * - up to SYNC_REFRESH_MAX_TOWNSHIPS due townships are recomputed before answering, so the answer is exact and
+ *   current; more (the first figures of a month aside) are recomputed in the background while the kept figures
+ *   are served marked `stale: true` with their `asOf` (stale-while-revalidate);
+ * - one refresh per month at a time across processes (the month's row lock); a process that finds it taken
+ *   serves what is kept.
  */
-// 2 s: well above what a county-sized system takes even on a loaded machine, so only province-scale data is kept
-const CACHE_MIN_COMPUTE_MS = 2000;
-const CACHE_MAX_AGE_MS = 60_000;
+const SYNC_REFRESH_MAX_TOWNSHIPS = 40;
+/**
+ * How long after writing updated_at a transaction may commit (TypeORM also writes updated_at at whole seconds:
+ * its UPDATE sets CURRENT_TIMESTAMP without fractions). Rows updated this long before a refresh started are
+ * counted by it, so that one committed later is still found (see rules/freshness.ts).
+ */
+const COMMIT_LAG_MS = 60_000;
 
 @Injectable()
 export class CoverageService {
   private readonly logger = new Logger(CoverageService.name);
-  private readonly cache = new Map<string, Computed>();
-  private readonly inFlight = new Map<string, Promise<Computed>>();
-  /** Computations at least this slow are kept (tests lower it; production keeps the default). */
-  keepAfterMs = CACHE_MIN_COMPUTE_MS;
+  private readonly inFlight = new Map<string, Promise<Figures | null>>();
+  /** The service circles as this process last read them (reloaded when they may have changed). */
+  private circles: ServiceCircles | null = null;
+  /** Due townships recomputed before answering; beyond, in the background (tests lower it). */
+  syncRefreshMax = SYNC_REFRESH_MAX_TOWNSHIPS;
+  /** How long before the last check changes are looked for (tests that count recomputed townships lower it). */
+  commitLagMs = COMMIT_LAG_MS;
 
   constructor(
     private readonly repo: CoverageRepository,
+    private readonly kept: KeptFiguresRepository,
     private readonly db: DataSource,
   ) {}
 
@@ -91,42 +103,93 @@ export class CoverageService {
     }
   }
 
-  /** Counts of every township for the period: kept, refreshed in the background, or computed now. */
-  private async compute(period: StatsPeriod): Promise<Computed & { stale: boolean }> {
-    const key = `${period.month}|${period.asOfDate}`;
-    const fingerprint = await this.repo.fingerprint();
-    const hit = this.cache.get(key);
-    if (hit && hit.fingerprint === fingerprint && Date.now() - hit.computedAt < CACHE_MAX_AGE_MS)
-      return { ...hit, stale: false };
-    if (hit) {
-      void this.recompute(key, period, fingerprint).catch((error: Error) =>
+  /** Every township's counts for the period: kept, brought up to date, or (the first time) computed. */
+  private async figures(period: StatsPeriod): Promise<Figures> {
+    const townships = await this.repo.townships();
+    const state = await this.kept.month(period.month);
+    if (!state) return (await this.refresh(period, townships)) ?? this.computeUnkept(period, townships);
+    const rows = await this.kept.rows(period.month);
+    const due = await this.due(period, townships, state, rows);
+    if (due.length === 0) return served(townships, rows, period.asOf, false);
+    if (due.length <= this.syncRefreshMax) {
+      const fresh = await this.refresh(period, townships);
+      if (fresh) return fresh;
+    } else {
+      void this.refresh(period, townships).catch((error: Error) =>
         this.logger.warn(`coverage ${period.month}: background refresh failed: ${error.message}`),
       );
-      return { ...hit, stale: true };
     }
-    return { ...(await this.recompute(key, period, fingerprint)), stale: false };
+    return served(townships, rows, state.asOf, true);
   }
 
-  /** One computation per month at a time; concurrent callers share it. */
-  private recompute(key: string, period: StatsPeriod, fingerprint: string): Promise<Computed> {
+  /** The townships to recompute before the kept rows hold at the period's asOf. */
+  private async due(
+    period: StatsPeriod,
+    townships: readonly Township[],
+    state: KeptMonth,
+    kept: ReadonlyMap<string, KeptTownship>,
+  ): Promise<string[]> {
+    const since = await this.repo.changes(new Date(state.checkedTo.getTime() - this.commitLagMs), state.checkedTo);
+    const changes = changedSince(since, state.windowCounts);
+    // this process's circles are reloaded when caregivers or points changed, or another process saw them change
+    if (changes.servicePoints || this.circles?.signature !== state.circleSignature) {
+      this.circles = await this.repo.serviceCircles();
+    }
+    const circlesChanged = this.circles.signature !== state.circleSignature;
+    return dueTownships({
+      townships: townships.map((t) => t.code),
+      kept,
+      changed: changes.all || circlesChanged ? 'all' : changes.townships,
+      asOf: period.asOf,
+    });
+  }
+
+  /**
+   * Recomputes what is due (everything when `everything` or the month is new) under the month's lock and keeps
+   * it. One per month at a time in this process; null when another process holds the lock.
+   */
+  private refresh(period: StatsPeriod, townships: Township[], everything = false): Promise<Figures | null> {
+    const key = `${period.month}|${everything}`;
     const running = this.inFlight.get(key);
     if (running) return running;
     const work = (async () => {
       const started = Date.now();
-      const townships = await this.repo.townships();
-      const counts = await this.repo.countsByTownship(period, townships);
-      const computed: Computed = { fingerprint, townships, counts, asOf: period.asOf, computedAt: Date.now() };
+      const result = await this.kept.withMonthLock(period.month, async (em, state) => {
+        const checkedTo = await this.repo.now();
+        const window = windowCounts(
+          await this.repo.changes(new Date(checkedTo.getTime() - this.commitLagMs), checkedTo),
+        );
+        const rows = await this.kept.rows(period.month);
+        const due = state && !everything ? await this.due(period, townships, state, rows) : null;
+        if (!due || !this.circles) this.circles = await this.repo.serviceCircles();
+        const circles = this.circles;
+        const figures = await this.repo.countsByTownship(period, townships, circles, due ? new Set(due) : undefined);
+        const next: KeptMonth = {
+          month: period.month,
+          checkedTo,
+          windowCounts: window,
+          asOf: period.asOf,
+          circleSignature: circles.signature,
+        };
+        await this.kept.save(em, next, figures, checkedTo);
+        const counts = new Map<string, KeptTownship & { counts: CoverageCounts }>(rows);
+        for (const [code, f] of figures) counts.set(code, f);
+        return { recomputed: figures.size, figures: served(townships, counts, period.asOf, false) };
+      });
+      if (!result.ran) return null;
       const took = Date.now() - started;
-      if (took >= this.keepAfterMs) {
-        this.cache.set(key, computed);
-        this.logger.log(`coverage ${period.month} computed in ${took} ms; kept and refreshed in the background`);
-      } else {
-        this.cache.delete(key);
-      }
-      return computed;
+      if (took >= 1000)
+        this.logger.log(`coverage ${period.month}: ${result.value.recomputed} townships recomputed in ${took} ms`);
+      return result.value.figures;
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, work);
     return work;
+  }
+
+  /** The first figures of a month while another process computes and keeps them: computed here, not kept. */
+  private async computeUnkept(period: StatsPeriod, townships: Township[]): Promise<Figures> {
+    const figures = await this.repo.countsByTownship(period, townships, await this.repo.serviceCircles());
+    return served(townships, figures, period.asOf, false);
   }
 
   /** The townships a region code selects: all (null), one township, or the townships of a county. */
@@ -139,7 +202,7 @@ export class CoverageService {
 
   async coverage(query: { regionCode?: string; month?: string }): Promise<CoverageReport> {
     const period = this.period(query.month);
-    const c = await this.compute(period);
+    const c = await this.figures(period);
     return this.report(
       period.month,
       c.asOf,
@@ -171,7 +234,7 @@ export class CoverageService {
 
   async nextSteps(query: { regionCode?: string; month?: string }): Promise<NextStepsReport> {
     const period = this.period(query.month);
-    const c = await this.compute(period);
+    const c = await this.figures(period);
     const townships = this.select(c.townships, query.regionCode);
     const planned = await this.plannedBedsByRegion();
     const rows = townships.map((t) => ({ t, counts: c.counts.get(t.code) ?? emptyCounts() }));
@@ -200,49 +263,16 @@ export class CoverageService {
 
   // ── snapshots and history ───────────────────────────────────────────────────────────────────────────────
 
-  /** Stores the counts of every township for the month (idempotent: a second run replaces the first). */
+  /**
+   * Recomputes and keeps every township's counts for the month (the monthly job, and on demand): what history
+   * shows for a closed month. Idempotent. Throws a retryable error while another process refreshes the month.
+   */
   async snapshot(month: string, now = new Date()): Promise<{ month: string; townships: number }> {
     const period = this.period(month, now);
     const townships = await this.repo.townships();
-    const counts = await this.repo.countsByTownship(period, townships);
-    const rows = townships.map((t) => {
-      const c = counts.get(t.code) ?? emptyCounts();
-      return [
-        month,
-        t.code,
-        c.bedsInService,
-        c.nursingBeds,
-        c.occupiedBeds,
-        c.townshipsWithComprehensive,
-        c.eligibleElders,
-        c.eligibleWithThreeVisits,
-        c.eligibleInsideServiceCircle,
-        c.assessableElders,
-        c.eldersWithValidAssessment,
-        c.eldersWithExpiredAssessment,
-        c.socialWorkers,
-        period.asOf,
-        now,
-      ];
-    });
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      await this.db.query(
-        `INSERT INTO stats_coverage_snapshots (month, region_code, beds_in_service, nursing_beds, occupied_beds,
-           with_comprehensive, eligible_elders, eligible_with_three_visits, eligible_inside_service_circle,
-           assessable_elders, with_valid_assessment, with_expired_assessment, social_workers, as_of, computed_at)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON DUPLICATE KEY UPDATE beds_in_service = VALUES(beds_in_service), nursing_beds = VALUES(nursing_beds),
-           occupied_beds = VALUES(occupied_beds), with_comprehensive = VALUES(with_comprehensive),
-           eligible_elders = VALUES(eligible_elders), eligible_with_three_visits = VALUES(eligible_with_three_visits),
-           eligible_inside_service_circle = VALUES(eligible_inside_service_circle),
-           assessable_elders = VALUES(assessable_elders), with_valid_assessment = VALUES(with_valid_assessment),
-           with_expired_assessment = VALUES(with_expired_assessment), social_workers = VALUES(social_workers),
-           as_of = VALUES(as_of), computed_at = VALUES(computed_at)`,
-        chunk.flat(),
-      );
-    }
-    return { month, townships: rows.length };
+    const figures = await this.refresh(period, townships, true);
+    if (!figures) throw new Error(`coverage ${month}: another process is refreshing the month; retry`);
+    return { month, townships: townships.length };
   }
 
   async history(query: { from: string; to: string; regionCode?: string }): Promise<HistoryReport> {
@@ -251,26 +281,22 @@ export class CoverageService {
     if (months.length > 120) throw new InvalidInputError('to: at most 120 months at once');
     const townships = this.select(await this.repo.townships(), query.regionCode);
     const codes = new Set(townships.map((t) => t.code));
-    const rows: SnapshotRow[] = await this.db.query(
-      `SELECT * FROM stats_coverage_snapshots WHERE month BETWEEN ? AND ? ORDER BY month, region_code`,
-      [query.from, query.to],
-    );
-    const byMonth = new Map<string, SnapshotRow[]>();
-    for (const r of rows) {
-      if (!codes.has(r.region_code)) continue;
+    const byMonth = new Map<string, { counts: CoverageCounts; asOf: Date; computedAt: Date }[]>();
+    for (const r of await this.kept.history(query.from, query.to)) {
+      if (!codes.has(r.regionCode)) continue;
       byMonth.set(r.month, [...(byMonth.get(r.month) ?? []), r]);
     }
     const items = months
       .filter((m) => byMonth.has(m))
       .map((month) => {
-        const snap = byMonth.get(month) ?? [];
-        const latest = (pick: (r: SnapshotRow) => Date) =>
-          new Date(Math.max(...snap.map((r) => new Date(pick(r)).getTime())));
+        const rows = byMonth.get(month) ?? [];
+        const latest = (pick: (r: { asOf: Date; computedAt: Date }) => Date) =>
+          new Date(Math.max(...rows.map((r) => pick(r).getTime())));
         return {
           month,
-          asOf: toCountyIso(latest((r) => r.as_of)) ?? '',
-          computedAt: toCountyIso(latest((r) => r.computed_at)) ?? '',
-          indicators: computeIndicators(sumCounts(snap.map(snapshotCounts))),
+          asOf: toCountyIso(latest((r) => r.asOf)) ?? '',
+          computedAt: toCountyIso(latest((r) => r.computedAt)) ?? '',
+          indicators: computeIndicators(sumCounts(rows.map((r) => r.counts))),
         };
       });
     return {
@@ -283,39 +309,15 @@ export class CoverageService {
   }
 }
 
-interface SnapshotRow {
-  month: string;
-  region_code: string;
-  beds_in_service: number;
-  nursing_beds: number;
-  occupied_beds: number;
-  with_comprehensive: number;
-  eligible_elders: number;
-  eligible_with_three_visits: number;
-  eligible_inside_service_circle: number;
-  assessable_elders: number;
-  with_valid_assessment: number;
-  with_expired_assessment: number;
-  social_workers: number | null;
-  as_of: Date;
-  computed_at: Date;
-}
-
-function snapshotCounts(r: SnapshotRow): CoverageCounts {
-  return {
-    bedsInService: Number(r.beds_in_service),
-    nursingBeds: Number(r.nursing_beds),
-    occupiedBeds: Number(r.occupied_beds),
-    townships: 1,
-    townshipsWithComprehensive: Number(r.with_comprehensive),
-    eligibleElders: Number(r.eligible_elders),
-    eligibleWithThreeVisits: Number(r.eligible_with_three_visits),
-    eligibleInsideServiceCircle: Number(r.eligible_inside_service_circle),
-    assessableElders: Number(r.assessable_elders),
-    eldersWithValidAssessment: Number(r.with_valid_assessment),
-    eldersWithExpiredAssessment: Number(r.with_expired_assessment),
-    socialWorkers: r.social_workers === null ? null : Number(r.social_workers),
-  };
+/** The figures of every township (zeros for a township without a row). */
+function served(
+  townships: Township[],
+  rows: ReadonlyMap<string, { counts: CoverageCounts }>,
+  asOf: Date,
+  stale: boolean,
+): Figures {
+  const counts = new Map(townships.map((t) => [t.code, rows.get(t.code)?.counts ?? emptyCounts()]));
+  return { townships, counts, asOf, stale };
 }
 
 export function emptyCounts(): CoverageCounts {

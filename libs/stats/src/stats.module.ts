@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 
 import { CoverageRepository } from './coverage.repository';
 import { CoverageService } from './coverage.service';
+import { KeptFiguresRepository } from './kept-figures.repository';
 import { FacilityStatsService } from './facility-stats.service';
 import { StatsController } from './http/stats.controller';
 
 /** Statistics for the bureau: HTTP module of the api. Reads other libraries' tables with plain SQL. */
 @Module({
   controllers: [StatsController],
-  providers: [CoverageRepository, CoverageService, FacilityStatsService],
+  providers: [CoverageRepository, KeptFiguresRepository, CoverageService, FacilityStatsService],
   exports: [CoverageService],
 })
 export class StatsModule {}

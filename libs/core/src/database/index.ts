@@ -5,3 +5,4 @@ export * from './transaction-runner';
 export * from './time';
 export * from './transformers';
 export * from './preflight';
+export * from './schema';

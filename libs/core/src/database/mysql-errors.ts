@@ -17,6 +17,12 @@ export function isLockError(error: unknown): boolean {
   return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
 }
 
+/** A lock taken with NOWAIT is held by another transaction (MariaDB reports a lock-wait time-out, MySQL 8 its own code). */
+export function isLockBusyError(error: unknown): boolean {
+  const code = driverCode(error);
+  return code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_LOCK_NOWAIT';
+}
+
 /** The name of the unique index a duplicate-key error hit, e.g. "uq_stays_active_bed". */
 export function duplicateKeyName(error: unknown): string | undefined {
   const e = error as { message?: string; driverError?: { message?: string; sqlMessage?: string } };

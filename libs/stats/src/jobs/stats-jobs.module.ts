@@ -3,6 +3,7 @@ import { JOB_CATALOGUE, JobQueue, JobWorkerHost } from '@care/core';
 
 import { CoverageRepository } from '../coverage.repository';
 import { CoverageService } from '../coverage.service';
+import { KeptFiguresRepository } from '../kept-figures.repository';
 import { countyMonth, previousMonth } from '../rules/period';
 
 /** The schedule of the monthly snapshot: 00:30 county time on the 1st, for the month just closed. */
@@ -13,7 +14,7 @@ export const SNAPSHOT_CRON = '0 30 0 1 * *';
  * Jobs of the statistics (dispatcher process): SnapshotCoverage keeps the monthly snapshots that history reads.
  * The handler only unpacks the month and calls the service; a second run replaces the rows (idempotent).
  */
-@Module({ providers: [CoverageRepository, CoverageService] })
+@Module({ providers: [CoverageRepository, KeptFiguresRepository, CoverageService] })
 export class StatsJobsModule implements OnModuleInit {
   private readonly logger = new Logger(StatsJobsModule.name);
 

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { indexExists } from '@care/core';
 
 /**
  * Statistics' own tables, and indexes on the tables statistics read.
@@ -15,9 +16,17 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   assessments and completed visits), so the cold computation reads narrow index pages, not wide rows.
  */
 const COVERING_INDEXES: readonly { table: string; name: string; columns: string }[] = [
-  { table: 'residents', name: 'idx_stats_residents_eligible', columns: 'living_arrangement, birth_date, region_code, lat, lng' },
+  {
+    table: 'residents',
+    name: 'idx_stats_residents_eligible',
+    columns: 'living_arrangement, birth_date, region_code, lat, lng',
+  },
   { table: 'assessments', name: 'idx_stats_assessments_validity', columns: 'resident_id, assessed_at, valid_until' },
-  { table: 'care_orders', name: 'idx_stats_care_orders_resident_completed', columns: 'resident_id, status, completed_at' },
+  {
+    table: 'care_orders',
+    name: 'idx_stats_care_orders_resident_completed',
+    columns: 'resident_id, status, completed_at',
+  },
 ];
 const WATCHED_TABLES = [
   'facilities',
@@ -77,7 +86,8 @@ export class CreateStatsTables1764900000000 implements MigrationInterface {
       }
     }
     for (const i of COVERING_INDEXES) {
-      if (!(await indexExists(q, i.table, i.name))) await q.query(`CREATE INDEX ${i.name} ON ${i.table} (${i.columns})`);
+      if (!(await indexExists(q, i.table, i.name)))
+        await q.query(`CREATE INDEX ${i.name} ON ${i.table} (${i.columns})`);
     }
   }
 
@@ -92,12 +102,4 @@ export class CreateStatsTables1764900000000 implements MigrationInterface {
     await q.query('DROP TABLE stats_planned_capacity');
     await q.query('DROP TABLE stats_coverage_snapshots');
   }
-}
-
-async function indexExists(q: QueryRunner, table: string, index: string): Promise<boolean> {
-  const rows: { n: number | string }[] = await q.query(
-    `SELECT COUNT(*) AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ? AND index_name = ?`,
-    [table, index],
-  );
-  return Number(rows[0]?.n ?? 0) > 0;
 }

@@ -1,0 +1,102 @@
+/**
+ * When kept coverage counts can be served as they are, and when a township must be recomputed first. Pure.
+ *
+ * A township's counts for a month stay exact until
+ * - a row they are computed from changes. Rows carry `updated_at`, but a row updated just before a refresh
+ *   started may commit only after it (and TypeORM writes updated_at at whole seconds), so "updated after the
+ *   refresh started" is not enough. A refresh therefore also records how many rows each source and township had
+ *   updated in the lag window before it started ({@link ChangeCounts}); later, a township is changed when it has
+ *   rows updated after the refresh started, or more rows in that window than were seen (a late commit). Rows
+ *   are never deleted, so a count only grows by a new row version;
+ * - the clock alone changes them: an assessment expires or an elder turns 60. Each kept row carries the first
+ *   such instant after its `asOf` (`changesAt`), so a row is due once the period's `asOf` has reached it.
+ */
+
+/** The sources of the figures; facilities may move counts between townships, caregivers and points the circles. */
+export type ChangeSource =
+  | 'facilities'
+  | 'beds'
+  | 'stays'
+  | 'residents'
+  | 'assessments'
+  | 'assessment_stays'
+  | 'visits'
+  | 'caregivers'
+  | 'service_points';
+
+/** Rows updated per `source:township` key: in the window before the last check started, and after it. */
+export type SourceChanges = ReadonlyMap<string, { readonly inWindow: number; readonly after: number }>;
+/** Rows per `source:township` key updated in the window before a refresh started, as that refresh saw them. */
+export type ChangeCounts = Readonly<Record<string, number>>;
+
+export const changeKey = (source: ChangeSource, township: string): string => `${source}:${township}`;
+
+export interface Changed {
+  readonly townships: ReadonlySet<string>;
+  /** A facility changed: it may have moved counts between townships, so every township is recomputed. */
+  readonly all: boolean;
+  /** Caregivers or service points changed: the circles may have (the caller compares their signature). */
+  readonly servicePoints: boolean;
+}
+
+/** What changed since a refresh that saw `seen` in its window, given the rows updated since that window began. */
+export function changedSince(now: SourceChanges, seen: ChangeCounts): Changed {
+  const townships = new Set<string>();
+  let all = false;
+  let servicePoints = false;
+  for (const [key, count] of now) {
+    if (count.after === 0 && count.inWindow <= (seen[key] ?? 0)) continue;
+    const [source, township] = key.split(':') as [ChangeSource, string];
+    if (source === 'facilities') all = true;
+    else if (source === 'caregivers' || source === 'service_points') servicePoints = true;
+    else townships.add(township);
+  }
+  return { townships, all, servicePoints };
+}
+
+/** The window counts a refresh records (the `inWindow` part of what it saw when it started). */
+export function windowCounts(now: SourceChanges): ChangeCounts {
+  return Object.fromEntries([...now].filter(([, c]) => c.inWindow > 0).map(([key, c]) => [key, c.inWindow]));
+}
+
+const COUNTY_OFFSET_MS = 8 * 3600_000;
+
+export interface KeptTownship {
+  /** The first instant after the counts' asOf at which they change without any write; null: never. */
+  readonly changesAt: Date | null;
+}
+
+export interface DueQuery {
+  /** Every township, in report order. */
+  readonly townships: readonly string[];
+  readonly kept: ReadonlyMap<string, KeptTownship>;
+  /** Townships whose source rows changed since the counts were computed, or 'all'. */
+  readonly changed: ReadonlySet<string> | 'all';
+  /** The instant the figures are wanted for. */
+  readonly asOf: Date;
+}
+
+/** The townships to recompute before the kept counts hold at `asOf`, in the order of `townships`. */
+export function dueTownships({ townships, kept, changed, asOf }: DueQuery): string[] {
+  if (changed === 'all') return [...townships];
+  return townships.filter((code) => {
+    const row = kept.get(code);
+    return !row || changed.has(code) || (row.changesAt !== null && row.changesAt.getTime() <= asOf.getTime());
+  });
+}
+
+/**
+ * The instant someone born on `birthDate` (YYYY-MM-DD) reaches `age`: 00:00 county time on the birthday; born on
+ * 29 February, the 1st of March of a year without one.
+ */
+export function reachesAgeAt(birthDate: string, age = 60): Date {
+  const [y, m, d] = birthDate.split('-').map(Number);
+  return new Date(Date.UTC(y + age, m - 1, d) - COUNTY_OFFSET_MS);
+}
+
+/** The earliest of some instants, ignoring null; null when there are none. */
+export function earliest(...instants: (Date | null | undefined)[]): Date | null {
+  let best: Date | null = null;
+  for (const at of instants) if (at && (!best || at.getTime() < best.getTime())) best = at;
+  return best;
+}

@@ -343,6 +343,30 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     expect(Number(olderKept.n)).toBe(28);
   });
 
+  it('while another process refreshes the month, a request answers at once with the kept figures, marked stale', async () => {
+    const before = await read();
+    const bed = await one<{ id: string }>(
+      `SELECT b.id FROM beds b JOIN facilities f ON f.id = b.facility_id
+       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 1`,
+    );
+    await send('patch', `/beds/${bed.id}`, { status: 'closed' });
+    const other = db.createQueryRunner(); // holds the month's lock as a long refresh would
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query('SELECT month FROM stats_coverage_months WHERE month = ? FOR UPDATE', [month]);
+      const started = Date.now();
+      const during = await read();
+      expect(Date.now() - started).toBeLessThan(5000); // not the 50 s lock wait
+      expect(during.report.stale).toBe(true);
+      expect(during.report.indicators).toEqual(before.report.indicators);
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
+    }
+    await expectExact((await read()).report);
+  });
+
   it('more due townships than a request recomputes: the kept figures at once, marked stale, then fresh ones', async () => {
     const before = await read();
     service.syncRefreshMax = 0;

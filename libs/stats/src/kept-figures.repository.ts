@@ -144,8 +144,11 @@ export class KeptFiguresRepository {
     month: string,
     work: (em: EntityManager, state: KeptMonth | null) => Promise<T>,
   ): Promise<{ ran: true; value: T } | { ran: false }> {
-    // the lock row exists before anyone locks it (INSERT IGNORE on a locked row would wait instead of failing)
-    await this.db.query(`INSERT IGNORE INTO stats_coverage_months (month) VALUES (?)`, [month]);
+    // the lock row must exist before it can be locked; a plain read first, because INSERT IGNORE on a row another
+    // process holds locked would wait for that lock (a whole province's refresh) instead of failing at once
+    const exists = (await this.db.query(`SELECT 1 AS x FROM stats_coverage_months WHERE month = ?`, [month])) as Row[];
+    if (exists.length === 0)
+      await this.db.query(`INSERT IGNORE INTO stats_coverage_months (month) VALUES (?)`, [month]);
     try {
       const value = await this.tx.run(
         async (em) => {

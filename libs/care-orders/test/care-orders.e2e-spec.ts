@@ -1,7 +1,18 @@
+import { Worker } from 'bullmq';
 import { dispatchJobId } from '@care/care-orders';
 import { JobQueue } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { SEAT, assignInSql, at, countOrders, countyDay, createCaregiver, createServicePoint, insertResident, orderRow } from './support';
+import {
+  SEAT,
+  assignInSql,
+  at,
+  countOrders,
+  countyDay,
+  createCaregiver,
+  createServicePoint,
+  insertResident,
+  orderRow,
+} from './support';
 
 describe('care orders: create, idempotency, lists, caregiver actions', () => {
   let t: TestContext;
@@ -39,7 +50,14 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       .http()
       .post('/api/v1/facilities')
       .set(auth(t.adminToken))
-      .send({ name: '会宁县敬老院', type: 'nursing_home', regionCode: '620422100', ...SEAT, ownership: 'public', comprehensive: false });
+      .send({
+        name: '会宁县敬老院',
+        type: 'nursing_home',
+        regionCode: '620422100',
+        ...SEAT,
+        ownership: 'public',
+        comprehensive: false,
+      });
     expect(facility.status).toBe(201);
     manager = await t.userToken('manager', { facilityIds: [facility.body.id] });
     sp = await createServicePoint(t);
@@ -84,6 +102,27 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       });
     });
 
+    it('an urgent order is taken from the queue before normal orders that were waiting longer', async () => {
+      const queue = t.app.get(JobQueue).queue('dispatch');
+      await queue.drain(); // the jobs of the tests above
+      const normal = [await create(), await create(), await create()];
+      const urgent = await create({ priority: 'urgent' });
+      // a worker that only takes jobs, in the order any dispatcher would
+      const worker = new Worker(queue.name, undefined, {
+        connection: queue.opts.connection,
+        prefix: queue.opts.prefix,
+        autorun: false,
+      });
+      try {
+        const taken: string[] = [];
+        for (let i = 0; i < 4; i++)
+          taken.push(String((await worker.getNextJob(`test-${i}`, { block: false }))?.data.orderId));
+        expect(taken).toEqual([urgent, ...normal]);
+      } finally {
+        await worker.close();
+      }
+    });
+
     it('takes durationMinutes when given', async () => {
       const id = await create({ durationMinutes: 50 });
       const got = await t.http().get(`/api/v1/care-orders/${id}`).set(auth(dispatcher)).expect(200);
@@ -95,16 +134,37 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         .http()
         .post('/api/v1/care-orders')
         .set(auth(dispatcher))
-        .send({ residentId: 'x', services: [], windowStart: '2026-12-01', windowEnd: 'tomorrow', durationMinutes: 0, priority: 'high', colour: 'red' })
+        .send({
+          residentId: 'x',
+          services: [],
+          windowStart: '2026-12-01',
+          windowEnd: 'tomorrow',
+          durationMinutes: 0,
+          priority: 'high',
+          colour: 'red',
+        })
         .expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
-      for (const field of ['residentId', 'services', 'windowStart', 'windowEnd', 'durationMinutes', 'priority', 'colour']) {
+      for (const field of [
+        'residentId',
+        'services',
+        'windowStart',
+        'windowEnd',
+        'durationMinutes',
+        'priority',
+        'colour',
+      ]) {
         expect(res.body.message).toMatch(field);
       }
     });
 
     it('400 for unknown service codes, a window that ends before it starts, a visit that does not fit, a past window', async () => {
-      const unknown = await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).send(body({ services: ['health_check', 'massage'] })).expect(400);
+      const unknown = await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .send(body({ services: ['health_check', 'massage'] }))
+        .expect(400);
       expect(unknown.body.message).toMatch(/services: unknown service code\(s\) massage/);
       const reversed = await t
         .http()
@@ -120,7 +180,12 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         .send(body({ windowEnd: at(day, '09:20') }))
         .expect(400);
       expect(tight.body.message).toMatch(/services: the visit \(30 min\) does not fit/);
-      const tightGiven = await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).send(body({ durationMinutes: 600 })).expect(400);
+      const tightGiven = await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .send(body({ durationMinutes: 600 }))
+        .expect(400);
       expect(tightGiven.body.message).toMatch(/durationMinutes:/);
       const past = await t
         .http()
@@ -140,7 +205,12 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         .expect(400);
       expect(unknown.body.message).toMatch(/residentId: unknown resident/);
       const inside = await insertResident(t.db, { livingArrangement: 'institution' });
-      const res = await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).send(body({ residentId: inside })).expect(422);
+      const res = await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .send(body({ residentId: inside }))
+        .expect(422);
       expect(res.body).toMatchObject({ statusCode: 422, code: 'RESIDENT_NOT_AT_HOME' });
     });
 
@@ -155,14 +225,25 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
 
   describe('Idempotency-Key', () => {
     it('same key + same body → the same order and status code', async () => {
-      const first = await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'key-same-1').send(body()).expect(202);
+      const first = await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .set('Idempotency-Key', 'key-same-1')
+        .send(body())
+        .expect(202);
       // same members in another order: the same request
       const again = await t
         .http()
         .post('/api/v1/care-orders')
         .set(auth(dispatcher))
         .set('Idempotency-Key', 'key-same-1')
-        .send({ windowEnd: at(day, '17:00'), windowStart: at(day, '09:00'), services: ['health_check', 'safety_check'], residentId: resident })
+        .send({
+          windowEnd: at(day, '17:00'),
+          windowStart: at(day, '09:00'),
+          services: ['health_check', 'safety_check'],
+          residentId: resident,
+        })
         .expect(202);
       expect(again.body).toEqual(first.body);
       expect(again.headers['idempotent-replayed']).toBe('true');
@@ -170,7 +251,13 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
     });
 
     it('same key + another body → 409 IDEMPOTENCY_KEY_REUSED', async () => {
-      await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'key-reused').send(body()).expect(202);
+      await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .set('Idempotency-Key', 'key-reused')
+        .send(body())
+        .expect(202);
       const res = await t
         .http()
         .post('/api/v1/care-orders')
@@ -185,7 +272,12 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       const before = await countOrders(t.db);
       const responses = await Promise.all(
         Array.from({ length: 10 }, () =>
-          t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'key-concurrent').send(body({ notes: 'race' })),
+          t
+            .http()
+            .post('/api/v1/care-orders')
+            .set(auth(dispatcher))
+            .set('Idempotency-Key', 'key-concurrent')
+            .send(body({ notes: 'race' })),
         ),
       );
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(202));
@@ -194,18 +286,48 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
     });
 
     it('a key belongs to its user: another user with the same key makes another order', async () => {
-      const a = await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'key-per-user').send(body()).expect(202);
-      const b = await t.http().post('/api/v1/care-orders').set(auth(t.adminToken)).set('Idempotency-Key', 'key-per-user').send(body()).expect(202);
+      const a = await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .set('Idempotency-Key', 'key-per-user')
+        .send(body())
+        .expect(202);
+      const b = await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(t.adminToken))
+        .set('Idempotency-Key', 'key-per-user')
+        .send(body())
+        .expect(202);
       expect(a.body.id).not.toBe(b.body.id);
     });
 
     it('a failed request stores nothing: the key can be used again', async () => {
-      await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'key-after-error').send(body({ services: ['massage'] })).expect(400);
-      await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'key-after-error').send(body()).expect(202);
+      await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .set('Idempotency-Key', 'key-after-error')
+        .send(body({ services: ['massage'] }))
+        .expect(400);
+      await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .set('Idempotency-Key', 'key-after-error')
+        .send(body())
+        .expect(202);
     });
 
     it('400 for a key that is not printable ASCII or too long', async () => {
-      const res = await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'x'.repeat(300)).send(body()).expect(400);
+      const res = await t
+        .http()
+        .post('/api/v1/care-orders')
+        .set(auth(dispatcher))
+        .set('Idempotency-Key', 'x'.repeat(300))
+        .send(body())
+        .expect(400);
       expect(res.body.message).toMatch(/Idempotency-Key/);
     });
   });
@@ -217,12 +339,24 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       const mine = await assigned(caregiver, '14:00', '14:30');
       const byRegion = await t.http().get('/api/v1/care-orders?regionCode=620422101').set(auth(bureau)).expect(200);
       expect(byRegion.body).toMatchObject({ total: 1, items: [{ id: rural, regionCode: '620422101' }] });
-      const byCaregiver = await t.http().get(`/api/v1/care-orders?caregiverId=${caregiver}&status=assigned`).set(auth(dispatcher)).expect(200);
+      const byCaregiver = await t
+        .http()
+        .get(`/api/v1/care-orders?caregiverId=${caregiver}&status=assigned`)
+        .set(auth(dispatcher))
+        .expect(200);
       expect(byCaregiver.body.items.map((o: { id: string }) => o.id)).toContain(mine);
-      expect(byCaregiver.body.items.every((o: { caregiverId: string; status: string }) => o.caregiverId === caregiver && o.status === 'assigned')).toBe(true);
+      expect(
+        byCaregiver.body.items.every(
+          (o: { caregiverId: string; status: string }) => o.caregiverId === caregiver && o.status === 'assigned',
+        ),
+      ).toBe(true);
       const byDate = await t.http().get(`/api/v1/care-orders?date=${day}&limit=500`).set(auth(dispatcher)).expect(200);
       expect(byDate.body.items.map((o: { id: string }) => o.id)).toEqual(expect.arrayContaining([rural, mine]));
-      const otherDay = await t.http().get(`/api/v1/care-orders?date=${countyDay(20)}`).set(auth(dispatcher)).expect(200);
+      const otherDay = await t
+        .http()
+        .get(`/api/v1/care-orders?date=${countyDay(20)}`)
+        .set(auth(dispatcher))
+        .expect(200);
       expect(otherDay.body).toEqual({ items: [], total: 0 });
       const page = await t.http().get('/api/v1/care-orders?limit=2&offset=1').set(auth(dispatcher)).expect(200);
       expect(page.body.items).toHaveLength(2);
@@ -230,7 +364,11 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
     });
 
     it('400 for bad filters', async () => {
-      const res = await t.http().get('/api/v1/care-orders?status=done&date=2026-13-01&caregiverId=x&limit=501').set(auth(dispatcher)).expect(400);
+      const res = await t
+        .http()
+        .get('/api/v1/care-orders?status=done&date=2026-13-01&caregiverId=x&limit=501')
+        .set(auth(dispatcher))
+        .expect(400);
       for (const field of ['status', 'date', 'caregiverId', 'limit']) expect(res.body.message).toMatch(field);
     });
 
@@ -241,7 +379,11 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       expect(list.body.items.length).toBeGreaterThan(0);
       expect(list.body.items.every((o: { caregiverId: string }) => o.caregiverId === caregiver)).toBe(true);
       expect(list.body.items[0].declinedBy).toBeUndefined();
-      const sneaky = await t.http().get(`/api/v1/care-orders?caregiverId=${otherCaregiver}`).set(auth(caregiverToken)).expect(200);
+      const sneaky = await t
+        .http()
+        .get(`/api/v1/care-orders?caregiverId=${otherCaregiver}`)
+        .set(auth(caregiverToken))
+        .expect(200);
       expect(sneaky.body.total).toBe(0);
       await t.http().get(`/api/v1/care-orders/${mine}`).set(auth(caregiverToken)).expect(200);
       await t.http().get(`/api/v1/care-orders/${theirs}`).set(auth(caregiverToken)).expect(404);
@@ -255,7 +397,11 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
     it('accept → check-in → check-out: the full visit, with its service record', async () => {
       const id = await assigned(caregiver, '10:00', '10:30');
       const accepted = await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(caregiverToken)).expect(200);
-      expect(accepted.body).toMatchObject({ status: 'accepted', caregiverId: caregiver, acceptedAt: expect.any(String) });
+      expect(accepted.body).toMatchObject({
+        status: 'accepted',
+        caregiverId: caregiver,
+        acceptedAt: expect.any(String),
+      });
       // checking in two days early, 1.1 km from the home: kept and flagged, never refused
       const checkIn = await t
         .http()
@@ -266,21 +412,38 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       expect(checkIn.body.status).toBe('in_progress');
       expect(checkIn.body.flags).toEqual(['early', 'far']);
       expect(checkIn.body.checkInAt).toEqual(expect.any(String));
-      expect(checkIn.body.visit).toMatchObject({ checkInLat: SEAT.lat, checkInLng: SEAT.lng, checkInDistanceMeters: 1112 });
+      expect(checkIn.body.visit).toMatchObject({
+        checkInLat: SEAT.lat,
+        checkInLng: SEAT.lng,
+        checkInDistanceMeters: 1112,
+      });
       const checkOut = await t
         .http()
         .post(`/api/v1/care-orders/${id}/check-out`)
         .set(auth(caregiverToken))
-        .send({ servicesDone: ['health_check', 'safety_check'], notes: '血压偏高，已提醒服药', vitals: { systolic: 150, diastolic: 92, heartRate: 78, bloodGlucose: 6.2, temperature: 36.5 } })
+        .send({
+          servicesDone: ['health_check', 'safety_check'],
+          notes: '血压偏高，已提醒服药',
+          vitals: { systolic: 150, diastolic: 92, heartRate: 78, bloodGlucose: 6.2, temperature: 36.5 },
+        })
         .expect(200);
-      expect(checkOut.body).toMatchObject({ status: 'completed', completedAt: expect.any(String), checkOutAt: expect.any(String) });
+      expect(checkOut.body).toMatchObject({
+        status: 'completed',
+        completedAt: expect.any(String),
+        checkOutAt: expect.any(String),
+      });
       expect(checkOut.body.visit).toMatchObject({
         servicesDone: ['health_check', 'safety_check'],
         notes: '血压偏高，已提醒服药',
         vitals: { systolic: 150, diastolic: 92, heartRate: 78, bloodGlucose: 6.2, temperature: 36.5 },
       });
       // nothing more to do on a completed order
-      const again = await t.http().post(`/api/v1/care-orders/${id}/check-out`).set(auth(caregiverToken)).send({ servicesDone: [] }).expect(409);
+      const again = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-out`)
+        .set(auth(caregiverToken))
+        .send({ servicesDone: [] })
+        .expect(409);
       expect(again.body.code).toBe('INVALID_TRANSITION');
       await t.http().post(`/api/v1/care-orders/${id}/cancel`).set(auth(dispatcher)).send({ reason: 'x' }).expect(409);
     });
@@ -288,7 +451,12 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
     it('check-in without a position is kept and flagged no_location', async () => {
       const id = await assigned(caregiver);
       await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(caregiverToken)).expect(200);
-      const res = await t.http().post(`/api/v1/care-orders/${id}/check-in`).set(auth(caregiverToken)).send({}).expect(200);
+      const res = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-in`)
+        .set(auth(caregiverToken))
+        .send({})
+        .expect(200);
       expect(res.body.flags).toEqual(expect.arrayContaining(['no_location']));
       await t.http().post(`/api/v1/care-orders/${id}/check-in`).set(auth(caregiverToken)).send({}).expect(409);
     });
@@ -296,21 +464,46 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
     it('409 INVALID_TRANSITION for actions the status does not allow', async () => {
       const pending = await create();
       for (const action of ['accept', 'check-in']) {
-        const res = await t.http().post(`/api/v1/care-orders/${pending}/${action}`).set(auth(dispatcher)).send({}).expect(409);
+        const res = await t
+          .http()
+          .post(`/api/v1/care-orders/${pending}/${action}`)
+          .set(auth(dispatcher))
+          .send({})
+          .expect(409);
         expect(res.body).toMatchObject({ statusCode: 409, code: 'INVALID_TRANSITION' });
       }
-      await t.http().post(`/api/v1/care-orders/${pending}/decline`).set(auth(dispatcher)).send({ reason: 'x' }).expect(409);
-      await t.http().post(`/api/v1/care-orders/${pending}/check-out`).set(auth(dispatcher)).send({ servicesDone: [] }).expect(409);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${pending}/decline`)
+        .set(auth(dispatcher))
+        .send({ reason: 'x' })
+        .expect(409);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${pending}/check-out`)
+        .set(auth(dispatcher))
+        .send({ servicesDone: [] })
+        .expect(409);
       const fresh = await assigned(caregiver);
       // check-in before accepting
-      await t.http().post(`/api/v1/care-orders/${fresh}/check-in`).set(auth(caregiverToken)).send({ lat: SEAT.lat, lng: SEAT.lng }).expect(409);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${fresh}/check-in`)
+        .set(auth(caregiverToken))
+        .send({ lat: SEAT.lat, lng: SEAT.lng })
+        .expect(409);
       await t.http().post(`/api/v1/care-orders/${fresh}/accept`).set(auth(caregiverToken)).expect(200);
       await t.http().post(`/api/v1/care-orders/${fresh}/accept`).set(auth(caregiverToken)).expect(409);
     });
 
     it('decline records the caregiver and dispatches the order again', async () => {
       const id = await assigned(caregiver);
-      const res = await t.http().post(`/api/v1/care-orders/${id}/decline`).set(auth(caregiverToken)).send({ reason: '身体不适' }).expect(200);
+      const res = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/decline`)
+        .set(auth(caregiverToken))
+        .send({ reason: '身体不适' })
+        .expect(200);
       expect(res.body).toMatchObject({ status: 'pending', caregiverId: null, plannedStart: null });
       const view = await t.http().get(`/api/v1/care-orders/${id}`).set(auth(dispatcher)).expect(200);
       expect(view.body.declinedBy).toEqual([caregiver]);
@@ -318,14 +511,21 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       expect(await t.app.get(JobQueue).queue('dispatch').getJob(dispatchJobId(id, row.version))).toBeDefined();
       // no longer theirs
       await t.http().get(`/api/v1/care-orders/${id}`).set(auth(caregiverToken)).expect(404);
-      const reasons: { reason: string }[] = await t.db.query('SELECT reason FROM order_declines WHERE order_id = ?', [id]);
+      const reasons: { reason: string }[] = await t.db.query('SELECT reason FROM order_declines WHERE order_id = ?', [
+        id,
+      ]);
       expect(reasons).toEqual([{ reason: '身体不适' }]);
     });
 
     it('another caregiver’s order answers 404 to every action', async () => {
       const id = await assigned(otherCaregiver);
       await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(caregiverToken)).expect(404);
-      await t.http().post(`/api/v1/care-orders/${id}/decline`).set(auth(caregiverToken)).send({ reason: 'x' }).expect(404);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/decline`)
+        .set(auth(caregiverToken))
+        .send({ reason: 'x' })
+        .expect(404);
       await t.http().post(`/api/v1/care-orders/${id}/check-in`).set(auth(caregiverToken)).send({}).expect(404);
       await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(otherToken)).expect(200);
     });
@@ -333,14 +533,29 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
     it('check-out: implausible vitals and unknown services are 400 naming the fields; the order stays in progress', async () => {
       const id = await assigned(caregiver);
       await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(caregiverToken)).expect(200);
-      await t.http().post(`/api/v1/care-orders/${id}/check-in`).set(auth(caregiverToken)).send({ lat: SEAT.lat + 0.01, lng: SEAT.lng }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-in`)
+        .set(auth(caregiverToken))
+        .send({ lat: SEAT.lat + 0.01, lng: SEAT.lng })
+        .expect(200);
       const bad = await t
         .http()
         .post(`/api/v1/care-orders/${id}/check-out`)
         .set(auth(caregiverToken))
-        .send({ servicesDone: ['health_check'], vitals: { systolic: 400, diastolic: 10, heartRate: 0, bloodGlucose: 99, temperature: 50, weight: 60 } })
+        .send({
+          servicesDone: ['health_check'],
+          vitals: { systolic: 400, diastolic: 10, heartRate: 0, bloodGlucose: 99, temperature: 50, weight: 60 },
+        })
         .expect(400);
-      for (const field of ['vitals.systolic', 'vitals.diastolic', 'vitals.heartRate', 'vitals.bloodGlucose', 'vitals.temperature', 'vitals.weight']) {
+      for (const field of [
+        'vitals.systolic',
+        'vitals.diastolic',
+        'vitals.heartRate',
+        'vitals.bloodGlucose',
+        'vitals.temperature',
+        'vitals.weight',
+      ]) {
         expect(bad.body.message).toContain(field);
       }
       const inverted = await t
@@ -350,45 +565,100 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         .send({ servicesDone: ['health_check'], vitals: { systolic: 90, diastolic: 100 } })
         .expect(400);
       expect(inverted.body.message).toMatch(/vitals.diastolic: must be below vitals.systolic/);
-      const unknown = await t.http().post(`/api/v1/care-orders/${id}/check-out`).set(auth(caregiverToken)).send({ servicesDone: ['massage'] }).expect(400);
+      const unknown = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-out`)
+        .set(auth(caregiverToken))
+        .send({ servicesDone: ['massage'] })
+        .expect(400);
       expect(unknown.body.message).toMatch(/servicesDone: unknown service code/);
       await t.http().post(`/api/v1/care-orders/${id}/check-out`).set(auth(caregiverToken)).send({}).expect(400);
       expect((await orderRow(t.db, id)).status).toBe('in_progress');
-      await t.http().post(`/api/v1/care-orders/${id}/check-out`).set(auth(caregiverToken)).send({ servicesDone: ['health_check'] }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-out`)
+        .set(auth(caregiverToken))
+        .send({ servicesDone: ['health_check'] })
+        .expect(200);
     });
 
     it('check-in with half a position is 400', async () => {
       const id = await assigned(caregiver);
       await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(caregiverToken)).expect(200);
-      const res = await t.http().post(`/api/v1/care-orders/${id}/check-in`).set(auth(caregiverToken)).send({ lat: 35.7 }).expect(400);
+      const res = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-in`)
+        .set(auth(caregiverToken))
+        .send({ lat: 35.7 })
+        .expect(400);
       expect(res.body.message).toMatch(/lng/);
-      const out = await t.http().post(`/api/v1/care-orders/${id}/check-in`).set(auth(caregiverToken)).send({ lat: 135, lng: 'x' }).expect(400);
+      const out = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-in`)
+        .set(auth(caregiverToken))
+        .send({ lat: 135, lng: 'x' })
+        .expect(400);
       expect(out.body.message).toMatch(/lat/);
       expect(out.body.message).toMatch(/lng/);
     });
 
     it('cancel is for dispatchers: a caregiver gets 403; reason required', async () => {
       const id = await assigned(caregiver);
-      await t.http().post(`/api/v1/care-orders/${id}/cancel`).set(auth(caregiverToken)).send({ reason: 'x' }).expect(403);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/cancel`)
+        .set(auth(caregiverToken))
+        .send({ reason: 'x' })
+        .expect(403);
       await t.http().post(`/api/v1/care-orders/${id}/cancel`).set(auth(bureau)).send({ reason: 'x' }).expect(403);
-      const missing = await t.http().post(`/api/v1/care-orders/${id}/cancel`).set(auth(dispatcher)).send({}).expect(400);
+      const missing = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/cancel`)
+        .set(auth(dispatcher))
+        .send({})
+        .expect(400);
       expect(missing.body.message).toMatch(/reason/);
-      const res = await t.http().post(`/api/v1/care-orders/${id}/cancel`).set(auth(dispatcher)).send({ reason: '老人住院' }).expect(200);
-      expect(res.body).toMatchObject({ status: 'cancelled', cancelReason: '老人住院', cancelledAt: expect.any(String) });
+      const res = await t
+        .http()
+        .post(`/api/v1/care-orders/${id}/cancel`)
+        .set(auth(dispatcher))
+        .send({ reason: '老人住院' })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        status: 'cancelled',
+        cancelReason: '老人住院',
+        cancelledAt: expect.any(String),
+      });
       await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(caregiverToken)).expect(409);
       // cancelled visits leave the caregiver's schedule
-      const schedule = await t.http().get(`/api/v1/caregivers/${caregiver}/schedule?date=${day}`).set(auth(caregiverToken)).expect(200);
+      const schedule = await t
+        .http()
+        .get(`/api/v1/caregivers/${caregiver}/schedule?date=${day}`)
+        .set(auth(caregiverToken))
+        .expect(200);
       expect(schedule.body.visits.map((v: { orderId: string }) => v.orderId)).not.toContain(id);
     });
 
     it('a pending or unassigned order can be cancelled too', async () => {
       const pending = await create();
-      await t.http().post(`/api/v1/care-orders/${pending}/cancel`).set(auth(t.adminToken)).send({ reason: 'dup' }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${pending}/cancel`)
+        .set(auth(t.adminToken))
+        .send({ reason: 'dup' })
+        .expect(200);
       const unassigned = await create();
-      await t.db.query("UPDATE care_orders SET status = 'unassigned', unassigned_reason = 'NO_CAPACITY' WHERE id = ?", [unassigned]);
+      await t.db.query("UPDATE care_orders SET status = 'unassigned', unassigned_reason = 'NO_CAPACITY' WHERE id = ?", [
+        unassigned,
+      ]);
       const view = await t.http().get(`/api/v1/care-orders/${unassigned}`).set(auth(dispatcher)).expect(200);
       expect(view.body).toMatchObject({ status: 'unassigned', unassignedReason: 'NO_CAPACITY' });
-      await t.http().post(`/api/v1/care-orders/${unassigned}/cancel`).set(auth(dispatcher)).send({ reason: 'x' }).expect(200);
+      await t
+        .http()
+        .post(`/api/v1/care-orders/${unassigned}/cancel`)
+        .set(auth(dispatcher))
+        .send({ reason: 'x' })
+        .expect(200);
     });
 
     it('flagged=true lists visits whose check-in was flagged', async () => {
@@ -399,7 +669,11 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
 
     it('malformed ids are 400, unknown ids 404', async () => {
       await t.http().post('/api/v1/care-orders/nope/accept').set(auth(dispatcher)).expect(400);
-      await t.http().post('/api/v1/care-orders/00000000-0000-4000-8000-000000000000/accept').set(auth(dispatcher)).expect(404);
+      await t
+        .http()
+        .post('/api/v1/care-orders/00000000-0000-4000-8000-000000000000/accept')
+        .set(auth(dispatcher))
+        .expect(404);
     });
   });
 });

@@ -1,8 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AreaKind, GeoPoint } from '@care/core';
-import { ACTIVE_VISIT_STATUSES, type OrderStatus } from '@care/care-orders';
-import { catalogueOf, type DispatchCaregiver, type PlannedVisit, type ServiceCatalogue, type Skill, type UnassignedReason } from './rules';
+import { ACTIVE_VISIT_STATUSES, type DispatchRound, type OrderStatus } from '@care/care-orders';
+import {
+  catalogueOf,
+  type DispatchCaregiver,
+  type PlannedVisit,
+  type ServiceCatalogue,
+  type Skill,
+  type UnassignedReason,
+} from './rules';
 
 /**
  * Every SQL statement of the dispatcher. It reads care orders, caregivers, residents and regions straight from
@@ -30,7 +37,7 @@ export interface OrderFacts {
   readonly assignedAt: number | null;
 }
 
-export type OrderState = Pick<OrderFacts, 'id' | 'status' | 'version' | 'caregiverId' | 'assignedAt'>;
+export type OrderState = Pick<OrderFacts, 'id' | 'status' | 'version' | 'priority' | 'caregiverId' | 'assignedAt'>;
 
 /** A snapshot of everything about caregivers that dispatch decisions depend on. */
 export interface CaregiverFingerprint {
@@ -91,7 +98,12 @@ interface VisitRow {
   region_lng: string | null;
 }
 
-function location(lat: string | null, lng: string | null, regionLat: string | null, regionLng: string | null): GeoPoint | null {
+function location(
+  lat: string | null,
+  lng: string | null,
+  regionLat: string | null,
+  regionLng: string | null,
+): GeoPoint | null {
   if (lat !== null && lng !== null) return { lat: Number(lat), lng: Number(lng) };
   if (regionLat !== null && regionLng !== null) return { lat: Number(regionLat), lng: Number(regionLng) };
   return null;
@@ -163,7 +175,10 @@ function fingerprintOf(row: FingerprintRow): CaregiverFingerprint {
 
 /** Active and holding every one of the skills (one `?` per skill). */
 function skilledFilter(skills: readonly string[]): string {
-  return ['c.active = 1', ...skills.map(() => 'EXISTS (SELECT 1 FROM caregiver_skills k WHERE k.caregiver_id = c.id AND k.skill = ?)')].join(' AND ');
+  return [
+    'c.active = 1',
+    ...skills.map(() => 'EXISTS (SELECT 1 FROM caregiver_skills k WHERE k.caregiver_id = c.id AND k.skill = ?)'),
+  ].join(' AND ');
 }
 
 /** How long the service catalogue is reused in-process (see `catalogue`). */
@@ -186,10 +201,12 @@ export class DispatchRepository {
   async catalogue(em?: EntityManager): Promise<ServiceCatalogue> {
     const now = Date.now();
     if (!em && this.cachedCatalogue && this.cachedCatalogue.until > now) return this.cachedCatalogue.catalogue;
-    const rows: { code: string; default_minutes: number | string; skill: string | null }[] = await (em ?? this.db.manager).query(
-      'SELECT code, default_minutes, skill FROM services',
+    const rows: { code: string; default_minutes: number | string; skill: string | null }[] = await (
+      em ?? this.db.manager
+    ).query('SELECT code, default_minutes, skill FROM services');
+    const catalogue = catalogueOf(
+      rows.map((r) => ({ code: r.code, defaultMinutes: Number(r.default_minutes), skill: r.skill as Skill | null })),
     );
-    const catalogue = catalogueOf(rows.map((r) => ({ code: r.code, defaultMinutes: Number(r.default_minutes), skill: r.skill as Skill | null })));
     // an empty table is not kept: reference data may be loaded after the dispatcher started
     if (!em && rows.length > 0) this.cachedCatalogue = { catalogue, until: now + CATALOGUE_TTL_MS };
     return catalogue;
@@ -218,7 +235,10 @@ export class DispatchRepository {
     if (!row) return null;
     let declinedBy = row.declines ? row.declines.split(',') : [];
     if (declinedBy.length !== Number(row.decline_count)) {
-      const all: { caregiver_id: string }[] = await em.query('SELECT caregiver_id FROM order_declines WHERE order_id = ?', [id]);
+      const all: { caregiver_id: string }[] = await em.query(
+        'SELECT caregiver_id FROM order_declines WHERE order_id = ?',
+        [id],
+      );
       declinedBy = all.map((d) => d.caregiver_id);
     }
     return {
@@ -229,7 +249,7 @@ export class DispatchRepository {
       windowStart: new Date(row.window_start).getTime(),
       windowEnd: new Date(row.window_end).getTime(),
       durationMinutes: Number(row.duration_minutes),
-      priority: row.priority === 'urgent' ? 'urgent' : 'normal',
+      priority: priorityOf(row.priority),
       services: row.services ? row.services.split(',') : [],
       declinedBy,
       livingArrangement: row.living_arrangement ?? 'unknown',
@@ -242,17 +262,37 @@ export class DispatchRepository {
 
   /** Locks the order's row (only that row) for the rest of the transaction and returns its state. */
   async lockOrder(em: EntityManager, id: string): Promise<OrderState | null> {
-    const rows: { status: OrderStatus; version: number | string; caregiver_id: string | null; assigned_at: Date | null }[] = await em.query(
-      'SELECT status, version, caregiver_id, assigned_at FROM care_orders WHERE id = ? FOR UPDATE',
+    const rows: {
+      status: OrderStatus;
+      version: number | string;
+      priority: string;
+      caregiver_id: string | null;
+      assigned_at: Date | null;
+    }[] = await em.query(
+      'SELECT status, version, priority, caregiver_id, assigned_at FROM care_orders WHERE id = ? FOR UPDATE',
       [id],
     );
     const row = rows[0];
-    return row ? { id, status: row.status, version: Number(row.version), caregiverId: row.caregiver_id, assignedAt: ms(row.assigned_at) } : null;
+    return row
+      ? {
+          id,
+          status: row.status,
+          version: Number(row.version),
+          priority: priorityOf(row.priority),
+          caregiverId: row.caregiver_id,
+          assignedAt: ms(row.assigned_at),
+        }
+      : null;
   }
 
   /** Active caregivers holding every one of `skills`, with their service point and skills. */
-  async skilledActiveCaregivers(skills: readonly string[], em: EntityManager = this.db.manager): Promise<DispatchCaregiver[]> {
-    const rows: CaregiverRow[] = await em.query(`${CAREGIVER_SELECT} WHERE ${skilledFilter(skills)} ORDER BY c.id`, [...skills]);
+  async skilledActiveCaregivers(
+    skills: readonly string[],
+    em: EntityManager = this.db.manager,
+  ): Promise<DispatchCaregiver[]> {
+    const rows: CaregiverRow[] = await em.query(`${CAREGIVER_SELECT} WHERE ${skilledFilter(skills)} ORDER BY c.id`, [
+      ...skills,
+    ]);
     return rows.map((row) => toCaregiver(row));
   }
 
@@ -320,7 +360,8 @@ export class DispatchRepository {
     if (rows.length === 0) return null;
     const visits: PlannedVisit[] = [];
     for (const row of rows) {
-      if (row.v_id === null || row.v_resident_id === null || row.v_planned_start === null || row.v_planned_end === null) continue;
+      if (row.v_id === null || row.v_resident_id === null || row.v_planned_start === null || row.v_planned_end === null)
+        continue;
       visits.push(
         toVisit({
           id: row.v_id,
@@ -340,7 +381,12 @@ export class DispatchRepository {
   }
 
   /** Caregivers among `caregiverIds` who completed a visit to the resident since `since` (continuity). */
-  async servedRecently(residentId: string, caregiverIds: readonly string[], since: Date, em: EntityManager = this.db.manager): Promise<Set<string>> {
+  async servedRecently(
+    residentId: string,
+    caregiverIds: readonly string[],
+    since: Date,
+    em: EntityManager = this.db.manager,
+  ): Promise<Set<string>> {
     if (caregiverIds.length === 0) return new Set();
     const rows: { caregiver_id: string }[] = await em.query(
       `SELECT DISTINCT caregiver_id FROM care_orders
@@ -351,7 +397,12 @@ export class DispatchRepository {
   }
 
   /** Visits holding a slot on the caregivers' days between `from` and `to` (planned start), by caregiver. */
-  async visits(caregiverIds: readonly string[], from: number, to: number, em: EntityManager = this.db.manager): Promise<Map<string, PlannedVisit[]>> {
+  async visits(
+    caregiverIds: readonly string[],
+    from: number,
+    to: number,
+    em: EntityManager = this.db.manager,
+  ): Promise<Map<string, PlannedVisit[]>> {
     const byCaregiver = new Map<string, PlannedVisit[]>();
     if (caregiverIds.length === 0) return byCaregiver;
     const rows: VisitRow[] = await em.query(
@@ -389,10 +440,10 @@ export class DispatchRepository {
 
   /** Locks one caregiver's day for the rest of the transaction; false when the row is missing. */
   async lockCaregiverDay(em: EntityManager, caregiverId: string, date: string): Promise<boolean> {
-    const rows: unknown[] = await em.query('SELECT caregiver_id FROM caregiver_days WHERE caregiver_id = ? AND date = ? FOR UPDATE', [
-      caregiverId,
-      date,
-    ]);
+    const rows: unknown[] = await em.query(
+      'SELECT caregiver_id FROM caregiver_days WHERE caregiver_id = ? AND date = ? FOR UPDATE',
+      [caregiverId, date],
+    );
     if (rows.length !== 1) this.knownDays.delete(`${caregiverId}|${date}`);
     return rows.length === 1;
   }
@@ -400,13 +451,27 @@ export class DispatchRepository {
   async assign(
     em: EntityManager,
     order: Pick<OrderFacts, 'id' | 'version'>,
-    placement: { caregiverId: string; plannedStart: number; plannedEnd: number; travelMinutes: number; assignedAt: Date },
+    placement: {
+      caregiverId: string;
+      plannedStart: number;
+      plannedEnd: number;
+      travelMinutes: number;
+      assignedAt: Date;
+    },
   ): Promise<boolean> {
     const result: { affectedRows?: number } = await em.query(
       `UPDATE care_orders SET status = 'assigned', caregiver_id = ?, planned_start = ?, planned_end = ?, travel_minutes = ?,
               assigned_at = ?, accepted_at = NULL, unassigned_reason = NULL, version = version + 1
         WHERE id = ? AND version = ?`,
-      [placement.caregiverId, new Date(placement.plannedStart), new Date(placement.plannedEnd), placement.travelMinutes, placement.assignedAt, order.id, order.version],
+      [
+        placement.caregiverId,
+        new Date(placement.plannedStart),
+        new Date(placement.plannedEnd),
+        placement.travelMinutes,
+        placement.assignedAt,
+        order.id,
+        order.version,
+      ],
     );
     return affected(result) === 1;
   }
@@ -416,7 +481,11 @@ export class DispatchRepository {
     await em.query('UPDATE care_orders SET travel_minutes = ? WHERE id = ?', [minutes, orderId]);
   }
 
-  async markUnassigned(em: EntityManager, order: Pick<OrderFacts, 'id' | 'version'>, reason: UnassignedReason): Promise<boolean> {
+  async markUnassigned(
+    em: EntityManager,
+    order: Pick<OrderFacts, 'id' | 'version'>,
+    reason: UnassignedReason,
+  ): Promise<boolean> {
     const result: { affectedRows?: number } = await em.query(
       `UPDATE care_orders SET status = 'unassigned', unassigned_reason = ?, caregiver_id = NULL, planned_start = NULL,
               planned_end = NULL, travel_minutes = NULL, assigned_at = NULL, accepted_at = NULL, version = version + 1
@@ -439,18 +508,22 @@ export class DispatchRepository {
 
   /** Records that a caregiver let an assignment lapse: like a decline, it is never offered that order again. */
   async recordLapse(em: EntityManager, orderId: string, caregiverId: string, reason: string): Promise<void> {
-    await em.query('INSERT IGNORE INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [orderId, caregiverId, reason]);
+    await em.query('INSERT IGNORE INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [
+      orderId,
+      caregiverId,
+      reason,
+    ]);
   }
 
   /** Unassigned orders whose window is still open (a caregiver change may help them), locked, oldest first. */
-  async lockRetryableUnassigned(em: EntityManager, now: Date, limit: number): Promise<{ id: string; version: number }[]> {
-    const rows: { id: string; version: number | string }[] = await em.query(
-      `SELECT id, version FROM care_orders
+  async lockRetryableUnassigned(em: EntityManager, now: Date, limit: number): Promise<DispatchRound[]> {
+    const rows: { id: string; version: number | string; priority: string }[] = await em.query(
+      `SELECT id, version, priority FROM care_orders
         WHERE status = 'unassigned' AND window_end > ? AND (unassigned_reason IS NULL OR unassigned_reason <> 'RESIDENT_NOT_AT_HOME')
         ORDER BY window_start, id LIMIT ? FOR UPDATE`,
       [now, limit],
     );
-    return rows.map((r) => ({ id: r.id, version: Number(r.version) }));
+    return rows.map((r) => ({ id: r.id, version: Number(r.version), priority: priorityOf(r.priority) }));
   }
 
   async requeueMany(em: EntityManager, ids: readonly string[]): Promise<void> {
@@ -463,12 +536,12 @@ export class DispatchRepository {
   }
 
   /** Orders left pending since before `olderThan` (their job was lost, failed for good, or never enqueued). */
-  async stalePending(olderThan: Date, limit: number): Promise<{ id: string; version: number }[]> {
-    const rows: { id: string; version: number | string }[] = await this.db.query(
-      `SELECT id, version FROM care_orders WHERE status = 'pending' AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+  async stalePending(olderThan: Date, limit: number): Promise<DispatchRound[]> {
+    const rows: { id: string; version: number | string; priority: string }[] = await this.db.query(
+      `SELECT id, version, priority FROM care_orders WHERE status = 'pending' AND updated_at < ? ORDER BY updated_at LIMIT ?`,
       [olderThan, limit],
     );
-    return rows.map((r) => ({ id: r.id, version: Number(r.version) }));
+    return rows.map((r) => ({ id: r.id, version: Number(r.version), priority: priorityOf(r.priority) }));
   }
 
   /** Assignments not accepted since before `assignedBefore`. */
@@ -486,4 +559,8 @@ function affected(result: unknown): number {
   if (Array.isArray(result)) return typeof result[1] === 'number' ? result[1] : affected(result[0]);
   const r = result as { affectedRows?: number } | null;
   return r?.affectedRows ?? 0;
+}
+
+function priorityOf(value: string): 'normal' | 'urgent' {
+  return value === 'urgent' ? 'urgent' : 'normal';
 }

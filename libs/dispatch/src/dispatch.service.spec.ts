@@ -66,7 +66,16 @@ class FakeRepo {
   order = jest.fn(async () => this.orderFacts);
   lockOrder = jest.fn(async (): Promise<OrderState | null> => {
     const o = this.lockedState ?? this.orderFacts;
-    return o ? { id: o.id, status: o.status, version: o.version, caregiverId: o.caregiverId, assignedAt: o.assignedAt } : null;
+    return o
+      ? {
+          id: o.id,
+          status: o.status,
+          version: o.version,
+          priority: o.priority,
+          caregiverId: o.caregiverId,
+          assignedAt: o.assignedAt,
+        }
+      : null;
   });
   skilledActiveCaregivers = jest.fn(async () => this.caregivers);
   caregiver = jest.fn(async (id: string) => this.caregivers.find((c) => c.id === id) ?? null);
@@ -81,7 +90,10 @@ class FakeRepo {
     return map;
   });
   caregiverFingerprint = jest.fn(async () => this.fingerprints.shift() ?? FP);
-  skilledActiveCaregiversWithFingerprint = jest.fn(async () => ({ caregivers: this.caregivers, fingerprint: this.fingerprints.shift() ?? FP }));
+  skilledActiveCaregiversWithFingerprint = jest.fn(async () => ({
+    caregivers: this.caregivers,
+    fingerprint: this.fingerprints.shift() ?? FP,
+  }));
   ensureCaregiverDay = jest.fn(async () => undefined);
   lockCaregiverDay = jest.fn(async () => true);
   assign = jest.fn(async (_em: EntityManager, _o: unknown, p: { caregiverId: string; plannedStart: number }) => {
@@ -166,7 +178,16 @@ describe('DispatchService.dispatch', () => {
   it('moves on to the next candidate when the best slot was taken by another worker meanwhile', async () => {
     const { repo, service } = setup();
     // under the lock cg-a's morning is full (another worker committed 08:00–12:00)
-    repo.visitsUnderLock.set('cg-a', [{ orderId: 'x', residentId: 'r-x', location: near, kind: 'rural', plannedStart: localInstant(DATE, '08:05'), plannedEnd: localInstant(DATE, '12:00') }]);
+    repo.visitsUnderLock.set('cg-a', [
+      {
+        orderId: 'x',
+        residentId: 'r-x',
+        location: near,
+        kind: 'rural',
+        plannedStart: localInstant(DATE, '08:05'),
+        plannedEnd: localInstant(DATE, '12:00'),
+      },
+    ]);
     const outcome = await service.dispatch('o-1');
     expect(outcome).toMatchObject({ outcome: 'assigned', caregiverId: 'cg-b' });
     expect(repo.assigned).toEqual([{ caregiverId: 'cg-b', plannedStart: localInstant(DATE, '09:00') }]);
@@ -174,7 +195,14 @@ describe('DispatchService.dispatch', () => {
 
   it('decides again when the order changed under the lock, and stops when it is no longer pending', async () => {
     const { repo, service } = setup();
-    repo.lockedState = { id: 'o-1', status: 'cancelled', version: 4, caregiverId: null, assignedAt: null };
+    repo.lockedState = {
+      id: 'o-1',
+      status: 'cancelled',
+      version: 4,
+      priority: 'normal',
+      caregiverId: null,
+      assignedAt: null,
+    };
     repo.order.mockResolvedValueOnce(order()).mockResolvedValueOnce(order({ status: 'cancelled', version: 4 }));
     expect(await service.dispatch('o-1')).toEqual({ outcome: 'skipped', why: 'order is cancelled' });
     expect(repo.assigned).toEqual([]);
@@ -205,7 +233,9 @@ describe('DispatchService.acceptTimeout', () => {
     expect(await service.acceptTimeout('o-1', assignedAt.toISOString())).toBe('requeued');
     expect(repo.lapses).toEqual(['o-1/cg-a']);
     expect(repo.requeue).toHaveBeenCalled();
-    expect(queue.addBulk).toHaveBeenCalledWith('DispatchOrder', [{ payload: { orderId: 'o-1' }, options: { jobId: 'DispatchOrder-o-1-4' } }]);
+    expect(queue.addBulk).toHaveBeenCalledWith('DispatchOrder', [
+      { payload: { orderId: 'o-1' }, options: { jobId: 'DispatchOrder-o-1-4', priority: 2 } },
+    ]);
   });
 
   it('leaves an accepted order, or a later assignment, alone', async () => {
@@ -233,6 +263,8 @@ describe('DispatchService.retryUnassigned and sweep', () => {
     const { queue, service } = setup();
     expect(await service.sweep()).toEqual({ pending: 1, lapsed: 0 });
     const bucket = Math.floor(NOW / 30_000);
-    expect(queue.addBulk).toHaveBeenCalledWith('DispatchOrder', [{ payload: { orderId: 'p-1' }, options: { jobId: `DispatchOrder-p-1-2-sweep-${bucket}` } }]);
+    expect(queue.addBulk).toHaveBeenCalledWith('DispatchOrder', [
+      { payload: { orderId: 'p-1' }, options: { jobId: `DispatchOrder-p-1-2-sweep-${bucket}` } },
+    ]);
   });
 });

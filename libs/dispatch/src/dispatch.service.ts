@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, DEFAULT_TRAVEL_MODEL, JobQueue, TransactionRunner, type TravelModelOptions } from '@care/core';
-import { dispatchJobId, transition } from '@care/care-orders';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  DEFAULT_TRAVEL_MODEL,
+  JobQueue,
+  TransactionRunner,
+  type TravelModelOptions,
+} from '@care/core';
+import { dispatchJob, transition, type DispatchRound } from '@care/care-orders';
 import { type CaregiverFingerprint, DispatchRepository, type OrderFacts } from './dispatch.repository';
 import {
   type CaregiverDay,
@@ -26,7 +33,12 @@ const MAX_ROUNDS = 6;
 const CANDIDATES_PER_ROUND = 3;
 
 export type DispatchOutcome =
-  | { readonly outcome: 'assigned'; readonly caregiverId: string; readonly plannedStart: Date; readonly explanation: string }
+  | {
+      readonly outcome: 'assigned';
+      readonly caregiverId: string;
+      readonly plannedStart: Date;
+      readonly explanation: string;
+    }
   | { readonly outcome: 'unassigned'; readonly reason: UnassignedReason; readonly explanation: string }
   | { readonly outcome: 'skipped'; readonly why: string };
 
@@ -85,7 +97,8 @@ export class DispatchService {
     if (order.livingArrangement !== 'home') {
       return this.unassign(order, 'RESIDENT_NOT_AT_HOME', null, 'the resident does not live at home');
     }
-    if (!order.location) return this.unassign(order, 'OUT_OF_SERVICE_CIRCLE', null, 'neither the home nor its township has coordinates');
+    if (!order.location)
+      return this.unassign(order, 'OUT_OF_SERVICE_CIRCLE', null, 'neither the home nor its township has coordinates');
 
     const catalogue = await this.repo.catalogue();
     const input: DispatchOrder = {
@@ -102,14 +115,18 @@ export class DispatchService {
     };
     const prepared = prepareOrder(input, catalogue);
     // the fingerprint comes from the same statement (one snapshot) as the caregivers the decision is made from
-    const { caregivers: skilled, fingerprint } = await this.repo.skilledActiveCaregiversWithFingerprint(prepared.skills);
+    const { caregivers: skilled, fingerprint } = await this.repo.skilledActiveCaregiversWithFingerprint(
+      prepared.skills,
+    );
     // The dates still ahead in the window; a window already past is judged on its first date (nothing fits: the
     // rules then say why, NO_CAPACITY unless nobody skilled or nobody near).
     const ahead = localDatesBetween(Math.max(order.windowStart, now), order.windowEnd);
     const dates = ahead.length > 0 ? ahead : [localDateOf(order.windowStart)];
 
     // Only caregivers who pass the day-independent rules need their days and history loaded.
-    const eligibleIds = skilled.filter((c) => caregiverEligibility(prepared, c, dates[0], this.travel) === null).map((c) => c.id);
+    const eligibleIds = skilled
+      .filter((c) => caregiverEligibility(prepared, c, dates[0], this.travel) === null)
+      .map((c) => c.id);
     const from = localMidnight(dates[0]);
     const to = localMidnight(dates[dates.length - 1]) + DAY_MS;
     const [visits, served] = await Promise.all([
@@ -131,8 +148,16 @@ export class DispatchService {
       if (committed === 'slot-taken') continue;
       if (committed === 'order-changed') return { outcome: 'again', why: 'the order changed meanwhile' };
       await this.scheduleAcceptTimeout(order.id, committed.assignedAt);
-      const explanation = candidate === decision.choice ? decision.explanation.summary : `${decision.explanation.summary} (taken meanwhile; placed on ${candidate.caregiverId})`;
-      return { outcome: 'assigned', caregiverId: candidate.caregiverId, plannedStart: new Date(committed.plannedStart), explanation };
+      const explanation =
+        candidate === decision.choice
+          ? decision.explanation.summary
+          : `${decision.explanation.summary} (taken meanwhile; placed on ${candidate.caregiverId})`;
+      return {
+        outcome: 'assigned',
+        caregiverId: candidate.caregiverId,
+        plannedStart: new Date(committed.plannedStart),
+        explanation,
+      };
     }
     return { outcome: 'again', why: 'the best slots were taken meanwhile' };
   }
@@ -158,7 +183,11 @@ export class DispatchService {
       if (!day) return 'slot-taken';
       const caregiver = day.caregiver;
       const visits = sortVisits(day.visits);
-      const placed = evaluateInsertion(prepared, { caregiver, date: candidate.date, visits }, { travel: this.travel, notBefore: now });
+      const placed = evaluateInsertion(
+        prepared,
+        { caregiver, date: candidate.date, visits },
+        { travel: this.travel, notBefore: now },
+      );
       if (!placed.ok) return 'slot-taken';
       const assignedAt = new Date(this.clock());
       const written = await this.repo.assign(em, state, {
@@ -179,19 +208,30 @@ export class DispatchService {
    * Marks the order unassigned, unless it changed meanwhile or caregivers changed since the decision was made
    * (then decide again: a RetryUnassigned for that change may already have run and missed this order).
    */
-  private async unassign(order: OrderFacts, reason: UnassignedReason, seen: CaregiverFingerprint | null, explanation: string): Promise<Attempt> {
+  private async unassign(
+    order: OrderFacts,
+    reason: UnassignedReason,
+    seen: CaregiverFingerprint | null,
+    explanation: string,
+  ): Promise<Attempt> {
     return this.tx.run(async (em): Promise<Attempt> => {
       const state = await this.repo.lockOrder(em, order.id);
-      if (!state || state.status !== 'pending') return { outcome: 'skipped', why: `order is ${state?.status ?? 'gone'}` };
+      if (!state || state.status !== 'pending')
+        return { outcome: 'skipped', why: `order is ${state?.status ?? 'gone'}` };
       if (state.version !== order.version) return { outcome: 'again', why: 'the order changed meanwhile' };
       if (seen) {
         const current = await this.repo.caregiverFingerprint(em);
-        if (current.count !== seen.count || current.versions !== seen.versions || current.updatedAt !== seen.updatedAt) {
+        if (
+          current.count !== seen.count ||
+          current.versions !== seen.versions ||
+          current.updatedAt !== seen.updatedAt
+        ) {
           return { outcome: 'again', why: 'caregivers changed meanwhile' };
         }
       }
       transition(state.status, 'mark_unassigned');
-      if (!(await this.repo.markUnassigned(em, state, reason))) return { outcome: 'again', why: 'the order changed meanwhile' };
+      if (!(await this.repo.markUnassigned(em, state, reason)))
+        return { outcome: 'again', why: 'the order changed meanwhile' };
       return { outcome: 'unassigned', reason, explanation };
     });
   }
@@ -208,7 +248,9 @@ export class DispatchService {
         { jobId: acceptTimeoutJobId(orderId, assignedAt), delay: this.acceptTimeoutMs() },
       );
     } catch (error) {
-      this.logger.warn(`enqueue AcceptTimeout for ${orderId} failed; the sweep will catch it: ${(error as Error).message}`);
+      this.logger.warn(
+        `enqueue AcceptTimeout for ${orderId} failed; the sweep will catch it: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -223,11 +265,18 @@ export class DispatchService {
       const state = await this.repo.lockOrder(em, orderId);
       if (!state || state.status !== 'assigned' || state.assignedAt !== expected || !state.caregiverId) return null;
       transition(state.status, 'requeue');
-      await this.repo.recordLapse(em, orderId, state.caregiverId, `ACCEPT_TIMEOUT: not accepted within ${this.config.dispatch.acceptTimeoutMinutes} min`);
-      return (await this.repo.requeue(em, state)) ? state.version + 1 : null;
+      await this.repo.recordLapse(
+        em,
+        orderId,
+        state.caregiverId,
+        `ACCEPT_TIMEOUT: not accepted within ${this.config.dispatch.acceptTimeoutMinutes} min`,
+      );
+      return (await this.repo.requeue(em, state))
+        ? { id: orderId, version: state.version + 1, priority: state.priority }
+        : null;
     });
     if (requeued === null) return 'skipped';
-    await this.enqueueDispatch([{ id: orderId, version: requeued }]);
+    await this.enqueueDispatch([requeued]);
     return 'requeued';
   }
 
@@ -245,10 +294,12 @@ export class DispatchService {
         em,
         rows.map((r) => r.id),
       );
-      return rows.map((r) => ({ id: r.id, version: r.version + 1 }));
+      return rows.map((r) => ({ ...r, version: r.version + 1 }));
     });
     await this.enqueueDispatch(orders);
-    this.logger.log(`retry of unassigned orders (${reason}${regionCode ? `, region ${regionCode}` : ''}): ${orders.length} requeued`);
+    this.logger.log(
+      `retry of unassigned orders (${reason}${regionCode ? `, region ${regionCode}` : ''}): ${orders.length} requeued`,
+    );
     return orders.length;
   }
 
@@ -265,7 +316,7 @@ export class DispatchService {
     if (pending.length > 0) {
       await this.queue.addBulk(
         'DispatchOrder',
-        pending.map((o) => ({ payload: { orderId: o.id }, options: { jobId: `${dispatchJobId(o.id, o.version)}-sweep-${bucket}` } })),
+        pending.map((o) => dispatchJob(o, `-sweep-${bucket}`)),
       );
     }
     const lapsed = await this.repo.lapsedAssignments(new Date(now - this.acceptTimeoutMs()), 2000);
@@ -278,19 +329,22 @@ export class DispatchService {
         })),
       );
     }
-    if (pending.length + lapsed.length > 0) this.logger.log(`sweep: ${pending.length} pending order(s), ${lapsed.length} lapsed assignment(s) re-enqueued`);
+    if (pending.length + lapsed.length > 0)
+      this.logger.log(`sweep: ${pending.length} pending order(s), ${lapsed.length} lapsed assignment(s) re-enqueued`);
     return { pending: pending.length, lapsed: lapsed.length };
   }
 
-  private async enqueueDispatch(orders: readonly { id: string; version: number }[]): Promise<void> {
+  private async enqueueDispatch(orders: readonly DispatchRound[]): Promise<void> {
     if (orders.length === 0) return;
     try {
       await this.queue.addBulk(
         'DispatchOrder',
-        orders.map((o) => ({ payload: { orderId: o.id }, options: { jobId: dispatchJobId(o.id, o.version) } })),
+        orders.map((o) => dispatchJob(o)),
       );
     } catch (error) {
-      this.logger.warn(`enqueue DispatchOrder for ${orders.length} order(s) failed; the sweep will retry: ${(error as Error).message}`);
+      this.logger.warn(
+        `enqueue DispatchOrder for ${orders.length} order(s) failed; the sweep will retry: ${(error as Error).message}`,
+      );
     }
   }
 }

@@ -8,6 +8,31 @@ export function dispatchJobId(orderId: string, version: number): string {
   return `DispatchOrder-${orderId}-${version}`;
 }
 
+/** One dispatch round of an order: what its DispatchOrder job is made from. */
+export interface DispatchRound {
+  readonly id: string;
+  readonly version: number;
+  readonly priority: 'normal' | 'urgent';
+}
+
+/**
+ * BullMQ priorities of DispatchOrder jobs (a lower number is taken first; equal ones in order of arrival): an
+ * urgent order waiting in the queue is dispatched before every normal one. The queue's own jobs (timeouts,
+ * retries, sweeps) carry none and go first: they are quick and only put orders back in the queue.
+ */
+export const DISPATCH_PRIORITY: Readonly<Record<DispatchRound['priority'], number>> = { urgent: 1, normal: 2 };
+
+/** The DispatchOrder job of a round; `jobIdSuffix` makes a distinct job of the same round (the sweeper's). */
+export function dispatchJob(round: DispatchRound, jobIdSuffix = '') {
+  return {
+    payload: { orderId: round.id },
+    options: {
+      jobId: `${dispatchJobId(round.id, round.version)}${jobIdSuffix}`,
+      priority: DISPATCH_PRIORITY[round.priority],
+    },
+  };
+}
+
 export function retryUnassignedJobId(caregiverId: string, version: number): string {
   return `RetryUnassigned-caregiver-${caregiverId}-${version}`;
 }

@@ -82,7 +82,13 @@ export class CareOrdersService {
     const durationMinutes = effectiveDuration(dto.services, catalogue, dto.durationMinutes);
     if (problems.length === 0) {
       problems.push(
-        ...windowProblems({ windowStart, windowEnd, durationMinutes, durationGiven: dto.durationMinutes !== undefined, now: new Date() }),
+        ...windowProblems({
+          windowStart,
+          windowEnd,
+          durationMinutes,
+          durationGiven: dto.durationMinutes !== undefined,
+          now: new Date(),
+        }),
       );
     }
     if (problems.length) throw new InvalidInputError(problems.join('; '));
@@ -130,7 +136,7 @@ export class CareOrdersService {
       }
       throw error;
     }
-    await this.enqueue.dispatch([{ id, version: 0 }]);
+    await this.enqueue.dispatch([{ id, version: 0, priority: dto.priority ?? 'normal' }]);
     return { id, status: 'pending', replayed: false };
   }
 
@@ -143,7 +149,8 @@ export class CareOrdersService {
     }
     // the first request may have died between commit and enqueue: enqueueing the same round again is a no-op
     const order = await this.orders.findOneBy({ id: earlier.orderId });
-    if (order?.status === 'pending') await this.enqueue.dispatch([{ id: order.id, version: order.version }]);
+    if (order?.status === 'pending')
+      await this.enqueue.dispatch([{ id: order.id, version: order.version, priority: order.priority }]);
     return { id: earlier.orderId, status: 'pending', replayed: true };
   }
 

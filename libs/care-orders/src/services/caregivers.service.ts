@@ -19,6 +19,7 @@ import { dayRouteView } from '../rules/day-route';
 import { ACTIVE_VISIT_STATUSES, type OrderStatus } from '../rules/order-status';
 import { SKILLS, skillsNeeded, type Skill } from '../rules/service-catalogue';
 import { shiftProblem } from '../rules/shift';
+import type { DispatchRound } from '../rules/jobs';
 import { CatalogueService } from './catalogue.service';
 import { DispatchEnqueuer } from './dispatch-enqueuer.service';
 import { RELEASED, applyTransition } from './order-writes';
@@ -75,7 +76,7 @@ export interface ScheduleView {
 
 export interface CaregiverChange {
   view: CaregiverView;
-  released: { id: string; version: number; reason: ReleaseReason }[];
+  released: (DispatchRound & { reason: ReleaseReason })[];
 }
 
 const sortSkills = (skills: Iterable<string>): Skill[] => {
@@ -116,7 +117,11 @@ export class CaregiversService {
           version: 0,
         }),
       );
-      if (dto.skills.length) await em.insert(CaregiverSkill, dto.skills.map((skill) => ({ caregiverId: saved.id, skill })));
+      if (dto.skills.length)
+        await em.insert(
+          CaregiverSkill,
+          dto.skills.map((skill) => ({ caregiverId: saved.id, skill })),
+        );
       return saved.id;
     });
     // a new caregiver may take orders nobody could take before
@@ -134,7 +139,9 @@ export class CaregiversService {
     if (query.servicePointId) qb.andWhere('c.service_point_id = :sp', { sp: query.servicePointId });
     if (query.active) qb.andWhere('c.active = :active', { active: query.active === 'true' ? 1 : 0 });
     if (query.skill) {
-      qb.andWhere('EXISTS (SELECT 1 FROM caregiver_skills s WHERE s.caregiver_id = c.id AND s.skill = :skill)', { skill: query.skill });
+      qb.andWhere('EXISTS (SELECT 1 FROM caregiver_skills s WHERE s.caregiver_id = c.id AND s.skill = :skill)', {
+        skill: query.skill,
+      });
     }
     const [items, total] = await qb.skip(query.offset).take(query.limit).getManyAndCount();
     return { items: await this.views(this.caregivers.manager, items), total };
@@ -142,7 +149,8 @@ export class CaregiversService {
 
   /** A caregiver user reaches only its own record; others answer 404. */
   assertOwn(user: AuthUser, caregiverId: string): void {
-    if (user.role === 'caregiver' && user.caregiverId !== caregiverId) throw new NotFoundError('Caregiver', caregiverId);
+    if (user.role === 'caregiver' && user.caregiverId !== caregiverId)
+      throw new NotFoundError('Caregiver', caregiverId);
   }
 
   async get(user: AuthUser, id: string): Promise<CaregiverView> {
@@ -165,7 +173,11 @@ export class CaregiversService {
    */
   async update(id: string, dto: UpdateCaregiverDto): Promise<CaregiverChange> {
     const change = await this.tx.run(async (em) => {
-      const caregiver = await em.createQueryBuilder(Caregiver, 'c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+      const caregiver = await em
+        .createQueryBuilder(Caregiver, 'c')
+        .setLock('pessimistic_write')
+        .where('c.id = :id', { id })
+        .getOne();
       if (!caregiver) throw new NotFoundError('Caregiver', id);
       const skillRows = await em.findBy(CaregiverSkill, { caregiverId: id });
       const before: CaregiverTerms = { ...caregiver, skills: skillRows.map((row) => row.skill) };
@@ -179,7 +191,8 @@ export class CaregiversService {
       };
       const problem = shiftProblem(after.shiftStart, after.shiftEnd);
       if (problem) throw new InvalidInputError(problem);
-      if (dto.servicePointId && dto.servicePointId !== before.servicePointId) await this.assertServicePoint(em, dto.servicePointId);
+      if (dto.servicePointId && dto.servicePointId !== before.servicePointId)
+        await this.assertServicePoint(em, dto.servicePointId);
 
       const termsChanged =
         after.active !== before.active ||
@@ -205,7 +218,11 @@ export class CaregiversService {
       );
       if (dto.skills) {
         await em.delete(CaregiverSkill, { caregiverId: id });
-        if (dto.skills.length) await em.insert(CaregiverSkill, dto.skills.map((skill) => ({ caregiverId: id, skill })));
+        if (dto.skills.length)
+          await em.insert(
+            CaregiverSkill,
+            dto.skills.map((skill) => ({ caregiverId: id, skill })),
+          );
       }
       const released = termsChanged ? await this.releaseBrokenVisits(em, id, before, after) : [];
       return { view: await this.getView(id, em), released, termsChanged, version: caregiver.version + 1 };
@@ -231,7 +248,9 @@ export class CaregiversService {
       .andWhere('o.planned_start >= :from', { from: countyInstant(countyDate(now)) })
       .orderBy('o.planned_start', 'ASC')
       .getMany();
-    const movable = orders.filter((o) => (o.status === 'assigned' || o.status === 'accepted') && o.plannedStart && o.plannedStart > now);
+    const movable = orders.filter(
+      (o) => (o.status === 'assigned' || o.status === 'accepted') && o.plannedStart && o.plannedStart > now,
+    );
     if (movable.length === 0) return [];
     const fixedPerDay = new Map<string, number>();
     for (const o of orders) {
@@ -240,7 +259,10 @@ export class CaregiversService {
       fixedPerDay.set(day, (fixedPerDay.get(day) ?? 0) + 1);
     }
     const catalogue = await this.catalogue.map({ all: true, em });
-    const services = await this.servicesOf(em, movable.map((o) => o.id));
+    const services = await this.servicesOf(
+      em,
+      movable.map((o) => o.id),
+    );
     const held: HeldVisit[] = movable.map((o) => ({
       orderId: o.id,
       plannedStart: o.plannedStart as Date,
@@ -252,7 +274,7 @@ export class CaregiversService {
     for (const release of releases) {
       const order = movable.find((o) => o.id === release.orderId) as CareOrder;
       const updated = await applyTransition(em, order, 'requeue', RELEASED);
-      out.push({ id: updated.id, version: updated.version, reason: release.reason });
+      out.push({ id: updated.id, version: updated.version, priority: updated.priority, reason: release.reason });
     }
     return out;
   }
@@ -273,8 +295,14 @@ export class CaregiversService {
       .orderBy('o.planned_start', 'ASC')
       .addOrderBy('o.id', 'ASC')
       .getMany();
-    const residents = await residentFacts(em, orders.map((o) => o.residentId));
-    const services = await this.servicesOf(em, orders.map((o) => o.id));
+    const residents = await residentFacts(
+      em,
+      orders.map((o) => o.residentId),
+    );
+    const services = await this.servicesOf(
+      em,
+      orders.map((o) => o.id),
+    );
     const route = dayRouteView(
       { lat: point.lat, lng: point.lng },
       countyInstant(date, caregiver.shiftStart),
@@ -320,7 +348,8 @@ export class CaregiversService {
   }
 
   private async assertServicePoint(em: EntityManager, id: string): Promise<void> {
-    if (!(await em.existsBy(ServicePoint, { id }))) throw new InvalidInputError(`servicePointId: unknown service point "${id}"`);
+    if (!(await em.existsBy(ServicePoint, { id })))
+      throw new InvalidInputError(`servicePointId: unknown service point "${id}"`);
   }
 
   private async servicesOf(em: EntityManager, orderIds: string[]): Promise<Map<string, string[]>> {
@@ -347,7 +376,9 @@ export class CaregiversService {
         phone: c.phone,
         gender: c.gender,
         servicePointId: c.servicePointId,
-        servicePoint: point ? { id: point.id, name: point.name, regionCode: point.regionCode, lat: point.lat, lng: point.lng } : null,
+        servicePoint: point
+          ? { id: point.id, name: point.name, regionCode: point.regionCode, lat: point.lat, lng: point.lng }
+          : null,
         regionCode: point?.regionCode ?? null,
         skills: sortSkills(skills.filter((s) => s.caregiverId === c.id).map((s) => s.skill)),
         shiftStart: c.shiftStart,

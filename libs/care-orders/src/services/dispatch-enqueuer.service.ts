@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobQueue } from '@care/core';
-import { dispatchJobId, retryUnassignedJobId } from '../rules/jobs';
+import { dispatchJob, retryUnassignedJobId, type DispatchRound } from '../rules/jobs';
 
 /**
  * Produces the dispatch jobs this library owes, always after the transaction committed. A failed enqueue is
@@ -12,15 +12,17 @@ export class DispatchEnqueuer {
 
   constructor(private readonly queue: JobQueue) {}
 
-  async dispatch(orders: readonly { id: string; version: number }[]): Promise<void> {
+  async dispatch(orders: readonly DispatchRound[]): Promise<void> {
     if (orders.length === 0) return;
     try {
       await this.queue.addBulk(
         'DispatchOrder',
-        orders.map((o) => ({ payload: { orderId: o.id }, options: { jobId: dispatchJobId(o.id, o.version) } })),
+        orders.map((o) => dispatchJob(o)),
       );
     } catch (error) {
-      this.logger.warn(`enqueue DispatchOrder for ${orders.length} order(s) failed; the sweeper will retry: ${(error as Error).message}`);
+      this.logger.warn(
+        `enqueue DispatchOrder for ${orders.length} order(s) failed; the sweeper will retry: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -28,7 +28,9 @@ export class OrderActionsService {
   ) {}
 
   accept(user: AuthUser, id: string): Promise<CareOrderView> {
-    return this.act(user, id, 'accept', async (em, order) => applyTransition(em, order, 'accept', { acceptedAt: new Date() }));
+    return this.act(user, id, 'accept', async (em, order) =>
+      applyTransition(em, order, 'accept', { acceptedAt: new Date() }),
+    );
   }
 
   async decline(user: AuthUser, id: string, reason: string): Promise<CareOrderView> {
@@ -47,7 +49,8 @@ export class OrderActionsService {
       return next;
     });
     const declined = next as CareOrder | null;
-    if (declined) await this.enqueue.dispatch([{ id: declined.id, version: declined.version }]);
+    if (declined)
+      await this.enqueue.dispatch([{ id: declined.id, version: declined.version, priority: declined.priority }]);
     return view;
   }
 
@@ -82,7 +85,8 @@ export class OrderActionsService {
 
   async checkOut(user: AuthUser, id: string, dto: CheckOutDto): Promise<CareOrderView> {
     const problems: string[] = [];
-    if ((dto.lat === undefined) !== (dto.lng === undefined)) problems.push(dto.lat === undefined ? 'lat: required with lng' : 'lng: required with lat');
+    if ((dto.lat === undefined) !== (dto.lng === undefined))
+      problems.push(dto.lat === undefined ? 'lat: required with lng' : 'lng: required with lat');
     if (dto.vitals) problems.push(...vitalsProblems(dto.vitals));
     const unknown = unknownServiceCodes(dto.servicesDone, await this.catalogue.map({ all: true }));
     if (unknown.length) problems.push(`servicesDone: unknown service code(s) ${unknown.join(', ')}`);

@@ -65,8 +65,13 @@ export class VisitPlansService {
   ) {}
 
   /** POST /visit-plans/generate: checks the request and enqueues GenerateVisitPlans. */
-  async requestGeneration(month: string, regionCode?: string, now = new Date()): Promise<{ jobId: string; month: string; regionCode: string | null }> {
-    if (month < countyMonth(now)) throw new InvalidInputError(`month: ${month} is over; plans are made for this month or later`);
+  async requestGeneration(
+    month: string,
+    regionCode?: string,
+    now = new Date(),
+  ): Promise<{ jobId: string; month: string; regionCode: string | null }> {
+    if (month < countyMonth(now))
+      throw new InvalidInputError(`month: ${month} is over; plans are made for this month or later`);
     if (regionCode) await this.regions.assertKnown(regionCode);
     const jobId = `GenerateVisitPlans-${month}-${regionCode ?? 'all'}-${now.getTime()}`;
     await this.queue.add('GenerateVisitPlans', regionCode ? { month, regionCode } : { month }, { jobId });
@@ -106,12 +111,23 @@ export class VisitPlansService {
     );
     const eligible = candidates.filter((row) =>
       isPlanEligible(
-        { livingArrangement: row.living_arrangement, birthDate: row.birth_date, categories: (row.categories ?? '').split(',') },
+        {
+          livingArrangement: row.living_arrangement,
+          birthDate: row.birth_date,
+          categories: (row.categories ?? '').split(','),
+        },
         month,
       ),
     );
 
-    const result: VisitPlanResult = { month, regionCode: regionCode ?? null, eligible: eligible.length, created: 0, existing: 0, skipped: 0 };
+    const result: VisitPlanResult = {
+      month,
+      regionCode: regionCode ?? null,
+      eligible: eligible.length,
+      created: 0,
+      existing: 0,
+      skipped: 0,
+    };
     for (let i = 0; i < eligible.length; i += BATCH) {
       const planned: PlannedRow[] = [];
       for (const resident of eligible.slice(i, i + BATCH)) {
@@ -136,7 +152,8 @@ export class VisitPlansService {
       const created = await this.insertBatch(month, planned);
       result.created += created.length;
       result.existing += planned.length - created.length;
-      await this.enqueue.dispatch(created.map((id) => ({ id, version: 0 })));
+      // visit plans are routine: normal priority, as inserted
+      await this.enqueue.dispatch(created.map((id) => ({ id, version: 0, priority: 'normal' as const })));
     }
     this.logger.log(
       `visit plans ${month}${regionCode ? ` (${regionCode})` : ''}: ${result.eligible} eligible, ${result.created} created, ${result.existing} existing, ${result.skipped} skipped`,
@@ -178,4 +195,3 @@ export class VisitPlansService {
     });
   }
 }
-

@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import { dispatchJobId } from '@care/care-orders';
+import { CareOrdersService, dispatchJobId } from '@care/care-orders';
 import { JobQueue } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import {
@@ -224,6 +224,32 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
   });
 
   describe('Idempotency-Key', () => {
+    it('a key lives 24 hours: then it names a new request, and the hourly prune forgets it', async () => {
+      const post = (key: string, extra: Record<string, unknown> = {}) =>
+        t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', key).send(body(extra));
+      const old = await post('key-lifetime-1').expect(202);
+      const fresh = await post('key-lifetime-2').expect(202);
+      // the first key was stored a day and a minute ago
+      await t.db.query(`UPDATE idempotency_keys SET created_at = ? WHERE idem_key = 'key-lifetime-1'`, [
+        new Date(Date.now() - 24 * 3600_000 - 60_000),
+      ]);
+      const reused = await post('key-lifetime-1', { notes: '另一个请求' }).expect(202); // not 409 IDEMPOTENCY_KEY_REUSED
+      expect(reused.body.id).not.toBe(old.body.id);
+      expect(reused.headers['idempotent-replayed']).toBeUndefined();
+      await post('key-lifetime-1', { notes: '另一个请求' }).expect(202); // the new request is named by the key now
+      await post('key-lifetime-1').expect(409);
+
+      await t.db.query(`UPDATE idempotency_keys SET created_at = ? WHERE idem_key = 'key-lifetime-2'`, [
+        new Date(Date.now() - 25 * 3600_000),
+      ]);
+      expect(await t.app.get(CareOrdersService).pruneIdempotencyKeys()).toBeGreaterThanOrEqual(1);
+      const left = (await t.db.query(
+        `SELECT idem_key FROM idempotency_keys WHERE idem_key IN ('key-lifetime-1', 'key-lifetime-2')`,
+      )) as { idem_key: string }[];
+      expect(left.map((k) => k.idem_key)).toEqual(['key-lifetime-1']);
+      expect(await countOrders(t.db, 'id = ?', [fresh.body.id])).toBe(1); // the orders stay
+    });
+
     it('same key + same body → the same order and status code', async () => {
       const first = await t
         .http()

@@ -1,5 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { VISIT_PLAN_SCHEDULER_ID, VisitPlansService, countyMonth, dispatchJobId, latestElderBirthDate } from '@care/care-orders';
+import {
+  PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID,
+  VISIT_PLAN_SCHEDULER_ID,
+  VisitPlansService,
+  countyMonth,
+  dispatchJobId,
+  latestElderBirthDate,
+} from '@care/care-orders';
 import { JobQueue } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { createDispatcher } from '../../../apps/dispatcher/src/bootstrap';
@@ -34,11 +41,23 @@ describe('visit plans', () => {
     t = await createTestApp('visitplans');
     worker = await createDispatcher(t.config, ['planning']);
     dispatcher = await t.userToken('dispatcher');
-    eligible.urbanDestitute = await insertResident(t.db, { regionCode: URBAN, categories: ['destitute', 'living_alone'] });
-    eligible.ruralHardship = await insertResident(t.db, { regionCode: RURAL, categories: ['economic_hardship'], lat: 35.9, lng: 105.1 });
+    eligible.urbanDestitute = await insertResident(t.db, {
+      regionCode: URBAN,
+      categories: ['destitute', 'living_alone'],
+    });
+    eligible.ruralHardship = await insertResident(t.db, {
+      regionCode: RURAL,
+      categories: ['economic_hardship'],
+      lat: 35.9,
+      lng: 105.1,
+    });
     eligible.both = await insertResident(t.db, { regionCode: URBAN, categories: ['destitute', 'economic_hardship'] });
     // turns 60 on the last day of the month: an elder that month
-    eligible.turning60 = await insertResident(t.db, { regionCode: URBAN, categories: ['destitute'], birthDate: latestElderBirthDate(month) });
+    eligible.turning60 = await insertResident(t.db, {
+      regionCode: URBAN,
+      categories: ['destitute'],
+      birthDate: latestElderBirthDate(month),
+    });
     // not eligible
     await insertResident(t.db, { regionCode: URBAN, categories: ['destitute'], livingArrangement: 'institution' });
     await insertResident(t.db, { regionCode: URBAN, categories: ['low_income', 'living_alone'] });
@@ -51,22 +70,50 @@ describe('visit plans', () => {
     await t?.close();
   });
 
-  it('the dispatcher registers the monthly scheduler at start (idempotent upsert)', async () => {
+  it('the dispatcher registers the monthly visit plans and the hourly key prune at start (idempotent upserts)', async () => {
     const queue = t.app.get(JobQueue).queue('planning');
     const schedulers = await queue.getJobSchedulers();
-    expect(schedulers.map((s) => s.key)).toEqual([VISIT_PLAN_SCHEDULER_ID]);
-    expect(schedulers[0]).toMatchObject({ pattern: t.config.visitPlans.cron, tz: 'Asia/Shanghai' });
+    expect(schedulers.map((s) => s.key).sort()).toEqual(
+      [PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID, VISIT_PLAN_SCHEDULER_ID].sort(),
+    );
+    expect(schedulers.find((s) => s.key === VISIT_PLAN_SCHEDULER_ID)).toMatchObject({
+      pattern: t.config.visitPlans.cron,
+      tz: 'Asia/Shanghai',
+    });
+    expect(schedulers.find((s) => s.key === PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID)).toMatchObject({
+      name: 'PruneIdempotencyKeys',
+    });
   });
 
   it('400 for a bad or past month and an unknown region; 403 for bureau and caregivers', async () => {
-    const bad = await t.http().post('/api/v1/visit-plans/generate').set(auth(dispatcher)).send({ month: '2027-13', extra: 1 }).expect(400);
+    const bad = await t
+      .http()
+      .post('/api/v1/visit-plans/generate')
+      .set(auth(dispatcher))
+      .send({ month: '2027-13', extra: 1 })
+      .expect(400);
     expect(bad.body.message).toMatch(/month/);
     expect(bad.body.message).toMatch(/extra/);
-    const past = await t.http().post('/api/v1/visit-plans/generate').set(auth(dispatcher)).send({ month: '2020-01' }).expect(400);
+    const past = await t
+      .http()
+      .post('/api/v1/visit-plans/generate')
+      .set(auth(dispatcher))
+      .send({ month: '2020-01' })
+      .expect(400);
     expect(past.body.message).toMatch(/month: 2020-01 is over/);
-    const region = await t.http().post('/api/v1/visit-plans/generate').set(auth(dispatcher)).send({ month, regionCode: '999' }).expect(400);
+    const region = await t
+      .http()
+      .post('/api/v1/visit-plans/generate')
+      .set(auth(dispatcher))
+      .send({ month, regionCode: '999' })
+      .expect(400);
     expect(region.body.message).toMatch(/regionCode/);
-    await t.http().post('/api/v1/visit-plans/generate').set(auth(await t.userToken('bureau'))).send({ month }).expect(403);
+    await t
+      .http()
+      .post('/api/v1/visit-plans/generate')
+      .set(auth(await t.userToken('bureau')))
+      .send({ month })
+      .expect(403);
     await t.http().post('/api/v1/visit-plans/generate').send({ month }).expect(401);
   });
 
@@ -79,9 +126,23 @@ describe('visit plans', () => {
   it('the whole county: three visits a month, one per third, 09:00–17:00, the checks plus one rotating service', async () => {
     const result = await generate({ month });
     expect(result).toMatchObject({ month, eligible: 4, created: 9, existing: 3, skipped: 0 });
-    const res = await t.http().get(`/api/v1/care-orders?visitPlanMonth=${month}&limit=500`).set(auth(dispatcher)).expect(200);
+    const res = await t
+      .http()
+      .get(`/api/v1/care-orders?visitPlanMonth=${month}&limit=500`)
+      .set(auth(dispatcher))
+      .expect(200);
     expect(res.body.total).toBe(12);
-    const byResident = new Map<string, { windowStart: string; windowEnd: string; services: string[]; visitSlot: number; status: string; source: string }[]>();
+    const byResident = new Map<
+      string,
+      {
+        windowStart: string;
+        windowEnd: string;
+        services: string[];
+        visitSlot: number;
+        status: string;
+        source: string;
+      }[]
+    >();
     for (const o of res.body.items) byResident.set(o.residentId, [...(byResident.get(o.residentId) ?? []), o]);
     expect([...byResident.keys()].sort()).toEqual(Object.values(eligible).sort());
     const lastDay = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();

@@ -1,8 +1,10 @@
-import { canonicalJson, isValidIdempotencyKey, requestHash } from './idempotency';
+import { canonicalJson, isIdempotencyKeyExpired, isValidIdempotencyKey, requestHash } from './idempotency';
 
 describe('idempotency', () => {
   it('canonical JSON sorts keys at every level and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson([undefined, null, 'x'])).toBe('[null,null,"x"]');
   });
 
@@ -21,5 +23,13 @@ describe('idempotency', () => {
     expect(isValidIdempotencyKey('')).toBe(false);
     expect(isValidIdempotencyKey('with space')).toBe(false);
     expect(isValidIdempotencyKey('键')).toBe(false);
+  });
+});
+
+describe('isIdempotencyKeyExpired', () => {
+  const stored = new Date('2026-11-30T08:00:00Z');
+  it('a key names its request for 24 hours, not a millisecond longer', () => {
+    expect(isIdempotencyKeyExpired(stored, new Date('2026-12-01T07:59:59.999Z'))).toBe(false);
+    expect(isIdempotencyKeyExpired(stored, new Date('2026-12-01T08:00:00Z'))).toBe(true);
   });
 });

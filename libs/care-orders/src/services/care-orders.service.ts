@@ -15,7 +15,12 @@ import {
 } from '@care/core';
 import type { CreateCareOrderDto, ListCareOrdersQueryDto } from '../dto/care-order.dto';
 import { CareOrder, IdempotencyKey } from '../entities/care-order.entity';
-import { isValidIdempotencyKey, requestHash } from '../rules/idempotency';
+import {
+  IDEMPOTENCY_KEY_LIFETIME_MS,
+  isIdempotencyKeyExpired,
+  isValidIdempotencyKey,
+  requestHash,
+} from '../rules/idempotency';
 import { windowProblems } from '../rules/order-window';
 import { effectiveDuration, unknownServiceCodes } from '../rules/service-catalogue';
 import { CatalogueService } from './catalogue.service';
@@ -68,7 +73,9 @@ export class CareOrdersService {
     const hash = key === null ? '' : requestHash(CREATE_ORDER_ENDPOINT, { ...dto });
     if (key !== null) {
       const earlier = await this.keys.findOneBy({ userId: user.id, key });
-      if (earlier) return this.replay(earlier, hash);
+      if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date())) return this.replay(earlier, hash);
+      // past its lifetime the key is free again: forget that very record (not one a concurrent request just stored)
+      if (earlier) await this.keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
     }
 
     const catalogue = await this.catalogue.map();
@@ -138,6 +145,22 @@ export class CareOrdersService {
     }
     await this.enqueue.dispatch([{ id, version: 0, priority: dto.priority ?? 'normal' }]);
     return { id, status: 'pending', replayed: false };
+  }
+
+  /** The PruneIdempotencyKeys job: deletes keys past their lifetime, a thousand rows per statement. */
+  async pruneIdempotencyKeys(now = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - IDEMPOTENCY_KEY_LIFETIME_MS);
+    let pruned = 0;
+    for (;;) {
+      const result = (await this.keys.manager.query('DELETE FROM idempotency_keys WHERE created_at <= ? LIMIT 1000', [
+        before,
+      ])) as {
+        affectedRows?: number;
+      };
+      const deleted = Number(result.affectedRows ?? 0);
+      pruned += deleted;
+      if (deleted < 1000) return pruned;
+    }
   }
 
   private async replay(earlier: IdempotencyKey, hash: string): Promise<CreatedOrder> {

@@ -17,6 +17,8 @@ export interface JobPayloads {
   GenerateVisitPlans: { month: string; regionCode?: string };
   /** Monthly coverage snapshot for the bureau's trends. */
   SnapshotCoverage: { month?: string };
+  /** Forget Idempotency-Keys past their lifetime (hourly). */
+  PruneIdempotencyKeys: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -38,6 +40,7 @@ export const JOB_CATALOGUE: { [N in JobName]: { queue: QueueName; options: JobsO
   SweepPendingOrders: { queue: 'dispatch', options: { ...retried, attempts: 1 } },
   GenerateVisitPlans: { queue: 'planning', options: { ...retried, attempts: 5 } },
   SnapshotCoverage: { queue: 'stats', options: { ...retried, attempts: 5 } },
+  PruneIdempotencyKeys: { queue: 'planning', options: { ...retried, attempts: 3 } },
 };
 
 /** Job names served by one queue, so a worker can refuse to start when one of them has no handler. */

@@ -5,6 +5,7 @@ import { InvalidInputError, NotFoundError, toCountyIso } from '@care/core';
 import { CoverageRepository, type ServiceCircles, type Township } from './coverage.repository';
 import { KeptFiguresRepository, type KeptMonth } from './kept-figures.repository';
 import { changedSince, dueTownships, windowCounts, type KeptTownship } from './rules/freshness';
+import { emptyTownshipCounts } from './rules/township-tally';
 import { computeIndicators, sumCounts, type CoverageCounts, type Indicator } from './rules/indicators';
 import { nextSteps, type NextSteps } from './rules/next-steps';
 import { countyMonth, monthsBetween, statsPeriod, type StatsPeriod } from './rules/period';
@@ -221,7 +222,7 @@ export class CoverageService {
     townships: Township[],
     counts: ReadonlyMap<string, CoverageCounts>,
   ): CoverageReport {
-    const rows = townships.map((t) => ({ t, counts: counts.get(t.code) ?? emptyCounts() }));
+    const rows = townships.map((t) => ({ t, counts: counts.get(t.code) ?? emptyTownshipCounts() }));
     return {
       month,
       asOf: toCountyIso(asOf) ?? '',
@@ -237,7 +238,7 @@ export class CoverageService {
     const c = await this.figures(period);
     const townships = this.select(c.townships, query.regionCode);
     const planned = await this.plannedBedsByRegion();
-    const rows = townships.map((t) => ({ t, counts: c.counts.get(t.code) ?? emptyCounts() }));
+    const rows = townships.map((t) => ({ t, counts: c.counts.get(t.code) ?? emptyTownshipCounts() }));
     const total = sumCounts(rows.map((r) => r.counts));
     const plannedTotal = townships.reduce((s, t) => s + (planned.get(t.code) ?? 0), 0);
     return {
@@ -316,23 +317,6 @@ function served(
   asOf: Date,
   stale: boolean,
 ): Figures {
-  const counts = new Map(townships.map((t) => [t.code, rows.get(t.code)?.counts ?? emptyCounts()]));
+  const counts = new Map(townships.map((t) => [t.code, rows.get(t.code)?.counts ?? emptyTownshipCounts()]));
   return { townships, counts, asOf, stale };
-}
-
-export function emptyCounts(): CoverageCounts {
-  return {
-    bedsInService: 0,
-    nursingBeds: 0,
-    occupiedBeds: 0,
-    townships: 1,
-    townshipsWithComprehensive: 0,
-    eligibleElders: 0,
-    eligibleWithThreeVisits: 0,
-    eligibleInsideServiceCircle: 0,
-    assessableElders: 0,
-    eldersWithValidAssessment: 0,
-    eldersWithExpiredAssessment: 0,
-    socialWorkers: null,
-  };
 }

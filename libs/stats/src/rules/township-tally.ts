@@ -43,8 +43,9 @@ export interface TownshipFigures {
 /** Visits a month that make an eligible elder covered (domain.md §5). */
 export const VISITS_PER_MONTH = 3;
 
-export class TownshipTally {
-  private readonly counts: { -readonly [K in keyof CoverageCounts]: CoverageCounts[K] } = {
+/** The counts of one township with nothing in it. */
+export function emptyTownshipCounts(): CoverageCounts {
+  return {
     bedsInService: 0,
     nursingBeds: 0,
     occupiedBeds: 0,
@@ -59,6 +60,10 @@ export class TownshipTally {
     // no staff records in the system yet: the indicator is left out (api-contract.md)
     socialWorkers: null,
   };
+}
+
+export class TownshipTally {
+  private readonly counts: { -readonly [K in keyof CoverageCounts]: CoverageCounts[K] } = emptyTownshipCounts();
   private changesAt: Date | null = null;
 
   constructor(private readonly period: Pick<StatsPeriod, 'asOf' | 'elderBornOnOrBefore'>) {}

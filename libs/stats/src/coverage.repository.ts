@@ -124,24 +124,22 @@ export class CoverageRepository {
    * nothing here.
    */
   async changes(from: Date, to: Date): Promise<SourceChanges> {
-    const results = (await Promise.all(
-      CHANGE_SOURCES.map((source) =>
-        this.db.query(
-          `SELECT ${source.region} AS region, SUM(x.updated_at <= ?) AS in_window, SUM(x.updated_at > ?) AS after
-           FROM ${source.from} WHERE ${source.where ?? ''} x.updated_at > ? GROUP BY ${source.region}`,
-          [to, to, from],
-        ),
-      ),
-    )) as Row[][];
-    const out = new Map<string, { inWindow: number; after: number }>();
-    results.forEach((rows, i) => {
-      for (const r of rows)
-        out.set(changeKey(CHANGE_SOURCES[i].name, String(r.region)), {
-          inWindow: num(r.in_window),
-          after: num(r.after),
-        });
-    });
-    return out;
+    // one statement (one round trip, one connection): a UNION ALL of a grouped index range per source
+    const rows = (await this.db.query(
+      CHANGE_SOURCES.map(
+        (source) =>
+          `(SELECT '${source.name}' AS source, ${source.region} AS region,
+                   SUM(x.updated_at <= ?) AS in_window, SUM(x.updated_at > ?) AS after
+            FROM ${source.from} WHERE ${source.where ?? ''} x.updated_at > ? GROUP BY ${source.region})`,
+      ).join(' UNION ALL '),
+      CHANGE_SOURCES.flatMap(() => [to, to, from]),
+    )) as Row[];
+    return new Map(
+      rows.map((r) => [
+        changeKey(String(r.source) as ChangeSource, String(r.region)),
+        { inWindow: num(r.in_window), after: num(r.after) },
+      ]),
+    );
   }
 
   /** The service points with an active caregiver now (one read of the service points). */

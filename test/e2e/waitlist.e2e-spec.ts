@@ -1,4 +1,5 @@
 import { itemsForTotal } from '@care/assessments';
+import { WaitlistService } from '@care/beds';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { API, UNKNOWN_UUID, caregiverToken, createBed, createFacility, createResident } from './support/care-homes';
 
@@ -537,6 +538,29 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
       const t3c = after.body.items.find((e: { residentId: string }) => e.residentId === p.t3c);
       expect(t3c).toMatchObject({ status: 'waiting', offer: null, position: 3 });
       expect(after.body.items.find((e: { residentId: string }) => e.residentId === p.t3b)).toBeUndefined();
+    });
+
+    it('the background job releases expired offers without anyone reading the waitlist', async () => {
+      const freed = await createBed(t, fw, { room: '901', label: '1', type: 'ordinary' });
+      const res = await offer(fw, { bedId: freed, hours: 1 }).expect(201);
+      const past = new Date(Date.now() - 60_000);
+      await t.db.query('UPDATE beds SET reserved_until = ? WHERE id = ?', [past, freed]);
+      await t.db.query('UPDATE waitlist_entries SET offer_expires_at = ? WHERE id = ?', [past, res.body.entry.id]);
+      const released = await t.app.get(WaitlistService).releaseExpiredOffersEverywhere();
+      expect(released).toEqual({ facilities: 1, offers: 1 });
+      const [bed] = (await t.db.query('SELECT status, reserved_for_resident_id FROM beds WHERE id = ?', [freed])) as {
+        status: string;
+        reserved_for_resident_id: string | null;
+      }[];
+      expect(bed).toEqual({ status: 'vacant', reserved_for_resident_id: null });
+      const [entry] = (await t.db.query('SELECT status, offered_bed_id FROM waitlist_entries WHERE id = ?', [
+        res.body.entry.id,
+      ])) as {
+        status: string;
+        offered_bed_id: string | null;
+      }[];
+      expect(entry).toEqual({ status: 'waiting', offered_bed_id: null });
+      expect(await t.app.get(WaitlistService).releaseExpiredOffersEverywhere()).toEqual({ facilities: 0, offers: 0 });
     });
 
     it('cancelling an offered entry releases the bed', async () => {

@@ -1,7 +1,13 @@
 import type { Type } from '@nestjs/common';
+import { WaitlistJobsModule } from '@care/beds';
 import { CareOrdersJobsModule } from '@care/care-orders';
 import { DispatchModule } from '@care/dispatch';
 import { StatsJobsModule } from '@care/stats';
 
 /** The domain jobs modules the dispatcher composes; each registers its job handlers on the JobWorkerHost. */
-export const DISPATCHER_JOB_MODULES: Type[] = [StatsJobsModule, DispatchModule, CareOrdersJobsModule];
+export const DISPATCHER_JOB_MODULES: Type[] = [
+  StatsJobsModule,
+  DispatchModule,
+  CareOrdersJobsModule,
+  WaitlistJobsModule,
+];

@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { RELEASE_EXPIRED_OFFERS_SCHEDULER_ID } from '@care/beds';
 import {
   PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID,
   VISIT_PLAN_SCHEDULER_ID,
@@ -70,11 +71,11 @@ describe('visit plans', () => {
     await t?.close();
   });
 
-  it('the dispatcher registers the monthly visit plans and the hourly key prune at start (idempotent upserts)', async () => {
+  it('the dispatcher registers its planning schedulers at start: visit plans, key prune, expired offers (upserts)', async () => {
     const queue = t.app.get(JobQueue).queue('planning');
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(
-      [PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID, VISIT_PLAN_SCHEDULER_ID].sort(),
+      [PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID, RELEASE_EXPIRED_OFFERS_SCHEDULER_ID, VISIT_PLAN_SCHEDULER_ID].sort(),
     );
     expect(schedulers.find((s) => s.key === VISIT_PLAN_SCHEDULER_ID)).toMatchObject({
       pattern: t.config.visitPlans.cron,

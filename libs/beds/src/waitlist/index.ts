@@ -1,5 +1,6 @@
 export * from './waitlist-entry.entity';
 export * from './waitlist.module';
+export { WaitlistJobsModule, RELEASE_EXPIRED_OFFERS_SCHEDULER_ID } from './waitlist-jobs.module';
 export {
   WaitlistService,
   type OfferResult,

@@ -518,7 +518,8 @@ export class WaitlistService {
     );
     const now = new Date();
     for (const e of open) {
-      if (e.offered_bed_id && e.offered_bed_id !== bedId) await this.releaseReservation(em, e.offered_bed_id, residentId);
+      if (e.offered_bed_id && e.offered_bed_id !== bedId)
+        await this.releaseReservation(em, e.offered_bed_id, residentId);
       const here = e.facility_id === facilityId;
       await em.update(
         WaitlistEntry,
@@ -549,8 +550,24 @@ export class WaitlistService {
     );
   }
 
+  /**
+   * The ReleaseExpiredOffers job: every facility's offers past their expiry go back to waiting and their beds to
+   * vacant, so the bed board shows a lapsed reservation as a free bed without anyone opening the waitlist first.
+   * One transaction per facility, as when the waitlist is read.
+   */
+  async releaseExpiredOffersEverywhere(now = new Date()): Promise<{ facilities: number; offers: number }> {
+    const rows: { facility_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT facility_id FROM waitlist_entries WHERE status = 'offered' AND offer_expires_at <= ? ORDER BY facility_id`,
+      [now],
+    );
+    let offers = 0;
+    for (const { facility_id: facilityId } of rows)
+      offers += await this.tx.run((em) => this.releaseExpiredOffers(em, facilityId, now));
+    return { facilities: rows.length, offers };
+  }
+
   /** Offers past their expiry go back to waiting (keeping their place), and their beds back to vacant. */
-  private async releaseExpiredOffers(em: EntityManager, facilityId: string, now: Date): Promise<void> {
+  private async releaseExpiredOffers(em: EntityManager, facilityId: string, now: Date): Promise<number> {
     const expired = await em
       .createQueryBuilder(WaitlistEntry, 'e')
       .setLock('pessimistic_write')
@@ -571,6 +588,7 @@ export class WaitlistService {
         { status: 'waiting', offeredBedId: null, offeredAt: null, offerExpiresAt: null },
       );
     }
+    return expired.length;
   }
 
   private async residentFacts(ids: string[], now: Date, em?: EntityManager): Promise<Map<string, ResidentFacts>> {

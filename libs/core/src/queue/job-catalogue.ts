@@ -19,6 +19,8 @@ export interface JobPayloads {
   SnapshotCoverage: { month?: string };
   /** Forget Idempotency-Keys past their lifetime (hourly). */
   PruneIdempotencyKeys: Record<string, never>;
+  /** Waitlist offers past their expiry: entries back to waiting, reserved beds back to vacant (every 5 minutes). */
+  ReleaseExpiredOffers: Record<string, never>;
 }
 
 export type JobName = keyof JobPayloads;
@@ -41,6 +43,7 @@ export const JOB_CATALOGUE: { [N in JobName]: { queue: QueueName; options: JobsO
   GenerateVisitPlans: { queue: 'planning', options: { ...retried, attempts: 5 } },
   SnapshotCoverage: { queue: 'stats', options: { ...retried, attempts: 5 } },
   PruneIdempotencyKeys: { queue: 'planning', options: { ...retried, attempts: 3 } },
+  ReleaseExpiredOffers: { queue: 'planning', options: { ...retried, attempts: 3 } },
 };
 
 /** Job names served by one queue, so a worker can refuse to start when one of them has no handler. */

@@ -343,6 +343,31 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     expect(Number(olderKept.n)).toBe(28);
   });
 
+  it('a closed month snapshotted by the monthly job is history: later changes leave it until it is taken again', async () => {
+    const closed = previousMonth(previousMonth(month));
+    await service.snapshot(closed);
+    const before = await read(closed);
+    expect(before.recomputed).toEqual([]);
+    await expectExact(before.report, closed);
+    // today's beds change: recomputing the past month would count them, the kept history does not
+    const bed = await one<{ id: string }>(
+      `SELECT b.id FROM beds b JOIN facilities f ON f.id = b.facility_id
+       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id LIMIT 1`,
+    );
+    await send('patch', `/beds/${bed.id}`, { status: 'closed' });
+    const after = await read(closed);
+    expect(after.recomputed).toEqual([]);
+    expect(after.report).toEqual(before.report);
+    // rows the monthly job kept before the figures were maintained (no month row) are history too
+    await db.query('DELETE FROM stats_coverage_months WHERE month = ?', [closed]);
+    const legacy = await read(closed);
+    expect(legacy.recomputed).toEqual([]);
+    expect(legacy.report.indicators).toEqual(before.report.indicators);
+    // taken again (POST /stats/coverage/snapshots, or the job re-run): the month is recomputed from the tables
+    await service.snapshot(closed);
+    await expectExact((await read(closed)).report, closed);
+  });
+
   it('while another process refreshes the month, a request answers at once with the kept figures, marked stale', async () => {
     const before = await read();
     const bed = await one<{ id: string }>(

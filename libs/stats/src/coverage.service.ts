@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { InvalidInputError, NotFoundError, toCountyIso } from '@care/core';
 
 import { CoverageRepository, type ServiceCircles, type Township } from './coverage.repository';
-import { KeptFiguresRepository, type KeptMonth } from './kept-figures.repository';
+import { KeptFiguresRepository, type KeptMonth, type KeptRow } from './kept-figures.repository';
 import { changedSince, dueTownships, windowCounts, type KeptTownship } from './rules/freshness';
 import { emptyTownshipCounts } from './rules/township-tally';
 import { computeIndicators, sumCounts, type CoverageCounts, type Indicator } from './rules/indicators';
@@ -69,7 +69,9 @@ interface Figures {
  *   current; more (the first figures of a month aside) are recomputed in the background while the kept figures
  *   are served marked `stale: true` with their `asOf` (stale-while-revalidate);
  * - one refresh per month at a time across processes (the month's row lock); a process that finds it taken
- *   serves what is kept.
+ *   serves what is kept;
+ * - a closed month snapshotted by the monthly job (00:30 on the 1st) is final: history, no longer refreshed,
+ *   because beds keep no history and a later recomputation would mix today's beds into the past.
  */
 const SYNC_REFRESH_MAX_TOWNSHIPS = 40;
 /**
@@ -108,7 +110,13 @@ export class CoverageService {
   private async figures(period: StatsPeriod): Promise<Figures> {
     const townships = await this.repo.townships();
     const state = await this.kept.month(period.month);
-    if (!state) return (await this.refresh(period, townships)) ?? this.computeUnkept(period, townships);
+    if (state?.final) return served(townships, await this.kept.rows(period.month), state.asOf, false);
+    if (!state) {
+      // a closed month's rows kept by the monthly job before the figures were maintained: history as well
+      const legacy = period.closed ? await this.kept.rows(period.month) : new Map<string, KeptRow>();
+      if (legacy.size > 0) return served(townships, legacy, latestAsOf(legacy), false);
+      return (await this.refresh(period, townships)) ?? this.computeUnkept(period, townships);
+    }
     const rows = await this.kept.rows(period.month);
     const due = await this.due(period, townships, state, rows);
     if (due.length === 0) return served(townships, rows, period.asOf, false);
@@ -156,6 +164,10 @@ export class CoverageService {
     const work = (async () => {
       const started = Date.now();
       const result = await this.kept.withMonthLock(period.month, async (em, state) => {
+        if (state?.final && !everything) {
+          // the monthly job closed the month meanwhile: its rows are history now
+          return { recomputed: 0, figures: served(townships, await this.kept.rows(period.month), state.asOf, false) };
+        }
         const checkedTo = await this.repo.now();
         const window = windowCounts(
           await this.repo.changes(new Date(checkedTo.getTime() - this.commitLagMs), checkedTo),
@@ -171,6 +183,7 @@ export class CoverageService {
           windowCounts: window,
           asOf: period.asOf,
           circleSignature: circles.signature,
+          final: everything && period.closed,
         };
         await this.kept.save(em, next, figures, checkedTo);
         const counts = new Map<string, KeptTownship & { counts: CoverageCounts }>(rows);
@@ -265,8 +278,9 @@ export class CoverageService {
   // ── snapshots and history ───────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Recomputes and keeps every township's counts for the month (the monthly job, and on demand): what history
-   * shows for a closed month. Idempotent. Throws a retryable error while another process refreshes the month.
+   * Recomputes and keeps every township's counts for the month (the monthly job, and on demand). A closed month
+   * becomes final: history, served as it is from then on (a second run replaces it). Throws a retryable error while
+   * another process refreshes the month.
    */
   async snapshot(month: string, now = new Date()): Promise<{ month: string; townships: number }> {
     const period = this.period(month, now);
@@ -308,6 +322,10 @@ export class CoverageService {
       missing: months.filter((m) => !byMonth.has(m)),
     };
   }
+}
+
+function latestAsOf(rows: ReadonlyMap<string, KeptRow>): Date {
+  return new Date(Math.max(...[...rows.values()].map((r) => r.asOf.getTime())));
 }
 
 /** The figures of every township (zeros for a township without a row). */

@@ -16,6 +16,11 @@ export interface KeptMonth {
   /** The instant every kept row was last known to hold for. */
   readonly asOf: Date;
   readonly circleSignature: string;
+  /**
+   * A closed month snapshotted by the monthly job (or on demand): its rows are history and served as they are.
+   * Beds keep no history, so recomputing a past month later would mix today's beds into it.
+   */
+  readonly final: boolean;
 }
 
 export interface KeptRow extends TownshipFigures {
@@ -89,7 +94,7 @@ export class KeptFiguresRepository {
   /** The month's state, or null before its figures were first computed. */
   async month(month: string, em: EntityManager = this.db.manager): Promise<KeptMonth | null> {
     const rows: Row[] = await em.query(
-      `SELECT month, checked_to, as_of, circle_signature, window_counts FROM stats_coverage_months WHERE month = ?`,
+      `SELECT month, checked_to, as_of, circle_signature, window_counts, final FROM stats_coverage_months WHERE month = ?`,
       [month],
     );
     return rows.length && rows[0].checked_to !== null ? toMonth(rows[0]) : null;
@@ -153,7 +158,7 @@ export class KeptFiguresRepository {
       const value = await this.tx.run(
         async (em) => {
           const [row] = (await em.query(
-            `SELECT month, checked_to, as_of, circle_signature, window_counts FROM stats_coverage_months WHERE month = ? FOR UPDATE NOWAIT`,
+            `SELECT month, checked_to, as_of, circle_signature, window_counts, final FROM stats_coverage_months WHERE month = ? FOR UPDATE NOWAIT`,
             [month],
           )) as Row[];
           return work(em, row.checked_to === null ? null : toMonth(row));
@@ -192,9 +197,17 @@ export class KeptFiguresRepository {
       );
     }
     await em.query(
-      `UPDATE stats_coverage_months SET checked_to = ?, as_of = ?, circle_signature = ?, window_counts = ?, refreshed_at = ?
+      `UPDATE stats_coverage_months SET checked_to = ?, as_of = ?, circle_signature = ?, window_counts = ?, final = ?, refreshed_at = ?
        WHERE month = ?`,
-      [state.checkedTo, state.asOf, state.circleSignature, JSON.stringify(state.windowCounts), computedAt, state.month],
+      [
+        state.checkedTo,
+        state.asOf,
+        state.circleSignature,
+        JSON.stringify(state.windowCounts),
+        state.final ? 1 : 0,
+        computedAt,
+        state.month,
+      ],
     );
   }
 }
@@ -206,5 +219,6 @@ function toMonth(r: Row): KeptMonth {
     asOf: asDate(r.as_of),
     circleSignature: String(r.circle_signature),
     windowCounts: r.window_counts ? (JSON.parse(String(r.window_counts)) as ChangeCounts) : {},
+    final: Number(r.final) === 1,
   };
 }

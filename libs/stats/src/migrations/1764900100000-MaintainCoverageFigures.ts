@@ -10,7 +10,8 @@ import { indexExists } from '@care/core';
  * - stats_coverage_months: one row per month whose figures are kept — when the last refresh started
  *   (`checked_to`), the rows it saw updated in the lag window before that (`window_counts`, JSON; see
  *   rules/freshness.ts), the instant the rows were last verified for (`as_of`), and a signature of the service
- *   points with an active caregiver (the circles); all null until the month is first computed. The row is also
+ *   points with an active caregiver (the circles); all null until the month is first computed. `final`: a
+ *   closed month snapshotted by the monthly job, whose rows are history and no longer refreshed. The row is also
  *   the lock that serialises refreshes across processes.
  * - residents: the statistics index now leads with the township, so one township's elders are an index range
  *   (the province-wide scan reads the same index from end to end).
@@ -36,6 +37,7 @@ export class MaintainCoverageFigures1764900100000 implements MigrationInterface 
         as_of DATETIME(3) NULL,
         circle_signature CHAR(64) NULL,
         window_counts TEXT NULL,
+        final TINYINT(1) NOT NULL DEFAULT 0,
         refreshed_at DATETIME(3) NULL,
         PRIMARY KEY (month)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci`);

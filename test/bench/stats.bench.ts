@@ -420,6 +420,8 @@ async function measure(size: 'tenth' | 'full'): Promise<Figures | null> {
     };
     const get = async (path: string): Promise<number> => (await call(path)).ms;
     const repeat = async (path: string) => {
+      // a few unmeasured requests first: the first size runs in a fresh process (JIT, connection pool)
+      for (let i = 0; i < 5; i++) await get(path);
       const times: number[] = [];
       for (let i = 0; i < WARM_RUNS; i++) times.push(await get(path));
       return times;

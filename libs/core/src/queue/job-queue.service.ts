@@ -34,7 +34,11 @@ export class JobQueue implements OnApplicationShutdown {
   }
 
   /** Adds a job with the catalogue's defaults. A deterministic `jobId` makes the add idempotent. */
-  async add<N extends JobName>(name: N, payload: JobPayloads[N], options: JobsOptions = {}): Promise<string | undefined> {
+  async add<N extends JobName>(
+    name: N,
+    payload: JobPayloads[N],
+    options: JobsOptions = {},
+  ): Promise<string | undefined> {
     const entry = JOB_CATALOGUE[name];
     const job = await this.queue(entry.queue).add(name, payload, { ...entry.options, ...options });
     return job.id;
@@ -58,7 +62,20 @@ export class JobQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.all([...this.queues.values()].map((queue) => closeWhenReady(queue)));
     this.connection.disconnect();
   }
+}
+
+/**
+ * Closes a queue or worker once its connection has finished initialising. close() removes the connection's error
+ * listener, so an initialisation still running (a queue made just before a SIGTERM) that then fails on the closed
+ * connection would emit an unhandled 'error' and crash the process instead of letting it exit cleanly.
+ */
+export async function closeWhenReady(target: {
+  waitUntilReady(): Promise<unknown>;
+  close(): Promise<void>;
+}): Promise<void> {
+  await target.waitUntilReady().catch(() => undefined);
+  await target.close();
 }

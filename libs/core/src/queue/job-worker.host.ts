@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobName, JobPayloads, QueueName, jobsOfQueue } from './job-catalogue';
+import { closeWhenReady } from './job-queue.service';
 import { createRedis } from './redis';
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>;
@@ -63,7 +64,7 @@ export class JobWorkerHost implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     // close() waits for active jobs to finish and releases the rest back to the queue
-    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all(this.workers.map((worker) => closeWhenReady(worker)));
     await Promise.all(this.workers.map((worker) => worker.disconnect()));
   }
 }

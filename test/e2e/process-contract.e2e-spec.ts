@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import IORedis from 'ioredis';
 import { createTestDatabase } from '@care/testing';
 
 /** The process contract of api-contract.md, checked on the built processes (npm test builds first). */
@@ -50,13 +52,25 @@ function run(
 
 describe('process contract', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  // the dispatchers' queues, removed afterwards like every test's (its schedulers would stay in Redis otherwise)
+  const prefix = `test-process-${randomBytes(3).toString('hex')}`;
   beforeAll(async () => {
     for (const file of [API, DISPATCHER, MIGRATE]) {
       if (!existsSync(file)) throw new Error(`${file} is missing: run "npm run build" first (npm test does)`);
     }
     db = await createTestDatabase('process');
   });
-  afterAll(() => db.drop());
+  afterAll(async () => {
+    await db.drop();
+    const redis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  });
 
   it('migrate applies everything, then a second run changes nothing', async () => {
     const first = await run(MIGRATE, { DATABASE_URL: db.url });
@@ -120,7 +134,7 @@ describe('process contract', () => {
   it('the dispatcher starts, says it is ready, and stops cleanly on SIGTERM', async () => {
     const result = await run(
       DISPATCHER,
-      { DATABASE_URL: db.url, QUEUE_PREFIX: '{test-process}' },
+      { DATABASE_URL: db.url, QUEUE_PREFIX: `{${prefix}}` },
       { until: /dispatcher ready/ },
     );
     expect(result.stdout).toMatch(/dispatcher ready/);
@@ -134,7 +148,7 @@ describe('process contract', () => {
     for (let i = 0; i < 8; i++) {
       const result = await run(
         DISPATCHER,
-        { DATABASE_URL: db.url, QUEUE_PREFIX: `{test-process-${i}}` },
+        { DATABASE_URL: db.url, QUEUE_PREFIX: `{${prefix}-${i}}` },
         { until: /dispatcher ready/ },
       );
       if (result.code !== 0) throw new Error(`start ${i}: exit ${result.code}\n${result.stderr.slice(-1500)}`);

@@ -29,9 +29,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
 import { createConnection, createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
-import { FieldCipher, dataSourceOptions, withDatabase } from '@care/core';
+import { FieldCipher, dataSourceOptions, deleteKeysWithPrefix, withDatabase } from '@care/core';
 import { idNumberCheckCharacter, maskIdNumber } from '@care/residents';
 import { migrate } from '../../apps/api/src/cli/migrate';
 
@@ -333,20 +332,6 @@ async function stopApi(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function clearQueues(prefix: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
 // ---- main ------------------------------------------------------------------------------------------------------
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
@@ -498,7 +483,7 @@ async function main(): Promise<void> {
     await pool?.end().catch(() => undefined);
     await smallPool?.end().catch(() => undefined);
     if (api) await stopApi(api.child);
-    await clearQueues(queuePrefix).catch(() => undefined);
+    await deleteKeysWithPrefix(REDIS_URL, queuePrefix).catch(() => undefined);
     if (env.BENCH_KEEP_DB !== '1') await dropDatabase(db.name);
     else log(`kept database ${db.name}`);
   }

@@ -19,7 +19,7 @@ import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
-import { type AppConfig, dataSourceOptions, loadConfig, withDatabase } from '@care/core';
+import { type AppConfig, dataSourceOptions, deleteKeysWithPrefix, loadConfig, withDatabase } from '@care/core';
 import { dispatchJobId } from '@care/care-orders';
 import {
   auditDispatch,
@@ -82,20 +82,9 @@ async function freshEnvironment(label: string): Promise<Env> {
       const c = await createConnection({ uri: SERVER_URL });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
-      await clearPrefix(prefix);
+      await deleteKeysWithPrefix(REDIS_URL, prefix);
     },
   };
-}
-
-async function clearPrefix(prefix: string): Promise<void> {
-  const redis = new IORedis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 // --- 1. BullMQ empty-job baseline ---------------------------------------------------------------------------
@@ -132,7 +121,7 @@ async function emptyJobBaseline(workers: number, jobs: number): Promise<number> 
   for (const c of connections) c.disconnect();
   await queue.close();
   connection.disconnect();
-  await clearPrefix(prefix);
+  await deleteKeysWithPrefix(REDIS_URL, prefix);
   return jobs / seconds;
 }
 

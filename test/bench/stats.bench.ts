@@ -30,9 +30,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import IORedis from 'ioredis';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
-import { FieldCipher, loadConfig, withDatabase } from '@care/core';
+import { FieldCipher, deleteKeysWithPrefix, loadConfig, withDatabase } from '@care/core';
 import { province } from '@care/demo';
 import { maskIdNumber } from '@care/residents';
 import { CoverageService, countyMonth, previousMonth } from '@care/stats';
@@ -494,14 +493,7 @@ async function measure(size: 'tenth' | 'full'): Promise<Figures | null> {
       await c.query(`DROP DATABASE IF EXISTS ${name}`);
       await c.end();
     }
-    const redis = new IORedis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteKeysWithPrefix(REDIS_URL, queuePrefix);
   }
 }
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import IORedis from 'ioredis';
+import { deleteKeysWithPrefix } from '@care/core';
 import { createTestDatabase } from '@care/testing';
 
 /** The process contract of api-contract.md, checked on the built processes (npm test builds first). */
@@ -62,14 +62,7 @@ describe('process contract', () => {
   });
   afterAll(async () => {
     await db.drop();
-    const redis = new IORedis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0');
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteKeysWithPrefix(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', `{${prefix}`);
   });
 
   it('migrate applies everything, then a second run changes nothing', async () => {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DispatchEnqueuer } from '@care/care-orders';
 import { DispatchRepository } from './dispatch.repository';
 import { DISPATCH_CLOCK, DispatchService } from './dispatch.service';
 import { DispatchJobs } from './jobs/dispatch.jobs';
@@ -9,7 +10,14 @@ import { DispatchJobs } from './jobs/dispatch.jobs';
  * global CoreModule.
  */
 @Module({
-  providers: [DispatchRepository, DispatchService, DispatchJobs, { provide: DISPATCH_CLOCK, useValue: () => Date.now() }],
+  // DispatchEnqueuer: the one producer of DispatchOrder jobs (care-orders'), on the global JobQueue
+  providers: [
+    DispatchRepository,
+    DispatchService,
+    DispatchEnqueuer,
+    DispatchJobs,
+    { provide: DISPATCH_CLOCK, useValue: () => Date.now() },
+  ],
   exports: [DispatchService],
 })
 export class DispatchModule {}

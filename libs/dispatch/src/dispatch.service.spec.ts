@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AppConfig, JobQueue, TransactionRunner } from '@care/core';
+import { DispatchEnqueuer } from '@care/care-orders';
 import type { CaregiverFingerprint, DispatchRepository, OrderFacts, OrderState } from './dispatch.repository';
 import { DispatchContentionError, DispatchService } from './dispatch.service';
 import { DEFAULT_CATALOGUE, type DispatchCaregiver, localInstant, type PlannedVisit } from './rules';
@@ -140,6 +141,7 @@ function setup() {
     repo as unknown as DispatchRepository,
     tx as unknown as TransactionRunner,
     queue as unknown as JobQueue,
+    new DispatchEnqueuer(queue as unknown as JobQueue),
     config,
     () => NOW,
   );

@@ -7,7 +7,7 @@ import {
   TransactionRunner,
   type TravelModelOptions,
 } from '@care/core';
-import { dispatchJob, transition, type DispatchRound } from '@care/care-orders';
+import { DispatchEnqueuer, dispatchJob, transition } from '@care/care-orders';
 import { type CaregiverFingerprint, DispatchRepository, type OrderFacts } from './dispatch.repository';
 import {
   type CaregiverDay,
@@ -74,6 +74,7 @@ export class DispatchService {
     private readonly repo: DispatchRepository,
     private readonly tx: TransactionRunner,
     private readonly queue: JobQueue,
+    private readonly enqueue: DispatchEnqueuer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DISPATCH_CLOCK) private readonly clock: Clock,
   ) {}
@@ -276,7 +277,7 @@ export class DispatchService {
         : null;
     });
     if (requeued === null) return 'skipped';
-    await this.enqueueDispatch([requeued]);
+    await this.enqueue.dispatch([requeued]);
     return 'requeued';
   }
 
@@ -296,7 +297,7 @@ export class DispatchService {
       );
       return rows.map((r) => ({ ...r, version: r.version + 1 }));
     });
-    await this.enqueueDispatch(orders);
+    await this.enqueue.dispatch(orders);
     this.logger.log(
       `retry of unassigned orders (${reason}${regionCode ? `, region ${regionCode}` : ''}): ${orders.length} requeued`,
     );
@@ -332,20 +333,6 @@ export class DispatchService {
     if (pending.length + lapsed.length > 0)
       this.logger.log(`sweep: ${pending.length} pending order(s), ${lapsed.length} lapsed assignment(s) re-enqueued`);
     return { pending: pending.length, lapsed: lapsed.length };
-  }
-
-  private async enqueueDispatch(orders: readonly DispatchRound[]): Promise<void> {
-    if (orders.length === 0) return;
-    try {
-      await this.queue.addBulk(
-        'DispatchOrder',
-        orders.map((o) => dispatchJob(o)),
-      );
-    } catch (error) {
-      this.logger.warn(
-        `enqueue DispatchOrder for ${orders.length} order(s) failed; the sweep will retry: ${(error as Error).message}`,
-      );
-    }
   }
 }
 

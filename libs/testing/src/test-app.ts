@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import IORedis from 'ioredis';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@care/auth';
-import { AppConfig, Role, loadConfig } from '@care/core';
+import { AppConfig, Role, deleteKeysWithPrefix, loadConfig } from '@care/core';
 import { createApiApp } from '../../../apps/api/src/bootstrap';
 import { migrate } from '../../../apps/api/src/cli/migrate';
 import { createTestDatabase } from './test-database';
@@ -45,14 +44,7 @@ export async function createTestConfig(label: string): Promise<{ config: AppConf
   });
   const drop = async () => {
     await database.drop();
-    const redis = new IORedis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${queuePrefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    redis.disconnect();
+    await deleteKeysWithPrefix(REDIS_URL, queuePrefix);
   };
   return { config, drop };
 }

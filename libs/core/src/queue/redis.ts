@@ -19,3 +19,18 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
     probe.disconnect();
   }
 }
+
+/** Deletes every key under a queue prefix (a test's or a benchmark's queues once it is done), in scan batches. */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
+  const redis = new IORedis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

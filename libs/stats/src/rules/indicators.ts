@@ -214,9 +214,9 @@ export function computeIndicators(c: CoverageCounts, targets: IndicatorTargets =
   return out;
 }
 
-/** Counts of several areas added up (townships → county). `socialWorkers` stays null only if null everywhere. */
-export function sumCounts(parts: readonly CoverageCounts[]): CoverageCounts {
-  const zero: CoverageCounts = {
+/** The counts of no area at all: every count 0, social workers unknown. */
+export function zeroCounts(): CoverageCounts {
+  return {
     bedsInService: 0,
     nursingBeds: 0,
     occupiedBeds: 0,
@@ -230,6 +230,11 @@ export function sumCounts(parts: readonly CoverageCounts[]): CoverageCounts {
     eldersWithExpiredAssessment: 0,
     socialWorkers: null,
   };
+}
+
+/** Counts of several areas added up (townships → county). `socialWorkers` stays null only if null everywhere. */
+export function sumCounts(parts: readonly CoverageCounts[]): CoverageCounts {
+  const zero = zeroCounts();
   return parts.reduce<CoverageCounts>(
     (acc, p) => ({
       bedsInService: acc.bedsInService + p.bedsInService,

@@ -5,7 +5,7 @@
  * once that instant has passed (see freshness.ts). Pure: no Nest, no TypeORM.
  */
 import { earliest, reachesAgeAt } from './freshness';
-import type { CoverageCounts } from './indicators';
+import { zeroCounts, type CoverageCounts } from './indicators';
 import type { StatsPeriod } from './period';
 
 /** What the counts need to know of a resident at the period's asOf. */
@@ -43,23 +43,9 @@ export interface TownshipFigures {
 /** Visits a month that make an eligible elder covered (domain.md §5). */
 export const VISITS_PER_MONTH = 3;
 
-/** The counts of one township with nothing in it. */
+/** The counts of one township with nothing in it (no staff records yet: social workers are left out). */
 export function emptyTownshipCounts(): CoverageCounts {
-  return {
-    bedsInService: 0,
-    nursingBeds: 0,
-    occupiedBeds: 0,
-    townships: 1,
-    townshipsWithComprehensive: 0,
-    eligibleElders: 0,
-    eligibleWithThreeVisits: 0,
-    eligibleInsideServiceCircle: 0,
-    assessableElders: 0,
-    eldersWithValidAssessment: 0,
-    eldersWithExpiredAssessment: 0,
-    // no staff records in the system yet: the indicator is left out (api-contract.md)
-    socialWorkers: null,
-  };
+  return { ...zeroCounts(), townships: 1 };
 }
 
 export class TownshipTally {

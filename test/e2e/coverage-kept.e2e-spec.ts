@@ -211,6 +211,34 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     );
   });
 
+  it('nothing due and the last refresh long past: the change window moves forward, no township recomputed', async () => {
+    await read();
+    const checkedTo = async () =>
+      new Date(
+        (await one<{ checked_to: Date }>('SELECT checked_to FROM stats_coverage_months WHERE month = ?', [month]))
+          .checked_to,
+      ).getTime();
+    const before = await checkedTo();
+    const quiet = await read(); // the last refresh is recent: the window stays
+    expect(quiet.recomputed).toEqual([]);
+    expect(await checkedTo()).toBe(before);
+    service.checkpointAfterMs = 0; // as if it were long past
+    try {
+      const moved = await read();
+      let now = before;
+      for (let i = 0; i < 100 && now === before; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        now = await checkedTo();
+      }
+      expect(now).toBeGreaterThan(before);
+      expect(moved.recomputed).toEqual([]);
+      expect(recomputed).toEqual([]); // the background refresh recomputed nothing
+    } finally {
+      service.checkpointAfterMs = 120_000;
+    }
+    await expectExact((await read()).report);
+  });
+
   it('a change whose transaction commits after a read has checked for changes is still found (commit lag)', async () => {
     const lag = service.commitLagMs;
     service.commitLagMs = 0;

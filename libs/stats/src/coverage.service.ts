@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InvalidInputError, NotFoundError, toCountyIso } from '@care/core';
 
-import { CoverageRepository, type ServiceCircles, type Township } from './coverage.repository';
+import { CoverageRepository, type ServiceCircles, type Township, type TownshipFigures } from './coverage.repository';
 import { KeptFiguresRepository, type KeptMonth, type KeptRow } from './kept-figures.repository';
 import { changedSince, dueTownships, windowCounts, type KeptTownship } from './rules/freshness';
 import { emptyTownshipCounts } from './rules/township-tally';
@@ -80,6 +80,8 @@ const SYNC_REFRESH_MAX_TOWNSHIPS = 40;
  * counted by it, so that one committed later is still found (see rules/freshness.ts).
  */
 const COMMIT_LAG_MS = 60_000;
+/** Twice the lag: the window then lies wholly in the past, and a quiet system writes its state every 2 minutes at most. */
+const CHECKPOINT_AFTER_MS = 2 * COMMIT_LAG_MS;
 
 @Injectable()
 export class CoverageService {
@@ -91,6 +93,8 @@ export class CoverageService {
   syncRefreshMax = SYNC_REFRESH_MAX_TOWNSHIPS;
   /** How long before the last check changes are looked for (tests that count recomputed townships lower it). */
   commitLagMs = COMMIT_LAG_MS;
+  /** How old the last refresh may get before a request with nothing due moves the change window forward. */
+  checkpointAfterMs = CHECKPOINT_AFTER_MS;
 
   constructor(
     private readonly repo: CoverageRepository,
@@ -119,16 +123,27 @@ export class CoverageService {
     }
     const rows = await this.kept.rows(period.month);
     const due = await this.due(period, townships, state, rows);
-    if (due.length === 0) return served(townships, rows, period.asOf, false);
+    if (due.length === 0) {
+      // every request reads the rows changed since the lag window before the last refresh; when that refresh is
+      // long past (a bulk load, a busy hour, then quiet), move the window forward: a refresh of no township, in
+      // the background, so that those rows are not read again by every request
+      if (Date.now() - state.checkedTo.getTime() > this.checkpointAfterMs)
+        void this.refreshInBackground(period, townships);
+      return served(townships, rows, period.asOf, false);
+    }
     if (due.length <= this.syncRefreshMax) {
       const fresh = await this.refresh(period, townships);
       if (fresh) return fresh;
     } else {
-      void this.refresh(period, townships).catch((error: Error) =>
-        this.logger.warn(`coverage ${period.month}: background refresh failed: ${error.message}`),
-      );
+      void this.refreshInBackground(period, townships);
     }
     return served(townships, rows, state.asOf, true);
+  }
+
+  private async refreshInBackground(period: StatsPeriod, townships: Township[]): Promise<void> {
+    await this.refresh(period, townships).catch((error: Error) =>
+      this.logger.warn(`coverage ${period.month}: background refresh failed: ${error.message}`),
+    );
   }
 
   /** The townships to recompute before the kept rows hold at the period's asOf. */
@@ -176,7 +191,10 @@ export class CoverageService {
         const due = state && !everything ? await this.due(period, townships, state, rows) : null;
         if (!due || !this.circles) this.circles = await this.repo.serviceCircles();
         const circles = this.circles;
-        const figures = await this.repo.countsByTownship(period, townships, circles, due ? new Set(due) : undefined);
+        const figures =
+          due?.length === 0
+            ? new Map<string, TownshipFigures>()
+            : await this.repo.countsByTownship(period, townships, circles, due ? new Set(due) : undefined);
         const next: KeptMonth = {
           month: period.month,
           checkedTo,

@@ -85,5 +85,8 @@ export function homeFor(role: Role): string {
       return '/dispatch';
     case 'caregiver':
       return '/visits';
+    case 'integration':
+      // a machine user has no screen; the login page says so
+      return '/login';
   }
 }

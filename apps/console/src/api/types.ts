@@ -1,7 +1,7 @@
 // Types of the HTTP API contract (shared/spec/api-contract.md, version 1).
 // Fields the contract does not name are optional here; the console never depends on them being present.
 
-export type Role = 'admin' | 'bureau' | 'manager' | 'dispatcher' | 'caregiver';
+export type Role = 'admin' | 'bureau' | 'manager' | 'dispatcher' | 'caregiver' | 'integration';
 
 export interface SessionUser {
   id: string;

@@ -17,6 +17,7 @@ export const ROLE_LABEL: Record<Role, string> = {
   manager: '机构管理员',
   dispatcher: '派单调度员',
   caregiver: '护理员',
+  integration: '接口账号 (一键通网关)',
 };
 
 export const FACILITY_TYPE_LABEL: Record<FacilityType, string> = {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, ROLES, type AuthUser } from '@care/core';
+import { CurrentUser, Public, Roles, HUMAN_ROLES, type AuthUser } from '@care/core';
 import { AuthService } from '../auth.service';
 import { CreateUserDto, LoginDto } from '../dto/auth.dto';
 
@@ -19,7 +19,7 @@ export class AuthController {
 
   @Get('auth/me')
   @ApiBearerAuth()
-  @Roles(...ROLES)
+  @Roles(...HUMAN_ROLES)
   me(@CurrentUser() user: AuthUser) {
     return user;
   }

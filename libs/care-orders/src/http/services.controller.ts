@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ROLES, Roles } from '@care/core';
+import { HUMAN_ROLES, Roles } from '@care/core';
 import { CatalogueService } from '../services/catalogue.service';
 
 @ApiTags('care orders')
@@ -10,7 +10,7 @@ export class ServicesController {
   constructor(private readonly catalogue: CatalogueService) {}
 
   @Get()
-  @Roles(...ROLES)
+  @Roles(...HUMAN_ROLES)
   @ApiOperation({ summary: 'The doorstep service catalogue { code, name, defaultMinutes, skill }' })
   async list() {
     const items = (await this.catalogue.list()).map((s) => ({

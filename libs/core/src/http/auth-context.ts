@@ -1,8 +1,14 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '../errors/domain-error';
 
-export const ROLES = ['admin', 'bureau', 'manager', 'dispatcher', 'caregiver'] as const;
+export const ROLES = ['admin', 'bureau', 'manager', 'dispatcher', 'caregiver', 'integration'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * The roles of people. `integration` is a machine user (the one-key call devices' gateway) that may only raise
+ * emergency calls, so routes open to "everyone who logs in" list these, never ROLES.
+ */
+export const HUMAN_ROLES = ['admin', 'bureau', 'manager', 'dispatcher', 'caregiver'] as const satisfies readonly Role[];
 
 /** Who is calling: loaded from the users table on every request, so a revoked facility takes effect at once. */
 export interface AuthUser {

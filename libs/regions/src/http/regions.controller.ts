@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { ROLES, Roles } from '@care/core';
+import { HUMAN_ROLES, Roles } from '@care/core';
 import { RegionsService } from '../regions.service';
 import type { Region } from '../region.entity';
 
@@ -24,14 +24,14 @@ export class RegionsController {
   constructor(private readonly regions: RegionsService) {}
 
   @Get()
-  @Roles(...ROLES)
+  @Roles(...HUMAN_ROLES)
   async list() {
     const page = await this.regions.list();
     return { items: page.items.map(toView), total: page.total };
   }
 
   @Get(':code')
-  @Roles(...ROLES)
+  @Roles(...HUMAN_ROLES)
   async get(@Param('code') code: string) {
     return toView(await this.regions.get(code));
   }

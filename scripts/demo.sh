@@ -4,6 +4,8 @@
 # Ctrl-C (or SIGTERM) stops both cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# the demo runs with the development secrets: say so (a process without NODE_ENV is a production one and refuses them)
+export NODE_ENV="${NODE_ENV:-development}"
 export DATABASE_URL="${DATABASE_URL:-mysql://root:@127.0.0.1:3306/care}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export PORT="${PORT:-3000}"

@@ -1,17 +1,21 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, Repository, type EntityManager } from 'typeorm';
 import {
   AuthUser,
   ConflictError,
   InvalidInputError,
+  NotFoundError,
+  Page,
   TransactionRunner,
   UnauthorizedError,
   isDuplicateKeyError,
+  toCountyIso,
 } from '@care/core';
-import { CreateUserDto } from './dto/auth.dto';
-import { hashPassword, verifyPassword } from './rules/password';
+import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserView } from './dto/auth.dto';
+import { LoginGuard } from './login-guard';
+import { hashPassword, passwordProblem, verifyPassword } from './rules/password';
 import { User, UserFacility } from './user.entity';
 
 /** Lets the care-orders library confirm a caregiver id without auth depending on it. */
@@ -23,12 +27,14 @@ export const CAREGIVER_LOOKUP = Symbol('CAREGIVER_LOOKUP');
 interface TokenClaims {
   sub: string;
   role: string;
+  /** users.token_version when the token was issued; absent in tokens from before token versions (read as 0). */
+  ver?: number;
 }
 
 /**
- * How long an authenticated user (role, facilities, active) is reused without reading the database again.
- * Kept short on purpose: a change made in this process (createUser) drops the entry at once; a change made
- * by another api process is seen within this many milliseconds.
+ * How long an authenticated user (role, facilities, active, token version) is reused without reading the database
+ * again. Kept short on purpose: a change made in this process drops the entry at once; a change made by another api
+ * process is seen within this many milliseconds, so a token ended there answers 401 here within 5 s.
  */
 export const AUTH_USER_CACHE_MS = 5_000;
 const AUTH_USER_CACHE_MAX = 10_000;
@@ -39,40 +45,56 @@ interface AuthUserRow {
   role: AuthUser['role'];
   active: number | string;
   caregiver_id: string | null;
+  token_version: number | string;
   facility_id: string | null;
+}
+
+interface CachedUser {
+  user: AuthUser;
+  tokenVersion: number;
 }
 
 // A constant-time answer for unknown users, so that login time does not reveal which usernames exist.
 const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
+/** The login counters' key for a username that names no user: one key whatever the case or surrounding blanks. */
+const unknownUserKey = (username: string) => `name:${username.trim().toLowerCase()}`;
+
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   /** Users that authenticated lately, by id (see AUTH_USER_CACHE_MS). Only active users are kept. */
-  private readonly recent = new Map<string, { user: AuthUser; until: number }>();
+  private readonly recent = new Map<string, { entry: CachedUser; until: number }>();
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(UserFacility) private readonly userFacilities: Repository<UserFacility>,
     private readonly jwt: JwtService,
     private readonly tx: TransactionRunner,
+    private readonly guard: LoginGuard,
     @Optional() @Inject(CAREGIVER_LOOKUP) private readonly caregivers?: CaregiverLookup,
   ) {}
 
-  async login(username: string, password: string): Promise<{ accessToken: string; user: AuthUser }> {
+  /**
+   * Checks a username and password. `address` is the client's address (counted when given; the e2e harness and the
+   * CLI log in without one). 429 TOO_MANY_ATTEMPTS past the limits, 503 when the counters or the hashing cap say so.
+   */
+  async login(username: string, password: string, address?: string): Promise<{ accessToken: string; user: AuthUser }> {
     const user = await this.users
       .createQueryBuilder('u')
       .addSelect('u.passwordHash')
       .where('u.username = :username', { username })
       .getOne();
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    // the user's id when the name is known, so that every spelling the collation folds together shares one count
+    const key = user ? `id:${user.id}` : unknownUserKey(username);
+    await this.guard.attempt(key, address);
+    const ok = await this.guard.hash(() => verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
     if (!user || !ok || !user.active) throw new UnauthorizedError('Wrong username or password');
-    const authUser = await this.toAuthUser(user);
-    const claims: TokenClaims = { sub: user.id, role: user.role };
-    return { accessToken: await this.jwt.signAsync(claims), user: authUser };
+    await this.guard.succeeded(key, address);
+    return { accessToken: await this.sign(user), user: await this.toAuthUser(user) };
   }
 
-  /** Verifies a bearer token and loads the user as it is now (role, facilities, active). */
+  /** Verifies a bearer token and loads the user as it is now (role, facilities, active, token version). */
   async authenticate(token: string): Promise<AuthUser> {
     let claims: TokenClaims;
     try {
@@ -80,9 +102,9 @@ export class AuthService {
     } catch {
       throw new UnauthorizedError('Invalid or expired token');
     }
-    const user = await this.activeUser(claims.sub);
-    if (!user) throw new UnauthorizedError('Invalid or expired token');
-    return user;
+    const found = await this.activeUser(claims.sub);
+    if (!found || found.tokenVersion !== (claims.ver ?? 0)) throw new UnauthorizedError('Invalid or expired token');
+    return found.user;
   }
 
   /** Drops cached users (all, or one), e.g. after a change to a user in this process. */
@@ -92,16 +114,205 @@ export class AuthService {
   }
 
   /**
-   * The active user with this id, as an AuthUser: one indexed query (the user and, for a manager, its facilities
-   * by a LEFT JOIN on the primary keys), reused for AUTH_USER_CACHE_MS. Null when unknown or inactive.
+   * POST /auth/password: one's own password, checked like a login (counted against the username, within the
+   * hashing cap). Ends every token of the user, the caller's too, and answers a fresh one.
    */
-  private async activeUser(id: string): Promise<AuthUser | null> {
+  async changeOwnPassword(caller: AuthUser, currentPassword: string, newPassword: string): Promise<{ accessToken: string }> {
+    const problem = passwordProblem(newPassword, caller.username);
+    if (problem) throw new InvalidInputError(`newPassword: ${problem}`);
+    const stored = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id: caller.id })
+      .getOne();
+    if (!stored) throw new UnauthorizedError('Invalid or expired token');
+    const key = `id:${stored.id}`;
+    await this.guard.attempt(key, undefined);
+    if (!(await this.guard.hash(() => verifyPassword(currentPassword, stored.passwordHash)))) {
+      throw new InvalidInputError('currentPassword: does not match', 'WRONG_PASSWORD');
+    }
+    await this.guard.succeeded(key, undefined);
+    const passwordHash = await this.guard.hash(() => hashPassword(newPassword));
+    const updated = await this.tx.run(async (em) => {
+      await em.query('UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?', [
+        passwordHash,
+        stored.id,
+      ]);
+      return em.findOneByOrFail(User, { id: stored.id });
+    });
+    this.forgetUsers(stored.id);
+    return { accessToken: await this.sign(updated) };
+  }
+
+  /**
+   * Creates a user. `demoSeed` is for `seed:demo` only: the demo county's users share DEMO_PASSWORD (default
+   * `demo-2026`, nine characters), which the password rule would refuse.
+   */
+  async createUser(dto: CreateUserDto, options: { demoSeed?: boolean } = {}): Promise<UserView> {
+    const problems: string[] = [];
+    const problem = options.demoSeed ? null : passwordProblem(dto.password, dto.username);
+    if (problem) problems.push(`password: ${problem}`);
+    problems.push(...(await this.assignmentProblems(dto.role, dto.facilityIds ?? [], dto.caregiverId ?? null)));
+    if (problems.length) throw new InvalidInputError(problems.join('; '));
+    const facilityIds = dto.facilityIds ?? [];
+    const passwordHash = await this.guard.hash(() => hashPassword(dto.password));
+    try {
+      const user = await this.tx.run(async (em) => {
+        await this.assertFacilitiesExist(em, facilityIds);
+        const created = await em.save(
+          em.create(User, {
+            username: dto.username,
+            passwordHash,
+            role: dto.role,
+            caregiverId: dto.caregiverId ?? null,
+            active: true,
+            tokenVersion: 0,
+          }),
+        );
+        if (facilityIds.length) {
+          await em.insert(UserFacility, facilityIds.map((facilityId) => ({ userId: created.id, facilityId })));
+        }
+        return em.findOneByOrFail(User, { id: created.id });
+      });
+      this.forgetUsers(user.id);
+      return this.userView(user, [...facilityIds].sort());
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new ConflictError('USERNAME_TAKEN', `Username "${dto.username}" is taken`);
+      throw error;
+    }
+  }
+
+  /** GET /users: by username, filtered by role, part of the username and active. */
+  async listUsers(query: Partial<ListUsersQueryDto> = {}): Promise<Page<UserView>> {
+    const qb = this.users.createQueryBuilder('u').orderBy('u.username', 'ASC');
+    if (query.role) qb.andWhere('u.role = :role', { role: query.role });
+    if (query.active !== undefined) qb.andWhere('u.active = :active', { active: query.active ? 1 : 0 });
+    if (query.q) {
+      qb.andWhere(`u.username LIKE :q ESCAPE '\\\\'`, { q: `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    }
+    const [users, total] = await qb
+      .take(query.limit ?? 500)
+      .skip(query.offset ?? 0)
+      .getManyAndCount();
+    const links = users.length ? await this.userFacilities.findBy({ userId: In(users.map((u) => u.id)) }) : [];
+    const items = users.map((u) =>
+      this.userView(
+        u,
+        links
+          .filter((l) => l.userId === u.id)
+          .map((l) => l.facilityId)
+          .sort(),
+      ),
+    );
+    return { items, total };
+  }
+
+  /**
+   * PATCH /users/:id. A role change or a deactivation raises the token version (ends the user's tokens); a change
+   * of facilities or caregiver does not: the guard reloads them, so they take effect within AUTH_USER_CACHE_MS
+   * without logging the user out. An admin cannot deactivate or demote itself, and the last active admin stays.
+   */
+  async updateUser(caller: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
+    const result = await this.tx.run(async (em) => {
+      const [current] = await em.query<{ id: string }[]>('SELECT id FROM users WHERE id = ? FOR UPDATE', [id]);
+      if (!current) throw new NotFoundError('User', id);
+      const user = await em.findOneByOrFail(User, { id });
+      const links = await em.findBy(UserFacility, { userId: id });
+      const role = dto.role ?? user.role;
+      const roleChanged = role !== user.role;
+      const active = dto.active ?? user.active;
+      // leaving a role drops what belonged to it, unless the request names it again (then it is refused below)
+      const facilityIds = dto.facilityIds ?? (role === 'manager' ? links.map((l) => l.facilityId) : []);
+      const caregiverId = dto.caregiverId !== undefined ? dto.caregiverId : role === 'caregiver' ? user.caregiverId : null;
+
+      if (caller.id === id && !active) {
+        throw new ConflictError('CANNOT_DEACTIVATE_SELF', 'An admin cannot deactivate its own user');
+      }
+      if (caller.id === id && roleChanged) {
+        throw new ConflictError('CANNOT_CHANGE_OWN_ROLE', 'An admin cannot change its own role');
+      }
+      const problems = await this.assignmentProblems(role, facilityIds, caregiverId);
+      if (problems.length) throw new InvalidInputError(problems.join('; '));
+      await this.assertFacilitiesExist(em, facilityIds);
+
+      const leavesAdmins = user.role === 'admin' && user.active && (role !== 'admin' || !active);
+      if (leavesAdmins) {
+        // lock every active admin, so two concurrent demotions cannot both pass the count
+        const admins = await em.query<{ id: string }[]>(
+          `SELECT id FROM users WHERE role = 'admin' AND active = 1 ORDER BY id FOR UPDATE`,
+        );
+        if (admins.filter((a) => a.id !== id).length === 0) {
+          throw new ConflictError('LAST_ACTIVE_ADMIN', 'The last active admin cannot be deactivated or demoted');
+        }
+      }
+      const endTokens = roleChanged || (user.active && !active);
+      await em.query(
+        'UPDATE users SET role = ?, active = ?, caregiver_id = ?, token_version = token_version + ? WHERE id = ?',
+        [role, active ? 1 : 0, caregiverId, endTokens ? 1 : 0, id],
+      );
+      const oldFacilities = links.map((l) => l.facilityId).sort();
+      const newFacilities = [...facilityIds].sort();
+      if (oldFacilities.join() !== newFacilities.join()) {
+        await em.delete(UserFacility, { userId: id });
+        if (newFacilities.length) {
+          await em.insert(UserFacility, newFacilities.map((facilityId) => ({ userId: id, facilityId })));
+        }
+      }
+      return { user: await em.findOneByOrFail(User, { id }), facilityIds: newFacilities };
+    });
+    this.forgetUsers(id);
+    return this.userView(result.user, result.facilityIds);
+  }
+
+  /** POST /users/:id/password (admin): a new password for the user; ends its tokens. */
+  async setPassword(id: string, password: string): Promise<void> {
+    const user = await this.users.findOneBy({ id });
+    if (!user) throw new NotFoundError('User', id);
+    const problem = passwordProblem(password, user.username);
+    if (problem) throw new InvalidInputError(`password: ${problem}`);
+    const passwordHash = await this.guard.hash(() => hashPassword(password));
+    await this.tx.run((em) =>
+      em.query('UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?', [passwordHash, id]),
+    );
+    this.forgetUsers(id);
+  }
+
+  /**
+   * Creates user `admin` at first start. Without ADMIN_PASSWORD and without an admin, the api cannot be
+   * administered, so it refuses to start.
+   */
+  async ensureAdmin(password: string | undefined): Promise<'created' | 'exists'> {
+    const existing = await this.users.findOneBy({ username: 'admin' });
+    if (existing) return 'exists';
+    if (!password) {
+      throw new Error('No user "admin" exists yet: set ADMIN_PASSWORD (at least 10 characters) for the first start');
+    }
+    try {
+      await this.users.insert({ username: 'admin', passwordHash: await hashPassword(password), role: 'admin', active: true });
+      this.logger.log('created user "admin" from ADMIN_PASSWORD');
+      return 'created';
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return 'exists'; // another api instance created it at the same moment
+      throw error;
+    }
+  }
+
+  private sign(user: User): Promise<string> {
+    const claims: TokenClaims = { sub: user.id, role: user.role, ver: user.tokenVersion };
+    return this.jwt.signAsync(claims);
+  }
+
+  /**
+   * The active user with this id and its token version: one indexed query (the user and, for a manager, its
+   * facilities by a LEFT JOIN on the primary keys), reused for AUTH_USER_CACHE_MS. Null when unknown or inactive.
+   */
+  private async activeUser(id: string): Promise<CachedUser | null> {
     const now = Date.now();
     const hit = this.recent.get(id);
     // a copy per request: callers may not share (or change) the cached object
-    if (hit && hit.until > now) return { ...hit.user, facilityIds: [...hit.user.facilityIds] };
+    if (hit && hit.until > now) return this.copy(hit.entry);
     const rows: AuthUserRow[] = await this.users.manager.query(
-      `SELECT u.id, u.username, u.role, u.active, u.caregiver_id, f.facility_id
+      `SELECT u.id, u.username, u.role, u.active, u.caregiver_id, u.token_version, f.facility_id
          FROM users u LEFT JOIN user_facilities f ON f.user_id = u.id AND u.role = 'manager'
         WHERE u.id = ?`,
       [id],
@@ -116,85 +327,37 @@ export class AuthService {
       .filter((f): f is string => f !== null)
       .sort();
     const user: AuthUser = { id: row.id, username: row.username, role: row.role, facilityIds, caregiverId: row.caregiver_id };
+    const entry: CachedUser = { user, tokenVersion: Number(row.token_version) };
     if (this.recent.size >= AUTH_USER_CACHE_MAX) this.recent.clear();
-    this.recent.set(id, { user, until: now + AUTH_USER_CACHE_MS });
-    return { ...user, facilityIds: [...facilityIds] };
+    this.recent.set(id, { entry, until: now + AUTH_USER_CACHE_MS });
+    return this.copy(entry);
   }
 
-  async createUser(dto: CreateUserDto): Promise<AuthUser> {
-    const facilityIds = dto.facilityIds ?? [];
-    if (dto.role === 'manager' && facilityIds.length === 0) {
-      throw new InvalidInputError('facilityIds: a manager needs at least one facility');
-    }
-    if (dto.role !== 'manager' && facilityIds.length > 0) {
-      throw new InvalidInputError('facilityIds: only managers are tied to facilities');
-    }
-    if (dto.role === 'caregiver' && !dto.caregiverId) {
-      throw new InvalidInputError('caregiverId: a caregiver user must name its caregiver');
-    }
-    if (dto.role !== 'caregiver' && dto.caregiverId) {
-      throw new InvalidInputError('caregiverId: only caregiver users act for a caregiver');
-    }
-    if (dto.caregiverId && this.caregivers && !(await this.caregivers.exists(dto.caregiverId))) {
-      throw new InvalidInputError(`caregiverId: unknown caregiver "${dto.caregiverId}"`);
-    }
-    const passwordHash = await hashPassword(dto.password);
-    try {
-      const user = await this.tx.run(async (em) => {
-        if (facilityIds.length > 0) {
-          const found: { id: string }[] = await em.query(
-            `SELECT id FROM facilities WHERE id IN (${facilityIds.map(() => '?').join(',')})`,
-            facilityIds,
-          );
-          const missing = facilityIds.filter((id) => !found.some((row) => row.id === id));
-          if (missing.length) throw new InvalidInputError(`facilityIds: unknown facility ${missing.join(', ')}`);
-        }
-        const created = await em.save(
-          em.create(User, {
-            username: dto.username,
-            passwordHash,
-            role: dto.role,
-            caregiverId: dto.caregiverId ?? null,
-            active: true,
-          }),
-        );
-        if (facilityIds.length) {
-          await em.insert(UserFacility, facilityIds.map((facilityId) => ({ userId: created.id, facilityId })));
-        }
-        return created;
-      });
-      this.forgetUsers(user.id);
-      return { ...(await this.toAuthUser(user)) };
-    } catch (error) {
-      if (isDuplicateKeyError(error)) throw new ConflictError('USERNAME_TAKEN', `Username "${dto.username}" is taken`);
-      throw error;
-    }
+  private copy(entry: CachedUser): CachedUser {
+    return { user: { ...entry.user, facilityIds: [...entry.user.facilityIds] }, tokenVersion: entry.tokenVersion };
   }
 
-  async listUsers(): Promise<AuthUser[]> {
-    const users = await this.users.find({ order: { username: 'ASC' } });
-    const links = users.length ? await this.userFacilities.findBy({ userId: In(users.map((u) => u.id)) }) : [];
-    return users.map((u) => this.view(u, links.filter((l) => l.userId === u.id).map((l) => l.facilityId)));
+  /** What a role needs: a manager one or more facilities, a caregiver user an existing caregiver; nobody else either. */
+  private async assignmentProblems(role: User['role'], facilityIds: string[], caregiverId: string | null): Promise<string[]> {
+    const problems: string[] = [];
+    if (role === 'manager' && facilityIds.length === 0) problems.push('facilityIds: a manager needs at least one facility');
+    if (role !== 'manager' && facilityIds.length > 0) problems.push('facilityIds: only managers are tied to facilities');
+    if (role === 'caregiver' && !caregiverId) problems.push('caregiverId: a caregiver user must name its caregiver');
+    if (role !== 'caregiver' && caregiverId) problems.push('caregiverId: only caregiver users act for a caregiver');
+    if (role === 'caregiver' && caregiverId && this.caregivers && !(await this.caregivers.exists(caregiverId))) {
+      problems.push(`caregiverId: unknown caregiver "${caregiverId}"`);
+    }
+    return problems;
   }
 
-  /**
-   * Creates user `admin` at first start. Without ADMIN_PASSWORD and without an admin, the api cannot be
-   * administered, so it refuses to start.
-   */
-  async ensureAdmin(password: string | undefined): Promise<'created' | 'exists'> {
-    const existing = await this.users.findOneBy({ username: 'admin' });
-    if (existing) return 'exists';
-    if (!password) {
-      throw new Error('No user "admin" exists yet: set ADMIN_PASSWORD (at least 8 characters) for the first start');
-    }
-    try {
-      await this.users.insert({ username: 'admin', passwordHash: await hashPassword(password), role: 'admin', active: true });
-      this.logger.log('created user "admin" from ADMIN_PASSWORD');
-      return 'created';
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return 'exists'; // another api instance created it at the same moment
-      throw error;
-    }
+  private async assertFacilitiesExist(em: EntityManager, facilityIds: string[]): Promise<void> {
+    if (facilityIds.length === 0) return;
+    const found: { id: string }[] = await em.query(
+      `SELECT id FROM facilities WHERE id IN (${facilityIds.map(() => '?').join(',')})`,
+      facilityIds,
+    );
+    const missing = facilityIds.filter((id) => !found.some((row) => row.id === id));
+    if (missing.length) throw new InvalidInputError(`facilityIds: unknown facility ${missing.join(', ')}`);
   }
 
   private async toAuthUser(user: User): Promise<AuthUser> {
@@ -202,10 +365,18 @@ export class AuthService {
       user.role === 'manager'
         ? (await this.userFacilities.findBy({ userId: user.id })).map((row) => row.facilityId).sort()
         : [];
-    return this.view(user, facilityIds);
+    return { id: user.id, username: user.username, role: user.role, facilityIds, caregiverId: user.caregiverId };
   }
 
-  private view(user: User, facilityIds: string[]): AuthUser {
-    return { id: user.id, username: user.username, role: user.role, facilityIds, caregiverId: user.caregiverId };
+  private userView(user: User, facilityIds: string[]): UserView {
+    return {
+      id: user.id,
+      username: user.username,
+      role: user.role,
+      facilityIds,
+      caregiverId: user.caregiverId,
+      active: user.active,
+      createdAt: toCountyIso(user.createdAt) ?? '',
+    };
   }
 }

@@ -18,6 +18,10 @@ export class User extends BaseEntity {
 
   @Column({ type: 'tinyint', default: 1, transformer: tinyBoolean })
   active: boolean;
+
+  /** Carried in access tokens; raised by a password change, deactivation or role change to end older tokens. */
+  @Column({ name: 'token_version', type: 'int', unsigned: true, default: 0 })
+  tokenVersion: number;
 }
 
 /** The facilities a manager looks after. */

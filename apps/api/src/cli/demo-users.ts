@@ -11,7 +11,9 @@ export interface DemoUser {
 
 /**
  * One login per role for a newcomer to click through the demo county: the bureau, the manager of the county
- * welfare institute, a dispatcher, and a caregiver of the seat town's service point. Created only when absent.
+ * welfare institute, a dispatcher, and a caregiver of the seat town's service point. Created only when absent, and
+ * only by seedDemoCounty right after it filled an empty database (DEMO_PASSWORD may be shorter than the password
+ * rule asks: it is published in the README, which is why no other database may hold these users).
  */
 export async function createDemoUsers(app: INestApplicationContext, password: string): Promise<DemoUser[]> {
   const db = app.get(DataSource);
@@ -33,7 +35,7 @@ export async function createDemoUsers(app: INestApplicationContext, password: st
   if (caregiver) {
     wanted.push({ username: 'caregiver', role: 'caregiver', note: `护理员 ${caregiver.name}`, caregiverId: caregiver.id });
   }
-  const existing = new Set((await auth.listUsers()).map((u) => u.username));
+  const existing = new Set((await auth.listUsers()).items.map((u) => u.username));
   for (const user of wanted.filter((u) => !existing.has(u.username))) {
     await auth.createUser({
       username: user.username,
@@ -41,7 +43,7 @@ export async function createDemoUsers(app: INestApplicationContext, password: st
       role: user.role,
       facilityIds: user.facilityIds,
       caregiverId: user.caregiverId,
-    });
+    }, { demoSeed: true });
   }
   return wanted.map(({ username, role, note }) => ({ username, role, note }));
 }

@@ -4,10 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { AuthService } from '@care/auth';
 import { CareOrdersDomainModule } from '@care/care-orders';
 import { AppConfig, PinoNestLogger, countyDate, createRootLogger, loadConfig, runMain } from '@care/core';
-import { DatabaseNotEmptyError, seedDemo } from '@care/demo';
+import { DatabaseNotEmptyError, seedDemo, type SeedResult } from '@care/demo';
 import { previousMonth } from '@care/stats';
 import { ApiModule } from '../api.module';
-import { createDemoUsers } from './demo-users';
+import { createDemoUsers, type DemoUser } from './demo-users';
 import { migrate } from './migrate';
 
 /** The api's modules (and the care-order services) without HTTP: what the demo seed calls. */
@@ -26,6 +26,27 @@ export async function createSeedContext(config: AppConfig): Promise<INestApplica
 }
 
 /**
+ * Loads the demo county and then its demo users (password DEMO_PASSWORD), both only into an empty database: a
+ * database that already holds data is left as it is and gets no demo users, so a well-known password can never
+ * open a real county's records.
+ */
+export async function seedDemoCounty(
+  app: INestApplicationContext,
+  config: AppConfig,
+  month: string,
+  log: (line: string) => void = () => undefined,
+): Promise<{ result: SeedResult; users: DemoUser[] } | { skipped: string }> {
+  let result: SeedResult;
+  try {
+    result = await seedDemo(app, { month, log });
+  } catch (error) {
+    if (error instanceof DatabaseNotEmptyError) return { skipped: error.message };
+    throw error;
+  }
+  return { result, users: await createDemoUsers(app, config.demoPassword) };
+}
+
+/**
  * `npm run seed:demo [-- --month YYYY-MM]`: migrates, then loads the demo county into the (empty) database.
  * The visits fall in the month given, by default the previous calendar month (county time), so that
  * `GET /stats/coverage?month=<that month>` shows the whole programme.
@@ -38,16 +59,14 @@ if (require.main === module) {
     await migrate(config.databaseUrl);
     const app = await createSeedContext(config);
     try {
-      try {
-        const result = await seedDemo(app, { month, log: (line) => console.log(`seed:demo ${line}`) });
-        console.log(`seed:demo done: ${JSON.stringify(result)}`);
-      } catch (error) {
-        // the demo loads into an empty database only; a database with data is left as it is
-        if (!(error instanceof DatabaseNotEmptyError)) throw error;
-        console.log(`seed:demo skipped: ${error.message}`);
+      const outcome = await seedDemoCounty(app, config, month, (line) => console.log(`seed:demo ${line}`));
+      if ('skipped' in outcome) {
+        console.log(`seed:demo skipped (no demo data, no demo users): ${outcome.skipped}`);
+      } else {
+        console.log(`seed:demo done: ${JSON.stringify(outcome.result)}`);
+        const names = outcome.users.map((u) => `${u.username} (${u.note})`).join(', ');
+        console.log(`seed:demo users (password from DEMO_PASSWORD): ${names}`);
       }
-      const users = await createDemoUsers(app, config.demoPassword);
-      console.log(`seed:demo users (password from DEMO_PASSWORD): ${users.map((u) => `${u.username} (${u.note})`).join(', ')}`);
     } finally {
       await app.close();
     }

@@ -31,3 +31,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await derive(password, Buffer.from(salt, 'base64'), Number(n), Number(r), Number(p));
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+/**
+ * The contract's password rule: at least 10 characters (counted as characters, not UTF-16 units) and not the
+ * username (compared without case and surrounding blanks). Null when the password is acceptable, otherwise why not.
+ */
+export function passwordProblem(password: string, username: string): string | null {
+  if ([...password].length < MIN_PASSWORD_LENGTH) return `must have at least ${MIN_PASSWORD_LENGTH} characters`;
+  if (password.trim().toLowerCase() === username.trim().toLowerCase()) return 'must not be the username';
+  return null;
+}

@@ -1,8 +1,20 @@
-import { ConfigError, loadConfig } from './app-config';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, parseDuration } from './app-config';
+
+const SECRETS = { JWT_SECRET: 'a-production-secret-of-at-least-32-characters', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('hex') };
+
+const problemsOf = (env: Record<string, string>): string => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.join('\n');
+    throw error;
+  }
+  return '';
+};
 
 describe('loadConfig', () => {
   it('uses the contract defaults outside production', () => {
-    const config = loadConfig({});
+    const config = loadConfig({ NODE_ENV: 'development' });
     expect(config.port).toBe(3000);
     expect(config.databaseUrl).toBe('mysql://root:@127.0.0.1:3306/care');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379/0');
@@ -27,8 +39,62 @@ describe('loadConfig', () => {
 
   it('accepts a base64 or hex encryption key of 32 bytes', () => {
     const key = Buffer.alloc(32, 7);
-    expect(loadConfig({ DATA_ENCRYPTION_KEY: key.toString('base64') }).dataEncryptionKey).toEqual(key);
-    expect(loadConfig({ DATA_ENCRYPTION_KEY: key.toString('hex') }).dataEncryptionKey).toEqual(key);
-    expect(() => loadConfig({ DATA_ENCRYPTION_KEY: 'abcd' })).toThrow(ConfigError);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: key.toString('base64') }).dataEncryptionKey).toEqual(key);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: key.toString('hex') }).dataEncryptionKey).toEqual(key);
+    expect(() => loadConfig({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: 'abcd' })).toThrow(ConfigError);
+  });
+});
+
+describe('secrets', () => {
+  it('treats a process without NODE_ENV as production: no development secrets', () => {
+    const problems = problemsOf({});
+    expect(problems).toMatch(/JWT_SECRET must be set/);
+    expect(problems).toMatch(/DATA_ENCRYPTION_KEY/);
+    expect(loadConfig(SECRETS).nodeEnv).toBe('production');
+    expect(loadConfig({ ...SECRETS, NODE_ENV: '' }).nodeEnv).toBe('production');
+  });
+
+  it('uses the development secrets only in development and test', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).jwtSecret).toBe(DEV_JWT_SECRET);
+    expect(loadConfig({ NODE_ENV: 'test' }).jwtSecret).toBe(DEV_JWT_SECRET);
+  });
+
+  it('refuses the published development secrets in production, even when given explicitly', () => {
+    expect(problemsOf({ ...SECRETS, JWT_SECRET: DEV_JWT_SECRET })).toMatch(/JWT_SECRET is a published/);
+    expect(problemsOf({ ...SECRETS, JWT_SECRET: 'local-compose-jwt-secret-change-me-0123456789' })).toMatch(/JWT_SECRET/);
+    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY: '0'.repeat(64) })).toMatch(/DATA_ENCRYPTION_KEY is a published/);
+    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY: '0'.repeat(63) + '1' })).toMatch(/DATA_ENCRYPTION_KEY/);
+    expect(problemsOf(SECRETS)).toBe('');
+  });
+
+  it('asks ADMIN_PASSWORD for at least 10 characters', () => {
+    expect(problemsOf({ ...SECRETS, ADMIN_PASSWORD: '123456789' })).toMatch(/ADMIN_PASSWORD/);
+    expect(problemsOf({ ...SECRETS, ADMIN_PASSWORD: '1234567890' })).toBe('');
+  });
+});
+
+describe('JWT_EXPIRES_IN', () => {
+  it('reads seconds or a number with s, m, h or d', () => {
+    expect(parseDuration('900')).toBe(900);
+    expect(parseDuration('15m')).toBe(900);
+    expect(parseDuration('8h')).toBe(8 * 3600);
+    expect(parseDuration('1d')).toBe(86400);
+    expect(loadConfig({ NODE_ENV: 'test' }).jwtExpiresIn).toBe(12 * 3600);
+    expect(loadConfig({ NODE_ENV: 'test', JWT_EXPIRES_IN: '15m' }).jwtExpiresIn).toBe(900);
+  });
+
+  it.each(['8 hours', '1.5h', '-1d', '1w', 'h', 'abc', '0', '30s', '31d', '15M'])('refuses "%s"', (value) => {
+    expect(problemsOf({ NODE_ENV: 'test', JWT_EXPIRES_IN: value })).toMatch(/JWT_EXPIRES_IN/);
+  });
+});
+
+describe('login protection settings', () => {
+  it('defaults to the contract: 5 per username, 50 per address, 15 minutes', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).login).toMatchObject({
+      maxFailuresPerUsername: 5,
+      maxFailuresPerAddress: 50,
+      windowSeconds: 900,
+    });
+    expect(problemsOf({ NODE_ENV: 'test', LOGIN_HASH_CONCURRENCY: '0' })).toMatch(/LOGIN_HASH_CONCURRENCY/);
   });
 });

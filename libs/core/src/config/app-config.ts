@@ -14,10 +14,25 @@ export interface AppConfig {
   /** Password of the demo county's users (bureau, manager, dispatcher, caregiver), set by seed:demo only. */
   demoPassword: string;
   jwtSecret: string;
-  jwtExpiresIn: string;
+  /** Lifetime of an access token in seconds (JWT_EXPIRES_IN: `900`, `15m`, `8h`, `1d`; 1 minute to 30 days). */
+  jwtExpiresIn: number;
   /** 32-byte key for the encryption of ID numbers and the keyed hash used to look them up. */
   dataEncryptionKey: Buffer;
   logLevel: string;
+  /**
+   * Login protection. Failed logins are counted in Redis under `<queuePrefix>:login:` (every api process shares
+   * them): `maxFailuresPerUsername` within `windowSeconds` for one username, `maxFailuresPerAddress` for one client
+   * address. `hashConcurrency` password hashes (scrypt) run at once; up to `hashQueue` more wait at most
+   * `hashWaitMs`, anything beyond answers 503.
+   */
+  login: {
+    maxFailuresPerUsername: number;
+    maxFailuresPerAddress: number;
+    windowSeconds: number;
+    hashConcurrency: number;
+    hashQueue: number;
+    hashWaitMs: number;
+  };
   /** BullMQ key prefix; the braces make it a Redis Cluster hash tag so every queue lives in one slot. */
   queuePrefix: string;
   assessment: { validityMonths: number; requiredAssessors: number; dueWithinDays: number };
@@ -35,12 +50,30 @@ export class ConfigError extends Error {
   }
 }
 
-const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
+export const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789abcdef';
 const DEV_DATA_KEY = '0'.repeat(64);
+/** Secrets that appear in this repository (the development defaults, the old compose fallbacks): never in production. */
+const PUBLIC_JWT_SECRETS = [DEV_JWT_SECRET, 'local-compose-jwt-secret-change-me-0123456789'];
+const PUBLIC_DATA_KEYS = [DEV_DATA_KEY, '0'.repeat(63) + '1'];
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+const MIN_TOKEN_SECONDS = 60;
+const MAX_TOKEN_SECONDS = 30 * 86400;
+
+/**
+ * A token lifetime: whole seconds (`900`) or a number with one unit s, m, h or d (`15m`, `8h`, `1d`).
+ * Null for anything else (`8 hours`, `1.5h`, `-1d`, `1w`).
+ */
+export function parseDuration(raw: string): number | null {
+  const match = /^(\d{1,7})([smhd]?)$/.exec(raw.trim());
+  if (!match) return null;
+  return Number(match[1]) * (match[2] ? DURATION_UNITS[match[2]] : 1);
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const problems: string[] = [];
-  const nodeEnv = (env.NODE_ENV ?? 'development') as NodeEnv;
+  // Without NODE_ENV a process is a production one: development secrets must be asked for, never fallen into.
+  const nodeEnv = (env.NODE_ENV || 'production') as NodeEnv;
   if (!['production', 'development', 'test'].includes(nodeEnv)) {
     problems.push(`NODE_ENV must be production, development or test (got "${env.NODE_ENV}")`);
   }
@@ -71,6 +104,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const jwtSecret = env.JWT_SECRET || (production ? '' : DEV_JWT_SECRET);
   if (jwtSecret.length < 32) problems.push('JWT_SECRET must be set to at least 32 characters');
+  else if (production && PUBLIC_JWT_SECRETS.includes(jwtSecret)) {
+    problems.push('JWT_SECRET is a published development secret: set one of your own (NODE_ENV is production)');
+  }
 
   let dataEncryptionKey = Buffer.alloc(0);
   const rawKey = env.DATA_ENCRYPTION_KEY || (production ? '' : DEV_DATA_KEY);
@@ -78,11 +114,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   else if (rawKey) dataEncryptionKey = Buffer.from(rawKey, 'base64');
   if (dataEncryptionKey.length !== 32) {
     problems.push('DATA_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64');
+  } else if (production && PUBLIC_DATA_KEYS.some((k) => Buffer.from(k, 'hex').equals(dataEncryptionKey))) {
+    problems.push('DATA_ENCRYPTION_KEY is a published development key: set one of your own (NODE_ENV is production)');
   }
 
   const adminPassword = env.ADMIN_PASSWORD || undefined;
-  if (adminPassword !== undefined && adminPassword.length < 8) {
-    problems.push('ADMIN_PASSWORD must have at least 8 characters');
+  if (adminPassword !== undefined && (adminPassword.length < 10 || adminPassword.toLowerCase() === 'admin')) {
+    problems.push('ADMIN_PASSWORD must have at least 10 characters');
+  }
+
+  const rawExpiresIn = env.JWT_EXPIRES_IN || '12h';
+  let jwtExpiresIn = parseDuration(rawExpiresIn) ?? 0;
+  if (jwtExpiresIn < MIN_TOKEN_SECONDS || jwtExpiresIn > MAX_TOKEN_SECONDS) {
+    problems.push(
+      `JWT_EXPIRES_IN must be seconds or a number with s, m, h or d, between 1m and 30d, e.g. 15m, 8h, 1d (got "${rawExpiresIn}")`,
+    );
+    jwtExpiresIn = 12 * 3600;
   }
 
   const config: AppConfig = {
@@ -93,10 +140,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminPassword,
     demoPassword: env.DEMO_PASSWORD || 'demo-2026',
     jwtSecret,
-    jwtExpiresIn: env.JWT_EXPIRES_IN || '12h',
+    jwtExpiresIn,
     dataEncryptionKey,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     queuePrefix: env.QUEUE_PREFIX || '{care}',
+    login: {
+      maxFailuresPerUsername: int('LOGIN_MAX_FAILURES_PER_USERNAME', 5, 1, 1000),
+      maxFailuresPerAddress: int('LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100000),
+      windowSeconds: int('LOGIN_WINDOW_SECONDS', 900, 1, 86400),
+      hashConcurrency: int('LOGIN_HASH_CONCURRENCY', 4, 1, 64),
+      hashQueue: int('LOGIN_HASH_QUEUE', 32, 0, 10000),
+      hashWaitMs: int('LOGIN_HASH_WAIT_MS', 2000, 1, 10000),
+    },
     assessment: {
       validityMonths: int('ASSESSMENT_VALIDITY_MONTHS', 12, 1, 60),
       requiredAssessors: int('ASSESSMENT_REQUIRED_ASSESSORS', 2, 1, 5),

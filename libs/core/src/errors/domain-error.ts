@@ -4,6 +4,8 @@
  */
 export abstract class DomainError extends Error {
   abstract readonly status: number;
+  /** When set, the answer carries `Retry-After: <seconds>` (429 TOO_MANY_ATTEMPTS, 503 SERVICE_UNAVAILABLE). */
+  readonly retryAfterSeconds?: number;
   constructor(
     readonly code: string,
     message: string,

@@ -14,9 +14,11 @@ import { AuthService } from '@care/auth';
 import {
   AppConfig,
   DomainExceptionFilter,
+  ERROR_SERIALIZERS,
   PinoNestLogger,
   createRootLogger,
   createValidationPipe,
+  redactRequestUrl,
 } from '@care/core';
 import { ApiModule } from './api.module';
 
@@ -39,6 +41,9 @@ export async function createApiApp(
     logger: new PinoNestLogger(rootLogger),
     bufferLogs: true,
   });
+  // bufferLogs holds every Nest Logger line (the exception filter's included) until a flush: without it the
+  // start-up lines would be written never, and every later line kept in memory forever
+  app.flushLogs();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
@@ -53,14 +58,13 @@ export async function createApiApp(
       },
       // never log bodies: they may carry ID numbers and passwords
       serializers: {
+        ...ERROR_SERIALIZERS,
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          // a token in a query string (the queue board's ?token=) must not reach the log
-          // nor a resident ID number (GET /residents?q=<number>): masked like everywhere else, 6 + 4 kept
-          url: req.url
-            .replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]')
-            .replace(/(\d{6})\d{8}(\d{3}[\dXx])/g, '$1********$2'),
+          // query values that are personal or secret (q=, idNumber=, name=, phone=, ?token=) never reach the log,
+          // and an ID number anywhere else in the URL is masked, 6 + 4 kept
+          url: redactRequestUrl(req.url),
         }),
         // status only: response headers carry cookies (the queue board's session token)
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
@@ -85,6 +89,16 @@ export async function createApiApp(
       crossOriginEmbedderPolicy: false,
     }),
   );
+  // API answers carry personal data (residents, assessments, positions): no browser or proxy may keep them.
+  // Every /api/v1 answer, reference data included: a rule per route would be one more thing to get wrong, and
+  // reference data is small.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith(`/${API_PREFIX}/`) || req.path === '/health') {
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Pragma', 'no-cache');
+    }
+    next();
+  });
   // GET /api/v1/health is the same check as GET /health
   app.use((req: Request, _res: Response, next: NextFunction) => {
     if (req.url === `/${API_PREFIX}/health`) req.url = '/health';

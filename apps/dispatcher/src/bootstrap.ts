@@ -14,6 +14,8 @@ export async function createDispatcher(
 ): Promise<INestApplicationContext> {
   const logger = new PinoNestLogger(createRootLogger(config.logLevel, 'dispatcher'));
   const app = await NestFactory.createApplicationContext(DispatcherModule.forRoot(config), { logger, bufferLogs: true });
+  // bufferLogs holds every Nest Logger line until a flush: without it, no warning would ever be written
+  app.flushLogs();
   const host = app.get(JobWorkerHost);
   const registered = queues.filter((queue) => host.canServe(queue));
   host.start(registered, { dispatch: config.dispatch.concurrency });

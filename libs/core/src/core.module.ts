@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from './config/app-config';
 import { FIELD_CIPHER, FieldCipher } from './crypto/field-cipher';
 import { dataSourceOptions } from './database/data-source-options';
+import { API_DATABASE_LIMITS, WORKER_DATABASE_LIMITS } from './database/guarded-pool';
 import { TransactionRunner } from './database/transaction-runner';
 import { HealthController } from './health/health.controller';
 import { JobQueue } from './queue/job-queue.service';
@@ -18,7 +19,13 @@ export class CoreModule {
   static forRoot(config: AppConfig, options: { http?: boolean } = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true })],
+      imports: [
+        TypeOrmModule.forRoot({
+          // the api answers every request within 5 s (503 when the database is out of reach); workers may wait
+          ...dataSourceOptions(config, {}, options.http ? API_DATABASE_LIMITS : WORKER_DATABASE_LIMITS),
+          autoLoadEntities: true,
+        }),
+      ],
       controllers: options.http ? [HealthController] : [],
       providers: [
         { provide: APP_CONFIG, useValue: config },

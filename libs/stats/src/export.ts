@@ -54,7 +54,17 @@ function rowsOf(report: CoverageReport, countyName: string): (string | number | 
   );
 }
 
-const csvCell = (v: string | number | null): string => {
+/**
+ * Spreadsheet formula injection: a text cell that begins with `=`, `+`, `-`, `@`, a tab or a carriage return is
+ * read by Excel/WPS as a formula (`=HYPERLINK(...)`, DDE). Such text gets a leading `'`, which spreadsheets show as
+ * text. Numbers stay numbers (a negative number is a number, not text).
+ */
+export function neutraliseCell<T extends string | number | null>(value: T): T | string {
+  return typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+const csvCell = (value: string | number | null): string => {
+  const v = neutraliseCell(value);
   if (v === null) return '';
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -80,7 +90,7 @@ export async function exportCoverage(
   const sheet = workbook.addWorksheet(`覆盖率 ${report.month}`);
   sheet.addRow([`养老服务覆盖率统计 ${report.month}（截至 ${report.asOf}）`]);
   sheet.addRow([...EXPORT_HEADERS]);
-  for (const r of rows) sheet.addRow(r);
+  for (const r of rows) sheet.addRow(r.map(neutraliseCell));
   sheet.getRow(2).font = { bold: true };
   sheet.columns.forEach((c, i) => (c.width = [12, 16, 32, 36, 10, 10, 10, 10, 10][i] ?? 12));
   const buffer = await workbook.xlsx.writeBuffer();

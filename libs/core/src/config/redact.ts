@@ -8,3 +8,31 @@ export function redactUrl(url: string): string {
     return '(unparseable URL)';
   }
 }
+
+/**
+ * Query parameters whose values are personal or secret: free-text search (`q`, a name or an ID number), the ID
+ * number itself, names, phones, addresses, and tokens (the queue board's `?token=`). Case-insensitive.
+ */
+export const REDACTED_QUERY_PARAMS = [
+  'q',
+  'search',
+  'idnumber',
+  'id_number',
+  'name',
+  'phone',
+  'address',
+  'token',
+  'access_token',
+  'password',
+];
+
+/**
+ * A request URL fit for a log line: the values of REDACTED_QUERY_PARAMS replaced by `[redacted]`, and any
+ * 18-character ID number left elsewhere (a path) masked to its first 6 and last 4 characters.
+ */
+export function redactRequestUrl(url: string): string {
+  const names = REDACTED_QUERY_PARAMS.map((name) => name.replace(/[^a-z_]/g, '')).join('|');
+  return url
+    .replace(new RegExp(`([?&](?:${names})(?:%5B%5D|\\[\\])?=)[^&#]*`, 'gi'), '$1[redacted]')
+    .replace(/(\d{6})\d{8}(\d{3}[\dXx])/g, '$1********$2');
+}

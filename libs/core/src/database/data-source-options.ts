@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
+import { SafeTypeOrmLogger } from '../logging/typeorm-logger';
+import { type DatabaseLimits, WORKER_DATABASE_LIMITS, guardedMysql2 } from './guarded-pool';
 
 /**
  * Migrations live beside their domain: libs/<domain>/src/migrations/*. The glob works both from sources
@@ -8,7 +10,15 @@ import type { AppConfig } from '../config/app-config';
  */
 export const MIGRATIONS_GLOB = join(__dirname, '..', '..', '..', '*', 'src', 'migrations', '*.{ts,js}');
 
-export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>, overrides: Partial<DataSourceOptions> = {}) {
+/**
+ * `limits` bound every wait on the database (connect, pool acquire, statement, query): the api passes
+ * API_DATABASE_LIMITS so an outage answers 503 within 5 s; workers and tools keep the patient defaults.
+ */
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'databaseUrl'>,
+  overrides: Partial<DataSourceOptions> = {},
+  limits: DatabaseLimits = WORKER_DATABASE_LIMITS,
+) {
   const options = {
     type: 'mysql',
     url: config.databaseUrl,
@@ -23,7 +33,12 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl'>, overri
     migrationsTableName: 'migrations',
     // one transaction per migration: MySQL DDL commits implicitly anyway, so keep each step small and ordered
     migrationsTransactionMode: 'each',
-    extra: { connectionLimit: 20, waitForConnections: true, queueLimit: 0, enableKeepAlive: true },
+    driver: guardedMysql2(limits),
+    connectTimeout: limits.connectTimeoutMs,
+    ...(limits.queryTimeoutMs === null ? {} : { maxQueryExecutionTime: limits.queryTimeoutMs, enableQueryTimeout: true }),
+    // TypeORM's own console logger prints SQL text and parameters (slow queries always): never use it
+    logger: new SafeTypeOrmLogger(),
+    extra: { connectionLimit: 20, waitForConnections: true, queueLimit: limits.queueLimit, enableKeepAlive: true },
     ...overrides,
   } as DataSourceOptions;
   return options;

@@ -6,3 +6,4 @@ export * from './time';
 export * from './transformers';
 export * from './preflight';
 export * from './schema';
+export * from './guarded-pool';

@@ -60,3 +60,14 @@ export class InvalidTransitionError extends ConflictError {
     super('INVALID_TRANSITION', `${entity} in status "${from}" does not allow "${action}"`, { from, action });
   }
 }
+
+/**
+ * 503 SERVICE_UNAVAILABLE: MariaDB or Redis cannot be reached (or did not answer in time). The message names the
+ * service only, never the driver's words (they may carry SQL, hosts or values).
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  constructor(readonly service: 'database' | 'redis') {
+    super('SERVICE_UNAVAILABLE', `The ${service === 'database' ? 'database' : 'job queue'} is unavailable; retry shortly`);
+  }
+}

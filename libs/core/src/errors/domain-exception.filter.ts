@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { asServiceUnavailable } from './outage';
 import { isDuplicateKeyError, isLockError } from '../database/mysql-errors';
+import { serializeError } from '../logging/logger';
 
 export interface ErrorBody {
   statusCode: number;
@@ -39,11 +41,12 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const request = ctx.getRequest<Request & { id?: string }>();
     const body = this.toBody(exception);
     body.requestId = request.id;
-    if (body.statusCode >= 500) {
-      this.logger.error(
-        { err: exception, requestId: request.id, path: request.path },
-        exception instanceof Error ? exception.stack : String(exception),
-      );
+    if (body.code === 'SERVICE_UNAVAILABLE') {
+      // expected during an outage: one line per request, the driver's code but not its words
+      this.logger.warn({ err: serializeError(exception), requestId: request.id, path: request.path }, 'service unavailable');
+    } else if (body.statusCode >= 500) {
+      // through the error serializer: no SQL text, parameters or driver error objects
+      this.logger.error({ err: serializeError(exception), requestId: request.id, path: request.path }, 'unhandled error');
     }
     if (response.headersSent) return;
     if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) {
@@ -53,6 +56,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ErrorBody {
+    const unavailable = asServiceUnavailable(exception);
+    if (unavailable) return { statusCode: unavailable.status, code: unavailable.code, message: unavailable.message };
     if (exception instanceof DomainError) {
       return { statusCode: exception.status, code: exception.code, message: exception.message };
     }

@@ -1,2 +1,3 @@
 export * from './domain-error';
 export * from './domain-exception.filter';
+export * from './outage';

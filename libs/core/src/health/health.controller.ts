@@ -5,17 +5,23 @@ import { DataSource } from 'typeorm';
 import { Public } from '../http/auth-context';
 import { JobQueue } from '../queue/job-queue.service';
 
-type Up = { status: 'up' } | { status: 'down'; message: string };
+/** Up or down, nothing more: the driver's message may name hosts, users or statements. */
+type Up = { status: 'up' | 'down' };
 
 async function probe(check: () => Promise<unknown>, timeoutMs = 2000): Promise<Up> {
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       check(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+      }),
     ]);
     return { status: 'up' };
-  } catch (error) {
-    return { status: 'down', message: error instanceof Error ? error.message : String(error) };
+  } catch {
+    return { status: 'down' };
+  } finally {
+    clearTimeout(timer);
   }
 }
 

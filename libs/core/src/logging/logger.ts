@@ -12,9 +12,82 @@ export const REDACT_PATHS = [
   'body.idNumber',
 ];
 
+/** What an error may say in a log: its kind, codes and a message with the values taken out. */
+export interface SafeError {
+  type: string;
+  message: string;
+  code?: string;
+  errno?: number;
+  sqlState?: string;
+  stack?: string;
+}
+
+const MAX_MESSAGE = 300;
+
+/**
+ * A driver message without the values it quotes: MariaDB/MySQL quote the offending value ("Duplicate entry
+ * '张秀英-138…' for key …", "… near 'WHERE id_number = …'"), so every quoted literal and every run of 6+ digits goes.
+ */
+export function messageWithoutValues(message: string): string {
+  return message
+    .replace(/'(?:[^'\\]|\\.)*'/g, "'?'")
+    .replace(/"(?:[^"\\]|\\.)*"/g, '"?"')
+    .replace(/\d{6,}[\dXx]?/g, '#')
+    .slice(0, MAX_MESSAGE);
+}
+
+/**
+ * pino's `err` serializer. pino's standard one copies every enumerable property: mysql2's `sql` and `sqlMessage`
+ * (values inline), TypeORM's QueryFailedError `query`, `parameters` and `driverError`. This one keeps the error's
+ * type, code, errno, SQL state, a message without values and the stack frames (not the stack's message line).
+ */
+export function serializeError(error: unknown): SafeError {
+  if (typeof error !== 'object' || error === null) {
+    return { type: typeof error, message: messageWithoutValues(String(error)) };
+  }
+  if (isSafeError(error)) return error;
+  const e = error as { name?: unknown; message?: unknown; stack?: unknown; constructor?: { name?: string } };
+  const raw = error as { code?: unknown; errno?: unknown; sqlState?: unknown; driverError?: unknown };
+  const driver = (typeof raw.driverError === 'object' && raw.driverError !== null ? raw.driverError : error) as {
+    code?: unknown;
+    errno?: unknown;
+    sqlState?: unknown;
+  };
+  const code = typeof driver.code === 'string' ? driver.code : typeof raw.code === 'string' ? raw.code : undefined;
+  const errno = typeof driver.errno === 'number' ? driver.errno : typeof raw.errno === 'number' ? raw.errno : undefined;
+  const sqlState = typeof driver.sqlState === 'string' ? driver.sqlState : undefined;
+  const type = typeof e.name === 'string' && e.name !== 'Error' ? e.name : (e.constructor?.name ?? 'Error');
+  const safe: SafeError = { type, message: messageWithoutValues(typeof e.message === 'string' ? e.message : '') };
+  if (code !== undefined) safe.code = code;
+  if (errno !== undefined) safe.errno = errno;
+  if (sqlState !== undefined) safe.sqlState = sqlState;
+  if (typeof e.stack === 'string') {
+    const frames = e.stack.split('\n').filter((line) => /^\s+at /.test(line));
+    safe.stack = [`${type}: ${safe.message}`, ...frames].join('\n');
+  }
+  return safe;
+}
+
+/** Already serialized (a plain object of our shape): serializing twice changes nothing. */
+function isSafeError(value: object): value is SafeError {
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const v = value as Record<string, unknown>;
+  const allowed = new Set(['type', 'message', 'code', 'errno', 'sqlState', 'stack']);
+  return typeof v.type === 'string' && typeof v.message === 'string' && Object.keys(v).every((key) => allowed.has(key));
+}
+
+/** The serializers every logger of ours uses (the root logger and pino-http). */
+export const ERROR_SERIALIZERS = { err: serializeError, error: serializeError };
+
 /** JSON lines to stdout (or to `destination`, which tests use to read what would be logged). */
 export function createRootLogger(level: string, name: string, destination?: DestinationStream): PinoLogger {
-  const options = { level, name, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
+  const options = {
+    level,
+    name,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { pid: process.pid },
+    serializers: ERROR_SERIALIZERS,
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 

@@ -8,6 +8,25 @@ export function createRedis(url: string, options: RedisOptions = {}): IORedis {
   return new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });
 }
 
+/**
+ * Options of a connection that a request waits on (producers, health, throttling): a command fails at once while
+ * Redis is unreachable (no offline queue, one retry) or after `commandTimeout`, so the request can answer 503 in
+ * time, while the connection keeps reconnecting in the background and serves again as soon as Redis is back.
+ * Workers' blocking connections keep `maxRetriesPerRequest: null` (see createRedis).
+ */
+export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: false,
+  commandTimeout: 2000,
+  connectTimeout: 2000,
+  retryStrategy: (times: number) => Math.min(200 * times, 2000),
+};
+
+/** A connection for request paths: fails fast instead of queueing commands until Redis returns. */
+export function createFailFastRedis(url: string, options: RedisOptions = {}): IORedis {
+  return new IORedis(url, { ...FAIL_FAST_REDIS_OPTIONS, enableReadyCheck: true, ...options });
+}
+
 /** Connects once and fails fast (for start-up checks), instead of ioredis's endless reconnecting. */
 export async function assertRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
   const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: timeoutMs });

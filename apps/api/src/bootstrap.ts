@@ -57,10 +57,10 @@ export async function createApiApp(
           id: req.id,
           method: req.method,
           // a token in a query string (the queue board's ?token=) must not reach the log
-          // nor a resident ID number (GET /residents?q=<number>): masked like everywhere else, 6 + 4 kept
+          // nor a resident ID number (GET /residents?q=<number>, ?idNumber=): masked like everywhere else, 6 + 1 kept
           url: req.url
             .replace(/([?&](?:token|access_token)=)[^&]*/gi, '$1[redacted]')
-            .replace(/(\d{6})\d{8}(\d{3}[\dXx])/g, '$1********$2'),
+            .replace(/(\d{6})\d{11}([\dXx])/g, '$1***********$2'),
         }),
         // status only: response headers carry cookies (the queue board's session token)
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -30,12 +30,13 @@ describe('beds, admissions and stays', () => {
   afterAll(() => t.close());
 
   describe('POST /facilities/:facilityId/beds', () => {
-    it('creates a vacant bed (manager of the facility, admin, bureau)', async () => {
+    it('creates a vacant bed (manager of the facility, admin; the bureau writes facilities and regions only)', async () => {
       const res = await t.http().post(`${API}/facilities/${facilityA}/beds`).set(auth(managerA))
         .send({ room: '101', label: '101-1', type: 'nursing', building: 'A', floor: 1, gender: 'female' })
         .expect(201);
       expect(res.body).toMatchObject({ id: expect.any(String), facilityId: facilityA, room: '101', label: '101-1', type: 'nursing', status: 'vacant', gender: 'female', building: 'A', floor: 1 });
-      await t.http().post(`${API}/facilities/${facilityA}/beds`).set(auth(bureau)).send({ room: '101', label: '101-2', type: 'nursing' }).expect(201);
+      await t.http().post(`${API}/facilities/${facilityA}/beds`).set(auth(bureau)).send({ room: '101', label: '101-2', type: 'nursing' }).expect(403);
+      await t.http().post(`${API}/facilities/${facilityA}/beds`).set(auth(t.adminToken)).send({ room: '101', label: '101-2', type: 'nursing' }).expect(201);
     });
 
     it('409 BED_LABEL_TAKEN for a duplicate room and label (also differing only in case)', async () => {

@@ -58,6 +58,8 @@ describe('logs keep personal data out', () => {
     expect(log).toContain('/api/v1/residents?q=[redacted]&limit=5');
     expect(log).toContain('/api/v1/residents?idNumber=[redacted]');
     expect(log).not.toContain(encodeURIComponent('张秀英'));
+    // never the earlier masked form that kept the sequence digits
+    expect(log).not.toContain('********0017');
     expect(log).not.toContain(idNumber);
     expect(log).not.toContain('620422194501010018');
     expect(log).not.toContain(ADMIN_PASSWORD);

@@ -199,7 +199,7 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
           bed: { id: beds.o1, room: '201', label: '1', type: 'ordinary' },
           zh: expect.stringMatching(/普通床位/),
         });
-        expect(res.body.items[0].resident.idNumberMasked).toMatch(/\*{8}/);
+        expect(res.body.items[0].resident.idNumberMasked).toMatch(/^\d{6}\*{11}[\dX]$/);
         expect(res.body.total).toBe(6);
       });
 
@@ -337,7 +337,7 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
         level: 3,
         levelName: '重度失能',
         reasons: [{ code: 'DESTITUTE_NEEDS_CARE', zh: expect.stringContaining('特困') }],
-        resident: { id: p.t1, age: 76, categories: ['destitute'], idNumberMasked: expect.stringMatching(/\*{8}/) },
+        resident: { id: p.t1, age: 76, categories: ['destitute'], idNumberMasked: expect.stringMatching(/^\d{6}\*{11}[\dX]$/) },
         offer: null,
       });
       expect(first.priorityName.zh).toMatch(/第一优先/);

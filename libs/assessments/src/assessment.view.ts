@@ -52,6 +52,29 @@ export function toAssessmentSummary(a: Assessment, o: ViewOptions) {
 }
 export type AssessmentSummary = ReturnType<typeof toAssessmentSummary>;
 
+/**
+ * The outcome only, for roles that see no detail (dispatcher, bureau; rules/detail-access.ts): level, care grade and
+ * validity. No item or dimension scores, no total or preliminary level (which reveal the scores and whether
+ * conditions raised the level), no conditions.
+ */
+export function toAssessmentLevelSummary(a: Assessment, o: ViewOptions) {
+  const { total: _total, preliminaryLevel: _preliminary, ...outcome } = toAssessmentSummary(a, o);
+  return outcome;
+}
+export type AssessmentLevelSummary = ReturnType<typeof toAssessmentLevelSummary>;
+
+/** `GET /residents/:id/assessments` and `GET /assessments/:id` for roles that see the level only. */
+export function toAssessmentLevelView(a: Assessment, o: ViewOptions) {
+  return {
+    ...toAssessmentLevelSummary(a, o),
+    residentId: a.residentId,
+    legacyLevel: a.legacyLevel,
+    legacyLevelName: a.legacyLevelName,
+    createdAt: toCountyIso(a.createdAt),
+  };
+}
+export type AssessmentLevelView = ReturnType<typeof toAssessmentLevelView>;
+
 /** The full assessment as `POST/GET /residents/:id/assessments` return it. */
 export function toAssessmentView(a: Assessment, o: ViewOptions) {
   const scores =

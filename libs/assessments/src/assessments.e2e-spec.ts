@@ -419,8 +419,14 @@ describe('assessments (GB/T 42195-2022)', () => {
     });
 
     it('GET /assessments/:id', async () => {
-      const res = await t.http().get(`/api/v1/assessments/${ids[0]}`).set(auth(bureau)).expect(200);
+      const res = await t.http().get(`/api/v1/assessments/${ids[0]}`).set(auth(t.adminToken)).expect(200);
       expect(res.body).toMatchObject({ id: ids[0], total: 80, level: 1, items: itemsForTotal(80) });
+      // the bureau sees the outcome only: level, grade, validity
+      const outcome = await t.http().get(`/api/v1/assessments/${ids[0]}`).set(auth(bureau)).expect(200);
+      expect(outcome.body).toMatchObject({ id: ids[0], level: 1, careGrade: expect.any(String), validity: expect.any(String) });
+      for (const hidden of ['items', 'scores', 'conditions', 'total', 'preliminaryLevel', 'adjustmentReasons']) {
+        expect(outcome.body).not.toHaveProperty(hidden);
+      }
       await t.http().get(`/api/v1/assessments/${ids[0]}`).set(auth(managerA)).expect(404);
       await t
         .http()
@@ -536,7 +542,7 @@ describe('assessments (GB/T 42195-2022)', () => {
       expect(statusOf(items, never)).toBeUndefined();
       const e = items.find((i: { resident: { id: string } }) => i.resident.id === expired);
       expect(e.daysLeft).toBeLessThan(0);
-      expect(e.resident.idNumberMasked).toMatch(/^620422\*{8}\d{3}[\dX]$/);
+      expect(e.resident.idNumberMasked).toMatch(/^620422\*{11}[\dX]$/);
       expect(e.resident).not.toHaveProperty('idNumber');
       const order = items.map((i: { resident: { id: string } }) => i.resident.id);
       expect(order.indexOf(expired)).toBeLessThan(order.indexOf(dueSoon));

@@ -17,12 +17,17 @@ import {
 import { ResidentsService, type LatestAssessmentProvider } from '@care/residents';
 import { Assessment } from './assessment.entity';
 import {
+  toAssessmentLevelSummary,
+  toAssessmentLevelView,
   toAssessmentSummary,
   toAssessmentView,
+  type AssessmentLevelSummary,
+  type AssessmentLevelView,
   type AssessmentSummary,
   type AssessmentView,
   type ViewOptions,
 } from './assessment.view';
+import { assessmentDetailFor } from './rules/detail-access';
 import type {
   CreateAssessmentDto,
   DueAssessmentsQueryDto,
@@ -212,7 +217,7 @@ export class AssessmentsService implements LatestAssessmentProvider {
     user: AuthUser,
     residentId: string,
     page: { limit: number; offset: number },
-  ): Promise<Page<AssessmentView>> {
+  ): Promise<Page<AssessmentView | AssessmentLevelView>> {
     await this.residents.assertVisible(user, residentId);
     const [rows, total] = await this.assessments.findAndCount({
       where: { residentId },
@@ -221,10 +226,11 @@ export class AssessmentsService implements LatestAssessmentProvider {
       skip: page.offset,
     });
     const o = this.viewOptions();
-    return { items: rows.map((a) => toAssessmentView(a, o)), total };
+    const view = assessmentDetailFor(user.role) === 'full' ? toAssessmentView : toAssessmentLevelView;
+    return { items: rows.map((a) => view(a, o)), total };
   }
 
-  async get(user: AuthUser, id: string): Promise<AssessmentView> {
+  async get(user: AuthUser, id: string): Promise<AssessmentView | AssessmentLevelView> {
     const a = await this.assessments.findOneBy({ id });
     if (!a) throw new NotFoundError('Assessment', id);
     try {
@@ -233,7 +239,9 @@ export class AssessmentsService implements LatestAssessmentProvider {
       if (error instanceof NotFoundError) throw new NotFoundError('Assessment', id);
       throw error;
     }
-    return toAssessmentView(a, this.viewOptions());
+    return assessmentDetailFor(user.role) === 'full'
+      ? toAssessmentView(a, this.viewOptions())
+      : toAssessmentLevelView(a, this.viewOptions());
   }
 
   /**
@@ -336,14 +344,24 @@ export class AssessmentsService implements LatestAssessmentProvider {
 
   // ---- for other libraries ---------------------------------------------------------------------------------
 
-  /** LatestAssessmentProvider for `GET /residents/:id`: the newest assessment, short form, with care grade. */
-  async latestFor(residentId: string, em?: EntityManager): Promise<AssessmentSummary | null> {
+  /**
+   * LatestAssessmentProvider for `GET /residents/:id`: the newest assessment, short form, with care grade; for a
+   * viewer that sees the level only (dispatcher, bureau), without total and preliminary level.
+   */
+  async latestFor(
+    residentId: string,
+    em?: EntityManager,
+    viewer?: Pick<AuthUser, 'role'>,
+  ): Promise<AssessmentSummary | AssessmentLevelSummary | null> {
     const repo = em ? em.getRepository(Assessment) : this.assessments;
     const a = await repo.findOne({
       where: { residentId },
       order: { assessedAt: 'DESC', createdAt: 'DESC', id: 'DESC' },
     });
-    return a ? toAssessmentSummary(a, this.viewOptions()) : null;
+    if (!a) return null;
+    return viewer && assessmentDetailFor(viewer.role) === 'level'
+      ? toAssessmentLevelSummary(a, this.viewOptions())
+      : toAssessmentSummary(a, this.viewOptions());
   }
 
   /**

@@ -139,8 +139,8 @@ export class StaysService implements OnModuleInit {
     try {
       const view = await this.tx.run(async (em) => {
         const bed = await this.lockBedIn(em, dto.bedId, facilityId);
-        const resident = await this.residents.lockForUpdate(em, dto.residentId);
-        if (!resident) throw new NotFoundError('Resident', dto.residentId);
+        // 404 for a resident the user cannot see; by idNumber a resident beyond the user's facilities (the desk flow)
+        const resident = await this.residents.lockForPlacement(em, user, { residentId: dto.residentId, idNumber: dto.idNumber });
         // read the clock only once the locks are held: a discharge that freed the bed just before has ended earlier
         const now = new Date();
         const admittedAt = given ?? now;

@@ -33,7 +33,7 @@ export async function insertResident(db: DataSource, seed: ResidentSeed = {}): P
   await db.query(
     `INSERT INTO residents (id, name, id_number_cipher, id_number_hash, id_number_masked, gender, birth_date, region_code,
                             living_arrangement, lat, lng)
-     VALUES (?, ?, 'cipher', ?, '620422********0017', 'male', ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, 'cipher', ?, '620422***********7', 'male', ?, ?, ?, ?, ?)`,
     [
       id,
       seed.name ?? '张大爷',

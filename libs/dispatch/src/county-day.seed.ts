@@ -47,7 +47,7 @@ export async function seedCountyDay(
       o.residentId,
       'test-data',
       createHash('sha256').update(`${p}${o.residentId}`).digest('hex'),
-      '620422********0017',
+      '620422***********7',
       'male',
       '1945-01-01',
       o.regionCode,

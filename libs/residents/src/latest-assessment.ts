@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { AuthUser } from '@care/core';
 
 /**
  * Extension point for the assessments library: `GET /residents/:id` shows the resident's latest assessment
@@ -9,8 +10,11 @@ import type { EntityManager } from 'typeorm';
  * not needed: ResidentsService looks the token up application-wide once the modules are built).
  */
 export interface LatestAssessmentProvider {
-  /** The resident's latest assessment as the API shows it (e.g. `{ id, level, levelName, assessedAt, validUntil }`), or null. */
-  latestFor(residentId: string, em?: EntityManager): Promise<object | null>;
+  /**
+   * The resident's latest assessment as the API shows it (e.g. `{ id, level, levelName, assessedAt, validUntil }`), or
+   * null. With `viewer`, only what that role may see (dispatcher and bureau: level, grade and validity).
+   */
+  latestFor(residentId: string, em?: EntityManager, viewer?: Pick<AuthUser, 'role'>): Promise<object | null>;
 }
 
 export const LATEST_ASSESSMENT_PROVIDER = Symbol('LATEST_ASSESSMENT_PROVIDER');

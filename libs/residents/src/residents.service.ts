@@ -21,6 +21,7 @@ import {
 import { FacilitiesService } from '@care/facilities';
 import { RegionsService } from '@care/regions';
 import type { CreateResidentDto, ListResidentsQueryDto, UpdateResidentDto } from './dto/resident.dto';
+import type { ResidentRef } from './resident-ref';
 import { LATEST_ASSESSMENT_PROVIDER, type LatestAssessmentProvider } from './latest-assessment';
 import {
   Resident,
@@ -208,11 +209,29 @@ export class ResidentsService implements OnModuleInit {
     return { items: rows.map((r) => toResidentView(r, categories.get(r.id) ?? [], today)), total };
   }
 
+  /**
+   * The desk look-up: `GET /residents?idNumber=<all 18>`. An exact match on the keyed hash, answering that one
+   * resident or none. This is the ONE way a manager reaches a resident beyond its facilities (the elder's ID card at
+   * the desk); admin and bureau see the whole county anyway, a dispatcher keeps its scope (residents living at home).
+   * The audit trail records it under this name (`residents.lookUpByIdNumber`).
+   */
+  async lookUpByIdNumber(user: AuthUser, idNumber: string): Promise<Page<ResidentView>> {
+    const normalized = this.validIdNumber(idNumber);
+    const qb = this.residents.createQueryBuilder('r').where('r.idNumberHash = :hash', {
+      hash: this.cipher.lookupHash(normalized),
+    });
+    if (user.role !== 'manager') this.applyScope(qb, user);
+    const found = await qb.getOne();
+    if (!found) return { items: [], total: 0 };
+    const categories = await this.categoriesOf([found.id]);
+    return { items: [toResidentView(found, categories.get(found.id) ?? [])], total: 1 };
+  }
+
   async get(user: AuthUser, id: string): Promise<ResidentDetailView> {
     const resident = await this.assertVisible(user, id);
     const [categories, latestAssessment] = await Promise.all([
       this.categoriesOf([id]),
-      this.latestAssessments ? this.latestAssessments.latestFor(id) : Promise.resolve(null),
+      this.latestAssessments ? this.latestAssessments.latestFor(id, undefined, user) : Promise.resolve(null),
     ]);
     return { ...toResidentView(resident, categories.get(id) ?? []), latestAssessment: latestAssessment ?? null };
   }
@@ -274,6 +293,41 @@ export class ResidentsService implements OnModuleInit {
   }
 
   /**
+   * The resident a waitlist entry or an admission is about, locked (SELECT ... FOR UPDATE) inside the caller's
+   * transaction. By `residentId` only a resident the user already sees (404 otherwise, as for one that does not
+   * exist); by `idNumber` (the full number from the elder's ID card) any resident of the county, like the desk
+   * look-up: this is how a manager brings an elder from beyond its facilities into its scope (the caller then links
+   * it). Never by a bare id of a resident out of scope.
+   */
+  async lockForPlacement(em: EntityManager, user: AuthUser, ref: ResidentRef): Promise<Resident> {
+    if (ref.residentId !== undefined && ref.idNumber !== undefined) {
+      throw new InvalidInputError('idNumber: give either residentId or idNumber, not both');
+    }
+    if (ref.idNumber !== undefined) {
+      const hash = this.cipher.lookupHash(this.validIdNumber(ref.idNumber));
+      const [row] = await em.query<ResidentRow[]>(
+        `SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id_number_hash = ? FOR UPDATE`,
+        [hash],
+      );
+      // the message never repeats the number
+      if (!row) throw new NotFoundError('Resident', 'with this ID number');
+      return residentFromRow(row);
+    }
+    if (ref.residentId === undefined) throw new InvalidInputError('residentId: give residentId or idNumber');
+    const resident = await this.lockForUpdate(em, ref.residentId);
+    if (!resident || !(await this.isVisibleTo(user, resident, em))) throw new NotFoundError('Resident', ref.residentId);
+    return resident;
+  }
+
+  /** Whether the user sees this resident (the same rule as the lists: {@link applyScope}). */
+  async isVisibleTo(user: AuthUser, resident: Resident, em?: EntityManager): Promise<boolean> {
+    if (seesWholeCounty(user)) return true;
+    if (user.role === 'manager') return this.isLinkedToAny(resident.id, user.facilityIds, em);
+    if (user.role === 'dispatcher') return resident.livingArrangement === 'home';
+    return false;
+  }
+
+  /**
    * Locks the resident row (SELECT ... FOR UPDATE) inside a transaction; null when there is none. Plain SQL: this
    * sits on the admission path, where the query builder's per-call cost shows.
    */
@@ -326,6 +380,13 @@ export class ResidentsService implements OnModuleInit {
   }
 
   // ---- internals --------------------------------------------------------------------------------------------
+
+  /** The normalised number, or a 400 naming `idNumber` (the message never repeats the number). */
+  private validIdNumber(raw: string): string {
+    const parsed = parseIdNumber(raw, countyDate(new Date()));
+    if (!parsed.ok) throw new InvalidInputError(`idNumber: ${parsed.message}`);
+    return parsed.value.normalized;
+  }
 
   private applyScope(qb: SelectQueryBuilder<Resident>, user: AuthUser): void {
     if (seesWholeCounty(user)) return;

@@ -85,7 +85,7 @@ export const getStays = (facilityId: string, status: 'active' | 'discharged' = '
   listAll<Stay>(`/facilities/${enc(facilityId)}/stays`, { status });
 export const admit = (
   facilityId: string,
-  body: { residentId: string; bedId: string; admittedAt?: string; overrideReason?: string },
+  body: ({ residentId: string } | { idNumber: string }) & { bedId: string; admittedAt?: string; overrideReason?: string },
 ) => http.post<Stay>(`/facilities/${enc(facilityId)}/admissions`, body);
 export const transferStay = (stayId: string, bedId: string) =>
   http.post<Stay>(`/stays/${enc(stayId)}/transfer`, { bedId });
@@ -96,8 +96,9 @@ export const getWaitlist = (facilityId: string) =>
     items: l.items.map(normaliseWaitlistEntry).filter((e): e is WaitlistEntry => e !== null),
     total: l.total,
   }));
-export const addToWaitlist = (facilityId: string, residentId: string) =>
-  http.post<WaitlistEntry>(`/facilities/${enc(facilityId)}/waitlist`, { residentId });
+/** By id for a resident already in scope; by the full ID number (the desk look-up) for one beyond it. */
+export const addToWaitlist = (facilityId: string, who: { residentId: string } | { idNumber: string }) =>
+  http.post<WaitlistEntry>(`/facilities/${enc(facilityId)}/waitlist`, who);
 export async function getBedRecommendations(facilityId: string, residentId: string): Promise<NormalRecommendation[]> {
   const data = await http.get<List<BedRecommendation> | BedRecommendation[]>(
     `/facilities/${enc(facilityId)}/bed-recommendations`,
@@ -122,6 +123,9 @@ export interface NormalRecommendation {
 export const getResidents = (query: Query = {}, max = 5000) => listAll<Resident>('/residents', query, max);
 export const searchResidents = (q: string, query: Query = {}) =>
   http.get<List<Resident>>('/residents', { ...query, q, limit: 20 }).then(asList);
+/** The desk look-up: the one resident with this full ID number (a manager may find one beyond its facilities). */
+export const lookUpResidentByIdNumber = (idNumber: string) =>
+  http.get<List<Resident>>('/residents', { idNumber }).then(asList);
 export const getResident = (id: string) => http.get<Resident>(`/residents/${enc(id)}`);
 export const createResident = (body: NewResident) => http.post<Resident>('/residents', body);
 

@@ -8,3 +8,4 @@ export * from './legacy';
 export * from './evaluate';
 export * from './samples';
 export * from './assessment-meta';
+export * from './detail-access';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import { ListQueryDto } from '@care/core';
 import { DISCHARGE_REASONS, STAY_STATUSES, type DischargeReason, type StayStatus } from '../stay.entity';
 
@@ -8,9 +8,21 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 const INSTANT_MESSAGE = 'must be an ISO-8601 time with offset, e.g. 2026-12-01T09:00:00+08:00';
 
 export class AdmitDto {
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'a resident you already see; or give idNumber instead' })
+  @ValidateIf((o: { idNumber?: unknown }) => o.idNumber === undefined)
   @IsUUID('all')
-  residentId: string;
+  residentId?: string;
+
+  @ApiPropertyOptional({
+    example: '620422193806150025',
+    description:
+      'instead of residentId: all 18 characters of the ID number (from the elder’s ID card), which reaches a resident ' +
+      'beyond your facilities, as GET /residents?idNumber= does',
+  })
+  @ValidateIf((o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined)
+  @IsString()
+  @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
+  idNumber?: string;
 
   @ApiProperty()
   @IsUUID('all')

@@ -13,7 +13,7 @@ export class BedsController {
   constructor(private readonly beds: BedsService) {}
 
   @Post('facilities/:facilityId/beds')
-  @Roles('admin', 'bureau', 'manager')
+  @Roles('admin', 'manager') // the bureau writes facilities and regions only
   @ApiOperation({ summary: 'Add a bed; 409 BED_LABEL_TAKEN, 422 ROOM_FULL (JGJ 450: 6 nursing-type or 4 ordinary beds a room)' })
   async create(
     @CurrentUser() user: AuthUser,
@@ -24,7 +24,7 @@ export class BedsController {
   }
 
   @Post('facilities/:facilityId/beds/bulk')
-  @Roles('admin', 'bureau', 'manager')
+  @Roles('admin', 'manager') // the bureau writes facilities and regions only
   @ApiOperation({ summary: 'Add many beds, all or nothing → { created }' })
   async bulk(
     @CurrentUser() user: AuthUser,
@@ -62,7 +62,7 @@ export class BedsController {
   }
 
   @Patch('beds/:id')
-  @Roles('admin', 'bureau', 'manager')
+  @Roles('admin', 'manager') // the bureau writes facilities and regions only
   @ApiOperation({ summary: 'Change type or status (vacant, maintenance, closed); 409 BED_OCCUPIED for an occupied or reserved bed' })
   async update(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateBedDto) {
     return toBedView(await this.beds.update(user, id, dto));

@@ -146,8 +146,8 @@ export class WaitlistService {
     const id = randomUUID();
     try {
       await this.tx.run(async (em) => {
-        const resident = await this.residents.lockForUpdate(em, dto.residentId);
-        if (!resident) throw new NotFoundError('Resident', dto.residentId);
+        // 404 for a resident the user cannot see; by idNumber a resident beyond the user's facilities (the desk flow)
+        const resident = await this.residents.lockForPlacement(em, user, { residentId: dto.residentId, idNumber: dto.idNumber });
         const [active] = await em.query<{ facility_id: string }[]>(
           'SELECT facility_id FROM stays WHERE resident_id = ? AND active_marker = 1 LIMIT 1',
           [resident.id],

@@ -28,11 +28,11 @@ export const REDACTED_QUERY_PARAMS = [
 
 /**
  * A request URL fit for a log line: the values of REDACTED_QUERY_PARAMS replaced by `[redacted]`, and any
- * 18-character ID number left elsewhere (a path) masked to its first 6 and last 4 characters.
+ * 18-character ID number left elsewhere (a path) masked like everywhere else: its first 6 and last 1 characters (with the birth date, more would give it away).
  */
 export function redactRequestUrl(url: string): string {
   const names = REDACTED_QUERY_PARAMS.map((name) => name.replace(/[^a-z_]/g, '')).join('|');
   return url
     .replace(new RegExp(`([?&](?:${names})(?:%5B%5D|\\[\\])?=)[^&#]*`, 'gi'), '$1[redacted]')
-    .replace(/(\d{6})\d{8}(\d{3}[\dXx])/g, '$1********$2');
+    .replace(/(\d{6})\d{11}([\dXx])/g, '$1***********$2');
 }

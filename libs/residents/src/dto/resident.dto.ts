@@ -39,7 +39,11 @@ export class CreateResidentDto {
   @Matches(/\S/, { message: 'must not be blank' })
   name: string;
 
-  @ApiProperty({ example: '620422193806150024', description: '18 characters, valid GB 11643-1999 check digit; never returned' })
+  @ApiProperty({
+    // the example's check digit is wrong on purpose (it would be 4): no real person's number is printed
+    example: '620422193806150025',
+    description: '18 characters, valid GB 11643-1999 check digit; never returned',
+  })
   @IsString()
   @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be 17 digits followed by a digit or X' })
   idNumber: string;
@@ -169,6 +173,17 @@ export class ListResidentsQueryDto extends ListQueryDto {
   @IsOptional()
   @IsIn(LIVING_ARRANGEMENTS)
   livingArrangement?: LivingArrangement;
+
+  @ApiPropertyOptional({
+    example: '620422193806150025',
+    description:
+      'The desk look-up: all 18 characters of an ID number (valid check digit). Answers that one resident (or none), ' +
+      'for a manager also one beyond its facilities; the other filters are not applied. Audited as residents.lookUpByIdNumber.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
+  idNumber?: string;
 
   @ApiPropertyOptional({ description: 'part of the name, or the exact ID number (matched through its keyed hash)' })
   @IsOptional()

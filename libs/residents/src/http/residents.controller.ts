@@ -12,7 +12,8 @@ export class ResidentsController {
   constructor(private readonly residents: ResidentsService) {}
 
   @Post()
-  @Roles('admin', 'bureau', 'manager', 'dispatcher')
+  // the bureau writes facilities and regions only; RESIDENT_EXISTS is answered only to these registering roles
+  @Roles('admin', 'manager', 'dispatcher')
   @ApiOperation({
     summary: 'Register a resident; 409 RESIDENT_EXISTS for a number already registered',
     description:
@@ -25,9 +26,16 @@ export class ResidentsController {
 
   @Get()
   @Roles('admin', 'bureau', 'manager', 'dispatcher')
-  @ApiOperation({ summary: 'List residents: a manager sees those linked to its facilities, a dispatcher those living at home' })
+  @ApiOperation({
+    summary: 'List residents: a manager sees those linked to its facilities, a dispatcher those living at home',
+    description:
+      'With idNumber=<all 18 characters>: the desk look-up (exact match, that one resident or none); a manager reaches ' +
+      'a resident beyond its facilities only this way, and may then waitlist or admit it by the same idNumber.',
+  })
   list(@CurrentUser() user: AuthUser, @Query() query: ListResidentsQueryDto) {
-    return this.residents.list(user, query);
+    return query.idNumber !== undefined
+      ? this.residents.lookUpByIdNumber(user, query.idNumber)
+      : this.residents.list(user, query);
   }
 
   @Get(':id')
@@ -38,7 +46,7 @@ export class ResidentsController {
   }
 
   @Patch(':id')
-  @Roles('admin', 'bureau', 'manager', 'dispatcher')
+  @Roles('admin', 'manager', 'dispatcher')
   @ApiOperation({ summary: 'Change name, address, phone, coordinates, categories or living arrangement' })
   update(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateResidentDto) {
     return this.residents.update(user, id, dto);

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import {
+  countIdNumberCandidates,
   idNumberCheckCharacter,
   isRealDate,
+  MASKED_ID_NUMBER,
   isValidIdNumber,
   maskIdNumber,
   normalizeIdNumber,
@@ -71,11 +73,81 @@ describe('ID number (GB 11643-1999)', () => {
     }
   });
 
-  it('masks to the first 6 and last 4 characters', () => {
-    expect(maskIdNumber('62042219380615123x')).toBe('620422********123X');
-    expect(maskIdNumber('11010519491231002X')).toBe('110105********002X');
+  it('masks to the first 6 characters and the last 1 (the contract form 620422***********X)', () => {
+    expect(maskIdNumber('62042219380615123x')).toBe('620422***********X');
+    expect(maskIdNumber('11010519491231002X')).toBe('110105***********X');
+    expect(maskIdNumber('620422193806150024')).toBe('620422***********4');
     expect(maskIdNumber('123')).toBe('***');
     expect(maskIdNumber('620422193806150024')).not.toContain('19380615');
+    expect(maskIdNumber('620422193806150024')).not.toContain('0024');
+    expect(MASKED_ID_NUMBER.test(maskIdNumber('620422193806150024'))).toBe(true);
+  });
+
+  it('counts the candidates by brute force over digits 15–17 for a known number', () => {
+    const n = '620422193806150024';
+    const candidates = countIdNumberCandidates(maskIdNumber(n), '1938-06-15', 'female');
+    // the number itself is one of them
+    expect(candidates).toBeGreaterThanOrEqual(1);
+    // the earlier form (first 6 + last 4) left exactly one
+    let old = 0;
+    for (let seq = 0; seq < 1000; seq++) {
+      const body = `62042219380615${String(seq).padStart(3, '0')}`;
+      const candidate = body + idNumberCheckCharacter(body);
+      if (candidate.slice(14) === n.slice(14) && seq % 2 === 0) old++;
+    }
+    expect(old).toBe(1);
+  });
+
+  it('property: masked form + birth date + gender leave at least 20 valid candidates, the number among them', () => {
+    const valid = fc
+      .record({
+        area: fc.integer({ min: 110000, max: 659999 }),
+        date: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2026-11-30T00:00:00Z'), noInvalidDate: true }),
+        seq: fc.integer({ min: 0, max: 999 }),
+      })
+      .map(({ area, date, seq }) => {
+        const body = `${area}${date.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
+        return body + idNumberCheckCharacter(body);
+      });
+    fc.assert(
+      fc.property(valid, (n) => {
+        const parsed = parseIdNumber(n, TODAY);
+        if (!parsed.ok) throw new Error(`generated an invalid number: ${parsed.problem}`);
+        const { birthDate, gender } = parsed.value;
+        const masked = maskIdNumber(n);
+        // what a reader sees: the masked form, the birth date and the gender; nothing else of the number
+        expect(masked).toMatch(MASKED_ID_NUMBER);
+        expect(masked.replace(/\*/g, '')).toBe(n.slice(0, 6) + n.slice(17));
+        const candidates: string[] = [];
+        for (let seq = 0; seq < 1000; seq++) {
+          const body = `${masked.slice(0, 6)}${birthDate.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
+          const candidate = body + idNumberCheckCharacter(body);
+          const p = parseIdNumber(candidate, TODAY);
+          if (p.ok && maskIdNumber(candidate) === masked && p.value.birthDate === birthDate && p.value.gender === gender) {
+            candidates.push(candidate);
+          }
+        }
+        expect(candidates).toContain(n);
+        expect(candidates.length).toBeGreaterThanOrEqual(20);
+        expect(countIdNumberCandidates(masked, birthDate, gender)).toBe(candidates.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the fewest candidates any masked form, birth date and gender can leave is at least 20 (exhaustive over the check character)', () => {
+    // the count depends only on the check character and the weighted sum of digits 1–14 mod 11, and the gender:
+    // enumerate every residue of that sum by varying one address digit
+    let fewest = Infinity;
+    for (let d = 0; d <= 9; d++) {
+      for (const gender of ['male', 'female'] as const) {
+        for (const check of '0123456789X') {
+          const c = countIdNumberCandidates(`62042${d}***********${check}`, '1945-01-01', gender);
+          fewest = Math.min(fewest, c);
+        }
+      }
+    }
+    expect(fewest).toBeGreaterThanOrEqual(20);
   });
 
   it('knows real dates', () => {

@@ -86,11 +86,36 @@ export function isValidIdNumber(raw: string, today: string): boolean {
 }
 
 /**
- * The only form of the number that leaves the server: first 6 and last 4 characters, the 8 between as `*`
- * (`620422********123X`). Anything that is not 18 characters is masked entirely.
+ * The only form of the number that leaves the server: the first 6 characters (where it was issued) and the last 1
+ * (the check character), the 11 between as `*` (`620422***********X`). The birth date (digits 7–14) is shown
+ * elsewhere, so an earlier form that kept the last 4 gave the whole number away; this one, with the birth date and
+ * the gender, leaves dozens of valid candidates (digits 15–17, see {@link countIdNumberCandidates}).
+ * Anything that is not 18 characters is masked entirely.
  */
 export function maskIdNumber(raw: string): string {
   const n = normalizeIdNumber(raw);
   if (n.length !== 18) return '*'.repeat(Math.max(n.length, 1));
-  return `${n.slice(0, 6)}********${n.slice(14)}`;
+  return `${n.slice(0, 6)}${'*'.repeat(11)}${n.slice(17)}`;
+}
+
+/** The masked form's shape: 6 digits, 11 `*`, a digit or X. */
+export const MASKED_ID_NUMBER = /^\d{6}\*{11}[\dX]$/;
+
+/**
+ * How many valid ID numbers agree with what the system shows about a resident: the masked form (first 6, last 1),
+ * the birth date (digits 7–14) and the gender (the parity of digit 17). Digits 15–17 are free but for that parity,
+ * and the check character must come out as the shown last character. This is what someone who sees a resident's
+ * record could narrow the number down to.
+ */
+export function countIdNumberCandidates(masked: string, birthDate: string, gender: IdGender): number {
+  if (!MASKED_ID_NUMBER.test(masked) || !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) return 0;
+  const prefix = `${masked.slice(0, 6)}${birthDate.replace(/-/g, '')}`;
+  const check = masked[17];
+  let count = 0;
+  for (let seq = 0; seq < 1000; seq++) {
+    const last = seq % 10;
+    if ((last % 2 === 1 ? 'male' : 'female') !== gender) continue;
+    if (idNumberCheckCharacter(`${prefix}${String(seq).padStart(3, '0')}`) === check) count++;
+  }
+  return count;
 }

@@ -52,7 +52,7 @@ export class StatsController {
 
   @Post('coverage/snapshots')
   @HttpCode(202)
-  @Roles('admin', 'bureau')
+  @Roles('admin') // a write (kept figures): the bureau writes facilities and regions only
   @ApiOperation({ summary: 'Take (or retake) the snapshot of a month now; the monthly job does it on the 1st' })
   async snapshot(@Body() dto: SnapshotDto) {
     const month = dto.month ?? previousMonth(countyMonth(new Date()));

@@ -1,14 +1,12 @@
 import { useEffect, useMemo, useState } from 'react';
 import { admit, getBedRecommendations, getResident, type NormalRecommendation } from '../../api/endpoints';
 import { ApiError } from '../../api/http';
-import type { Bed, Resident, WaitlistEntry } from '../../api/types';
+import type { Bed, WaitlistEntry } from '../../api/types';
 import { Badge, Button, Field, Modal } from '../../components/ui';
 import { nowIso } from '../../lib/format';
 import { BED_TYPE_SHORT, CATEGORY_LABEL, errorText, GENDER_LABEL, LEVEL_LABEL } from '../../lib/labels';
 import { bedName } from './model';
-import { ResidentPicker } from './ResidentPicker';
-
-type PickedResident = Partial<Resident> & { id: string };
+import { ResidentPicker, residentRef, type PickedResident } from './ResidentPicker';
 
 export function AdmitDialog({
   facilityId,
@@ -79,7 +77,7 @@ export function AdmitDialog({
     setError(null);
     try {
       await admit(facilityId, {
-        residentId: resident.id,
+        ...residentRef(resident),
         bedId,
         ...(admittedAt !== initialTime ? { admittedAt: `${admittedAt}:00+08:00` } : {}),
         ...(showOverride && overrideReason.trim() ? { overrideReason: overrideReason.trim() } : {}),

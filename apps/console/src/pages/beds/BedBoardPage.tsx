@@ -23,7 +23,7 @@ import { AdmitDialog } from './AdmitDialog';
 import { BedDialog } from './BedDialog';
 import { BedGrid, BedLegend, type BedFilter } from './BedGrid';
 import { entryResidentName, stayResidentName } from './model';
-import { ResidentPicker } from './ResidentPicker';
+import { ResidentPicker, residentRef, type PickedResident } from './ResidentPicker';
 
 export function BedBoardPage({ facilityId }: { facilityId?: string }) {
   const user = useUser();
@@ -386,11 +386,11 @@ function WaitlistAddDialog({
 }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  async function pick(r: Partial<Resident> & { id: string }) {
+  async function pick(r: PickedResident) {
     setBusy(true);
     setError(null);
     try {
-      await addToWaitlist(facilityId, r.id);
+      await addToWaitlist(facilityId, residentRef(r));
       onDone(`${r.name ?? '老人'} 已登记轮候`);
     } catch (e) {
       setError(errorText(e));

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { createResident, getRegions, searchResidents } from '../../api/endpoints';
+import { createResident, getRegions, lookUpResidentByIdNumber, searchResidents } from '../../api/endpoints';
 import type { Category, Region, Resident, WaitlistEntry } from '../../api/types';
 import { Badge, Button, Field } from '../../components/ui';
 import { checkIdNumber } from '../../lib/idNumber';
@@ -7,6 +7,17 @@ import { CATEGORIES, CATEGORY_LABEL, errorText, GENDER_LABEL, LEVEL_LABEL, TIER_
 import { useAsync } from '../../lib/useAsync';
 
 type Tab = 'waitlist' | 'search' | 'new';
+
+/**
+ * A chosen resident. `lookupIdNumber` is set when it was found by the full ID number (the desk look-up): the waitlist
+ * and the admission then name it by that number, which reaches an elder beyond the manager's facilities.
+ */
+export type PickedResident = Partial<Resident> & { id: string; lookupIdNumber?: string };
+
+/** What to send for the picked resident: its id, or the full ID number it was looked up by. */
+export function residentRef(r: PickedResident): { residentId: string } | { idNumber: string } {
+  return r.lookupIdNumber ? { idNumber: r.lookupIdNumber } : { residentId: r.id };
+}
 
 /** Choose a resident: from the facility's waitlist, by searching, or by registering a new one. */
 export function ResidentPicker({
@@ -22,7 +33,7 @@ export function ResidentPicker({
   waitlist?: WaitlistEntry[];
   waitlistNames?: (e: WaitlistEntry) => string;
   defaultRegion?: string;
-  onPick: (r: Partial<Resident> & { id: string }) => void;
+  onPick: (r: PickedResident) => void;
 }) {
   const names = waitlistNames ?? ((e: WaitlistEntry) => e.resident?.name ?? e.residentName ?? e.residentId);
   const [tab, setTab] = useState<Tab>(waitlist?.length ? 'waitlist' : 'search');
@@ -68,19 +79,29 @@ export function ResidentPicker({
   );
 }
 
-function ResidentSearch({ onPick }: { onPick: (r: Resident) => void }) {
+function ResidentSearch({ onPick }: { onPick: (r: PickedResident) => void }) {
   const [q, setQ] = useState('');
   const [term, setTerm] = useState('');
   useEffect(() => {
     const t = setTimeout(() => setTerm(q.trim()), 300);
     return () => clearTimeout(t);
   }, [q]);
-  const res = useAsync(() => (term ? searchResidents(term) : Promise.resolve({ items: [], total: 0 })), [term]);
+  // all 18 characters of a valid number: the exact look-up (also beyond the facility); anything else: by name
+  const fullNumber = term && checkIdNumber(term) === null ? term.toUpperCase() : null;
+  const res = useAsync(
+    () =>
+      fullNumber
+        ? lookUpResidentByIdNumber(fullNumber)
+        : term
+          ? searchResidents(term)
+          : Promise.resolve({ items: [], total: 0 }),
+    [term],
+  );
   return (
     <div>
       <input
         className="input-block"
-        placeholder="输入姓名或身份证号后4位搜索"
+        placeholder="输入姓名，或完整的18位身份证号（可查找本机构以外的老人）"
         value={q}
         onChange={(e) => setQ(e.target.value)}
         aria-label="搜索老人"
@@ -91,7 +112,11 @@ function ResidentSearch({ onPick }: { onPick: (r: Resident) => void }) {
       <ul className="pick-list">
         {res.data?.items.map((r) => (
           <li key={r.id}>
-            <button type="button" onClick={() => onPick(r)} data-testid={`pick-resident-${r.id}`}>
+            <button
+              type="button"
+              onClick={() => onPick(fullNumber ? { ...r, lookupIdNumber: fullNumber } : r)}
+              data-testid={`pick-resident-${r.id}`}
+            >
               <span className="pick-name">{r.name}</span>
               <span className="pick-meta">
                 {[r.gender ? GENDER_LABEL[r.gender] : null, r.age ? `${r.age}岁` : null, r.idNumberMasked]

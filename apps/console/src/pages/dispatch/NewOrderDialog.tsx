@@ -46,7 +46,8 @@ export function NewOrderDialog({
   const matches = useMemo(() => {
     const t = q.trim();
     if (!t) return residents.slice(0, 8);
-    return residents.filter((r) => r.name.includes(t) || r.idNumberMasked?.endsWith(t)).slice(0, 8);
+    // the masked ID number keeps only its first 6 and last 1 characters: search by name
+    return residents.filter((r) => r.name.includes(t)).slice(0, 8);
   }, [q, residents]);
   const picked = residents.find((r) => r.id === residentId);
   const minutes = chosen.reduce((a, c) => a + (catalogue.find((s) => s.code === c)?.defaultMinutes ?? 0), 0);

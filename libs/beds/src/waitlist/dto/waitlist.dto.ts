@@ -1,14 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { ListQueryDto } from '@care/core';
 
 /** An instant with its offset (2026-12-01T09:00:00+08:00 or …Z). */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export class CreateWaitlistEntryDto {
-  @ApiProperty()
+  @ApiPropertyOptional({ description: 'a resident you already see; or give idNumber instead' })
+  @ValidateIf((o: { idNumber?: unknown }) => o.idNumber === undefined)
   @IsUUID('all')
-  residentId: string;
+  residentId?: string;
+
+  @ApiPropertyOptional({
+    example: '620422193806150025',
+    description:
+      'instead of residentId: all 18 characters of the ID number (from the elder’s ID card), which reaches a resident ' +
+      'beyond your facilities, as GET /residents?idNumber= does',
+  })
+  @ValidateIf((o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined)
+  @IsString()
+  @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
+  idNumber?: string;
 
   @ApiPropertyOptional({
     example: '2026-03-01T09:00:00+08:00',

@@ -87,8 +87,7 @@ export class AuthService {
       .getOne();
     // the user's id when the name is known, so that every spelling the collation folds together shares one count
     const key = user ? `id:${user.id}` : unknownUserKey(username);
-    await this.guard.attempt(key, address);
-    const ok = await this.guard.hash(() => verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
+    const ok = await this.guard.check(key, address, () => verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
     if (!user || !ok || !user.active) throw new UnauthorizedError('Wrong username or password');
     await this.guard.succeeded(key, address);
     return { accessToken: await this.sign(user), user: await this.toAuthUser(user) };
@@ -127,8 +126,7 @@ export class AuthService {
       .getOne();
     if (!stored) throw new UnauthorizedError('Invalid or expired token');
     const key = `id:${stored.id}`;
-    await this.guard.attempt(key, undefined);
-    if (!(await this.guard.hash(() => verifyPassword(currentPassword, stored.passwordHash)))) {
+    if (!(await this.guard.check(key, undefined, () => verifyPassword(currentPassword, stored.passwordHash)))) {
       throw new InvalidInputError('currentPassword: does not match', 'WRONG_PASSWORD');
     }
     await this.guard.succeeded(key, undefined);

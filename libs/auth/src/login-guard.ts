@@ -82,10 +82,42 @@ export class LoginGuard implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Counts one attempt for the username key (and the address, when known) and refuses it with 429 when either count
-   * is over its limit. Call before checking the password; then `succeeded` or nothing (a failure stays counted).
+   * One password check, guarded: counts the attempt for the username key (and the address, when known), refuses it
+   * with 429 when either count is over its limit, then runs `verify` within the hashing cap. A check the cap turns
+   * away (503) gives its point back: a busy server must not lock anyone out. After a correct password call
+   * `succeeded`; a wrong one stays counted.
    */
-  async attempt(userKey: string, address: string | undefined): Promise<void> {
+  async check(userKey: string, address: string | undefined, verify: () => Promise<boolean>): Promise<boolean> {
+    await this.attempt(userKey, address);
+    try {
+      return await this.gate.run(verify);
+    } catch (error) {
+      if (!(error instanceof HashGateBusy)) throw error;
+      await this.refund(userKey, address).catch(() => undefined);
+      throw new LoginUnavailableError('Too many logins at once; retry shortly');
+    }
+  }
+
+  /** A correct password: the username's count starts again, and the address gets this attempt back. */
+  async succeeded(userKey: string, address: string | undefined): Promise<void> {
+    try {
+      await Promise.all([this.byUsername.delete(userKey), ...(address ? [this.byAddress.reward(address, 1)] : [])]);
+    } catch (error) {
+      throw this.unavailable(error);
+    }
+  }
+
+  /** Runs a password hash within the hashing cap; 503 when the cap and its queue are full. */
+  async hash<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.gate.run(work);
+    } catch (error) {
+      if (error instanceof HashGateBusy) throw new LoginUnavailableError('Too many password checks at once; retry shortly');
+      throw error;
+    }
+  }
+
+  private async attempt(userKey: string, address: string | undefined): Promise<void> {
     const results = await Promise.allSettled([
       this.byUsername.consume(userKey),
       ...(address ? [this.byAddress.consume(address)] : []),
@@ -99,23 +131,8 @@ export class LoginGuard implements OnModuleInit, OnModuleDestroy {
     if (retryAfterMs > 0) throw new TooManyAttemptsError(Math.max(1, Math.ceil(retryAfterMs / 1000)));
   }
 
-  /** A correct password: the username's count starts again, and the address gets this attempt back. */
-  async succeeded(userKey: string, address: string | undefined): Promise<void> {
-    try {
-      await Promise.all([this.byUsername.delete(userKey), ...(address ? [this.byAddress.reward(address, 1)] : [])]);
-    } catch (error) {
-      throw this.unavailable(error);
-    }
-  }
-
-  /** Runs a password hash or check within the hashing cap; 503 when the cap and its queue are full. */
-  async hash<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await this.gate.run(work);
-    } catch (error) {
-      if (error instanceof HashGateBusy) throw new LoginUnavailableError('Too many logins at once; retry shortly');
-      throw error;
-    }
+  private async refund(userKey: string, address: string | undefined): Promise<void> {
+    await Promise.all([this.byUsername.reward(userKey, 1), ...(address ? [this.byAddress.reward(address, 1)] : [])]);
   }
 
   private unavailable(error: unknown): LoginUnavailableError {

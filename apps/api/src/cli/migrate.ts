@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { assertDatabaseReachable, dataSourceOptions, ensureDatabaseExists, loadConfig, redactUrl, runMain } from '@care/core';
+import { assertDatabaseReachable, dataSourceOptions, ensureDatabaseExists, loadMigrateConfig, redactUrl, runMain } from '@care/core';
 import { REFERENCE_DATA_LOADERS } from './reference-data';
 
 /** Applies every pending migration to DATABASE_URL, then (re)loads the reference data. */
@@ -27,7 +27,7 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
 
 if (require.main === module) {
   runMain('migrate', async () => {
-    const config = loadConfig();
+    const config = loadMigrateConfig();
     await migrate(config.databaseUrl);
   });
 }

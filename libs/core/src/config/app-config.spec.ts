@@ -1,4 +1,4 @@
-import { ConfigError, DEV_JWT_SECRET, loadConfig, parseDuration } from './app-config';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, loadMigrateConfig, parseDuration } from './app-config';
 
 const SECRETS = { JWT_SECRET: 'a-production-secret-of-at-least-32-characters', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('hex') };
 
@@ -96,5 +96,14 @@ describe('login protection settings', () => {
       windowSeconds: 900,
     });
     expect(problemsOf({ NODE_ENV: 'test', LOGIN_HASH_CONCURRENCY: '0' })).toMatch(/LOGIN_HASH_CONCURRENCY/);
+  });
+});
+
+describe('loadMigrateConfig', () => {
+  it('needs DATABASE_URL only: migrating a production database asks for no secrets', () => {
+    expect(loadMigrateConfig({})).toEqual({ databaseUrl: 'mysql://root:@127.0.0.1:3306/care' });
+    expect(loadMigrateConfig({ DATABASE_URL: 'mysql://care:x@db:3306/care' }).databaseUrl).toBe('mysql://care:x@db:3306/care');
+    expect(() => loadMigrateConfig({ DATABASE_URL: 'postgres://x' })).toThrow(ConfigError);
+    expect(() => loadMigrateConfig({ DATABASE_URL: 'not a url' })).toThrow(ConfigError);
   });
 });

@@ -179,5 +179,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return config;
 }
 
+/**
+ * What `npm run migrate` needs: DATABASE_URL only. Migrations sign no token and decrypt nothing, so a production
+ * host migrates without the secrets in its environment (they are still required by the api, the dispatcher and seed).
+ */
+export function loadMigrateConfig(env: Record<string, string | undefined> = process.env): { databaseUrl: string } {
+  const databaseUrl = env.DATABASE_URL || 'mysql://root:@127.0.0.1:3306/care';
+  try {
+    if (!['mysql:', 'mariadb:'].includes(new URL(databaseUrl).protocol)) {
+      throw new ConfigError(['DATABASE_URL must use mysql: or mariadb:']);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(['DATABASE_URL is not a valid URL']);
+  }
+  return { databaseUrl };
+}
+
 /** Injection token for the AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');

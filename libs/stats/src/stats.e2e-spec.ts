@@ -360,6 +360,36 @@ describe('stats (e2e)', () => {
     await get('/stats/coverage/export?format=pdf').expect(400);
   });
 
+  it('export: a cell a spreadsheet would run as a formula is neutralised, in csv and xlsx', async () => {
+    const formula = '=HYPERLINK("http://evil.example","点我")';
+    const [{ name }]: { name: string }[] = await t.db.query('SELECT name FROM regions WHERE code = ?', ['620422102']);
+    await t.db.query('UPDATE regions SET name = ? WHERE code = ?', [formula, '620422102']);
+    try {
+      const csv = (await get(`/stats/coverage/export?format=csv&month=${month}`).expect(200)).text;
+      const line = csv.split('\r\n').find((l) => l.startsWith('620422102,'));
+      expect(line?.split(',"')[1]).toBe(`'=HYPERLINK(""http://evil.example""`);
+      const res = await get(`/stats/coverage/export?format=xlsx&month=${month}`)
+        .buffer(true)
+        .parse((response, callback) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (c: Buffer) => chunks.push(c));
+          response.on('end', () => callback(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+      const names: unknown[] = [];
+      workbook.worksheets[0].eachRow((row) => {
+        const values = row.values as unknown[];
+        if (values[1] === '620422102') names.push(values[2]);
+      });
+      expect(names.length).toBeGreaterThan(0);
+      for (const cell of names) expect(cell).toBe(`'${formula}`);
+    } finally {
+      await t.db.query('UPDATE regions SET name = ? WHERE code = ?', [name, '620422102']);
+    }
+  });
+
   it('history: a snapshot of the month is kept and read back; months without one are listed as missing', async () => {
     await t.app.get(CoverageService).snapshot(month);
     await t.app.get(CoverageService).snapshot(month); // idempotent

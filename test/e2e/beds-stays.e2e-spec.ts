@@ -14,8 +14,23 @@ describe('beds, admissions and stays', () => {
   const bedStatus = async (id: string) => (await t.db.query<{ status: string }[]>('SELECT status FROM beds WHERE id = ?', [id]))[0].status;
   const living = async (id: string) =>
     (await t.db.query<{ living_arrangement: string }[]>('SELECT living_arrangement FROM residents WHERE id = ?', [id]))[0].living_arrangement;
-  const admit = (facilityId: string, body: Record<string, unknown>, token = managerA) =>
-    t.http().post(`${API}/facilities/${facilityId}/admissions`).set(auth(token)).send(body);
+  /** Full ID numbers of the residents made here: how a manager names an elder registered elsewhere (the desk flow). */
+  const idNumbers = new Map<string, string>();
+  const newResident = async (o: Parameters<typeof createResident>[1] = {}) => {
+    const r = await createResident(t, o);
+    idNumbers.set(r.id, r.idNumber);
+    return r;
+  };
+  /**
+   * Admits as a manager by default. A manager reaches a resident registered elsewhere only by its full ID number, so
+   * a resident made here is named by it unless `byId` (the admission rules, not scope, are what most tests check).
+   */
+  const admit = (facilityId: string, body: Record<string, unknown>, token = managerA, byId = false) => {
+    const { residentId, ...rest } = body;
+    const known = typeof residentId === 'string' ? idNumbers.get(residentId) : undefined;
+    const send = known && !byId && token !== t.adminToken ? { idNumber: known, ...rest } : body;
+    return t.http().post(`${API}/facilities/${facilityId}/admissions`).set(auth(token)).send(send);
+  };
 
   beforeAll(async () => {
     t = await createTestApp('bedstays');
@@ -121,7 +136,7 @@ describe('beds, admissions and stays', () => {
       for (let i = 0; i < 3; i++) ids.push(await createBed(t, summaryFacility, { room: 'S2', label: String(i), type: 'ordinary' }));
       await t.http().patch(`${API}/beds/${ids[4]}`).set(auth(t.adminToken)).send({ status: 'closed' }).expect(200);
       await t.http().patch(`${API}/beds/${ids[7]}`).set(auth(t.adminToken)).send({ status: 'maintenance' }).expect(200);
-      const { id: residentId } = await createResident(t);
+      const { id: residentId } = await newResident();
       await admit(summaryFacility, { residentId, bedId: ids[0] }, t.adminToken).expect(201);
     });
 
@@ -198,7 +213,7 @@ describe('beds, admissions and stays', () => {
 
     it('409 BED_OCCUPIED when the bed holds an active stay; its type may still change', async () => {
       const id = await createBed(t, facilityA, { room: 'P3', label: '1', type: 'nursing' });
-      const { id: residentId } = await createResident(t);
+      const { id: residentId } = await newResident();
       await admit(facilityA, { residentId, bedId: id }).expect(201);
       for (const status of ['vacant', 'maintenance', 'closed']) {
         const res = await t.http().patch(`${API}/beds/${id}`).set(auth(managerA)).send({ status }).expect(409);
@@ -210,7 +225,7 @@ describe('beds, admissions and stays', () => {
 
     it('a reserved bed: set vacant releases the reservation; out of service is refused until then', async () => {
       const id = await createBed(t, facilityA, { room: 'P4', label: '1', type: 'nursing' });
-      const { id: residentId } = await createResident(t);
+      const { id: residentId } = await newResident();
       await t.db.query(`UPDATE beds SET status = 'reserved', reserved_for_resident_id = ?, reserved_until = ? WHERE id = ?`, [residentId, new Date(Date.now() + 86400_000), id]);
       const refused = await t.http().patch(`${API}/beds/${id}`).set(auth(managerA)).send({ status: 'maintenance' }).expect(409);
       expect(refused.body.code).toBe('BED_OCCUPIED');
@@ -242,8 +257,10 @@ describe('beds, admissions and stays', () => {
     });
 
     it('admits: 201 with the stay; the bed is occupied; the resident lives in the institution and is linked', async () => {
-      const { id: residentId } = await createResident(t, { name: '蒋', livingArrangement: 'home' });
+      const { id: residentId } = await newResident({ name: '蒋', livingArrangement: 'home' });
       await t.http().get(`${API}/residents/${residentId}`).set(auth(managerA)).expect(404);
+      // by a bare id the manager does not reach the elder; by the full ID number (the desk) it does
+      await admit(facilityA, { residentId, bedId: bed1 }, managerA, true).expect(404);
       const res = await admit(facilityA, { residentId, bedId: bed1 }).expect(201);
       expect(res.body).toMatchObject({ id: expect.any(String), residentId, bedId: bed1, facilityId: facilityA, status: 'active', residentName: '蒋' });
       expect(res.body.admittedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
@@ -258,7 +275,7 @@ describe('beds, admissions and stays', () => {
     });
 
     it('409 BED_OCCUPIED for a bed with an active stay; 409 RESIDENT_ALREADY_ADMITTED for a resident in one', async () => {
-      const { id: other } = await createResident(t);
+      const { id: other } = await newResident();
       const occupied = await admit(facilityA, { residentId: other, bedId: bed1 }).expect(409);
       expect(occupied.body.code).toBe('BED_OCCUPIED');
       const [{ resident_id: inBed1 }] = await t.db.query<{ resident_id: string }[]>(`SELECT resident_id FROM stays WHERE bed_id = ? AND status = 'active'`, [bed1]);
@@ -272,7 +289,7 @@ describe('beds, admissions and stays', () => {
 
     it('409 BED_UNAVAILABLE for maintenance or closed beds', async () => {
       const id = await createBed(t, facilityA, { room: '303', label: '1', type: 'nursing' });
-      const { id: residentId } = await createResident(t);
+      const { id: residentId } = await newResident();
       for (const status of ['maintenance', 'closed']) {
         await t.http().patch(`${API}/beds/${id}`).set(auth(managerA)).send({ status }).expect(200);
         const res = await admit(facilityA, { residentId, bedId: id }).expect(409);
@@ -282,8 +299,8 @@ describe('beds, admissions and stays', () => {
 
     it('a reserved bed takes only its resident (until the reservation expires)', async () => {
       const id = await createBed(t, facilityA, { room: '304', label: '1', type: 'nursing' });
-      const { id: holder } = await createResident(t);
-      const { id: other } = await createResident(t);
+      const { id: holder } = await newResident();
+      const { id: other } = await newResident();
       await t.db.query(`UPDATE beds SET status = 'reserved', reserved_for_resident_id = ?, reserved_until = ? WHERE id = ?`, [holder, new Date(Date.now() + 3600_000), id]);
       const res = await admit(facilityA, { residentId: other, bedId: id }).expect(409);
       expect(res.body.code).toBe('BED_OCCUPIED');
@@ -296,15 +313,15 @@ describe('beds, admissions and stays', () => {
     });
 
     it('422 GENDER_MISMATCH for a bed of the other gender', async () => {
-      const { id: woman } = await createResident(t, { gender: 'female' });
+      const { id: woman } = await newResident({ gender: 'female' });
       const res = await admit(facilityA, { residentId: woman, bedId: maleBed }).expect(422);
       expect(res.body.code).toBe('GENDER_MISMATCH');
-      const { id: man } = await createResident(t, { gender: 'male' });
+      const { id: man } = await newResident({ gender: 'male' });
       await admit(facilityA, { residentId: man, bedId: maleBed, overrideReason: '家属要求' }).expect(201);
     });
 
     it('404 for a bed of another facility, an unknown resident, or a manager outside the facility; 403 for other roles', async () => {
-      const { id: residentId } = await createResident(t);
+      const { id: residentId } = await newResident();
       const bedB = await createBed(t, facilityB, { room: '8', label: '1', type: 'nursing' });
       await admit(facilityA, { residentId, bedId: bedB }).expect(404);
       await admit(facilityA, { residentId: UNKNOWN_UUID, bedId: bed2 }).expect(404);
@@ -315,7 +332,7 @@ describe('beds, admissions and stays', () => {
     });
 
     it('400 for bad ids, malformed or future times, unknown fields; never a 500', async () => {
-      const { id: residentId } = await createResident(t);
+      const { id: residentId } = await newResident();
       const res = await admit(facilityA, { residentId: 'r1', bedId: 42, admittedAt: '2026-13-01', foo: 'bar', overrideReason: '' }).expect(400);
       for (const field of ['residentId', 'bedId', 'admittedAt', 'foo', 'overrideReason']) expect(res.body.message).toMatch(new RegExp(field));
       const local = await admit(facilityA, { residentId, bedId: bed2, admittedAt: '2026-01-01T09:00:00' }).expect(400);
@@ -336,7 +353,7 @@ describe('beds, admissions and stays', () => {
     beforeAll(async () => {
       from = await createBed(t, facilityA, { room: '401', label: '1', type: 'nursing' });
       to = await createBed(t, facilityA, { room: '401', label: '2', type: 'nursing' });
-      residentId = (await createResident(t, { name: '沈', livingArrangement: 'home' })).id;
+      residentId = (await newResident({ name: '沈', livingArrangement: 'home' })).id;
       stayId = (await admit(facilityA, { residentId, bedId: from, admittedAt: '2026-01-05T10:00:00+08:00' }).expect(201)).body.id;
     });
 
@@ -356,7 +373,7 @@ describe('beds, admissions and stays', () => {
     });
 
     it('applies the admission rules to the new bed', async () => {
-      const { id: other } = await createResident(t);
+      const { id: other } = await newResident();
       const occupiedBed = await createBed(t, facilityA, { room: '402', label: '1', type: 'nursing' });
       await admit(facilityA, { residentId: other, bedId: occupiedBed }).expect(201);
       const occupied = await t.http().post(`${API}/stays/${stayId}/transfer`).set(auth(managerA)).send({ bedId: occupiedBed }).expect(409);
@@ -425,7 +442,7 @@ describe('beds, admissions and stays', () => {
 
     it('GET occupancy recomputes a past day from the bed history', async () => {
       const bed = await createBed(t, facilityA, { room: '501', label: '1', type: 'nursing' });
-      const { id: r } = await createResident(t);
+      const { id: r } = await newResident();
       const stay = (await admit(facilityA, { residentId: r, bedId: bed, admittedAt: '2026-02-10T09:00:00+08:00' }).expect(201)).body.id;
       await t.http().post(`${API}/stays/${stay}/discharge`).set(auth(managerA)).send({ reason: 'deceased', dischargedAt: '2026-02-20T09:00:00+08:00' }).expect(200);
       const during = await t.http().get(`${API}/facilities/${facilityA}/occupancy`).query({ date: '2026-02-15' }).set(auth(managerA)).expect(200);

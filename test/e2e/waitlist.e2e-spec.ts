@@ -45,7 +45,7 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
     name?: string;
     facilityId?: string;
   }): Promise<string> {
-    const { id } = await createResident(t, {
+    const { id, idNumber } = await createResident(t, {
       name: o.name ?? '老人',
       categories: o.categories ?? [],
       birthDate: o.birthDate ?? '1950-06-01',
@@ -54,8 +54,11 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
       facilityId: o.facilityId,
     });
     if (o.level !== undefined && o.level !== null) await assess(id, o.level);
+    idNumbers.set(id, idNumber);
     return id;
   }
+  /** The full ID number of a resident made by person(): how a manager names an elder beyond its facilities. */
+  const idNumbers = new Map<string, string>();
 
   const admit = (facilityId: string, body: object, token = t.adminToken) =>
     t.http().post(`${API}/facilities/${facilityId}/admissions`).set(auth(token)).send(body);
@@ -311,7 +314,8 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
       for (const key of ['t4d', 't4c', 't4b', 't4a', 't3a', 't3b', 't3c', 't2', 't1b', 't1']) {
         const res = await waitlist(
           fw,
-          { residentId: p[key], ...(applied[key] ? { appliedAt: applied[key] } : {}) },
+          // the desk flow: residents registered elsewhere are named by their full ID number
+          { idNumber: idNumbers.get(p[key]), ...(applied[key] ? { appliedAt: applied[key] } : {}) },
           managerW,
         ).expect(201);
         entries[key] = res.body.id;
@@ -398,10 +402,12 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
       await t.http().get(`${API}/facilities/${fw}/waitlist/nope`).set(auth(managerW)).expect(400);
     });
 
-    it('a manager may waitlist a resident registered elsewhere, and then sees it', async () => {
+    it('a manager may waitlist a resident registered elsewhere by its full ID number (never by a bare id), and then sees it', async () => {
       const homeElder = await person({ name: '居家老人' });
       await t.http().get(`${API}/residents/${homeElder}`).set(auth(managerW)).expect(404);
-      const res = await waitlist(fw, { residentId: homeElder, note: '子女代为申请' }, managerW).expect(201);
+      await waitlist(fw, { residentId: homeElder, note: '子女代为申请' }, managerW).expect(404);
+      await t.http().get(`${API}/residents/${homeElder}`).set(auth(managerW)).expect(404);
+      const res = await waitlist(fw, { idNumber: idNumbers.get(homeElder), note: '子女代为申请' }, managerW).expect(201);
       expect(res.body).toMatchObject({ status: 'waiting', note: '子女代为申请', priority: 4 });
       await t.http().get(`${API}/residents/${homeElder}`).set(auth(managerW)).expect(200);
       const cancelled = await t

@@ -16,12 +16,19 @@
  * Every admission takes a distinct bed and resident, so every request should succeed: this measures the cost of the
  * path, not contention (the race tests cover contention). Each phase has a warm-up and then runs for BENCH_SECONDS.
  *
- * Targets: api throughput ≥ 50 % of raw, api p99 ≤ 2 × raw p99, api RSS < 256 MB. Prints PASS/MISS per target;
+ * - reads: the cost of auditing reads of personal data. A second api process started with AUDIT_READS=off serves the
+ *         same database; BENCH_CONCURRENCY clients read `GET /residents?limit=BENCH_READ_LIMIT` as admin from it and
+ *         from the main api (read auditing on), alternating off, on, off, on, BENCH_READ_SECONDS each after a warm-up.
+ *         BENCH_READS=0 skips it.
+ *
+ * Targets: api throughput ≥ 50 % of raw, api p99 ≤ 2 × raw p99, api RSS < 256 MB; with read auditing, GET /residents
+ * throughput ≥ 90 % and p50 ≤ 1.1 × of the same reads without it. Prints PASS/MISS per target;
  * with BENCH_STRICT=1 a miss exits non-zero.
  *
  * Environment: BENCH_DATABASE_URL (server, default mysql://root:@127.0.0.1:3306/), BENCH_REDIS_URL
  * (default redis://127.0.0.1:6379/0), BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (64),
- * BENCH_PAIRS (beds and residents prepared per phase, 10000), BENCH_KEEP_DB=1 keeps the database.
+ * BENCH_PAIRS (beds and residents prepared per phase, 10000), BENCH_KEEP_DB=1 keeps the database, BENCH_READS (1),
+ * BENCH_READ_SECONDS (BENCH_SECONDS), BENCH_READ_LIMIT (50).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -41,6 +48,9 @@ const SECONDS = Number(env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Number(env.BENCH_WARMUP_SECONDS ?? 1);
 const CONCURRENCY = Number(env.BENCH_CONCURRENCY ?? 64);
 const PAIRS = Number(env.BENCH_PAIRS ?? 10000);
+const READS = env.BENCH_READS !== '0';
+const READ_SECONDS = Number(env.BENCH_READ_SECONDS ?? SECONDS);
+const READ_LIMIT = Number(env.BENCH_READ_LIMIT ?? 50);
 const TOWNSHIP = '620422100';
 const ADMIN_PASSWORD = `bench-${randomBytes(6).toString('hex')}`;
 const DATA_KEY = randomBytes(32);
@@ -71,7 +81,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `worker` on CONCURRENCY loops until the deadline or the pairs run out; latencies in ms. */
-async function runPhase(name: string, pairs: Pair[], seconds: number, once: (pair: Pair) => Promise<string | null>): Promise<PhaseResult> {
+async function runPhase<T>(name: string, pairs: T[], seconds: number, once: (pair: T) => Promise<string | null>): Promise<PhaseResult> {
   let next = 0;
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
@@ -236,6 +246,22 @@ function post(agent: http.Agent, port: number, path: string, token: string | nul
   });
 }
 
+function get(agent: http.Agent, port: number, path: string, token: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path, method: 'GET', agent, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -247,7 +273,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startApi(databaseUrl: string, queuePrefix: string): Promise<{ child: ChildProcess; port: number }> {
+async function startApi(
+  databaseUrl: string,
+  queuePrefix: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; port: number }> {
   const main = join(__dirname, '..', '..', 'apps', 'api', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} not found: run npm run build first`);
   const port = await freePort();
@@ -265,6 +295,7 @@ async function startApi(databaseUrl: string, queuePrefix: string): Promise<{ chi
       JWT_SECRET: randomBytes(32).toString('hex'),
       DATA_ENCRYPTION_KEY: DATA_KEY.toString('hex'),
       LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'warn',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -348,6 +379,7 @@ async function main(): Promise<void> {
   const db = await createDatabase();
   const queuePrefix = `{bench-${randomBytes(4).toString('hex')}}`;
   let api: { child: ChildProcess; port: number } | null = null;
+  let apiNoReadAudit: { child: ChildProcess; port: number } | null = null;
   let pool: Pool | null = null;
   let smallPool: Pool | null = null;
   try {
@@ -443,10 +475,40 @@ async function main(): Promise<void> {
     const apiResult = await phase('api', apiPairs, apiOnce, only === 'raw');
     const memory = memoryOf(api.child.pid ?? 0);
 
+    // reads with and without read auditing: two api processes on the same database, alternating
+    let reads: { off: PhaseResult[]; on: PhaseResult[]; cpuMsPerRead: { off: number; on: number } } | null = null;
+    if (READS) {
+      apiNoReadAudit = await startApi(db.url, queuePrefix, { AUDIT_READS: 'off' });
+      const readPath = `/api/v1/residents?limit=${READ_LIMIT}`;
+      // each process signs its own tokens (startApi gives each a secret of its own)
+      const tokenOf = async (target: { port: number }) =>
+        (JSON.parse((await post(agent, target.port, '/api/v1/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).body) as { accessToken: string })
+          .accessToken;
+      const variants = { off: apiNoReadAudit, on: api };
+      const tokens = { off: await tokenOf(apiNoReadAudit), on: await tokenOf(api) };
+      const reader = (key: 'off' | 'on') => async () => {
+        const res = await get(agent, variants[key].port, readPath, tokens[key]);
+        return res.status === 200 ? null : `${res.status}`;
+      };
+      const tickets = (n: number) => new Array<number>(n).fill(0);
+      const results: { off: PhaseResult[]; on: PhaseResult[] } = { off: [], on: [] };
+      const cpuSpent = { off: 0, on: 0 };
+      for (const key of ['off', 'on'] as const) await runPhase('warm', tickets(CONCURRENCY * 20), WARMUP_SECONDS, reader(key));
+      for (const key of ['off', 'on', 'off', 'on'] as const) {
+        const before = cpuSecondsOf(variants[key].child.pid);
+        const result = await runPhase(`read-${key}`, tickets(Math.max(100_000, READ_SECONDS * 20_000)), READ_SECONDS, reader(key));
+        cpuSpent[key] += (cpuSecondsOf(variants[key].child.pid) - before) * 1000;
+        results[key].push(result);
+      }
+      const count = (list: PhaseResult[]) => list.reduce((a, r) => a + r.ok, 0);
+      reads = { ...results, cpuMsPerRead: { off: cpuSpent.off / Math.max(count(results.off), 1), on: cpuSpent.on / Math.max(count(results.on), 1) } };
+    }
+
     console.log('');
     printPhase(raw);
     printPhase(rawSmall);
     printPhase(apiResult);
+    if (reads) for (const r of [...reads.off, ...reads.on]) printPhase(r);
     for (const [name, c] of Object.entries(cpu)) {
       log(`cpu ms per admission ${name.padEnd(7)} bench process ${fmt(c.client, 2)}  api process ${fmt(c.api, 2)}  database server ${fmt(c.db, 2)}`);
     }
@@ -461,6 +523,21 @@ async function main(): Promise<void> {
       { name: 'api RSS (now / peak)', value: `${fmt(memory.rssMb, 0)} / ${fmt(memory.peakMb, 0)} MB`, target: '< 256 MB', ok: memory.peakMb < 256 },
       { name: 'api errors', value: String(apiResult.failed), target: '0', ok: apiResult.failed === 0 },
     ];
+    if (reads) {
+      const mean = (list: PhaseResult[], key: 'throughput' | 'p50' | 'p99') => list.reduce((a, r) => a + r[key], 0) / list.length;
+      const readThroughput = mean(reads.on, 'throughput') / mean(reads.off, 'throughput');
+      const readP50 = mean(reads.on, 'p50') / mean(reads.off, 'p50');
+      log(
+        `GET /residents?limit=${READ_LIMIT}: off ${fmt(mean(reads.off, 'throughput'), 0)}/s p50 ${fmt(mean(reads.off, 'p50'), 2)} ms p99 ${fmt(mean(reads.off, 'p99'), 2)} ms; ` +
+          `on ${fmt(mean(reads.on, 'throughput'), 0)}/s p50 ${fmt(mean(reads.on, 'p50'), 2)} ms p99 ${fmt(mean(reads.on, 'p99'), 2)} ms; ` +
+          `api cpu ms per read off ${fmt(reads.cpuMsPerRead.off, 2)} on ${fmt(reads.cpuMsPerRead.on, 2)}`,
+      );
+      checks.push(
+        { name: 'reads audited/not', value: `${fmt(readThroughput * 100, 1)} %`, target: '≥ 90 %', ok: readThroughput >= 0.9 },
+        { name: 'read p50 audited/not', value: `${fmt(readP50, 2)} ×`, target: '≤ 1.1 ×', ok: readP50 <= 1.1 },
+        { name: 'read errors', value: String([...reads.off, ...reads.on].reduce((a, r) => a + r.failed, 0)), target: '0', ok: [...reads.off, ...reads.on].every((r) => r.failed === 0) },
+      );
+    }
     log(`info  vs raw/${apiPoolSize}: throughput ${fmt((apiResult.throughput / rawSmall.throughput) * 100, 1)} %, p99 ${fmt(apiResult.p99 / rawSmall.p99, 2)} ×`);
     for (const c of checks) log(`${c.ok ? 'PASS' : 'MISS'}  ${c.name.padEnd(22)} ${c.value.padStart(14)}   target ${c.target}`);
     console.log(
@@ -476,6 +553,7 @@ async function main(): Promise<void> {
         p99Ratio,
         apiRssMb: memory.rssMb,
         apiPeakRssMb: memory.peakMb,
+        reads,
       }),
     );
     if (env.BENCH_STRICT === '1' && checks.some((c) => !c.ok)) process.exitCode = 1;
@@ -483,6 +561,7 @@ async function main(): Promise<void> {
     await pool?.end().catch(() => undefined);
     await smallPool?.end().catch(() => undefined);
     if (api) await stopApi(api.child);
+    if (apiNoReadAudit) await stopApi(apiNoReadAudit.child);
     await deleteKeysWithPrefix(REDIS_URL, queuePrefix).catch(() => undefined);
     if (env.BENCH_KEEP_DB !== '1') await dropDatabase(db.name);
     else log(`kept database ${db.name}`);

@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { AssessmentsModule } from '@care/assessments';
+import { AuditModule } from '@care/audit';
 import { AuthModule } from '@care/auth';
 import { BedsModule, WaitlistModule } from '@care/beds';
 import { CareOrdersModule } from '@care/care-orders';
@@ -12,4 +13,4 @@ import { StatsModule } from '@care/stats';
  * The domain HTTP modules the api composes, in one list. Each domain library exposes one module
  * and the api only puts them together.
  */
-export const API_DOMAIN_MODULES: Type[] = [AuthModule, RegionsModule, AssessmentsModule, FacilitiesModule, ResidentsModule, BedsModule, WaitlistModule, StatsModule, CareOrdersModule];
+export const API_DOMAIN_MODULES: Type[] = [AuditModule, AuthModule, RegionsModule, AssessmentsModule, FacilitiesModule, ResidentsModule, BedsModule, WaitlistModule, StatsModule, CareOrdersModule];

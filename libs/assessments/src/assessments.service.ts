@@ -7,6 +7,8 @@ import {
   AppConfig,
   AuthUser,
   ForbiddenError,
+  TransactionRunner,
+  auditContext,
   InvalidInputError,
   NotFoundError,
   Page,
@@ -124,6 +126,7 @@ export class AssessmentsService implements LatestAssessmentProvider {
     @InjectRepository(Assessment) private readonly assessments: Repository<Assessment>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly residents: ResidentsService,
+    private readonly tx: TransactionRunner,
   ) {
     this.rules = { ...DEFAULT_ASSESSMENT_RULES, validityMonths: config.assessment.validityMonths };
   }
@@ -139,6 +142,7 @@ export class AssessmentsService implements LatestAssessmentProvider {
   // ---- HTTP use cases -------------------------------------------------------------------------------------
 
   async create(user: AuthUser, residentId: string, dto: CreateAssessmentDto): Promise<AssessmentView> {
+    auditContext.note({ residentIds: [residentId] });
     this.assertMayAssess(user);
     await this.residents.assertVisible(user, residentId);
     const assessedAt = parseWhen(dto.assessedAt, 'assessedAt');
@@ -151,34 +155,39 @@ export class AssessmentsService implements LatestAssessmentProvider {
     }
     const o = evaluateAssessment(items.value, conditions.value, assessedAt, this.rules);
     const id = randomUUID();
-    await this.assessments.insert({
-      id,
-      residentId,
-      standard: 'GB/T 42195-2022',
-      assessedAt,
-      reason: dto.reason,
-      assessors,
-      items: items.value,
-      conditions: conditions.value,
-      scoreSelfCare: o.scores.selfCare,
-      scoreMobility: o.scores.mobility,
-      scoreMentalState: o.scores.mentalState,
-      scorePerceptionSocial: o.scores.perceptionSocial,
-      totalScore: o.total,
-      preliminaryLevel: o.preliminaryLevel,
-      level: o.level,
-      adjustmentReasons: [...o.reasons],
-      validUntil: o.validUntil,
-      legacyLevel: null,
-      legacyLevelName: null,
-      needsReassessment: false,
-      note: dto.note?.trim() || null,
-      createdBy: user.id,
-    });
+    auditContext.note({ entity: 'assessment', ids: [id], residentIds: [residentId] });
+    // through TransactionRunner so that the audit event commits with the assessment
+    await this.tx.run((em) =>
+      em.insert(Assessment, {
+        id,
+        residentId,
+        standard: 'GB/T 42195-2022',
+        assessedAt,
+        reason: dto.reason,
+        assessors,
+        items: items.value,
+        conditions: conditions.value,
+        scoreSelfCare: o.scores.selfCare,
+        scoreMobility: o.scores.mobility,
+        scoreMentalState: o.scores.mentalState,
+        scorePerceptionSocial: o.scores.perceptionSocial,
+        totalScore: o.total,
+        preliminaryLevel: o.preliminaryLevel,
+        level: o.level,
+        adjustmentReasons: [...o.reasons],
+        validUntil: o.validUntil,
+        legacyLevel: null,
+        legacyLevelName: null,
+        needsReassessment: false,
+        note: dto.note?.trim() || null,
+        createdBy: user.id,
+      }),
+    );
     return toAssessmentView(await this.assessments.findOneByOrFail({ id }), this.viewOptions());
   }
 
   async importLegacy(user: AuthUser, residentId: string, dto: ImportLegacyAssessmentDto): Promise<AssessmentView> {
+    auditContext.note({ residentIds: [residentId] });
     this.assertMayAssess(user);
     await this.residents.assertVisible(user, residentId);
     const assessedAt = parseWhen(dto.assessedAt, 'assessedAt');
@@ -186,30 +195,34 @@ export class AssessmentsService implements LatestAssessmentProvider {
     if (!mapped.ok) throw new InvalidInputError(`levelName: ${mapped.message}`);
     const assessors = dto.assessors ? this.checkAssessors(dto.assessors, 0) : [];
     const id = randomUUID();
-    await this.assessments.insert({
-      id,
-      residentId,
-      standard: LEGACY_STANDARD,
-      assessedAt,
-      reason: 'other',
-      assessors,
-      items: null,
-      conditions: null,
-      scoreSelfCare: null,
-      scoreMobility: null,
-      scoreMentalState: null,
-      scorePerceptionSocial: null,
-      totalScore: null,
-      preliminaryLevel: null,
-      level: mapped.value.level,
-      adjustmentReasons: [],
-      validUntil: null,
-      legacyLevel: mapped.value.legacyLevel,
-      legacyLevelName: mapped.value.legacyLevelName,
-      needsReassessment: true,
-      note: dto.note?.trim() || null,
-      createdBy: user.id,
-    });
+    auditContext.note({ entity: 'assessment', ids: [id], residentIds: [residentId] });
+    // through TransactionRunner so that the audit event commits with the assessment
+    await this.tx.run((em) =>
+      em.insert(Assessment, {
+        id,
+        residentId,
+        standard: LEGACY_STANDARD,
+        assessedAt,
+        reason: 'other',
+        assessors,
+        items: null,
+        conditions: null,
+        scoreSelfCare: null,
+        scoreMobility: null,
+        scoreMentalState: null,
+        scorePerceptionSocial: null,
+        totalScore: null,
+        preliminaryLevel: null,
+        level: mapped.value.level,
+        adjustmentReasons: [],
+        validUntil: null,
+        legacyLevel: mapped.value.legacyLevel,
+        legacyLevelName: mapped.value.legacyLevelName,
+        needsReassessment: true,
+        note: dto.note?.trim() || null,
+        createdBy: user.id,
+      }),
+    );
     return toAssessmentView(await this.assessments.findOneByOrFail({ id }), this.viewOptions());
   }
 

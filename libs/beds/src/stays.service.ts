@@ -17,6 +17,7 @@ import {
   countyDate,
   countyInstant,
   toCountyIso,
+  auditContext,
 } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
 import { ResidentsService } from '@care/residents';
@@ -151,6 +152,7 @@ export class StaysService implements OnModuleInit {
         if (this.policy) await this.policy.check(resident, bed, overrideReason, em);
 
         const stayId = randomUUID();
+        auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [resident.id] });
         await em.query(
           `INSERT INTO stays (id, resident_id, facility_id, bed_id, status, admitted_at, override_reason, created_by)
            VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`,
@@ -208,6 +210,7 @@ export class StaysService implements OnModuleInit {
           if (!newBed || newBed.facilityId !== seen.facilityId) throw new NotFoundError('Bed', dto.bedId);
           const resident = await this.residents.lockForUpdate(em, seen.residentId);
           const stay = await this.lockStay(em, stayId);
+          auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [seen.residentId] });
           if (!resident || !stay) throw new NotFoundError('Stay', stayId);
           if (stay.status !== 'active') throw new InvalidTransitionError('Stay', stay.status, 'transfer');
           if (stay.bedId !== seen.bedId) throw new StaleStayError();
@@ -267,6 +270,7 @@ export class StaysService implements OnModuleInit {
           const bed = await this.beds.lockBed(em, seen.bedId);
           const resident = await this.residents.lockForUpdate(em, seen.residentId);
           const stay = await this.lockStay(em, stayId);
+          auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [seen.residentId] });
           if (!bed || !resident || !stay) throw new NotFoundError('Stay', stayId);
           if (stay.status !== 'active') throw new InvalidTransitionError('Stay', stay.status, 'discharge');
           if (stay.bedId !== seen.bedId) throw new StaleStayError();

@@ -1,6 +1,7 @@
 export * from './config/app-config';
 export * from './config/preflight';
 export * from './config/redact';
+export * from './audit';
 export * from './core.module';
 export * from './crypto';
 export * from './database';

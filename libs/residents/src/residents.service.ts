@@ -13,6 +13,7 @@ import {
   NotFoundError,
   Page,
   TransactionRunner,
+  auditContext,
   countyDate,
   duplicateKeyName,
   isDuplicateKeyError,
@@ -141,6 +142,7 @@ export class ResidentsService implements OnModuleInit {
     const residentId = randomUUID();
     try {
       await this.tx.run(async (em) => {
+        auditContext.note({ entity: 'resident', ids: [residentId], residentIds: [residentId] });
         await em.insert(Resident, {
           id: residentId,
           name: dto.name.trim(),
@@ -241,6 +243,7 @@ export class ResidentsService implements OnModuleInit {
     if (user.role === 'dispatcher' && dto.livingArrangement === 'institution') {
       throw new ForbiddenError('A dispatcher looks after residents living at home only');
     }
+    auditContext.note({ entity: 'resident', ids: [id], residentIds: [id] });
     await this.tx.run(async (em) => {
       const resident = await this.lockForUpdate(em, id);
       if (!resident) throw new NotFoundError('Resident', id);

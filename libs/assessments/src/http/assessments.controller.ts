@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, ListQueryDto, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, ListQueryDto, Roles, type AuthUser, AuditRead } from '@care/core';
 import { AssessmentsService } from '../assessments.service';
 import { CreateAssessmentDto, DueAssessmentsQueryDto, ImportLegacyAssessmentDto } from '../dto/assessment.dto';
 import { uuidParam } from './params';
@@ -21,6 +21,7 @@ export class AssessmentsController {
     return this.assessments.catalogue();
   }
 
+  @AuditRead()
   @Get('assessments/due')
   @Roles('admin', 'bureau', 'manager', 'dispatcher')
   @ApiOperation({
@@ -31,6 +32,7 @@ export class AssessmentsController {
     return this.assessments.due(user, query);
   }
 
+  @AuditRead()
   @Get('assessments/:id')
   @Roles('admin', 'bureau', 'manager', 'dispatcher')
   @ApiOperation({ summary: 'One assessment' })
@@ -64,6 +66,7 @@ export class AssessmentsController {
     return this.assessments.importLegacy(user, id, dto);
   }
 
+  @AuditRead({ residentParam: 'id' })
   @Get('residents/:id/assessments')
   @Roles('admin', 'bureau', 'manager', 'dispatcher')
   @ApiOperation({ summary: "A resident's assessments, newest first" })

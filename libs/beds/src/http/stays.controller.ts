@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, AuditRead } from '@care/core';
 import { AdmitDto, DischargeDto, ListStaysQueryDto, OccupancyQueryDto, TransferDto } from '../dto/stay.dto';
 import { StaysService } from '../stays.service';
 import { uuidParam } from './params';
@@ -39,12 +39,14 @@ export class StaysController {
     return this.stays.discharge(user, id, dto);
   }
 
+  @AuditRead()
   @Get('stays/:id')
   @Roles('admin', 'bureau', 'manager')
   get(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
     return this.stays.get(user, id);
   }
 
+  @AuditRead()
   @Get('facilities/:facilityId/stays')
   @Roles('admin', 'bureau', 'manager')
   list(
@@ -55,6 +57,7 @@ export class StaysController {
     return this.stays.list(user, facilityId, query);
   }
 
+  @AuditRead()
   @Get('facilities/:facilityId/occupancy')
   @Roles('admin', 'bureau', 'manager')
   @ApiOperation({ summary: 'Occupancy on a past day (default today), recomputed from the bed history' })

@@ -15,6 +15,7 @@ import {
   duplicateKeyName,
   isDuplicateKeyError,
   toCountyIso,
+  auditContext,
 } from '@care/core';
 import { AssessmentsService, LEVEL_NAMES, isAbilityLevel, type ValidLevel } from '@care/assessments';
 import { FacilitiesService } from '@care/facilities';
@@ -144,6 +145,7 @@ export class WaitlistService {
     if (appliedAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
       throw new InvalidInputError('appliedAt: must not be in the future');
     const id = randomUUID();
+    auditContext.note({ entity: 'waitlist-entry', ids: [id], residentIds: [dto.residentId] });
     try {
       await this.tx.run(async (em) => {
         // 404 for a resident the user cannot see; by idNumber a resident beyond the user's facilities (the desk flow)
@@ -237,6 +239,7 @@ export class WaitlistService {
         .setLock('pessimistic_write')
         .where('e.id = :entryId', { entryId })
         .getOne();
+      auditContext.note({ entity: 'waitlist-entry', ids: [entryId], residentIds: [entry?.residentId] });
       if (!entry || (entry.status !== 'waiting' && entry.status !== 'offered')) {
         throw new ConflictError(
           'INVALID_TRANSITION',
@@ -272,7 +275,7 @@ export class WaitlistService {
     await this.facilities.assertAccessible(user, facilityId);
     const now = new Date();
     const hours = dto.hours ?? this.config.admission.reservationHours;
-    await this.tx.run((em) => this.releaseExpiredOffers(em, facilityId, now));
+    await this.tx.run((em) => this.releaseExpiredOffers(em, facilityId, now), { audit: false });
     const result = await this.tx.run(async (em) => {
       const bed = await this.lockBed(em, dto.bedId);
       if (!bed || bed.facilityId !== facilityId) throw new NotFoundError('Bed', dto.bedId);
@@ -338,6 +341,7 @@ export class WaitlistService {
         );
       }
       const chosen = choice.chosen.entry.entry;
+      auditContext.note({ entity: 'waitlist-entry', ids: [chosen.id, bed.id], residentIds: [chosen.residentId] });
       const until = new Date(now.getTime() + hours * HOUR_MS);
       await em.query(
         `UPDATE beds SET status = 'reserved', reserved_for_resident_id = ?, reserved_until = ? WHERE id = ?`,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentUser, InvalidInputError, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, InvalidInputError, Roles, type AuthUser, AuditRead } from '@care/core';
 import { CheckInDto, CheckOutDto, CreateCareOrderDto, ListCareOrdersQueryDto, ReasonDto } from '../dto/care-order.dto';
 import { isRealDate } from '../dto/common';
 import { CareOrdersService } from '../services/care-orders.service';
@@ -36,6 +36,7 @@ export class CareOrdersController {
     return { id: created.id, status: created.status };
   }
 
+  @AuditRead()
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Care orders; a caregiver sees only its own' })
@@ -44,6 +45,7 @@ export class CareOrdersController {
     return this.orders.list(user, query);
   }
 
+  @AuditRead()
   @Get(':id')
   @Roles(...READERS)
   get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, InvalidInputError, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, InvalidInputError, Roles, type AuthUser, AuditRead } from '@care/core';
 import { CreateCaregiverDto, ListCaregiversQueryDto, ScheduleQueryDto, UpdateCaregiverDto } from '../dto/caregiver.dto';
 import { isRealDate } from '../dto/common';
 import { CaregiversService } from '../services/caregivers.service';
@@ -41,6 +41,7 @@ export class CaregiversController {
     return { ...change.view, releasedOrders: change.released.map((r) => ({ id: r.id, reason: r.reason })) };
   }
 
+  @AuditRead()
   @Get(':id/schedule')
   @Roles('admin', 'dispatcher', 'bureau', 'caregiver')
   @ApiOperation({ summary: "The day's visits in order, with travel minutes between them" })

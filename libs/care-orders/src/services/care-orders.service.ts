@@ -9,6 +9,7 @@ import {
   TransactionRunner,
   UnprocessableError,
   countyInstant,
+  auditContext,
   isDuplicateKeyError,
   type AuthUser,
   type Page,
@@ -101,6 +102,7 @@ export class CareOrdersService {
     if (problems.length) throw new InvalidInputError(problems.join('; '));
 
     const id = randomUUID();
+    auditContext.note({ entity: 'care-order', ids: [id], residentIds: [dto.residentId] });
     try {
       await this.tx.run(async (em) => {
         if (key !== null) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { InvalidInputError, NotFoundError, TransactionRunner, type AuthUser } from '@care/core';
+import { InvalidInputError, NotFoundError, TransactionRunner, auditContext, type AuthUser } from '@care/core';
 import type { CheckInDto, CheckOutDto } from '../dto/care-order.dto';
 import { CareOrder, CareVisit, OrderDecline } from '../entities/care-order.entity';
 import { assessCheckIn } from '../rules/check-in';
@@ -136,6 +136,7 @@ export class OrderActionsService {
     return this.tx.run(async (em) => {
       const order = await lockOrder(em, id);
       if (!order || (scope && order.caregiverId !== scope.caregiverId)) throw new NotFoundError('Care order', id);
+      auditContext.note({ entity: 'care-order', ids: [order.id], residentIds: [order.residentId] });
       // the table decides first, so an illegal move is 409 INVALID_TRANSITION whatever the action's own checks
       transition(order.status, action);
       const updated = await work(em, order);

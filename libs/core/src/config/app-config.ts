@@ -41,6 +41,8 @@ export interface AppConfig {
   dispatch: { acceptTimeoutMinutes: number; concurrency: number; sweepSeconds: number };
   /** Monthly visit plans: cron pattern (county time) of the GenerateVisitPlans scheduler; null = not scheduled. */
   visitPlans: { cron: string | null };
+  /** reads: whether reads of residents' personal data leave audit events (AUDIT_READS=off only for the bench's baseline). */
+  audit: { reads: boolean };
 }
 
 export class ConfigError extends Error {
@@ -168,12 +170,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     // VISIT_PLAN_CRON: 5 or 6 cron fields in Asia/Shanghai time (default 00:30 on the 1st), or "off"
     visitPlans: { cron: env.VISIT_PLAN_CRON === 'off' ? null : env.VISIT_PLAN_CRON || '30 0 1 * *' },
+    audit: { reads: env.AUDIT_READS !== 'off' },
   };
   if (config.visitPlans.cron !== null && !/^\S+( \S+){4,5}$/.test(config.visitPlans.cron.trim())) {
     problems.push('VISIT_PLAN_CRON must be a cron pattern of 5 or 6 fields, or "off"');
   }
   if (!/^[a-z]+:/.test(config.queuePrefix) && !/^\{[^}]+\}$/.test(config.queuePrefix)) {
     problems.push('QUEUE_PREFIX must look like {name} (a Redis Cluster hash tag)');
+  }
+  if (env.AUDIT_READS !== undefined && env.AUDIT_READS !== 'on' && env.AUDIT_READS !== 'off') {
+    problems.push('AUDIT_READS must be "on" or "off"');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

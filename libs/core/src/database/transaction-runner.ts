@@ -1,10 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { auditContext, type AuditScope } from '../audit/audit-context';
 import { isLockError } from './mysql-errors';
 
 export interface TransactionOptions {
   /** How often a deadlocked or lock-timed-out transaction is retried as a whole (default 3). */
   retries?: number;
+  /**
+   * false: this transaction does not carry the request's audit event (housekeeping a write route runs before its
+   * real work, e.g. releasing lapsed offers), so a route still leaves one event, with its main transaction.
+   */
+  audit?: boolean;
+}
+
+/**
+ * Writes the audit event of a write request inside its transaction, just before COMMIT (set by @care/audit's
+ * module). Only called for transactions run inside an audited write request.
+ */
+export interface TransactionAuditHook {
+  beforeCommit(em: EntityManager, scope: AuditScope): Promise<void>;
 }
 
 /** Sent once per pooled connection, not per transaction; the same statement works on MariaDB and MySQL 8. */
@@ -25,13 +39,20 @@ export class TransactionRunner {
   /** mysql2 pool connections whose session is already READ COMMITTED. */
   private readonly readCommitted = new WeakSet<object>();
 
+  private auditHook: TransactionAuditHook | null = null;
+
   constructor(private readonly dataSource: DataSource) {}
+
+  /** The audit library registers itself here, so every write transaction carries its event (one place, not per service). */
+  setAuditHook(hook: TransactionAuditHook | null): void {
+    this.auditHook = hook;
+  }
 
   async run<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const retries = options.retries ?? 3;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.once(work);
+        return await this.once(work, options.audit !== false);
       } catch (error) {
         if (!isLockError(error) || attempt >= retries) throw error;
         this.logger.warn(`transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`);
@@ -41,7 +62,7 @@ export class TransactionRunner {
   }
 
   /** What DataSource.transaction does, with the isolation level set per connection rather than per transaction. */
-  private async once<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async once<T>(work: (em: EntityManager) => Promise<T>, audited: boolean): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
       const connection: unknown = await runner.connect();
@@ -51,11 +72,17 @@ export class TransactionRunner {
         if (known) this.readCommitted.add(connection);
       }
       await runner.startTransaction();
+      const scope = audited ? auditContext.current() : undefined;
+      const mark = auditContext.mark();
       try {
         const result = await work(runner.manager);
+        if (this.auditHook && scope?.kind === 'write') await this.auditHook.beforeCommit(runner.manager, scope);
         await runner.commitTransaction();
+        if (scope?.kind === 'write') scope.eventCommitted = true;
         return result;
       } catch (error) {
+        // the notes of this attempt went with its rows; a retry notes its own
+        auditContext.restore(mark);
         try {
           await runner.rollbackTransaction();
         } catch {

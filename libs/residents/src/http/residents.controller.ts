@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, AuditRead } from '@care/core';
 import { CreateResidentDto, ListResidentsQueryDto, UpdateResidentDto } from '../dto/resident.dto';
 import { ResidentsService } from '../residents.service';
 import { uuidParam } from './params';
@@ -24,6 +24,7 @@ export class ResidentsController {
     return this.residents.create(user, dto);
   }
 
+  @AuditRead({ residents: true })
   @Get()
   @Roles('admin', 'bureau', 'manager', 'dispatcher')
   @ApiOperation({
@@ -38,6 +39,7 @@ export class ResidentsController {
       : this.residents.list(user, query);
   }
 
+  @AuditRead({ residents: true })
   @Get(':id')
   @Roles('admin', 'bureau', 'manager', 'dispatcher')
   @ApiOperation({ summary: 'One resident, with age and latestAssessment' })

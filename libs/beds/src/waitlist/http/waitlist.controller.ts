@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, AuditRead } from '@care/core';
 import { uuidParam } from '../../http/params';
 import {
   BedRecommendationsQueryDto,
@@ -33,6 +33,7 @@ export class WaitlistController {
     return this.waitlist.add(user, facilityId, dto);
   }
 
+  @AuditRead()
   @Get('waitlist')
   @Roles('admin', 'bureau', 'manager')
   @ApiOperation({
@@ -47,6 +48,7 @@ export class WaitlistController {
     return this.waitlist.list(user, facilityId, query);
   }
 
+  @AuditRead()
   @Get('waitlist/:entryId')
   @Roles('admin', 'bureau', 'manager')
   get(
@@ -87,6 +89,7 @@ export class WaitlistController {
     return this.waitlist.offer(user, facilityId, dto);
   }
 
+  @AuditRead()
   @Get('bed-recommendations')
   @Roles('admin', 'bureau', 'manager')
   @ApiOperation({ summary: 'Vacant beds that fit the resident, best first, each with a reasons list' })
@@ -98,6 +101,7 @@ export class WaitlistController {
     return this.waitlist.recommendations(user, facilityId, query.residentId);
   }
 
+  @AuditRead()
   @Get('nursing-bed-mismatches')
   @Roles('admin', 'bureau', 'manager')
   @ApiOperation({

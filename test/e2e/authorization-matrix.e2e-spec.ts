@@ -49,6 +49,7 @@ interface Seed {
   order: string;
   date: string;
   month: string;
+  user: string;
 }
 
 interface Row {
@@ -71,6 +72,11 @@ const MATRIX: Record<string, Row> = {
   'GET /auth/me': { roles: HUMANS },
   'POST /users': { roles: [A], body: () => ({ username: `matrix${next()}`, password: 'password-123', role: 'dispatcher' }) },
   'GET /users': { roles: [A] },
+  'PATCH /users/:id': { roles: [A], body: () => ({ active: true }) },
+  'POST /users/:id/password': { roles: [A], body: () => ({ password: `matrix-password-${next()}` }) },
+  // a wrong current password answers 400 to every role that may call it, and changes nothing
+  'POST /auth/password': { roles: HUMANS, body: () => ({ currentPassword: 'not-the-password', newPassword: 'another-password-1' }) },
+  'GET /audit-events': { roles: [A, B] },
   // ---- regions (reference data), facilities
   'GET /regions': { roles: HUMANS },
   'GET /regions/:code': { roles: HUMANS, params: () => ({ code: TOWNSHIP }) },
@@ -204,6 +210,7 @@ const PARAMS: Record<string, (s: Seed) => Record<string, string>> = {
   'service-points': (s) => ({ id: s.servicePoint }),
   caregivers: (s) => ({ id: s.caregiver }),
   'care-orders': (s) => ({ id: s.order }),
+  users: (s) => ({ id: s.user }),
 };
 
 /** Every controller route of the running app as `METHOD /path` (Nest's notation, without the global prefix). */
@@ -317,7 +324,10 @@ describe('authorization matrix: every route × every role × own/other facility 
       order: order.id,
       date: day,
       month: new Date(Date.now() + 8 * 3_600_000 - 31 * 86_400_000).toISOString().slice(0, 7),
+      user: '',
     };
+    const spareUser = await post('/users', { username: 'matrix-spare', password: 'password-123', role: 'dispatcher' });
+    seed.user = spareUser.id;
     await assignOrder();
     callers = [
       // callers that must be refused come first: they change nothing

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { CareOrdersService, dispatchJobId } from '@care/care-orders';
-import { JobQueue } from '@care/core';
+import { JobQueue, createRedis } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import {
   SEAT,
@@ -108,11 +108,9 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       const normal = [await create(), await create(), await create()];
       const urgent = await create({ priority: 'urgent' });
       // a worker that only takes jobs, in the order any dispatcher would
-      const worker = new Worker(queue.name, undefined, {
-        connection: queue.opts.connection,
-        prefix: queue.opts.prefix,
-        autorun: false,
-      });
+      // a connection of its own: the producer's fails fast, a worker's must wait (maxRetriesPerRequest null)
+      const connection = createRedis(t.config.redisUrl);
+      const worker = new Worker(queue.name, undefined, { connection, prefix: queue.opts.prefix, autorun: false });
       try {
         const taken: string[] = [];
         for (let i = 0; i < 4; i++)
@@ -120,6 +118,7 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         expect(taken).toEqual([urgent, ...normal]);
       } finally {
         await worker.close();
+        connection.disconnect();
       }
     });
 

@@ -114,20 +114,22 @@ export function AssessmentFormPage({ residentId }: { residentId: string }) {
   if (saved) {
     return (
       <div className="page">
-        <PageHeader
-          title="评估结果"
-          sub={`${r.name} · 老年人能力评估（GB/T 42195-2022）`}
-          extra={
-            <div className="toolbar no-print">
-              <Button variant="primary" onClick={() => window.print()} data-testid="print-sheet">
-                打印评估结果表
-              </Button>
-              <a className="btn btn-default" href={`#/residents/${r.id}`}>
-                返回档案
-              </a>
-            </div>
-          }
-        />
+        <div className="no-print">
+          <PageHeader
+            title="评估结果"
+            sub={`${r.name} · 老年人能力评估（GB/T 42195-2022）`}
+            extra={
+              <div className="toolbar no-print">
+                <Button variant="primary" onClick={() => window.print()} data-testid="print-sheet">
+                  打印评估结果表
+                </Button>
+                <a className="btn btn-default" href={`#/residents/${r.id}`}>
+                  返回档案
+                </a>
+              </div>
+            }
+          />
+        </div>
         {saved.server.level !== saved.local.level ? (
           <div className="alert alert-error no-print" role="alert">
             服务器评定等级与本页计算不一致，以服务器为准。

@@ -300,6 +300,27 @@ describe('console office screens', () => {
       await page.waitForSelector('[data-testid=assessments] tbody tr');
       await text(page.locator('[data-testid=assessment-due]'), '有效期至');
       await text(page.locator('[data-testid=assessment-due]'), '有效');
+
+      // edit: PATCH /residents/:id
+      await page.click('[data-testid=edit-resident]');
+      await page.fill('input[name=editPhone]', '13912345678');
+      await page.click('[data-testid=edit-submit]');
+      await text(page.locator('[data-testid=resident-info]'), '13912345678');
+      const edited = await api<{ phone: string }>('get', `/residents/${residentId}`, t.adminToken);
+      expect(edited.phone).toBe('13912345678');
+      await page.click('button:has-text("退出")');
+
+      // the bureau reads the record but neither registers, edits nor assesses (the form's route shows the record)
+      const bureau = await createUser('bureau');
+      await uiLogin(page, bureau, PASSWORD);
+      await page.goto(`${base}/#/residents/${residentId}/assess`);
+      await text(page.locator('[data-testid=resident-name]'), '王秀英');
+      expect(await page.locator('fieldset.assess-item').count()).toBe(0);
+      expect(await page.locator('[data-testid=edit-resident], [data-testid=new-assessment]').count()).toBe(0);
+      await page.goto(`${base}/#/residents`);
+      await page.waitForSelector('[data-testid=residents-table]');
+      expect(await page.locator('[data-testid=register-resident]').count()).toBe(0);
+      await page.click('button:has-text("退出")');
     });
     await page.close();
   }, 150_000);

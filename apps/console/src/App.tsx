@@ -6,7 +6,7 @@ import { BedBoardPage } from './pages/beds/BedBoardPage';
 import { VisitsPage } from './pages/caregiver/VisitsPage';
 import { DispatchPage } from './pages/dispatch/DispatchPage';
 import { LoginPage } from './pages/LoginPage';
-import { homeFor, PAGES, useSession, type PageKey } from './session';
+import { CAN, homeFor, PAGES, useSession, type PageKey } from './session';
 
 // The dashboard carries ECharts; load it only for the roles that open it.
 const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
@@ -40,6 +40,8 @@ export function App() {
   }, [user, first, page, allowed]);
 
   if (!user) return <LoginPage />;
+  // the assessment form only for the roles that may record one (the others see the record)
+  const assessing = route.segments[2] === 'assess' && CAN.assess(user.role);
   if (!page || !allowed) {
     return (
       <Layout active={null}>
@@ -59,10 +61,10 @@ export function App() {
       {page === 'visits' && <VisitsPage />}
       <Suspense fallback={<Spinner />}>
         {page === 'residents' && !route.segments[1] && <ResidentsPage />}
-        {page === 'residents' && route.segments[1] && route.segments[2] === 'assess' && (
+        {page === 'residents' && route.segments[1] && assessing && (
           <AssessmentFormPage residentId={route.segments[1]} />
         )}
-        {page === 'residents' && route.segments[1] && route.segments[2] !== 'assess' && (
+        {page === 'residents' && route.segments[1] && !assessing && (
           <ResidentRecordPage residentId={route.segments[1]} />
         )}
         {page === 'facilities' && <FacilitiesPage facilityId={route.segments[1]} />}

@@ -344,7 +344,7 @@ function EditResidentDialog({
       footer={
         <>
           <Button onClick={onClose}>取消</Button>
-          <Button variant="primary" busy={busy} onClick={save}>
+          <Button variant="primary" busy={busy} onClick={save} data-testid="edit-submit">
             保存
           </Button>
         </>
@@ -362,7 +362,7 @@ function EditResidentDialog({
           </select>
         </Field>
         <Field label="联系电话">
-          <input value={phone} onChange={(e) => setPhone(e.target.value)} />
+          <input name="editPhone" value={phone} onChange={(e) => setPhone(e.target.value)} />
         </Field>
         <Field label="家庭住址">
           <input value={address} onChange={(e) => setAddress(e.target.value)} />

@@ -197,10 +197,11 @@ function UserDialog({
         ...(role === 'caregiver' ? { caregiverId } : {}),
       };
       if (user) {
+        // facilityIds only matter to a manager (cleared otherwise); caregiverId is sent only for a caregiver
         await updateUser(user.id, {
           role,
           facilityIds: role === 'manager' ? facilityIds : [],
-          caregiverId: role === 'caregiver' ? caregiverId : null,
+          ...(role === 'caregiver' ? { caregiverId } : {}),
         });
         onDone(`已修改 ${user.username}`);
       } else {

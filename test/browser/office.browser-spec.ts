@@ -249,7 +249,16 @@ describe('console office screens', () => {
       expect(stored).toMatchObject({ name: '王秀英', birthDate: '1941-03-08', gender: 'female' });
       await shot(page, '02-resident-record');
 
+      // never assessed: on the 评估到期 list (GET /assessments/due?status=none), with a link to the form
+      await page.goto(`${base}/#/residents`);
+      await page.click('[data-testid=tab-due]');
+      await page.selectOption('[data-testid=due-assessments] select[aria-label=评估状态]', 'none');
+      await text(page.locator('[data-testid=due-assessments] tbody'), '王秀英');
+      await text(page.locator('[data-testid=due-assessments] tbody'), '从未评估');
+      await shot(page, '02b-due-assessments', false);
+
       // the assessment form: the third option of every item (a middle score), dementia diagnosed
+      await page.goto(`${base}/#/residents/${residentId}`);
       await page.click('[data-testid=new-assessment]');
       await page.waitForSelector('fieldset.assess-item');
       const items = page.locator('fieldset.assess-item');

@@ -7,6 +7,7 @@ import { ApiError, downloadFile, http, request, type Query } from './http';
 import type {
   Assessment,
   DispatchKpis,
+  DueAssessment,
   NewAssessment,
   NewBed,
   NewCaregiver,
@@ -205,6 +206,8 @@ export const getAssessments = (residentId: string) =>
   listAll<Assessment>(`/residents/${enc(residentId)}/assessments`, {}, 500);
 export const createAssessment = (residentId: string, body: NewAssessment) =>
   http.post<Assessment>(`/residents/${enc(residentId)}/assessments`, body);
+export const getDueAssessments = (query: Query, limit: number, offset: number) =>
+  getPage<DueAssessment>('/assessments/due', query, limit, offset);
 export const getResidentOrders = (residentId: string) =>
   http.get<List<CareOrder>>('/care-orders', { residentId, limit: 50 }).then(asList);
 

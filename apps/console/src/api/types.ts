@@ -465,3 +465,18 @@ export interface DispatchKpis {
   assignSecondsP50: number | null;
   assignSecondsP95: number | null;
 }
+
+export type DueStatus = 'expired' | 'due' | 'legacy' | 'none';
+
+/** One row of GET /assessments/due. */
+export interface DueAssessment {
+  resident: Pick<Resident, 'id' | 'name' | 'idNumberMasked' | 'gender' | 'regionCode' | 'livingArrangement'>;
+  status: DueStatus;
+  latestAssessment: {
+    id: string;
+    standard: string;
+    assessedAt: string | null;
+    level: number;
+    validUntil: string | null;
+  } | null;
+}

@@ -25,7 +25,7 @@ import {
   type ItemKey,
   type RiskEventKey,
 } from '@rules/assessments';
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { createAssessment, getResident } from '../../api/endpoints';
 import type { Assessment, Resident } from '../../api/types';
 import { PageHeader } from '../../components/Layout';
@@ -47,6 +47,11 @@ export function AssessmentFormPage({ residentId }: { residentId: string }) {
   const [assessedAt, setAssessedAt] = useState(localNow);
   const [assessors, setAssessors] = useState<string[]>(Array.from({ length: DEFAULT_REQUIRED_ASSESSORS }, () => ''));
   const [reason, setReason] = useState<AssessmentReason>('initial');
+  // a resident assessed before is reassessed periodically unless the assessor says otherwise
+  const [reasonTouched, setReasonTouched] = useState(false);
+  useEffect(() => {
+    if (!reasonTouched && resident.data?.latestAssessment) setReason('periodic');
+  }, [resident.data, reasonTouched]);
   const [coma, setComa] = useState(false);
   const [dementia, setDementia] = useState(false);
   const [mentalDisorder, setMentalDisorder] = useState(false);
@@ -173,7 +178,14 @@ export function AssessmentFormPage({ residentId }: { residentId: string }) {
                 />
               </Field>
               <Field label="评估原因" required>
-                <select name="reason" value={reason} onChange={(e) => setReason(e.target.value as AssessmentReason)}>
+                <select
+                  name="reason"
+                  value={reason}
+                  onChange={(e) => {
+                    setReasonTouched(true);
+                    setReason(e.target.value as AssessmentReason);
+                  }}
+                >
                   {ASSESSMENT_REASONS.map((k) => (
                     <option key={k} value={k}>
                       {ASSESSMENT_REASON_NAMES[k].zh}

@@ -10,6 +10,14 @@ export default defineConfig({
   root: consoleRoot,
   base: '/',
   publicDir: false,
+  // The server's pure rules, imported as they are (no copy): GB/T 42195-2022 scoring and levels, the ID-number check.
+  // Those modules import nothing from Nest or TypeORM (libs/*/src/rules/ are pure by convention).
+  resolve: {
+    alias: {
+      '@rules/assessments': fileURLToPath(new URL('../../libs/assessments/src/rules/index.ts', import.meta.url)),
+      '@rules/id-number': fileURLToPath(new URL('../../libs/residents/src/rules/id-number.ts', import.meta.url)),
+    },
+  },
   // JSX through Vite 8's built-in Oxc transformer (no React plugin needed).
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
@@ -21,6 +29,7 @@ export default defineConfig({
     assetsInlineLimit: 8192,
   },
   server: {
+    fs: { allow: [fileURLToPath(new URL('../..', import.meta.url))] },
     // `npx vite --config apps/console/vite.config.ts` during development, with the API on :3000.
     proxy: { '/api': process.env.CONSOLE_API_TARGET ?? 'http://127.0.0.1:3000' },
   },

@@ -284,6 +284,10 @@ describe('web console', () => {
         '统计看板',
         '床位管理',
         '派单调度',
+        '居民档案',
+        '机构',
+        '护理员与网点',
+        '用户管理',
       ]);
       // the token lives in sessionStorage only
       // (expressions as strings: the test's tsconfig has no DOM types)

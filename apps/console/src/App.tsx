@@ -6,10 +6,22 @@ import { BedBoardPage } from './pages/beds/BedBoardPage';
 import { VisitsPage } from './pages/caregiver/VisitsPage';
 import { DispatchPage } from './pages/dispatch/DispatchPage';
 import { LoginPage } from './pages/LoginPage';
-import { homeFor, PAGES, useSession, type PageKey } from './session';
+import { CAN, homeFor, PAGES, useSession, type PageKey } from './session';
 
 // The dashboard carries ECharts; load it only for the roles that open it.
 const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage').then((m) => ({ default: m.DashboardPage })));
+
+// The office screens, each in its own chunk: a caregiver's phone never loads them.
+const ResidentsPage = lazy(() => import('./pages/residents/ResidentsPage').then((m) => ({ default: m.ResidentsPage })));
+const ResidentRecordPage = lazy(() =>
+  import('./pages/residents/ResidentRecordPage').then((m) => ({ default: m.ResidentRecordPage })),
+);
+const AssessmentFormPage = lazy(() =>
+  import('./pages/assessment/AssessmentFormPage').then((m) => ({ default: m.AssessmentFormPage })),
+);
+const FacilitiesPage = lazy(() => import('./pages/setup/FacilitiesPage').then((m) => ({ default: m.FacilitiesPage })));
+const CaregiversPage = lazy(() => import('./pages/setup/CaregiversPage').then((m) => ({ default: m.CaregiversPage })));
+const UsersPage = lazy(() => import('./pages/users/UsersPage').then((m) => ({ default: m.UsersPage })));
 
 export function App() {
   const { user } = useSession();
@@ -28,6 +40,8 @@ export function App() {
   }, [user, first, page, allowed]);
 
   if (!user) return <LoginPage />;
+  // the assessment form only for the roles that may record one (the others see the record)
+  const assessing = route.segments[2] === 'assess' && CAN.assess(user.role);
   if (!page || !allowed) {
     return (
       <Layout active={null}>
@@ -45,6 +59,18 @@ export function App() {
         </Suspense>
       )}
       {page === 'visits' && <VisitsPage />}
+      <Suspense fallback={<Spinner />}>
+        {page === 'residents' && !route.segments[1] && <ResidentsPage />}
+        {page === 'residents' && route.segments[1] && assessing && (
+          <AssessmentFormPage residentId={route.segments[1]} />
+        )}
+        {page === 'residents' && route.segments[1] && !assessing && (
+          <ResidentRecordPage residentId={route.segments[1]} />
+        )}
+        {page === 'facilities' && <FacilitiesPage facilityId={route.segments[1]} />}
+        {page === 'caregivers' && <CaregiversPage />}
+        {page === 'users' && <UsersPage />}
+      </Suspense>
     </Layout>
   );
 }

@@ -61,13 +61,31 @@ export function useUser(): SessionUser {
 
 // ---- what each role sees ----
 
-export type PageKey = 'beds' | 'dispatch' | 'dashboard' | 'visits';
+export type PageKey =
+  'beds' | 'dispatch' | 'dashboard' | 'visits' | 'residents' | 'facilities' | 'caregivers' | 'users';
 
+// Roles as the contract gives them (shared/spec/api-contract.md, "Roles"); the server checks again.
 export const PAGES: Record<PageKey, { label: string; icon: string; roles: Role[] }> = {
   dashboard: { label: '统计看板', icon: '▤', roles: ['admin', 'bureau'] },
   beds: { label: '床位管理', icon: '▦', roles: ['admin', 'bureau', 'manager'] },
   dispatch: { label: '派单调度', icon: '⇄', roles: ['admin', 'dispatcher'] },
+  residents: { label: '居民档案', icon: '☷', roles: ['admin', 'bureau', 'manager', 'dispatcher'] },
+  facilities: { label: '机构', icon: '⌂', roles: ['admin', 'bureau', 'manager'] },
+  caregivers: { label: '护理员与网点', icon: '☺', roles: ['admin', 'bureau', 'dispatcher'] },
+  users: { label: '用户管理', icon: '⚙', roles: ['admin'] },
   visits: { label: '今日服务', icon: '✓', roles: ['caregiver'] },
+};
+
+/** Who may write what on the office screens (the contract's role table). */
+export const CAN = {
+  registerResident: (r: Role) => r === 'admin' || r === 'manager' || r === 'dispatcher',
+  editResident: (r: Role) => r === 'admin' || r === 'manager' || r === 'dispatcher',
+  assess: (r: Role) => r === 'admin' || r === 'manager' || r === 'dispatcher',
+  writeFacilities: (r: Role) => r === 'admin' || r === 'bureau',
+  setUpBeds: (r: Role) => r === 'admin' || r === 'manager',
+  writeCaregivers: (r: Role) => r === 'admin' || r === 'dispatcher',
+  /** the full-ID look-up of GET /residents?idNumber= (scope stream) */
+  lookUpIdNumber: (r: Role) => r === 'admin' || r === 'manager' || r === 'dispatcher',
 };
 
 export function pagesFor(role: Role): PageKey[] {

@@ -3,8 +3,20 @@
 // the normalisers below accept the reasonable variants, so the UI code only sees one shape.
 
 import { reasonLabel } from '../lib/labels';
-import { downloadFile, http, request, type Query } from './http';
+import { ApiError, downloadFile, http, request, type Query } from './http';
 import type {
+  Assessment,
+  DispatchKpis,
+  DueAssessment,
+  NewAssessment,
+  NewBed,
+  NewCaregiver,
+  NewFacility,
+  NewServicePoint,
+  NewUser,
+  ResidentChange,
+  UserAccount,
+  UserChange,
   Bed,
   BedRecommendation,
   BedStatus,
@@ -184,6 +196,53 @@ export const getNextSteps = (month: string) => http.get<NextStepsReport>('/stats
 export const getFacilityStats = () => listAll<FacilityStatsRow>('/stats/facilities');
 export const exportCoverage = (format: 'xlsx' | 'csv', month: string) =>
   downloadFile('/stats/coverage/export', { format, month }, `养老服务覆盖率统计-${month}.${format}`);
+
+// ---- office screens ----
+
+/** One page of a list (the office screens page through the server instead of reading everything). */
+export const getPage = <T>(path: string, query: Query, limit: number, offset: number) =>
+  http.get<List<T> | T[]>(path, { ...query, limit, offset }).then((d) => asList<T>(d));
+
+export const getResidentsPage = (query: Query, limit: number, offset: number) =>
+  getPage<Resident>('/residents', query, limit, offset);
+export const updateResident = (id: string, body: ResidentChange) => http.patch<Resident>(`/residents/${enc(id)}`, body);
+export const getAssessments = (residentId: string) =>
+  listAll<Assessment>(`/residents/${enc(residentId)}/assessments`, {}, 500);
+export const createAssessment = (residentId: string, body: NewAssessment) =>
+  http.post<Assessment>(`/residents/${enc(residentId)}/assessments`, body);
+export const getDueAssessments = (query: Query, limit: number, offset: number) =>
+  getPage<DueAssessment>('/assessments/due', query, limit, offset);
+export const getResidentOrders = (residentId: string) =>
+  http.get<List<CareOrder>>('/care-orders', { residentId, limit: 50 }).then(asList);
+
+export const getUsers = () => listAll<UserAccount>('/users');
+export const createUser = (body: NewUser) => http.post<UserAccount>('/users', body);
+export const updateUser = (id: string, body: UserChange) => http.patch<UserAccount>(`/users/${enc(id)}`, body);
+export const setUserPassword = (id: string, password: string) =>
+  http.post<unknown>(`/users/${enc(id)}/password`, { password });
+
+export const createFacility = (body: NewFacility) => http.post<Facility>('/facilities', body);
+export const updateFacility = (id: string, body: Partial<NewFacility>) =>
+  http.patch<Facility>(`/facilities/${enc(id)}`, body);
+export const createBedsBulk = (facilityId: string, beds: NewBed[]) =>
+  http.post<{ created: number }>(`/facilities/${enc(facilityId)}/beds/bulk`, { beds });
+
+export const createServicePoint = (body: NewServicePoint) => http.post<ServicePoint>('/service-points', body);
+export const createCaregiver = (body: NewCaregiver) => http.post<Caregiver>('/caregivers', body);
+export const updateCaregiver = (id: string, body: Partial<NewCaregiver> & { active?: boolean }) =>
+  http.patch<Caregiver>(`/caregivers/${enc(id)}`, body);
+export const getCaregiversPage = (query: Query, limit: number, offset: number) =>
+  getPage<Caregiver>('/caregivers', query, limit, offset);
+
+/** GET /dispatch/kpis; null while the endpoint does not exist yet (404), so the panel shows "—". */
+export async function getDispatchKpis(date: string, regionCode?: string): Promise<DispatchKpis | null> {
+  try {
+    return await http.get<DispatchKpis>('/dispatch/kpis', { date, regionCode });
+  } catch (e) {
+    if (e instanceof ApiError && e.statusCode === 404) return null;
+    throw e;
+  }
+}
 
 // ---- normalisers for shapes the contract leaves open ----
 

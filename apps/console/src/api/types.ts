@@ -339,3 +339,144 @@ export interface FacilityStatsRow {
   residentsWithExpiredAssessment?: number;
   comprehensive?: boolean;
 }
+
+// ---- office screens: residents, assessments, users, set-up, dispatch KPIs ----
+
+export type LivingArrangement = 'home' | 'institution';
+
+/** PATCH /residents/:id: the fields that may change (the ID number, gender and birth date never do). */
+export interface ResidentChange {
+  name?: string;
+  address?: string | null;
+  phone?: string | null;
+  lat?: number | null;
+  lng?: number | null;
+  categories?: Category[];
+  livingArrangement?: LivingArrangement;
+}
+
+export type AssessmentReasonCode = 'initial' | 'periodic' | 'condition_change' | 'dispute' | 'other';
+
+/** POST /residents/:id/assessments body. */
+export interface NewAssessment {
+  assessedAt: string;
+  assessors: string[];
+  reason: AssessmentReasonCode;
+  items: Record<string, number>;
+  conditions: {
+    coma: boolean;
+    dementia: boolean;
+    mentalDisorder: boolean;
+    riskEvents30d: Record<string, number>;
+  };
+  note?: string;
+}
+
+/** One assessment as GET/POST /residents/:id/assessments return it (fields beyond the contract optional). */
+export interface Assessment {
+  id: string;
+  residentId?: string;
+  assessedAt?: string;
+  assessors?: string[];
+  reason?: string;
+  scores?: { selfCare: number; mobility: number; mentalState: number; perceptionSocial: number } | null;
+  total?: number | null;
+  preliminaryLevel?: number | null;
+  level: number;
+  levelName?: string | { zh?: string; en?: string } | null;
+  validUntil?: string | null;
+  legacy?: boolean;
+  standard?: string;
+}
+
+export interface UserAccount {
+  id: string;
+  username: string;
+  role: Role;
+  facilityIds: string[];
+  caregiverId: string | null;
+  active?: boolean;
+  createdAt?: string;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  role: Role;
+  facilityIds?: string[];
+  caregiverId?: string;
+}
+
+export interface UserChange {
+  role?: Role;
+  facilityIds?: string[];
+  caregiverId?: string | null;
+  active?: boolean;
+}
+
+export interface NewFacility {
+  name: string;
+  type: FacilityType;
+  regionCode: string;
+  address?: string;
+  lat: number;
+  lng: number;
+  ownership: 'public' | 'private';
+  comprehensive: boolean;
+}
+
+export interface NewBed {
+  room: string;
+  label: string;
+  type: BedType;
+  building?: string;
+  floor?: number;
+  gender?: Gender;
+}
+
+export interface NewServicePoint {
+  name: string;
+  regionCode: string;
+  lat: number;
+  lng: number;
+}
+
+export interface NewCaregiver {
+  name: string;
+  phone: string;
+  gender: Gender;
+  servicePointId: string;
+  skills: string[];
+  shiftStart: string;
+  shiftEnd: string;
+  maxDailyVisits: number;
+}
+
+/** GET /dispatch/kpis: the day's dispatch quality. */
+export interface DispatchKpis {
+  orders: number;
+  assigned: number;
+  urgentOrders: number;
+  urgentAssigned: number;
+  unassignedByReason: Partial<Record<UnassignedReason, number>>;
+  travelMinutesPerVisit: number | null;
+  continuityShare: number | null;
+  visitsPerCaregiverSd: number | null;
+  assignSecondsP50: number | null;
+  assignSecondsP95: number | null;
+}
+
+export type DueStatus = 'expired' | 'due' | 'legacy' | 'none';
+
+/** One row of GET /assessments/due. */
+export interface DueAssessment {
+  resident: Pick<Resident, 'id' | 'name' | 'idNumberMasked' | 'gender' | 'regionCode' | 'livingArrangement'>;
+  status: DueStatus;
+  latestAssessment: {
+    id: string;
+    standard: string;
+    assessedAt: string | null;
+    level: number;
+    validUntil: string | null;
+  } | null;
+}

@@ -179,3 +179,33 @@ export function TargetBar({ value, target, label }: { value: number | null; targ
     </div>
   );
 }
+
+/** Previous / next for a server-paged list (`limit`/`offset`). */
+export function Pager({
+  total,
+  offset,
+  limit,
+  onChange,
+}: {
+  total: number;
+  offset: number;
+  limit: number;
+  onChange: (offset: number) => void;
+}) {
+  if (total <= limit && offset === 0) return null;
+  const page = Math.floor(offset / limit) + 1;
+  const pages = Math.max(1, Math.ceil(total / limit));
+  return (
+    <div className="pager" data-testid="pager">
+      <Button size="sm" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - limit))}>
+        ‹ 上一页
+      </Button>
+      <span className="muted small">
+        第 {page} / {pages} 页 · 共 {total} 条
+      </span>
+      <Button size="sm" disabled={offset + limit >= total} onClick={() => onChange(offset + limit)}>
+        下一页 ›
+      </Button>
+    </div>
+  );
+}

@@ -1,30 +1,25 @@
-// GB 11643-1999 resident ID number: 17 digits + check character (domain.md §4). Client-side check only
-// for quick feedback; the API validates again.
-const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const CHECK = '10X98765432';
+// The ID-number check (GB 11643-1999) is the server's own pure rule, libs/residents/src/rules/id-number.ts,
+// imported through the `@rules/id-number` alias (vite.config.ts, tsconfig.json); here only its Chinese wording.
+import { parseIdNumber, type IdNumberProblem, type ParsedIdNumber } from '@rules/id-number';
+import { today } from './format';
 
-export function checkIdNumber(raw: string): string | null {
-  const id = raw.trim().toUpperCase();
-  if (!/^\d{17}[\dX]$/.test(id)) return '公民身份号码应为18位（末位可为X）';
-  const s = W.reduce((acc, w, i) => acc + w * Number(id[i]), 0);
-  if (CHECK[s % 11] !== id[17]) return '公民身份号码校验位不正确';
-  const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (
-    date.getUTCFullYear() !== y ||
-    date.getUTCMonth() !== m - 1 ||
-    date.getUTCDate() !== d ||
-    date.getTime() > Date.now()
-  ) {
-    return '公民身份号码中的出生日期无效';
-  }
-  return null;
+const PROBLEM_TEXT: Record<IdNumberProblem, string> = {
+  FORMAT: '公民身份号码应为18位（前17位为数字，末位为数字或X）',
+  CHECK_DIGIT: '公民身份号码校验位不正确',
+  BIRTH_DATE_INVALID: '公民身份号码中的出生日期无效',
+  BIRTH_DATE_IN_FUTURE: '公民身份号码中的出生日期晚于今天',
+};
+
+export type IdCheck = { ok: true; value: ParsedIdNumber } | { ok: false; message: string };
+
+/** Checks a number as typed: check digit, a real birth date not in the future; derives birth date and gender. */
+export function readIdNumber(raw: string): IdCheck {
+  const r = parseIdNumber(raw, today());
+  return r.ok ? { ok: true, value: r.value } : { ok: false, message: PROBLEM_TEXT[r.problem] };
 }
 
-export function genderFromId(id: string): 'male' | 'female' | null {
-  const c = id.trim()[16];
-  if (!c || !/\d/.test(c)) return null;
-  return Number(c) % 2 === 1 ? 'male' : 'female';
+/** The error text for a number, or null when it is valid. */
+export function checkIdNumber(raw: string): string | null {
+  const r = readIdNumber(raw);
+  return r.ok ? null : r.message;
 }

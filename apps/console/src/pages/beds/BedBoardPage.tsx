@@ -54,22 +54,29 @@ export function BedBoardPage({ facilityId }: { facilityId?: string }) {
             : '机构床位一览'
         }
         extra={
-          list.length > 1 ? (
-            <label className="inline-field">
-              <span>机构</span>
-              <select
-                value={facilityId ?? ''}
-                onChange={(e) => navigate(`/beds/${e.target.value}`)}
-                data-testid="facility-select"
-              >
-                {list.map((f) => (
-                  <option key={f.id} value={f.id}>
-                    {f.name}
-                  </option>
-                ))}
-              </select>
-            </label>
-          ) : null
+          <div className="toolbar">
+            {facilityId && (user.role === 'manager' || user.role === 'admin') ? (
+              <a className="btn btn-ghost btn-sm" href={`#/facilities/${facilityId}`} data-testid="bed-set-up-link">
+                床位设置
+              </a>
+            ) : null}
+            {list.length > 1 ? (
+              <label className="inline-field">
+                <span>机构</span>
+                <select
+                  value={facilityId ?? ''}
+                  onChange={(e) => navigate(`/beds/${e.target.value}`)}
+                  data-testid="facility-select"
+                >
+                  {list.map((f) => (
+                    <option key={f.id} value={f.id}>
+                      {f.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+          </div>
         }
       />
       <ErrorBox error={facilities.error} onRetry={facilities.reload} />

@@ -12,7 +12,7 @@ import {
 import type { CareOrder, Caregiver, OrderStatus, Region, Resident, ServicePoint } from '../../api/types';
 import { PageHeader } from '../../components/Layout';
 import { useToast } from '../../components/Toast';
-import { Badge, Button, Card, Empty, ErrorBox, Field, Modal, Spinner } from '../../components/ui';
+import { Badge, Button, Card, Empty, ErrorBox, Field, Modal, Pager, Spinner } from '../../components/ui';
 import { addDays, dayOf, hhmm, today, weekday } from '../../lib/format';
 import {
   errorText,
@@ -25,10 +25,15 @@ import {
 } from '../../lib/labels';
 import { mapLimit, useAsync } from '../../lib/useAsync';
 import { CountyMap, type MapResident, type MapServicePoint } from './CountyMap';
+import { DispatchKpisPanel } from './DispatchKpisPanel';
 import { NewOrderDialog } from './NewOrderDialog';
 import { Timeline, type TimelineRow } from './Timeline';
 
 const ACTIVE_STATUSES: OrderStatus[] = ['assigned', 'accepted', 'in_progress', 'completed'];
+/** Timelines per page: a county has hundreds of caregivers; only the page shown is fetched. */
+const CG_PAGE = 20;
+type CaregiverFilter = 'busy' | 'idle' | 'all';
+const CG_FILTER_LABEL: Record<CaregiverFilter, string> = { busy: '有服务', idle: '空闲', all: '全部在岗' };
 
 export function DispatchPage() {
   const toast = useToast();
@@ -37,6 +42,9 @@ export function DispatchPage() {
   const [statusFilter, setStatusFilter] = useState<OrderStatus | 'all'>('all');
   const [shown, setShown] = useState(50);
   const [selectedCg, setSelectedCg] = useState<string>();
+  const [cgFilter, setCgFilter] = useState<CaregiverFilter>('busy');
+  const [cgQuery, setCgQuery] = useState('');
+  const [cgOffset, setCgOffset] = useState(0);
   const [cancelling, setCancelling] = useState<CareOrder | null>(null);
   const [creating, setCreating] = useState(false);
   const [planBusy, setPlanBusy] = useState(false);
@@ -82,9 +90,23 @@ export function DispatchPage() {
     for (const o of items) if (o.caregiverId && ACTIVE_STATUSES.includes(o.status)) ids.add(o.caregiverId);
     return [...ids];
   }, [items]);
+  // Caregivers of the township filter (regionCode above), by status, by name; then one page of them.
+  const rowIds = useMemo(() => {
+    const busy = new Set(busyIds);
+    const inService = (caregivers.data?.items ?? []).filter((c) => c.active !== false);
+    let ids: string[];
+    if (cgFilter === 'busy') ids = busyIds;
+    else if (cgFilter === 'idle') ids = inService.filter((c) => !busy.has(c.id)).map((c) => c.id);
+    else ids = [...busyIds, ...inService.filter((c) => !busy.has(c.id)).map((c) => c.id)];
+    const q = cgQuery.trim();
+    if (q) ids = ids.filter((id) => (caregiverById.get(id)?.name ?? '').includes(q));
+    return ids;
+  }, [busyIds, caregivers.data, cgFilter, cgQuery, caregiverById]);
+  const pageIds = rowIds.slice(cgOffset, cgOffset + CG_PAGE);
+  useEffect(() => setCgOffset(0), [cgFilter, cgQuery, regionCode, date]);
   const schedules = useAsync<TimelineRow[]>(
     () =>
-      mapLimit(busyIds, 4, async (id): Promise<TimelineRow> => {
+      mapLimit(pageIds, 4, async (id): Promise<TimelineRow> => {
         const caregiver: Caregiver = caregiverById.get(id) ?? { id, name: `护理员 ${id.slice(0, 6)}` };
         try {
           return { caregiver, schedule: await getSchedule(id, date) };
@@ -92,7 +114,7 @@ export function DispatchPage() {
           return { caregiver, error: errorText(e) };
         }
       }),
-    [busyIds.join(','), date, caregiverById],
+    [pageIds.join(','), date, caregiverById],
   );
 
   const spList: MapServicePoint[] = useMemo(() => {
@@ -238,6 +260,8 @@ export function DispatchPage() {
         ))}
       </div>
 
+      <DispatchKpisPanel date={date} regionCode={regionCode || undefined} />
+
       <div className="dispatch-grid">
         <Card title={`无法派单（${unassigned.data?.total ?? '—'}）`} className="card-alert" testId="unassigned">
           <ErrorBox error={unassigned.error} onRetry={unassigned.reload} />
@@ -283,9 +307,34 @@ export function DispatchPage() {
         }
         testId="schedules"
       >
+        <div className="search-row">
+          <div className="tabs" role="tablist" aria-label="护理员状态">
+            {(Object.keys(CG_FILTER_LABEL) as CaregiverFilter[]).map((f) => (
+              <button
+                key={f}
+                type="button"
+                role="tab"
+                aria-selected={cgFilter === f}
+                onClick={() => setCgFilter(f)}
+                data-testid={`cg-filter-${f}`}
+              >
+                {CG_FILTER_LABEL[f]}
+              </button>
+            ))}
+          </div>
+          <input
+            type="search"
+            placeholder="护理员姓名"
+            value={cgQuery}
+            onChange={(e) => setCgQuery(e.target.value)}
+            aria-label="按姓名筛选护理员"
+          />
+        </div>
         <ErrorBox error={schedules.error} />
         {schedules.loading && !schedules.data ? <Spinner /> : null}
-        {schedules.data && schedules.data.length === 0 ? <Empty>当日暂无已派工单</Empty> : null}
+        {schedules.data && schedules.data.length === 0 ? (
+          <Empty>{cgFilter === 'busy' ? '当日暂无已派工单' : '没有符合条件的护理员'}</Empty>
+        ) : null}
         {schedules.data?.length ? (
           <>
             <Timeline
@@ -310,6 +359,7 @@ export function DispatchPage() {
                 班次
               </span>
             </div>
+            <Pager total={rowIds.length} offset={cgOffset} limit={CG_PAGE} onChange={setCgOffset} />
           </>
         ) : null}
       </Card>

@@ -1,0 +1,37 @@
+/**
+ * The web console bundles these rules as they are (apps/console/vite.config.ts aliases `@rules/assessments` to
+ * this folder and `@rules/id-number` to libs/residents/src/rules/id-number.ts), so the form computes the level the
+ * server records. That only works while they import nothing but each other: no Nest, no TypeORM, no @care/core.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const RULES = __dirname;
+const ID_NUMBER = join(__dirname, '..', '..', '..', 'residents', 'src', 'rules', 'id-number.ts');
+
+function importsOf(file: string): string[] {
+  const src = readFileSync(file, 'utf8');
+  const specs: string[] = [];
+  for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s*['"]([^'"]+)['"]/g)) specs.push(m[1]);
+  for (const m of src.matchAll(/(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) specs.push(m[1]);
+  return specs;
+}
+
+describe('rules the console bundles', () => {
+  const files = [
+    ...readdirSync(RULES)
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+      .map((f) => join(RULES, f)),
+    ID_NUMBER,
+  ];
+
+  it.each(files.map((f) => [f.slice(f.indexOf('libs/')), f]))('%s imports only sibling rule modules', (_name, file) => {
+    const outside = importsOf(file).filter((s) => !s.startsWith('./'));
+    expect(outside).toEqual([]);
+  });
+
+  it('finds the modules it checks', () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    expect(importsOf(join(RULES, 'evaluate.ts'))).toContain('./adjustment');
+  });
+});

@@ -28,7 +28,9 @@ export async function createSeedContext(config: AppConfig): Promise<INestApplica
 /**
  * `npm run seed:demo [-- --month YYYY-MM]`: migrates, then loads the demo county into the (empty) database.
  * The visits fall in the month given, by default the previous calendar month (county time), so that
- * `GET /stats/coverage?month=<that month>` shows the whole programme.
+ * `GET /stats/coverage?month=<that month>` shows the whole programme; the four months before it are kept as
+ * history (the dashboard's trend), and the month after it (the current one by default) up to today, with two
+ * visits today for every caregiver.
  */
 if (require.main === module) {
   runMain('seed-demo', async () => {
@@ -39,7 +41,14 @@ if (require.main === module) {
     const app = await createSeedContext(config);
     try {
       try {
-        const result = await seedDemo(app, { month, log: (line) => console.log(`seed:demo ${line}`) });
+        // five closed months for the dashboard's trend, and this month up to today (the caregiver's visits today)
+        const today = countyDate(new Date());
+        const result = await seedDemo(app, {
+          month,
+          historyMonths: 4,
+          today,
+          log: (line) => console.log(`seed:demo ${line}`),
+        });
         console.log(`seed:demo done: ${JSON.stringify(result)}`);
       } catch (error) {
         // the demo loads into an empty database only; a database with data is left as it is

@@ -2,6 +2,7 @@
 // Output goes to <repo>/dist/console, which the API serves at `/` (SPA fallback to index.html).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { pwa } from './pwa.plugin.ts';
 
 const consoleRoot = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('../../dist/console', import.meta.url));
@@ -18,6 +19,8 @@ export default defineConfig({
       '@rules/id-number': fileURLToPath(new URL('../../libs/residents/src/rules/id-number.ts', import.meta.url)),
     },
   },
+  // the caregiver app offline: service worker, web manifest, icons (pwa.plugin.ts)
+  plugins: [pwa(fileURLToPath(new URL('./src/pwa/sw.js', import.meta.url)))],
   // JSX through Vite 8's built-in Oxc transformer (no React plugin needed).
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {

@@ -15,7 +15,7 @@ describe('seed:demo on a database with data creates no demo users (e2e)', () => 
       const db = app.get(DataSource);
       await db.query(`INSERT INTO facilities (id, name, type, region_code, lat, lng, ownership, comprehensive)
                       VALUES (UUID(), '会宁县敬老院', 'nursing_home', '620422100', 35.69, 105.04, 'public', 0)`);
-      const outcome = await seedDemoCounty(app, config, '2026-11');
+      const outcome = await seedDemoCounty(app, config, { month: '2026-11' });
       expect(outcome).toEqual({ skipped: expect.stringMatching(/already exist/) });
       const users: { username: string }[] = await db.query('SELECT username FROM users ORDER BY username');
       expect(users.map((u) => u.username)).toEqual(['admin']);

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuthService } from '@care/auth';
 import { CareOrdersDomainModule } from '@care/care-orders';
 import { AppConfig, PinoNestLogger, countyDate, createRootLogger, loadConfig, runMain } from '@care/core';
-import { DatabaseNotEmptyError, seedDemo, type SeedResult } from '@care/demo';
+import { DatabaseNotEmptyError, seedDemo, type SeedOptions, type SeedResult } from '@care/demo';
 import { previousMonth } from '@care/stats';
 import { ApiModule } from '../api.module';
 import { createDemoUsers, type DemoUser } from './demo-users';
@@ -33,12 +33,11 @@ export async function createSeedContext(config: AppConfig): Promise<INestApplica
 export async function seedDemoCounty(
   app: INestApplicationContext,
   config: AppConfig,
-  month: string,
-  log: (line: string) => void = () => undefined,
+  options: SeedOptions,
 ): Promise<{ result: SeedResult; users: DemoUser[] } | { skipped: string }> {
   let result: SeedResult;
   try {
-    result = await seedDemo(app, { month, log });
+    result = await seedDemo(app, options);
   } catch (error) {
     if (error instanceof DatabaseNotEmptyError) return { skipped: error.message };
     throw error;
@@ -59,7 +58,13 @@ if (require.main === module) {
     await migrate(config.databaseUrl);
     const app = await createSeedContext(config);
     try {
-      const outcome = await seedDemoCounty(app, config, month, (line) => console.log(`seed:demo ${line}`));
+      // five closed months for the dashboard's trend, and this month up to today (the caregiver's visits today)
+      const outcome = await seedDemoCounty(app, config, {
+        month,
+        historyMonths: 4,
+        today: countyDate(new Date()),
+        log: (line) => console.log(`seed:demo ${line}`),
+      });
       if ('skipped' in outcome) {
         console.log(`seed:demo skipped (no demo data, no demo users): ${outcome.skipped}`);
       } else {

@@ -96,6 +96,8 @@ export const VISIT_FLAG_LABEL: Record<string, string> = {
   late: '迟到签到',
   far: '签到位置偏离住址',
   no_location: '签到未定位',
+  proxy: '代签（非本人操作）',
+  clock: '手机时间异常',
 };
 
 /** Service catalogue defaults (domain.md §5); GET /services overrides names when the role may read it. */

@@ -135,6 +135,27 @@ export class CheckInDto {
   @Min(-180)
   @Max(180)
   lng?: number;
+
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:02:00+08:00',
+    description:
+      "The phone's time of an action taken offline and sent later; more than 24 hours old or in the future: kept, flagged clock",
+  })
+  @IsOptional()
+  @IsOffsetDateTime()
+  recordedAt?: string;
+}
+
+/** POST /care-orders/:id/accept: no body, or the phone's time when sent from the offline queue. */
+export class AcceptDto {
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:02:00+08:00',
+    description:
+      "The phone's time of an action taken offline and sent later; more than 24 hours old or in the future: kept, flagged clock",
+  })
+  @IsOptional()
+  @IsOffsetDateTime()
+  recordedAt?: string;
 }
 
 export class VitalsDto {
@@ -208,6 +229,11 @@ export class CheckOutDto {
   @Min(-180)
   @Max(180)
   lng?: number;
+
+  @ApiPropertyOptional({ example: '2026-12-01T09:41:00+08:00', description: "The phone's time of a check-out sent later (see check-in)" })
+  @IsOptional()
+  @IsOffsetDateTime()
+  recordedAt?: string;
 }
 
 export class GenerateVisitPlansDto {

@@ -64,6 +64,14 @@ export class CareOrder extends BaseEntity {
   @Column({ name: 'accepted_at', type: 'datetime', precision: 3, nullable: true })
   acceptedAt: Date | null;
 
+  /** The phone's time of the accept when it carried one (sent later from the offline queue). */
+  @Column({ name: 'accept_recorded_at', type: 'datetime', precision: 3, nullable: true })
+  acceptRecordedAt: Date | null;
+
+  /** Who accepted (a user id): the caregiver's own user, or a dispatcher/admin on its behalf. */
+  @Column({ name: 'accepted_by', type: 'char', length: 36, nullable: true })
+  acceptedBy: string | null;
+
   @Column({ name: 'completed_at', type: 'datetime', precision: 3, nullable: true })
   completedAt: Date | null;
 
@@ -135,6 +143,7 @@ export class CareVisit {
   @Column({ name: 'resident_id', type: 'char', length: 36 })
   residentId: string;
 
+  /** When the visit began: the phone's recordedAt when believable (rules/offline-action), else the server's time. */
   @Column({ name: 'checked_in_at', type: 'datetime', precision: 3 })
   checkedInAt: Date;
 
@@ -159,8 +168,35 @@ export class CareVisit {
   @Column({ name: 'flag_no_location', type: 'tinyint', default: 0, transformer: tinyBoolean })
   flagNoLocation: boolean;
 
+  @Column({ name: 'flag_proxy', type: 'tinyint', default: 0, transformer: tinyBoolean })
+  flagProxy: boolean;
+
+  @Column({ name: 'flag_clock', type: 'tinyint', default: 0, transformer: tinyBoolean })
+  flagClock: boolean;
+
+  /** The phone's time of the check-in (recordedAt) when it carried one. */
+  @Column({ name: 'check_in_recorded_at', type: 'datetime', precision: 3, nullable: true })
+  checkInRecordedAt: Date | null;
+
+  /** When the server received the check-in (equals checkedInAt for an online check-in). */
+  @Column({ name: 'check_in_received_at', type: 'datetime', precision: 3, nullable: true })
+  checkInReceivedAt: Date | null;
+
+  /** The user who checked in: the caregiver's own, or a dispatcher/admin (then flagProxy). */
+  @Column({ name: 'checked_in_by', type: 'char', length: 36, nullable: true })
+  checkedInBy: string | null;
+
   @Column({ name: 'checked_out_at', type: 'datetime', precision: 3, nullable: true })
   checkedOutAt: Date | null;
+
+  @Column({ name: 'check_out_recorded_at', type: 'datetime', precision: 3, nullable: true })
+  checkOutRecordedAt: Date | null;
+
+  @Column({ name: 'check_out_received_at', type: 'datetime', precision: 3, nullable: true })
+  checkOutReceivedAt: Date | null;
+
+  @Column({ name: 'checked_out_by', type: 'char', length: 36, nullable: true })
+  checkedOutBy: string | null;
 
   @Column({ name: 'check_out_lat', type: 'decimal', precision: 9, scale: 6, nullable: true, transformer: decimalNumber })
   checkOutLat: number | null;
@@ -216,6 +252,10 @@ export class IdempotencyKey {
 
   @Column({ name: 'response_status', type: 'smallint', unsigned: true })
   responseStatus: number;
+
+  /** The answer a caregiver action gave (JSON), replayed for the same key and body; null for order creation. */
+  @Column({ name: 'response_body', type: 'mediumtext', nullable: true })
+  responseBody: string | null;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3, default: () => 'CURRENT_TIMESTAMP(3)' })
   createdAt: Date;

@@ -2,10 +2,23 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Q
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, InvalidInputError, Roles, type AuthUser, AuditRead } from '@care/core';
-import { CheckInDto, CheckOutDto, CreateCareOrderDto, ListCareOrdersQueryDto, ReasonDto } from '../dto/care-order.dto';
+import { AcceptDto, CheckInDto, CheckOutDto, CreateCareOrderDto, ListCareOrdersQueryDto, ReasonDto } from '../dto/care-order.dto';
 import { isRealDate } from '../dto/common';
 import { CareOrdersService } from '../services/care-orders.service';
-import { OrderActionsService } from '../services/order-actions.service';
+import { OrderActionsService, type ActionResult } from '../services/order-actions.service';
+
+const ACTION_KEY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'One key per action (the offline queue sends one): the same key and body replay the first answer, even once the order has moved on; another body → 409 IDEMPOTENCY_KEY_REUSED',
+};
+
+/** The action's view; a replayed answer says so in `Idempotent-Replayed: true`. */
+function answer(result: ActionResult, res: Response) {
+  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+  return result.view;
+}
 
 const READERS = ['admin', 'dispatcher', 'bureau', 'caregiver'] as const;
 const CAREGIVER_ACTORS = ['admin', 'dispatcher', 'caregiver'] as const;
@@ -55,8 +68,16 @@ export class CareOrdersController {
   @Post(':id/accept')
   @HttpCode(200)
   @Roles(...CAREGIVER_ACTORS)
-  accept(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
-    return this.actions.accept(user, id);
+  @ApiOperation({ summary: 'Accept; recordedAt: the phone time when sent later from the offline queue' })
+  @ApiHeader(ACTION_KEY_HEADER)
+  async accept(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: AcceptDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return answer(await this.actions.accept(user, id, dto, key), res);
   }
 
   @Post(':id/decline')
@@ -70,17 +91,34 @@ export class CareOrdersController {
   @Post(':id/check-in')
   @HttpCode(200)
   @Roles(...CAREGIVER_ACTORS)
-  @ApiOperation({ summary: 'Check in; early, late or far-away check-ins are flagged, never refused' })
-  checkIn(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CheckInDto) {
-    return this.actions.checkIn(user, id, dto);
+  @ApiOperation({
+    summary:
+      'Check in; early, late, far, no position (no_location), by another than the assigned caregiver (proxy), an implausible phone time (clock): flagged, never refused',
+  })
+  @ApiHeader(ACTION_KEY_HEADER)
+  async checkIn(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CheckInDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return answer(await this.actions.checkIn(user, id, dto, key), res);
   }
 
   @Post(':id/check-out')
   @HttpCode(200)
   @Roles(...CAREGIVER_ACTORS)
   @ApiOperation({ summary: 'Check out with the services done, notes and vitals (plausible ranges)' })
-  checkOut(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CheckOutDto) {
-    return this.actions.checkOut(user, id, dto);
+  @ApiHeader(ACTION_KEY_HEADER)
+  async checkOut(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: CheckOutDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return answer(await this.actions.checkOut(user, id, dto, key), res);
   }
 
   @Post(':id/cancel')

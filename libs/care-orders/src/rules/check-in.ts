@@ -4,7 +4,12 @@
  */
 import { haversineKm, type GeoPoint } from '@care/core/geo';
 
-export const VISIT_FLAGS = ['early', 'late', 'far', 'no_location'] as const;
+/**
+ * early/late/far/no_location come from the check-in itself (assessCheckIn); proxy (checked in or out by someone
+ * other than the assigned caregiver) and clock (the phone's recordedAt more than 24 hours old or in the future)
+ * from who sent the action and when (rules/offline-action).
+ */
+export const VISIT_FLAGS = ['early', 'late', 'far', 'no_location', 'proxy', 'clock'] as const;
 export type VisitFlag = (typeof VISIT_FLAGS)[number];
 
 export interface CheckInTolerance {

@@ -9,3 +9,4 @@ export * from './jobs';
 export * from './day-route';
 export * from './caregiver-change';
 export * from './order-window';
+export * from './offline-action';

@@ -206,11 +206,11 @@ export class CareOrdersService {
     }
     if (query.flagged === 'true') {
       qb.andWhere(
-        'EXISTS (SELECT 1 FROM care_visits v WHERE v.order_id = o.id AND (v.flag_early = 1 OR v.flag_late = 1 OR v.flag_far = 1 OR v.flag_no_location = 1))',
+        'EXISTS (SELECT 1 FROM care_visits v WHERE v.order_id = o.id AND (v.flag_early = 1 OR v.flag_late = 1 OR v.flag_far = 1 OR v.flag_no_location = 1 OR v.flag_proxy = 1 OR v.flag_clock = 1))',
       );
     } else if (query.flagged === 'false') {
       qb.andWhere(
-        'NOT EXISTS (SELECT 1 FROM care_visits v WHERE v.order_id = o.id AND (v.flag_early = 1 OR v.flag_late = 1 OR v.flag_far = 1 OR v.flag_no_location = 1))',
+        'NOT EXISTS (SELECT 1 FROM care_visits v WHERE v.order_id = o.id AND (v.flag_early = 1 OR v.flag_late = 1 OR v.flag_far = 1 OR v.flag_no_location = 1 OR v.flag_proxy = 1 OR v.flag_clock = 1))',
       );
     }
     qb.orderBy('COALESCE(o.planned_start, o.window_start)', 'ASC').addOrderBy('o.id', 'ASC');

@@ -1,9 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { InvalidInputError, NotFoundError, TransactionRunner, auditContext, type AuthUser } from '@care/core';
-import type { CheckInDto, CheckOutDto } from '../dto/care-order.dto';
-import { CareOrder, CareVisit, OrderDecline } from '../entities/care-order.entity';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { EntityManager, Repository } from 'typeorm';
+import {
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+  TransactionRunner,
+  auditContext,
+  isDuplicateKeyError,
+  type AuthUser,
+} from '@care/core';
+import type { AcceptDto, CheckInDto, CheckOutDto } from '../dto/care-order.dto';
+import { CareOrder, CareVisit, IdempotencyKey, OrderDecline } from '../entities/care-order.entity';
 import { assessCheckIn } from '../rules/check-in';
+import { isIdempotencyKeyExpired, isValidIdempotencyKey, requestHash } from '../rules/idempotency';
+import { actionTime, isProxyAction } from '../rules/offline-action';
 import { transition, type OrderAction } from '../rules/order-status';
 import { unknownServiceCodes } from '../rules/service-catalogue';
 import { vitalsProblems } from '../rules/vitals';
@@ -14,6 +25,33 @@ import { orderViews, type CareOrderView } from './order-views';
 import { RELEASED, applyTransition, lockOrder } from './order-writes';
 import { residentFacts } from './resident-facts';
 
+/** The caregiver actions an offline phone queues, each with an Idempotency-Key of its own. */
+export type KeyedAction = 'accept' | 'check_in' | 'check_out';
+
+export const ACTION_ENDPOINTS: Record<KeyedAction, string> = {
+  accept: 'POST /care-orders/:id/accept',
+  check_in: 'POST /care-orders/:id/check-in',
+  check_out: 'POST /care-orders/:id/check-out',
+};
+
+/** An action's answer, and whether an Idempotency-Key replayed it. */
+export interface ActionResult {
+  view: CareOrderView;
+  replayed: boolean;
+}
+
+/** The idempotency key of one request, checked and hashed. */
+interface Keyed {
+  key: string;
+  endpoint: string;
+  hash: string;
+}
+
+/** Thrown inside the transaction when another request already holds the Idempotency-Key. */
+class KeyTaken extends Error {}
+
+const parseRecordedAt = (value: string | undefined): Date | null => (value === undefined ? null : new Date(value));
+
 /**
  * The actions on an order after its creation: the caregiver's accept, decline, check-in and check-out, and
  * the dispatcher's cancel. Each locks the order row, asks the transitions table, and writes in one
@@ -22,14 +60,34 @@ import { residentFacts } from './resident-facts';
 @Injectable()
 export class OrderActionsService {
   constructor(
+    @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
+    @InjectRepository(CareOrder) private readonly orders: Repository<CareOrder>,
     private readonly tx: TransactionRunner,
     private readonly catalogue: CatalogueService,
     private readonly enqueue: DispatchEnqueuer,
   ) {}
 
-  accept(user: AuthUser, id: string): Promise<CareOrderView> {
-    return this.act(user, id, 'accept', async (em, order) =>
-      applyTransition(em, order, 'accept', { acceptedAt: new Date() }),
+  /**
+   * Accept. With `recordedAt` (sent later from the phone's offline queue) the accept is dated by the phone when
+   * its clock is believable (rules/offline-action), else by the server; the phone's time is kept either way.
+   */
+  accept(user: AuthUser, id: string, dto: AcceptDto = {}, idempotencyKey?: string): Promise<ActionResult> {
+    const recordedAt = parseRecordedAt(dto.recordedAt);
+    return this.keyed(user, id, 'accept', dto, idempotencyKey, (keyed) =>
+      this.act(
+        user,
+        id,
+        'accept',
+        async (em, order) => {
+          const time = actionTime(new Date(), recordedAt);
+          return applyTransition(em, order, 'accept', {
+            acceptedAt: time.effectiveAt,
+            acceptRecordedAt: time.recordedAt,
+            acceptedBy: user.id,
+          });
+        },
+        keyed,
+      ),
     );
   }
 
@@ -54,36 +112,61 @@ export class OrderActionsService {
     return view;
   }
 
-  checkIn(user: AuthUser, id: string, dto: CheckInDto): Promise<CareOrderView> {
+  /**
+   * Check-in: when and where, flagged (early, late, far, no_location; proxy when not by the assigned caregiver;
+   * clock when the phone's recordedAt is not believable), never refused for any of them.
+   */
+  checkIn(user: AuthUser, id: string, dto: CheckInDto, idempotencyKey?: string): Promise<ActionResult> {
     if ((dto.lat === undefined) !== (dto.lng === undefined)) {
       throw new InvalidInputError(dto.lat === undefined ? 'lat: required with lng' : 'lng: required with lat');
     }
-    return this.act(user, id, 'check_in', async (em, order) => {
-      transition(order.status, 'check_in');
-      const at = new Date();
-      const home = (await residentFacts(em, [order.residentId])).get(order.residentId)?.location ?? null;
-      const position = dto.lat !== undefined && dto.lng !== undefined ? { lat: dto.lat, lng: dto.lng } : null;
-      const assessment = assessCheckIn({ at, position, home, plannedStart: order.plannedStart ?? order.windowStart });
-      await em.insert(CareVisit, {
-        orderId: order.id,
-        caregiverId: order.caregiverId as string,
-        residentId: order.residentId,
-        checkedInAt: at,
-        checkInLat: position?.lat ?? null,
-        checkInLng: position?.lng ?? null,
-        checkInDistanceM: assessment.distanceMeters,
-        flagEarly: assessment.flags.includes('early'),
-        flagLate: assessment.flags.includes('late'),
-        flagFar: assessment.flags.includes('far'),
-        flagNoLocation: assessment.flags.includes('no_location'),
-        createdAt: at,
-        updatedAt: at,
-      });
-      return applyTransition(em, order, 'check_in');
-    });
+    const recordedAt = parseRecordedAt(dto.recordedAt);
+    return this.keyed(user, id, 'check_in', dto, idempotencyKey, (keyed) =>
+      this.act(
+        user,
+        id,
+        'check_in',
+        async (em, order) => {
+          transition(order.status, 'check_in');
+          const received = new Date();
+          const time = actionTime(received, recordedAt);
+          const home = (await residentFacts(em, [order.residentId])).get(order.residentId)?.location ?? null;
+          const position = dto.lat !== undefined && dto.lng !== undefined ? { lat: dto.lat, lng: dto.lng } : null;
+          const assessment = assessCheckIn({
+            at: time.effectiveAt,
+            position,
+            home,
+            plannedStart: order.plannedStart ?? order.windowStart,
+          });
+          await em.insert(CareVisit, {
+            orderId: order.id,
+            caregiverId: order.caregiverId as string,
+            residentId: order.residentId,
+            checkedInAt: time.effectiveAt,
+            checkInRecordedAt: time.recordedAt,
+            checkInReceivedAt: received,
+            checkedInBy: user.id,
+            checkInLat: position?.lat ?? null,
+            checkInLng: position?.lng ?? null,
+            checkInDistanceM: assessment.distanceMeters,
+            flagEarly: assessment.flags.includes('early'),
+            flagLate: assessment.flags.includes('late'),
+            flagFar: assessment.flags.includes('far'),
+            flagNoLocation: assessment.flags.includes('no_location'),
+            flagProxy: isProxyAction(user, order.caregiverId),
+            flagClock: time.clock,
+            createdAt: received,
+            updatedAt: received,
+          });
+          return applyTransition(em, order, 'check_in');
+        },
+        keyed,
+      ),
+    );
   }
 
-  async checkOut(user: AuthUser, id: string, dto: CheckOutDto): Promise<CareOrderView> {
+  /** Check-out: what was done; by whom (proxy) and when (the phone's recordedAt, clock) as at check-in. */
+  async checkOut(user: AuthUser, id: string, dto: CheckOutDto, idempotencyKey?: string): Promise<ActionResult> {
     const problems: string[] = [];
     if ((dto.lat === undefined) !== (dto.lng === undefined))
       problems.push(dto.lat === undefined ? 'lat: required with lng' : 'lng: required with lat');
@@ -91,29 +174,98 @@ export class OrderActionsService {
     const unknown = unknownServiceCodes(dto.servicesDone, await this.catalogue.map({ all: true }));
     if (unknown.length) problems.push(`servicesDone: unknown service code(s) ${unknown.join(', ')}`);
     if (problems.length) throw new InvalidInputError(problems.join('; '));
-    return this.act(user, id, 'check_out', async (em, order) => {
-      transition(order.status, 'check_out');
-      const at = new Date();
-      const vitals = dto.vitals ?? {};
-      await em.update(
-        CareVisit,
-        { orderId: order.id },
-        {
-          checkedOutAt: at,
-          checkOutLat: dto.lat ?? null,
-          checkOutLng: dto.lng ?? null,
-          servicesDone: dto.servicesDone,
-          notes: dto.notes ?? null,
-          systolic: vitals.systolic ?? null,
-          diastolic: vitals.diastolic ?? null,
-          heartRate: vitals.heartRate ?? null,
-          bloodGlucose: vitals.bloodGlucose ?? null,
-          temperature: vitals.temperature ?? null,
-          updatedAt: at,
+    const recordedAt = parseRecordedAt(dto.recordedAt);
+    return this.keyed(user, id, 'check_out', dto, idempotencyKey, (keyed) =>
+      this.act(
+        user,
+        id,
+        'check_out',
+        async (em, order) => {
+          transition(order.status, 'check_out');
+          const received = new Date();
+          const time = actionTime(received, recordedAt);
+          const vitals = dto.vitals ?? {};
+          const proxy = isProxyAction(user, order.caregiverId);
+          // flags only ever add up: a proxy or clock check-in stays flagged after a clean check-out
+          await em
+            .createQueryBuilder()
+            .update(CareVisit)
+            .set({
+              checkedOutAt: time.effectiveAt,
+              checkOutRecordedAt: time.recordedAt,
+              checkOutReceivedAt: received,
+              checkedOutBy: user.id,
+              checkOutLat: dto.lat ?? null,
+              checkOutLng: dto.lng ?? null,
+              servicesDone: dto.servicesDone,
+              notes: dto.notes ?? null,
+              systolic: vitals.systolic ?? null,
+              diastolic: vitals.diastolic ?? null,
+              heartRate: vitals.heartRate ?? null,
+              bloodGlucose: vitals.bloodGlucose ?? null,
+              temperature: vitals.temperature ?? null,
+              ...(proxy ? { flagProxy: true } : {}),
+              ...(time.clock ? { flagClock: true } : {}),
+              updatedAt: received,
+            })
+            .where('order_id = :id', { id: order.id })
+            .execute();
+          return applyTransition(em, order, 'check_out', { completedAt: time.effectiveAt });
         },
+        keyed,
+      ),
+    );
+  }
+
+  /**
+   * Runs a caregiver action under its Idempotency-Key (Stripe's semantics, rules/idempotency): the same key and
+   * body replay the first answer, with another body (or another order or action) 409 IDEMPOTENCY_KEY_REUSED.
+   * The key row is written in the action's own transaction, so a replay from the offline queue of an action the
+   * server already applied never reaches the transitions table (no 409 INVALID_TRANSITION), and concurrent
+   * requests with one key queue on its primary key: the action is done exactly once. A failed action stores
+   * nothing, so it may be retried with its key. Without a key: the action as it always was.
+   */
+  private async keyed(
+    user: AuthUser,
+    id: string,
+    action: KeyedAction,
+    dto: object,
+    idempotencyKey: string | undefined,
+    run: (keyed: Keyed | null) => Promise<CareOrderView>,
+  ): Promise<ActionResult> {
+    const key = idempotencyKey === undefined || idempotencyKey === '' ? null : idempotencyKey;
+    if (key === null) return { view: await run(null), replayed: false };
+    if (!isValidIdempotencyKey(key))
+      throw new InvalidInputError('Idempotency-Key: must be 1–255 printable ASCII characters');
+    const keyed: Keyed = { key, endpoint: ACTION_ENDPOINTS[action], hash: requestHash(ACTION_ENDPOINTS[action], { orderId: id, ...dto }) };
+    const keys = this.keys;
+    const earlier = await keys.findOneBy({ userId: user.id, key });
+    if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date())) return this.replay(user, id, earlier, keyed);
+    if (earlier) await keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
+    try {
+      return { view: await run(keyed), replayed: false };
+    } catch (error) {
+      if (error instanceof KeyTaken) {
+        const taken = await keys.findOneBy({ userId: user.id, key });
+        if (taken) return this.replay(user, id, taken, keyed);
+      }
+      throw error;
+    }
+  }
+
+  private async replay(user: AuthUser, id: string, earlier: IdempotencyKey, keyed: Keyed): Promise<ActionResult> {
+    if (earlier.endpoint !== keyed.endpoint || earlier.requestHash !== keyed.hash) {
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used for another request; use a new key for a new action',
       );
-      return applyTransition(em, order, 'check_out', { completedAt: at });
-    });
+    }
+    if (earlier.responseBody) return { view: JSON.parse(earlier.responseBody) as CareOrderView, replayed: true };
+    // (an order-creation key never matches an action's endpoint; kept for completeness)
+    const order = await this.orders.findOneBy({ id });
+    if (!order) throw new NotFoundError('Care order', id);
+    const scope = orderScope(user);
+    return { view: (await orderViews(this.orders.manager, [order], { showDeclines: !scope }))[0], replayed: true };
   }
 
   cancel(user: AuthUser, id: string, reason: string): Promise<CareOrderView> {
@@ -131,9 +283,26 @@ export class OrderActionsService {
     id: string,
     action: OrderAction,
     work: (em: EntityManager, order: CareOrder) => Promise<CareOrder>,
+    keyed: Keyed | null = null,
   ): Promise<CareOrderView> {
     const scope = orderScope(user);
     return this.tx.run(async (em) => {
+      if (keyed) {
+        try {
+          await em.insert(IdempotencyKey, {
+            userId: user.id,
+            key: keyed.key,
+            endpoint: keyed.endpoint,
+            requestHash: keyed.hash,
+            orderId: id,
+            responseStatus: 200,
+            responseBody: null,
+          });
+        } catch (error) {
+          if (isDuplicateKeyError(error)) throw new KeyTaken();
+          throw error;
+        }
+      }
       const order = await lockOrder(em, id);
       if (!order || (scope && order.caregiverId !== scope.caregiverId)) throw new NotFoundError('Care order', id);
       auditContext.note({ entity: 'care-order', ids: [order.id], residentIds: [order.residentId] });
@@ -141,7 +310,10 @@ export class OrderActionsService {
       transition(order.status, action);
       const updated = await work(em, order);
       const reread = await em.findOneByOrFail(CareOrder, { id: updated.id });
-      return (await orderViews(em, [reread], { showDeclines: !scope }))[0];
+      const view = (await orderViews(em, [reread], { showDeclines: !scope }))[0];
+      if (keyed)
+        await em.update(IdempotencyKey, { userId: user.id, key: keyed.key }, { responseBody: JSON.stringify(view) });
+      return view;
     });
   }
 }

@@ -13,7 +13,16 @@ export interface VisitView {
   /** Metres from the resident's home at check-in, when both positions are known. */
   checkInDistanceMeters: number | null;
   flags: VisitFlag[];
+  /** The phone's time of the check-in as sent from its offline queue (null for an online check-in). */
+  checkInRecordedAt: string | null;
+  /** When the server received the check-in. */
+  checkInReceivedAt: string | null;
+  /** The user who checked in (the caregiver's own user, or a dispatcher/admin: flag proxy). */
+  checkedInBy: string | null;
   checkedOutAt: string | null;
+  checkOutRecordedAt: string | null;
+  checkOutReceivedAt: string | null;
+  checkedOutBy: string | null;
   servicesDone: string[] | null;
   notes: string | null;
   vitals: Vitals | null;
@@ -44,12 +53,15 @@ export interface CareOrderView {
   declinedBy?: string[];
   assignedAt: string | null;
   acceptedAt: string | null;
+  /** The phone's time of the accept when sent from its offline queue. */
+  acceptRecordedAt: string | null;
+  acceptedBy: string | null;
   completedAt: string | null;
   cancelledAt: string | null;
   cancelReason: string | null;
   checkInAt: string | null;
   checkOutAt: string | null;
-  /** Check-in flags: early, late, far, no_location. */
+  /** Visit flags: early, late, far, no_location, proxy, clock. */
   flags: VisitFlag[];
   visit: VisitView | null;
   allowedActions: OrderAction[];
@@ -68,7 +80,15 @@ interface VisitRow {
   flag_late: number;
   flag_far: number;
   flag_no_location: number;
+  flag_proxy: number;
+  flag_clock: number;
+  check_in_recorded_at: Date | null;
+  check_in_received_at: Date | null;
+  checked_in_by: string | null;
   checked_out_at: Date | null;
+  check_out_recorded_at: Date | null;
+  check_out_received_at: Date | null;
+  checked_out_by: string | null;
   services_done: string | null;
   notes: string | null;
   systolic: number | null;
@@ -80,12 +100,16 @@ interface VisitRow {
 
 const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
 
-export function visitFlags(visit: Pick<CareVisit, 'flagEarly' | 'flagLate' | 'flagFar' | 'flagNoLocation'>): VisitFlag[] {
+export function visitFlags(
+  visit: Pick<CareVisit, 'flagEarly' | 'flagLate' | 'flagFar' | 'flagNoLocation' | 'flagProxy' | 'flagClock'>,
+): VisitFlag[] {
   const flags: VisitFlag[] = [];
   if (visit.flagEarly) flags.push('early');
   if (visit.flagLate) flags.push('late');
   if (visit.flagFar) flags.push('far');
   if (visit.flagNoLocation) flags.push('no_location');
+  if (visit.flagProxy) flags.push('proxy');
+  if (visit.flagClock) flags.push('clock');
   return flags;
 }
 
@@ -106,8 +130,16 @@ function visitView(row: VisitRow): VisitView {
       flagLate: Number(row.flag_late) === 1,
       flagFar: Number(row.flag_far) === 1,
       flagNoLocation: Number(row.flag_no_location) === 1,
+      flagProxy: Number(row.flag_proxy) === 1,
+      flagClock: Number(row.flag_clock) === 1,
     }),
+    checkInRecordedAt: isoOrNull(row.check_in_recorded_at),
+    checkInReceivedAt: isoOrNull(row.check_in_received_at),
+    checkedInBy: row.checked_in_by,
     checkedOutAt: isoOrNull(row.checked_out_at),
+    checkOutRecordedAt: isoOrNull(row.check_out_recorded_at),
+    checkOutReceivedAt: isoOrNull(row.check_out_received_at),
+    checkedOutBy: row.checked_out_by,
     servicesDone: row.services_done ? (JSON.parse(row.services_done) as string[]) : null,
     notes: row.notes,
     vitals: Object.keys(vitals).length ? vitals : null,
@@ -164,6 +196,9 @@ export async function orderViews(
       visitSlot: o.visitSlot,
       assignedAt: isoOrNull(o.assignedAt),
       acceptedAt: isoOrNull(o.acceptedAt),
+      // a re-dispatch clears acceptedAt; what it did not clear is not this assignment's
+      acceptRecordedAt: o.acceptedAt ? isoOrNull(o.acceptRecordedAt) : null,
+      acceptedBy: o.acceptedAt ? o.acceptedBy : null,
       completedAt: isoOrNull(o.completedAt),
       cancelledAt: isoOrNull(o.cancelledAt),
       cancelReason: o.cancelReason,

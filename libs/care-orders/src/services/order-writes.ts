@@ -14,6 +14,8 @@ export type OrderPatch = Partial<
     | 'unassignedReason'
     | 'assignedAt'
     | 'acceptedAt'
+    | 'acceptRecordedAt'
+    | 'acceptedBy'
     | 'completedAt'
     | 'cancelledAt'
     | 'cancelReason'
@@ -29,6 +31,8 @@ export const RELEASED: OrderPatch = Object.freeze({
   unassignedReason: null,
   assignedAt: null,
   acceptedAt: null,
+  acceptRecordedAt: null,
+  acceptedBy: null,
 });
 
 /** A new manual order (status pending, version 0) and its services, in the given order. */

@@ -5,7 +5,7 @@ import { computeIndicators, nextSteps } from '@care/stats';
 
 import { asOfInstant, expectedCoverageCounts, isElder, isEligibleAtHome } from './expected';
 import { BASELINE_2020, GANGOUYI_HOME_KEY, HEPAN_HOME_KEY, WELFARE_INSTITUTE_KEY } from './facilities';
-import { DEMO_COUNTS, generateDemoCounty } from './generate';
+import { DEMO_COUNTS, generateDemoCounty, shiftMonth } from './generate';
 import { COUNTY_EXTENT, SEAT_CODE, TOWNSHIPS, township } from './townships';
 import type { DemoCounty } from './types';
 
@@ -384,6 +384,79 @@ describe('demo county', () => {
         eligibleWithThreeVisits: 1260 - DEMO_COUNTS.remoteEligible - DEMO_COUNTS.shortOfVisits,
         eldersWithExpiredAssessment: DEMO_COUNTS.expiredAssessments,
       });
+    });
+  });
+
+  describe('other months: the trend, and the demo’s own day', () => {
+    const today = '2021-01-15';
+    let wide: DemoCounty;
+    beforeAll(() => {
+      wide = generateDemoCounty({ historyMonths: 4, today });
+    });
+    const day = (iso: string) => iso.slice(0, 10);
+
+    it('the main month is the same with or without other months', () => {
+      expect({ ...wide, otherMonths: [] }).toEqual({ ...county, otherMonths: [] });
+      expect(county.otherMonths).toEqual([]);
+    });
+
+    it('four whole months before the main month, three orders per eligible elder each, then the month of today', () => {
+      expect(wide.otherMonths.map((m) => [m.month, m.partial])).toEqual([
+        ['2020-08', false],
+        ['2020-09', false],
+        ['2020-10', false],
+        ['2020-11', false],
+        ['2021-01', true],
+      ]);
+      for (const m of wide.otherMonths.filter((x) => !x.partial)) {
+        expect(m.visits).toHaveLength(county.visits.length);
+        expect(m.visits.every((v) => v.windowStart.startsWith(m.month) && v.status !== 'assigned')).toBe(true);
+        expect(expectedCoverageCounts({ ...wide, month: m.month, asOf: `${m.month}-28`, visits: m.visits }).eligibleWithThreeVisits).toBe(
+          1260 - DEMO_COUNTS.remoteEligible - DEMO_COUNTS.shortOfVisits,
+        );
+      }
+    });
+
+    it('the month of today: nothing after today; what lies before it is done; at most one visit per elder and third', () => {
+      const current = wide.otherMonths[wide.otherMonths.length - 1];
+      expect(current.visits.length).toBeGreaterThan(0);
+      for (const v of current.visits) {
+        expect(v.windowStart.startsWith('2021-01')).toBe(true);
+        if (v.plannedStart) expect(day(v.plannedStart) <= today).toBe(true);
+        if (v.plannedStart && day(v.plannedStart) < today) expect(['completed', 'cancelled']).toContain(v.status);
+        if (v.status === 'assigned') expect(day(v.plannedStart ?? '')).toBe(today);
+        if (v.status === 'completed') expect(day(v.checkOutAt ?? '') < today).toBe(true);
+      }
+      const keys = current.visits.map((v) => `${v.residentKey}/${v.third}`);
+      expect(new Set(keys).size).toBe(keys.length);
+      // the first third (days 1–10) lies wholly before the 15th; the last (21–31) wholly after it
+      expect(current.visits.filter((v) => v.third === 0)).toHaveLength(county.visits.filter((v) => v.third === 0).length);
+      expect(current.visits.some((v) => v.third === 2)).toBe(false);
+    });
+
+    it('every caregiver with elders has two visits today, assigned, within its shift and apart', () => {
+      const current = wide.otherMonths[wide.otherMonths.length - 1];
+      const todays = current.visits.filter((v) => v.status === 'assigned');
+      const served = new Set(county.visits.filter((v) => v.caregiverKey).map((v) => v.caregiverKey));
+      const byCaregiver = new Map<string, typeof todays>();
+      for (const v of todays) byCaregiver.set(v.caregiverKey ?? '', [...(byCaregiver.get(v.caregiverKey ?? '') ?? []), v]);
+      expect(new Set(byCaregiver.keys())).toEqual(served);
+      for (const visits of byCaregiver.values()) {
+        expect(visits).toHaveLength(2);
+        const [a, b] = [...visits].sort((x, y) => (x.plannedStart ?? '').localeCompare(y.plannedStart ?? ''));
+        expect(Date.parse(a.plannedEnd ?? '') + (b.travelMinutes ?? 0) * 60_000).toBeLessThanOrEqual(Date.parse(b.plannedStart ?? ''));
+        expect(Date.parse(b.plannedEnd ?? '')).toBeLessThanOrEqual(Date.parse(`${today}T18:00:00+08:00`));
+        expect(a.checkInAt).toBeUndefined();
+      }
+    });
+
+    it('on the first day of a month: today’s visits only; a today outside the next month adds no partial month', () => {
+      const first = generateDemoCounty({ today: '2021-01-01' }).otherMonths;
+      expect(first).toHaveLength(1);
+      expect(first[0].visits.every((v) => v.status === 'assigned' && day(v.plannedStart ?? '') === '2021-01-01')).toBe(true);
+      expect(generateDemoCounty({ today: '2021-03-01' }).otherMonths).toEqual([]);
+      expect(shiftMonth('2020-12', 1)).toBe('2021-01');
+      expect(shiftMonth('2021-01', -2)).toBe('2020-11');
     });
   });
 });

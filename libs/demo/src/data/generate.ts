@@ -37,6 +37,7 @@ import type {
   DemoCounty,
   DemoFacility,
   DemoResident,
+  DemoMonthVisits,
   DemoServicePoint,
   DemoStaffMember,
   DemoStay,
@@ -129,6 +130,22 @@ export interface DemoOptions {
   readonly seed?: string;
   /** YYYY-MM: the month of the visits; "the day that matters" is its last day. */
   readonly month?: string;
+  /** Whole months of visits before `month` too (the dashboard's monthly trend); 0 by default. */
+  readonly historyMonths?: number;
+  /**
+   * The demo's own day (YYYY-MM-DD, county time), when it falls in the month after `month`: that month is seeded
+   * up to it (the dashboard's live month is not empty), and every caregiver has two visits on it, assigned and
+   * waiting (the caregiver's walk-through works on the day the demo is loaded). Visits after it are left to the
+   * visit plan.
+   */
+  readonly today?: string;
+}
+
+/** The month `n` months after (negative: before) `month`. */
+export function shiftMonth(month: string, n: number): string {
+  const { year, month: m } = parseMonth(month);
+  const d = new Date(Date.UTC(year, m - 1 + n, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
 const KM_PER_DEG_LAT = 111.32;
@@ -434,6 +451,17 @@ export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
 
   // ── a month of visits ─────────────────────────────────────────────────────────────────────────────────
   const visits = planVisits(rng, month, eligible, caregiverOf);
+  // other months draw from random streams of their own: the main month's data never depends on them
+  const otherMonths: DemoMonthVisits[] = [];
+  for (let n = options.historyMonths ?? 0; n >= 1; n--) {
+    const m = shiftMonth(month, -n);
+    otherMonths.push({ month: m, partial: false, visits: planVisits(new Random(`${seed}/${month}/visits/${m}`), m, eligible, caregiverOf) });
+  }
+  if (options.today !== undefined && options.today.slice(0, 7) === shiftMonth(month, 1)) {
+    const m = options.today.slice(0, 7);
+    const rngToday = new Random(`${seed}/${month}/visits/${m}`);
+    otherMonths.push({ month: m, partial: true, visits: planVisits(rngToday, m, eligible, caregiverOf, options.today) });
+  }
 
   const staff: DemoStaffMember[] = [
     {
@@ -458,6 +486,7 @@ export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
     caregivers,
     visits,
     staff,
+    otherMonths,
   };
 }
 
@@ -489,12 +518,17 @@ export function bedsOf(f: DemoFacility): DemoBed[] {
  * which keeps every hard rule of dispatch: inside the window and the 08:00–18:00 shift, no overlap, travel from
  * and back to the point fits. Elders outside every circle get unassigned orders; a fixed number of the others
  * had one visit cancelled.
+ *
+ * With `today` (a day of the month): only what lies before it, and today's own visits. In today's third, a
+ * caregiver's first two elders are visited today (assigned, 09:00–10:30 and 14:00–15:30 starts), the others one per
+ * day before today while the third allows; what would fall later (and later thirds) is left to the visit plan.
  */
 function planVisits(
   rng: Random,
   month: string,
   eligible: readonly { resident: DemoResident; point: DemoServicePoint | null }[],
   caregiverOf: ReadonlyMap<string, DemoCaregiver>,
+  today?: string,
 ): DemoVisit[] {
   const visits: DemoVisit[] = [];
   const served = eligible.map((e, i) => i).filter((i) => eligible[i].point !== null);
@@ -507,6 +541,8 @@ function planVisits(
     const cancelledThird = cancelled.has(i) ? rng.int(0, 2) : -1;
     for (const third of [0, 1, 2] as const) {
       const span = monthThird(month, third);
+      if (today !== undefined && span.first > today) continue;
+      const current = today !== undefined && span.last >= today;
       const services: ServiceCode[] = ['health_check', 'safety_check', ROTATION[(i + third) % 3]];
       const base = {
         key: `visit/${e.resident.key}/${third}`,
@@ -517,12 +553,39 @@ function planVisits(
         windowEnd: countyTime(span.last, VISIT_WINDOW.end),
       };
       if (!e.point || !caregiver) {
-        visits.push({ ...base, status: 'unassigned', unassignedReason: 'OUT_OF_SERVICE_CIRCLE' });
+        if (!current) visits.push({ ...base, status: 'unassigned', unassignedReason: 'OUT_OF_SERVICE_CIRCLE' });
         continue;
       }
       if (j >= span.days) throw new Error(`caregiver ${caregiver.key} has more elders than days in a third`);
-      const day = addDays(span.first, j);
       const duration = orderDurationMinutes({ services });
+      if (current && today !== undefined) {
+        // today's third: the first two elders today, the others on the days before it (within the third)
+        const day = j < 2 ? today : addDays(today, 1 - j);
+        if (day < span.first) continue;
+        const travel = travelMinutes(e.point, e.resident, township(e.resident.regionCode).kind);
+        const start = (j === 1 ? 14 * 60 : VISIT_WINDOW.start) + rng.int(0, 6) * 15;
+        const planned = {
+          caregiverKey: caregiver.key,
+          plannedStart: countyTime(day, start),
+          plannedEnd: countyTime(day, start + duration),
+          travelMinutes: travel,
+        };
+        if (day === today) {
+          visits.push({ ...base, windowStart: countyTime(today, VISIT_WINDOW.start), ...planned, status: 'assigned' });
+          continue;
+        }
+        const late = rng.int(0, 10);
+        visits.push({
+          ...base,
+          ...planned,
+          status: 'completed',
+          checkInAt: countyTime(day, start + late),
+          checkOutAt: countyTime(day, start + late + duration + rng.int(-5, 10)),
+          vitals: vitalsOf(rng),
+        });
+        continue;
+      }
+      const day = addDays(span.first, j);
       const start = VISIT_WINDOW.start + rng.int(0, 6) * 15;
       const travel = travelMinutes(e.point, e.resident, township(e.resident.regionCode).kind);
       const planned = {
@@ -542,14 +605,18 @@ function planVisits(
         status: 'completed',
         checkInAt: countyTime(day, start + late),
         checkOutAt: countyTime(day, start + late + duration + rng.int(-5, 10)),
-        vitals: {
-          systolic: rng.int(110, 165),
-          diastolic: rng.int(65, 100),
-          heartRate: rng.int(60, 95),
-          temperature: Number(rng.float(36.1, 37.2).toFixed(1)),
-        },
+        vitals: vitalsOf(rng),
       });
     }
   });
   return visits;
+}
+
+function vitalsOf(rng: Random): DemoVisit['vitals'] {
+  return {
+    systolic: rng.int(110, 165),
+    diastolic: rng.int(65, 100),
+    heartRate: rng.int(60, 95),
+    temperature: Number(rng.float(36.1, 37.2).toFixed(1)),
+  };
 }

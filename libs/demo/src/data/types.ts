@@ -202,7 +202,8 @@ export interface DemoVisit {
   readonly services: readonly ServiceCode[];
   readonly windowStart: string;
   readonly windowEnd: string;
-  readonly status: 'completed' | 'cancelled' | 'unassigned';
+  /** assigned: a visit of the demo's own day ("today"), waiting for its caregiver. */
+  readonly status: 'completed' | 'cancelled' | 'unassigned' | 'assigned';
   readonly caregiverKey?: string;
   readonly plannedStart?: string;
   readonly plannedEnd?: string;
@@ -238,4 +239,16 @@ export interface DemoCounty {
   readonly caregivers: readonly DemoCaregiver[];
   readonly visits: readonly DemoVisit[];
   readonly staff: readonly DemoStaffMember[];
+  /**
+   * Visits of other months (DemoOptions.historyMonths before `month`, and with DemoOptions.today the month after
+   * it up to that day), oldest first; empty without those options.
+   */
+  readonly otherMonths: readonly DemoMonthVisits[];
+}
+
+export interface DemoMonthVisits {
+  readonly month: string;
+  /** False for a whole past month; true for the month of `today`, seeded only up to that day. */
+  readonly partial: boolean;
+  readonly visits: readonly DemoVisit[];
 }

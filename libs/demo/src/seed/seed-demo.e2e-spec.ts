@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { AuthService } from '@care/auth';
+import { countyDate } from '@care/core';
 import { countyMonth, computeIndicators, previousMonth } from '@care/stats';
 import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
 import { createApiApp } from '../../../../apps/api/src/bootstrap';
@@ -13,17 +15,20 @@ jest.setTimeout(300_000);
 
 describe('seed:demo (e2e)', () => {
   const month = previousMonth(countyMonth(new Date()));
+  const today = countyDate(new Date());
+  const options = { month, historyMonths: 4, today };
   let drop: () => Promise<void>;
   let close: () => Promise<void> = async () => undefined;
   let http: () => request.Agent;
   let token: string;
+  let dbQuery: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 
   beforeAll(async () => {
     const made = await createTestConfig('seeddemo');
     drop = made.drop;
     const ctx = await createSeedContext(made.config);
     try {
-      const result = await seedDemo(ctx, { month });
+      const result = await seedDemo(ctx, options);
       expect(result).toMatchObject({
         month,
         facilities: 3,
@@ -34,12 +39,21 @@ describe('seed:demo (e2e)', () => {
         visits: 3780,
         plannedCapacity: 6,
       });
-      await expect(seedDemo(ctx, { month })).rejects.toBeInstanceOf(DatabaseNotEmptyError);
+      expect(result.otherMonths.map((m) => m.month)).toEqual([
+        previousMonth(previousMonth(previousMonth(previousMonth(month)))),
+        previousMonth(previousMonth(previousMonth(month))),
+        previousMonth(previousMonth(month)),
+        previousMonth(month),
+        today.slice(0, 7),
+      ]);
+      await expect(seedDemo(ctx, options)).rejects.toBeInstanceOf(DatabaseNotEmptyError);
     } finally {
       await ctx.close();
     }
     const app = await createApiApp(made.config);
     await app.init();
+    const db = app.get(DataSource);
+    dbQuery = <T>(sql: string, params: unknown[] = []) => db.query(sql, params) as Promise<T[]>;
     const server = app.getHttpServer();
     http = () => request.agent(server);
     token = (await app.get(AuthService).login('admin', ADMIN_PASSWORD)).accessToken;
@@ -89,5 +103,37 @@ describe('seed:demo (e2e)', () => {
     expect(byLevel['3'] + byLevel['4']).toBe(16);
     expect(byLevel['0']).toBe(8);
     expect(byLevel['1'] + byLevel['2']).toBe(50);
+  });
+
+  it('the caregiver walk-through works today: the demo caregiver (as demo-users picks it) has two visits waiting', async () => {
+    const [caregiver]: { id: string }[] = await dbQuery(
+      `SELECT c.id FROM caregivers c JOIN service_points p ON p.id = c.service_point_id
+       WHERE c.active = 1 ORDER BY p.region_code = '620422100' DESC, c.name LIMIT 1`,
+    );
+    const res = await http()
+      .get(`/api/v1/care-orders?caregiverId=${caregiver.id}&date=${today}`)
+      .set(auth(token))
+      .expect(200);
+    expect(res.body.items.map((o: { status: string }) => o.status)).toEqual(['assigned', 'assigned']);
+    expect(res.body.items.every((o: { allowedActions: string[] }) => o.allowedActions.includes('accept'))).toBe(true);
+  });
+
+  it('the monthly trend: five closed months kept, and the live month has its visits up to today', async () => {
+    const from = previousMonth(previousMonth(previousMonth(previousMonth(month))));
+    const res = await http().get(`/api/v1/stats/coverage/history?from=${from}&to=${month}`).set(auth(token)).expect(200);
+    expect(res.body.items).toHaveLength(5);
+    for (const item of res.body.items) {
+      const doorstep = item.indicators.find((i: { key: string }) => i.key === 'doorstep_visit_coverage');
+      expect(doorstep.numerator).toBeGreaterThan(1000);
+    }
+    const expectedDone = generateDemoCounty(options)
+      .otherMonths.find((m) => m.month === today.slice(0, 7))
+      ?.visits.filter((v) => v.status === 'completed').length;
+    const [{ n }]: { n: string }[] = await dbQuery(
+      `SELECT COUNT(*) AS n FROM care_orders WHERE visit_plan_month = ? AND status = 'completed'`,
+      [today.slice(0, 7)],
+    );
+    expect(Number(n)).toBe(expectedDone);
+    if (Number(today.slice(8)) > 1) expect(Number(n)).toBeGreaterThan(0);
   });
 });

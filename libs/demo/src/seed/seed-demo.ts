@@ -6,7 +6,9 @@
  * - township coordinates (reference data), service points, and the month's historical visits (completed,
  *   cancelled or unassigned care orders with their visit records): through the entities' repositories — a
  *   past visit cannot be replayed through dispatch and check-in, whose rules use the clock;
- * - the plan's planned capacity: stats_planned_capacity rows (planned projects are not facilities in service).
+ * - the plan's planned capacity: stats_planned_capacity rows (planned projects are not facilities in service);
+ * - with `historyMonths`, the months before too, each closed month kept as the monthly statistics job keeps it
+ *   (the dashboard's trend); with `today`, the current month up to that day, every caregiver with two visits today.
  */
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -17,6 +19,7 @@ import { CareOrder, CareOrderServiceRow, CareVisit, CaregiversService, ServicePo
 import type { AuthUser } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
 import { ResidentsService } from '@care/residents';
+import { CoverageService } from '@care/stats';
 
 import { DEFAULT_DEMO_MONTH, DEFAULT_DEMO_SEED, generateDemoCounty } from '../data/generate';
 import type { DemoCounty, DemoVisit } from '../data/types';
@@ -27,6 +30,10 @@ export interface SeedOptions {
   readonly log?: (line: string) => void;
   /** Parallel service calls (each one its own transaction). */
   readonly concurrency?: number;
+  /** Whole months of visits before `month` too (see DemoOptions). */
+  readonly historyMonths?: number;
+  /** The demo's own day, YYYY-MM-DD county time (see DemoOptions): the current month seeded up to it. */
+  readonly today?: string;
 }
 
 export interface SeedResult {
@@ -40,6 +47,8 @@ export interface SeedResult {
   readonly caregivers: number;
   readonly visits: number;
   readonly plannedCapacity: number;
+  /** Visits of the other months, by month (oldest first). */
+  readonly otherMonths: readonly { month: string; visits: number }[];
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping the order of results. */
@@ -73,6 +82,8 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
   const county = generateDemoCounty({
     seed: options.seed ?? DEFAULT_DEMO_SEED,
     month: options.month ?? DEFAULT_DEMO_MONTH,
+    historyMonths: options.historyMonths,
+    today: options.today,
   });
   const [admin]: { id: string }[] = await db.query(`SELECT id FROM users WHERE username = 'admin' LIMIT 1`);
   const user: AuthUser = {
@@ -207,8 +218,21 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
     caregiverId.set(c.key, created.id);
   });
   log(`service points ${points.length}, caregivers ${caregiverId.size}`);
-  const visits = await insertVisits(db, county, residentId, caregiverId, user.id);
+  const visits = await insertVisits(db, county, county.month, county.visits, residentId, caregiverId, user.id);
   log(`visits ${visits} in ${county.month}`);
+  const otherMonths: { month: string; visits: number }[] = [];
+  for (const m of county.otherMonths) {
+    otherMonths.push({ month: m.month, visits: await insertVisits(db, county, m.month, m.visits, residentId, caregiverId, user.id) });
+    log(`visits ${m.visits.length} in ${m.month}${m.partial ? ` (up to ${options.today ?? ''})` : ''}`);
+  }
+  // closed months kept as the monthly job keeps them: the dashboard's trend reads those
+  if (county.otherMonths.length > 0) {
+    const coverage = app.get(CoverageService);
+    for (const m of [...county.otherMonths.filter((x) => !x.partial).map((x) => x.month), county.month].sort()) {
+      await coverage.snapshot(m);
+    }
+    log(`coverage kept for the closed months`);
+  }
 
   return {
     month: county.month,
@@ -221,6 +245,7 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
     caregivers: caregiverId.size,
     visits,
     plannedCapacity: planned,
+    otherMonths,
   };
 }
 
@@ -231,12 +256,15 @@ function must(map: ReadonlyMap<string, string>, key: string): string {
 }
 
 /**
- * The month's visits as care orders with their services and, when completed, the visit record; bulk inserts
+ * A month's visits as care orders with their services and, when completed, the visit record; bulk inserts
  * that skip TypeORM's re-select of default columns (`updateEntity(false)`), one transaction per 500 orders.
+ * An assigned visit (the demo's day) waits for its caregiver: assigned, not accepted, no visit record.
  */
 async function insertVisits(
   db: DataSource,
   county: DemoCounty,
+  month: string,
+  monthVisits: readonly DemoVisit[],
   residentId: ReadonlyMap<string, string>,
   caregiverId: ReadonlyMap<string, string>,
   createdBy: string,
@@ -244,8 +272,9 @@ async function insertVisits(
   const resident = new Map(county.residents.map((r) => [r.key, r]));
   const at = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
   const batch = 500;
-  for (let i = 0; i < county.visits.length; i += batch) {
-    const chunk = county.visits.slice(i, i + batch).map((v) => ({ v, id: randomUUID() }));
+  const startOfDay = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00+08:00`);
+  for (let i = 0; i < monthVisits.length; i += batch) {
+    const chunk = monthVisits.slice(i, i + batch).map((v) => ({ v, id: randomUUID() }));
     await db.transaction(async (em) => {
       await em
         .createQueryBuilder()
@@ -267,13 +296,17 @@ async function insertVisits(
             plannedEnd: at(v.plannedEnd),
             travelMinutes: v.travelMinutes ?? null,
             unassignedReason: v.unassignedReason ?? null,
-            assignedAt: v.caregiverKey ? new Date(v.windowStart) : null,
+            assignedAt: v.caregiverKey
+              ? v.status === 'assigned'
+                ? startOfDay(v.windowStart)
+                : new Date(v.windowStart)
+              : null,
             acceptedAt: v.status === 'completed' ? new Date(v.windowStart) : null,
             completedAt: at(v.checkOutAt),
             cancelledAt: v.status === 'cancelled' ? at(v.plannedStart) : null,
             cancelReason: v.cancelReason ?? null,
             source: 'visit_plan',
-            visitPlanMonth: county.month,
+            visitPlanMonth: month,
             visitSlot: v.third + 1,
             createdBy,
             version: 0,
@@ -324,7 +357,7 @@ async function insertVisits(
       }
     });
   }
-  return county.visits.length;
+  return monthVisits.length;
 }
 
 function durationOf(v: DemoVisit): number {

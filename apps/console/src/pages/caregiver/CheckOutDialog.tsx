@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { checkOut } from '../../api/endpoints';
 import type { CareOrder, Vitals } from '../../api/types';
+import type { CheckOutBody } from './offline/outbox';
 import { quickPosition } from './position';
 import { Button, Field, Modal } from '../../components/ui';
 import { errorText } from '../../lib/labels';
@@ -18,13 +18,14 @@ export function CheckOutDialog({
   name,
   serviceName,
   onClose,
-  onDone,
+  onSubmit,
 }: {
   order: CareOrder;
   name: string;
   serviceName: (code: string) => string;
   onClose: () => void;
-  onDone: () => void;
+  /** Takes the check-out (queued with the phone's time; sent when the network allows). */
+  onSubmit: (body: CheckOutBody) => Promise<void>;
 }) {
   const [done, setDone] = useState<string[]>(order.services);
   const [vitals, setVitals] = useState<Record<string, string>>({});
@@ -48,15 +49,17 @@ export function CheckOutDialog({
     setBusy(true);
     setError(null);
     try {
-      // where the visit ended, when the device can tell quickly; never block the check-out on it
+      // the moment the caregiver confirms, before waiting for a position
+      const recordedAt = new Date().toISOString();
+      // where the visit ended, when the device can tell quickly; never block the check-out on it, never substitute
       const pos = await quickPosition();
-      await checkOut(order.id, {
+      await onSubmit({
         ...(pos ?? {}),
         servicesDone: done,
         ...(notes.trim() ? { notes: notes.trim() } : {}),
         ...(Object.keys(v).length ? { vitals: v } : {}),
+        recordedAt,
       });
-      onDone();
     } catch (e) {
       setError(errorText(e));
     } finally {

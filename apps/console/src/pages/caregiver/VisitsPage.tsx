@@ -1,5 +1,5 @@
-import { useMemo, useState } from 'react';
-import { acceptOrder, checkIn, declineOrder, getCareOrders, getSchedule, getServices } from '../../api/endpoints';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { declineOrder, getCareOrders, getSchedule, getServices } from '../../api/endpoints';
 import type { CareOrder, ScheduleVisit } from '../../api/types';
 import { useToast } from '../../components/Toast';
 import { Badge, Button, Empty, ErrorBox, Field, Modal, Spinner } from '../../components/ui';
@@ -8,7 +8,22 @@ import { errorText, ORDER_STATUS_LABEL, SERVICE_LABEL, STATUS_TONE } from '../..
 import { useAsync } from '../../lib/useAsync';
 import { useUser } from '../../session';
 import { CheckOutDialog } from './CheckOutDialog';
-import { currentPosition, type Coords } from './position';
+import { loadDay } from './offline/day-cache';
+import {
+  dismiss,
+  enqueue,
+  flush,
+  KIND_LABEL,
+  onOutboxChange,
+  queued,
+  STATUS_AFTER,
+  type QueuedAction,
+  type QueuedKind,
+} from './offline/outbox';
+import { currentPosition } from './position';
+
+/** How often the app retries sending what waits, besides the browser's `online` event. */
+const RETRY_MS = 15_000;
 
 export function VisitsPage() {
   const user = useUser();
@@ -18,11 +33,16 @@ export function VisitsPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [declining, setDeclining] = useState<CareOrder | null>(null);
   const [checkingOut, setCheckingOut] = useState<CareOrder | null>(null);
-  const [noGeo, setNoGeo] = useState<{ order: CareOrder; why: string } | null>(null);
+  const [noGeo, setNoGeo] = useState<{ order: CareOrder; why: string; recordedAt: string } | null>(null);
+  const [waiting, setWaiting] = useState<QueuedAction[]>([]);
+  const [online, setOnline] = useState(() => navigator.onLine);
 
   const orders = useAsync(
-    () => (caregiverId ? getCareOrders({ caregiverId, date }) : Promise.resolve({ items: [], total: 0 })),
-    [caregiverId, date],
+    () =>
+      loadDay(user.id, date, () =>
+        caregiverId ? getCareOrders({ caregiverId, date }).then((r) => r.items) : Promise.resolve([]),
+      ),
+    [user.id, caregiverId, date],
   );
   const schedule = useAsync(
     () => (caregiverId ? getSchedule(caregiverId, date).catch(() => null) : Promise.resolve(null)),
@@ -38,23 +58,79 @@ export function VisitsPage() {
     return m;
   }, [schedule.data]);
 
+  // the queue of actions (IndexedDB): shown as 待上传, sent in order when the network allows
+  const refreshQueue = useCallback(() => {
+    queued(user.id).then(setWaiting, () => setWaiting([]));
+  }, [user.id]);
+  const reloadOrders = orders.reload;
+  const reloadSchedule = schedule.reload;
+  const send = useCallback(async () => {
+    const result = await flush(user.id).catch(() => null);
+    if (!result) return;
+    setOnline(!result.offline && navigator.onLine);
+    for (const f of result.failed) toast(`${KIND_LABEL[f.kind]}未能上传：${f.failed ?? ''}`, 'error');
+    if (result.sent > 0) {
+      reloadOrders();
+      reloadSchedule();
+    }
+  }, [user.id, toast, reloadOrders, reloadSchedule]);
+  useEffect(() => {
+    refreshQueue();
+    const off = onOutboxChange(refreshQueue);
+    void send();
+    const goOnline = () => {
+      setOnline(true);
+      void send();
+    };
+    const goOffline = () => setOnline(false);
+    window.addEventListener('online', goOnline);
+    window.addEventListener('offline', goOffline);
+    const timer = window.setInterval(() => void send(), RETRY_MS);
+    return () => {
+      off();
+      window.removeEventListener('online', goOnline);
+      window.removeEventListener('offline', goOffline);
+      window.clearInterval(timer);
+    };
+  }, [refreshQueue, send]);
+
+  /** An order as the caregiver last left it: its status after the actions still waiting to be sent. */
+  const pendingOf = useMemo(() => {
+    const m = new Map<string, QueuedKind>();
+    for (const a of waiting) if (!a.failed) m.set(a.orderId, a.kind);
+    return m;
+  }, [waiting]);
+
   const list = useMemo(
     () =>
       [...(orders.data?.items ?? [])]
+        .map((o) => {
+          const kind = pendingOf.get(o.id);
+          return kind ? { ...o, status: STATUS_AFTER[kind] } : o;
+        })
         .filter((o) => o.status !== 'cancelled')
         .sort((a, b) => (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart)),
-    [orders.data],
+    [orders.data, pendingOf],
   );
   const done = list.filter((o) => o.status === 'completed').length;
 
   const nameOf = (o: CareOrder) => o.resident?.name ?? o.residentName ?? visitOf.get(o.id)?.residentName ?? '服务对象';
-  const residentCoords = (o: CareOrder): Coords | null =>
-    o.resident?.lat !== undefined &&
-    o.resident?.lat !== null &&
-    o.resident?.lng !== undefined &&
-    o.resident?.lng !== null
-      ? { lat: Number(o.resident.lat), lng: Number(o.resident.lng) }
-      : null;
+
+  /** Keeps the action in the queue first (the phone's time, its position or none), then tries to send it. */
+  async function record(o: CareOrder, kind: QueuedKind, body: QueuedAction['body'], message: string) {
+    await enqueue({ userId: user.id, orderId: o.id, kind, body, residentName: nameOf(o) });
+    const result = await flush(user.id).catch(() => null);
+    if (result && !result.offline && !result.failed.some((f) => f.orderId === o.id)) {
+      toast(message, 'success');
+      orders.reload();
+      schedule.reload();
+    } else if (result?.failed.some((f) => f.orderId === o.id)) {
+      toast(`${KIND_LABEL[kind]}未能上传：${result.failed.find((f) => f.orderId === o.id)?.failed ?? ''}`, 'error');
+    } else {
+      setOnline(false);
+      toast(`${message}（已保存在手机上，待网络恢复后自动上传）`, 'success');
+    }
+  }
 
   async function act(o: CareOrder, fn: () => Promise<unknown>, message: string) {
     setBusy(o.id);
@@ -70,17 +146,27 @@ export function VisitsPage() {
     }
   }
 
-  async function startCheckIn(o: CareOrder) {
+  async function accept(o: CareOrder) {
     setBusy(o.id);
-    let pos: Coords;
     try {
-      pos = await currentPosition();
-    } catch (e) {
+      await record(o, 'accept', { recordedAt: new Date().toISOString() }, '已接单');
+    } finally {
       setBusy(null);
-      setNoGeo({ order: o, why: (e as Error).message });
-      return;
     }
-    await act(o, () => checkIn(o.id, pos), `已签到：${nameOf(o)}`);
+  }
+
+  async function startCheckIn(o: CareOrder) {
+    // the moment the caregiver tapped, not when a position came
+    const recordedAt = new Date().toISOString();
+    setBusy(o.id);
+    try {
+      const pos = await currentPosition();
+      await record(o, 'check_in', { ...pos, recordedAt }, `已签到：${nameOf(o)}`);
+    } catch (e) {
+      setNoGeo({ order: o, why: (e as Error).message, recordedAt });
+    } finally {
+      setBusy(null);
+    }
   }
 
   if (!caregiverId) {
@@ -113,6 +199,38 @@ export function VisitsPage() {
           </button>
         </div>
       </div>
+      {orders.data?.offline || !online ? (
+        <div className="alert alert-warn" role="status" data-testid="offline-banner">
+          当前无网络
+          {orders.data?.offline ? `，显示的是 ${dateTime(orders.data.fetchedAt)} 获取的服务安排` : ''}
+          。接单、签到、签退会先保存在手机上，网络恢复后按顺序自动上传。
+        </div>
+      ) : null}
+      {waiting.length ? (
+        <section className="outbox" data-testid="outbox">
+          <h2 className="outbox-title">
+            待上传 <Badge tone="amber">{waiting.filter((a) => !a.failed).length}</Badge>
+          </h2>
+          <ul>
+            {waiting.map((a) => (
+              <li key={a.seq} data-testid="outbox-item" data-kind={a.kind} className={a.failed ? 'is-failed' : ''}>
+                <strong>{KIND_LABEL[a.kind]}</strong> · {a.residentName} · {dateTime(a.body.recordedAt)}
+                {'lat' in a.body && a.body.lat !== undefined ? '' : a.kind === 'check_in' ? ' · 未定位' : ''}
+                {a.failed ? (
+                  <>
+                    <span className="outbox-failed"> · 上传失败：{a.failed}</span>
+                    <Button size="sm" onClick={() => void dismiss(a.seq as number)}>
+                      知道了
+                    </Button>
+                  </>
+                ) : (
+                  <span className="muted"> · 等待上传</span>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <ErrorBox error={orders.error} onRetry={orders.reload} />
       {orders.loading && !orders.data ? <Spinner /> : null}
       {orders.data && list.length === 0 ? (
@@ -134,6 +252,11 @@ export function VisitsPage() {
                 </strong>
                 <Badge tone={STATUS_TONE[o.status]}>{ORDER_STATUS_LABEL[o.status]}</Badge>
                 {o.priority === 'urgent' ? <Badge tone="red">加急</Badge> : null}
+                {pendingOf.has(o.id) ? (
+                  <span data-testid="pending-upload">
+                    <Badge tone="amber">待上传</Badge>
+                  </span>
+                ) : null}
               </div>
               <div className="visit-who">
                 <strong className="visit-name">{nameOf(o)}</strong>
@@ -167,7 +290,7 @@ export function VisitsPage() {
                       variant="primary"
                       size="lg"
                       busy={busy === o.id}
-                      onClick={() => act(o, () => acceptOrder(o.id), '已接单')}
+                      onClick={() => void accept(o)}
                       data-testid="accept"
                     >
                       接单
@@ -218,7 +341,11 @@ export function VisitsPage() {
                 onClick={() => {
                   const o = noGeo.order;
                   setNoGeo(null);
-                  void act(o, () => checkIn(o.id, residentCoords(o)), `已签到：${nameOf(o)}`);
+                  setBusy(o.id);
+                  // no position: the check-in says so (no_location); never the home's or any other position
+                  void record(o, 'check_in', { recordedAt: noGeo.recordedAt }, `已签到（未定位）：${nameOf(o)}`).finally(
+                    () => setBusy(null),
+                  );
                 }}
               >
                 确认签到
@@ -229,10 +356,8 @@ export function VisitsPage() {
           <p>
             {noGeo.why}。请确认您已到达 <strong>{nameOf(noGeo.order)}</strong> 家中。
           </p>
-          <p className="muted">
-            {residentCoords(noGeo.order)
-              ? '将以老人登记住址的位置签到，系统会记录本次签到未使用实时定位。'
-              : '将不带位置信息签到，调度员会看到该次签到未定位。'}
+          <p className="muted" data-testid="nogeo-note">
+            将不带位置信息签到（签到时间按您点击签到的时间记录），调度员会看到本次签到“未定位”。
           </p>
         </Modal>
       ) : null}
@@ -255,12 +380,10 @@ export function VisitsPage() {
           name={nameOf(checkingOut)}
           serviceName={serviceName}
           onClose={() => setCheckingOut(null)}
-          onDone={() => {
+          onSubmit={async (body) => {
             const o = checkingOut;
             setCheckingOut(null);
-            toast(`服务已完成：${nameOf(o)}`, 'success');
-            orders.reload();
-            schedule.reload();
+            await record(o, 'check_out', body, `服务已完成：${nameOf(o)}`);
           }}
         />
       ) : null}

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import { CareOrdersService, dispatchJobId } from '@care/care-orders';
-import { JobQueue } from '@care/core';
+import { JobQueue, createRedis } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import {
   SEAT,
@@ -108,8 +108,10 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       const normal = [await create(), await create(), await create()];
       const urgent = await create({ priority: 'urgent' });
       // a worker that only takes jobs, in the order any dispatcher would
+      // on a connection of its own: the producers' connection fails fast, which BullMQ refuses for a worker
+      const connection = createRedis(t.config.redisUrl);
       const worker = new Worker(queue.name, undefined, {
-        connection: queue.opts.connection,
+        connection,
         prefix: queue.opts.prefix,
         autorun: false,
       });
@@ -120,6 +122,7 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         expect(taken).toEqual([urgent, ...normal]);
       } finally {
         await worker.close();
+        connection.disconnect();
       }
     });
 

@@ -108,9 +108,13 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       const normal = [await create(), await create(), await create()];
       const urgent = await create({ priority: 'urgent' });
       // a worker that only takes jobs, in the order any dispatcher would
-      // a connection of its own: the producer's fails fast, a worker's must wait (maxRetriesPerRequest null)
+      // on a connection of its own: the producers' connection fails fast, which BullMQ refuses for a worker
       const connection = createRedis(t.config.redisUrl);
-      const worker = new Worker(queue.name, undefined, { connection, prefix: queue.opts.prefix, autorun: false });
+      const worker = new Worker(queue.name, undefined, {
+        connection,
+        prefix: queue.opts.prefix,
+        autorun: false,
+      });
       try {
         const taken: string[] = [];
         for (let i = 0; i < 4; i++)

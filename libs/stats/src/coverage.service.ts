@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { InvalidInputError, NotFoundError, toCountyIso } from '@care/core';
+import { InvalidInputError, NotFoundError, messageWithoutValues, toCountyIso } from '@care/core';
 
 import { CoverageRepository, type ServiceCircles, type Township, type TownshipFigures } from './coverage.repository';
 import { KeptFiguresRepository, type KeptMonth, type KeptRow } from './kept-figures.repository';
@@ -142,7 +142,7 @@ export class CoverageService {
 
   private async refreshInBackground(period: StatsPeriod, townships: Township[]): Promise<void> {
     await this.refresh(period, townships).catch((error: Error) =>
-      this.logger.warn(`coverage ${period.month}: background refresh failed: ${error.message}`),
+      this.logger.warn(`coverage ${period.month}: background refresh failed: ${messageWithoutValues(error.message)}`),
     );
   }
 

@@ -3,6 +3,7 @@ import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobName, JobPayloads, QueueName, jobsOfQueue } from './job-catalogue';
 import { closeWhenReady } from './job-queue.service';
+import { messageWithoutValues } from '../logging/logger';
 import { createRedis } from './redis';
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>;
@@ -54,7 +55,7 @@ export class JobWorkerHost implements OnApplicationShutdown {
         },
       );
       worker.on('failed', (job, error) =>
-        this.logger.warn(`job ${job?.name}#${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`),
+        this.logger.warn(`job ${job?.name}#${job?.id} failed (attempt ${job?.attemptsMade}): ${messageWithoutValues(error.message)}`),
       );
       worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
       this.workers.push(worker);

@@ -168,6 +168,10 @@ async function preparePairs(pool: Pool, facilityId: string, prefix: string, n: n
        VALUES ?`,
       [residents],
     );
+    // registered at the facility: its manager reaches them by id (an elder from elsewhere needs the full ID number)
+    await pool.query('INSERT INTO resident_facility_links (resident_id, facility_id, reason) VALUES ?', [
+      residents.map((r) => [r[0], facilityId, 'registered']),
+    ]);
   }
   return pairs;
 }
@@ -184,6 +188,11 @@ async function rawAdmission(pool: Pool, facilityId: string, userId: string, pair
     );
     const [residents] = await conn.query<RowDataPacket[]>('SELECT id, gender, living_arrangement FROM residents WHERE id = ? FOR UPDATE', [
       pair.residentId,
+    ]);
+    // the api checks that the manager sees the resident (linked to its facility); the raw path does the same read
+    await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (?)', [
+      pair.residentId,
+      facilityId,
     ]);
     const [active] = await conn.query<RowDataPacket[]>(
       `SELECT id, bed_id, resident_id FROM stays WHERE bed_id = ? AND active_marker = 1

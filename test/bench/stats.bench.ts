@@ -449,7 +449,7 @@ async function measure(size: 'tenth' | 'full'): Promise<Figures | null> {
       const residentId = randomUUID();
       await db.query(
         `INSERT INTO residents (id, name, id_number_cipher, id_number_hash, id_number_masked, gender, birth_date, region_code, living_arrangement)
-         SELECT ?, '新入住', 'x', ?, '690000********0000', 'male', '1940-01-01', region_code, 'institution' FROM facilities WHERE id = ?`,
+         SELECT ?, '新入住', 'x', ?, '690000***********0', 'male', '1940-01-01', region_code, 'institution' FROM facilities WHERE id = ?`,
         [residentId, randomBytes(32).toString('hex'), bed.facility_id],
       );
       await db.query(

@@ -15,7 +15,7 @@ describe('admission races', () => {
     t.http().post(`${API}/facilities/${facility}/admissions`).set(auth(manager)).send(body);
   const transfer = (stayId: string, bedId: string) => t.http().post(`${API}/stays/${stayId}/transfer`).set(auth(manager)).send({ bedId });
   const discharge = (stayId: string, reason = 'other') => t.http().post(`${API}/stays/${stayId}/discharge`).set(auth(manager)).send({ reason });
-  // registered for the facility: a manager reaches only residents of its facilities (or found by their full ID number)
+  // registered at the facility, so its manager reaches them by id (an elder registered elsewhere needs the full ID number)
   const residents = async (n: number) =>
     Promise.all(Array.from({ length: n }, () => createResident(t, { facilityId: facility }).then((r) => r.id)));
   const tally = (statuses: { status: number; body: { code?: string } }[]) => {

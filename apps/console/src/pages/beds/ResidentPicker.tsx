@@ -3,21 +3,13 @@ import { createResident, getRegions, lookUpResidentByIdNumber, searchResidents }
 import type { Category, Region, Resident, WaitlistEntry } from '../../api/types';
 import { Badge, Button, Field } from '../../components/ui';
 import { checkIdNumber } from '../../lib/idNumber';
+import { fullIdNumberOf, type PickedResident } from '../../lib/residentRef';
 import { CATEGORIES, CATEGORY_LABEL, errorText, GENDER_LABEL, LEVEL_LABEL, TIER_LABEL } from '../../lib/labels';
 import { useAsync } from '../../lib/useAsync';
 
 type Tab = 'waitlist' | 'search' | 'new';
 
-/**
- * A chosen resident. `lookupIdNumber` is set when it was found by the full ID number (the desk look-up): the waitlist
- * and the admission then name it by that number, which reaches an elder beyond the manager's facilities.
- */
-export type PickedResident = Partial<Resident> & { id: string; lookupIdNumber?: string };
-
-/** What to send for the picked resident: its id, or the full ID number it was looked up by. */
-export function residentRef(r: PickedResident): { residentId: string } | { idNumber: string } {
-  return r.lookupIdNumber ? { idNumber: r.lookupIdNumber } : { residentId: r.id };
-}
+export { residentRef, type PickedResident } from '../../lib/residentRef';
 
 /** Choose a resident: from the facility's waitlist, by searching, or by registering a new one. */
 export function ResidentPicker({
@@ -87,7 +79,7 @@ function ResidentSearch({ onPick }: { onPick: (r: PickedResident) => void }) {
     return () => clearTimeout(t);
   }, [q]);
   // all 18 characters of a valid number: the exact look-up (also beyond the facility); anything else: by name
-  const fullNumber = term && checkIdNumber(term) === null ? term.toUpperCase() : null;
+  const fullNumber = fullIdNumberOf(term);
   const res = useAsync(
     () =>
       fullNumber

@@ -297,6 +297,16 @@ describe('users and token versions (e2e)', () => {
       expect((await t.http().get(`${API}/auth/me`).set(auth(fresh)).expect(200)).body.role).toBe('bureau');
     });
 
+    it('a fresh token works at once on an instance that still holds the old version, and ends the old token there', async () => {
+      const u = await createUser('dispatcher');
+      await t.http().get(`${API}/auth/me`).set(auth(u.token)).expect(200);
+      await otherHttp().get(`${API}/auth/me`).set(auth(u.token)).expect(200); // cached on the other instance
+      await t.http().post(`${API}/users/${u.id}/password`).set(auth(t.adminToken)).send({ password: 'second-password-2' }).expect(204);
+      const fresh = await login(u.username, 'second-password-2');
+      await otherHttp().get(`${API}/auth/me`).set(auth(fresh)).expect(200);
+      await otherHttp().get(`${API}/auth/me`).set(auth(u.token)).expect(401);
+    });
+
     it('a token whose version was altered is refused (the signature covers it)', async () => {
       const u = await createUser('dispatcher');
       const [, payload] = u.token.split('.');

@@ -108,6 +108,19 @@ describe('users and token versions (e2e)', () => {
     await t?.close();
   });
 
+  it('the OpenAPI document describes the users endpoints, with the extra fields', async () => {
+    const res = await t.http().get('/docs-json').expect(200);
+    expect(res.body.paths['/api/v1/users'].get).toBeDefined();
+    expect(res.body.paths['/api/v1/users'].post).toBeDefined();
+    expect(res.body.paths['/api/v1/users/{id}'].patch).toBeDefined();
+    expect(res.body.paths['/api/v1/users/{id}/password'].post).toBeDefined();
+    expect(res.body.paths['/api/v1/auth/password'].post).toBeDefined();
+    expect(Object.keys(res.body.components.schemas.UserView.properties)).toEqual(
+      expect.arrayContaining(['id', 'username', 'role', 'facilityIds', 'caregiverId', 'active', 'createdAt']),
+    );
+    expect(res.body.paths['/api/v1/auth/login'].post.responses['429']).toBeDefined();
+  });
+
   describe('POST /users', () => {
     it('creates a user with the contract fields (and active, createdAt); 409 USERNAME_TAKEN', async () => {
       const body = { username: 'mgr.huishi', password: 'a-good-password', role: 'manager', facilityIds: [facilityA] };

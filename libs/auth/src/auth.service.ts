@@ -101,8 +101,12 @@ export class AuthService {
     } catch {
       throw new UnauthorizedError('Invalid or expired token');
     }
-    const found = await this.activeUser(claims.sub);
-    if (!found || found.tokenVersion !== (claims.ver ?? 0)) throw new UnauthorizedError('Invalid or expired token');
+    const version = claims.ver ?? 0;
+    let found = await this.activeUser(claims.sub);
+    // a token newer than the cached user (issued by another api process after a password or role change): the
+    // cache is stale, read the user again rather than refuse the fresh token
+    if (found && found.tokenVersion < version) found = await this.activeUser(claims.sub, true);
+    if (!found || found.tokenVersion !== version) throw new UnauthorizedError('Invalid or expired token');
     return found.user;
   }
 
@@ -304,9 +308,9 @@ export class AuthService {
    * The active user with this id and its token version: one indexed query (the user and, for a manager, its
    * facilities by a LEFT JOIN on the primary keys), reused for AUTH_USER_CACHE_MS. Null when unknown or inactive.
    */
-  private async activeUser(id: string): Promise<CachedUser | null> {
+  private async activeUser(id: string, fresh = false): Promise<CachedUser | null> {
     const now = Date.now();
-    const hit = this.recent.get(id);
+    const hit = fresh ? undefined : this.recent.get(id);
     // a copy per request: callers may not share (or change) the cached object
     if (hit && hit.until > now) return this.copy(hit.entry);
     const rows: AuthUserRow[] = await this.users.manager.query(

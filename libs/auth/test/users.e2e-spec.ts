@@ -108,6 +108,19 @@ describe('users and token versions (e2e)', () => {
     await t?.close();
   });
 
+  it('the OpenAPI document describes the users endpoints, with the extra fields', async () => {
+    const res = await t.http().get('/docs-json').expect(200);
+    expect(res.body.paths['/api/v1/users'].get).toBeDefined();
+    expect(res.body.paths['/api/v1/users'].post).toBeDefined();
+    expect(res.body.paths['/api/v1/users/{id}'].patch).toBeDefined();
+    expect(res.body.paths['/api/v1/users/{id}/password'].post).toBeDefined();
+    expect(res.body.paths['/api/v1/auth/password'].post).toBeDefined();
+    expect(Object.keys(res.body.components.schemas.UserView.properties)).toEqual(
+      expect.arrayContaining(['id', 'username', 'role', 'facilityIds', 'caregiverId', 'active', 'createdAt']),
+    );
+    expect(res.body.paths['/api/v1/auth/login'].post.responses['429']).toBeDefined();
+  });
+
   describe('POST /users', () => {
     it('creates a user with the contract fields (and active, createdAt); 409 USERNAME_TAKEN', async () => {
       const body = { username: 'mgr.huishi', password: 'a-good-password', role: 'manager', facilityIds: [facilityA] };
@@ -295,6 +308,16 @@ describe('users and token versions (e2e)', () => {
       );
       const fresh = await login(u.username, 'first-password-1');
       expect((await t.http().get(`${API}/auth/me`).set(auth(fresh)).expect(200)).body.role).toBe('bureau');
+    });
+
+    it('a fresh token works at once on an instance that still holds the old version, and ends the old token there', async () => {
+      const u = await createUser('dispatcher');
+      await t.http().get(`${API}/auth/me`).set(auth(u.token)).expect(200);
+      await otherHttp().get(`${API}/auth/me`).set(auth(u.token)).expect(200); // cached on the other instance
+      await t.http().post(`${API}/users/${u.id}/password`).set(auth(t.adminToken)).send({ password: 'second-password-2' }).expect(204);
+      const fresh = await login(u.username, 'second-password-2');
+      await otherHttp().get(`${API}/auth/me`).set(auth(fresh)).expect(200);
+      await otherHttp().get(`${API}/auth/me`).set(auth(u.token)).expect(401);
     });
 
     it('a token whose version was altered is refused (the signature covers it)', async () => {

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Ip, Param, ParseUUIDPipe, Patch, Post,
 import {
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -72,7 +73,7 @@ export class AuthController {
   @ApiBearerAuth()
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user (admin only); 409 USERNAME_TAKEN' })
-  @ApiOkResponse({ type: UserView })
+  @ApiCreatedResponse({ type: UserView })
   @ApiConflictResponse({ description: 'USERNAME_TAKEN' })
   createUser(@Body() dto: CreateUserDto) {
     return this.auth.createUser(dto);

@@ -105,7 +105,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 
   const jwtSecret = env.JWT_SECRET || (production ? '' : DEV_JWT_SECRET);
-  if (jwtSecret.length < 32) problems.push('JWT_SECRET must be set to at least 32 characters');
+  // a process without NODE_ENV is a production one: say so, or the operator hunts for the missing development default
+  const why = production ? (env.NODE_ENV ? '' : ' (NODE_ENV is not set, which means production)') : '';
+  if (jwtSecret.length < 32) problems.push(`JWT_SECRET must be set to at least 32 characters${why}`);
   else if (production && PUBLIC_JWT_SECRETS.includes(jwtSecret)) {
     problems.push('JWT_SECRET is a published development secret: set one of your own (NODE_ENV is production)');
   }
@@ -115,7 +117,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (/^[0-9a-fA-F]{64}$/.test(rawKey)) dataEncryptionKey = Buffer.from(rawKey, 'hex');
   else if (rawKey) dataEncryptionKey = Buffer.from(rawKey, 'base64');
   if (dataEncryptionKey.length !== 32) {
-    problems.push('DATA_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64');
+    problems.push(`DATA_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64${rawKey ? '' : why}`);
   } else if (production && PUBLIC_DATA_KEYS.some((k) => Buffer.from(k, 'hex').equals(dataEncryptionKey))) {
     problems.push('DATA_ENCRYPTION_KEY is a published development key: set one of your own (NODE_ENV is production)');
   }

@@ -67,7 +67,7 @@ export class AuditRouteCheck implements OnApplicationBootstrap {
         if (path === undefined) continue;
         out.push({
           name: `${wrapper.metatype.name}.${name}`,
-          path: `/${[base, ...[path].flat()].filter(Boolean).join('/')}`.replace(/\/+/g, '/'),
+          path: `/${[base, ...[path].flat()].filter(Boolean).join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1'),
           method: Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod,
           audit: describeRoute(this.reflector, wrapper.metatype, handler),
         });

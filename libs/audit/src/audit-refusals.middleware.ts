@@ -73,7 +73,7 @@ export class AuditRefusalsMiddleware implements NestMiddleware {
       actorUsername: user?.username ?? null,
       role: user?.role ?? null,
       action,
-      entity: null,
+      entity: action.split('.')[0].slice(0, 40),
       entityIds: [],
       residentIds: [],
       requestId: typeof request.id === 'string' ? request.id.slice(0, 64) : null,

@@ -134,6 +134,34 @@ describe('audit trail', () => {
       expect(ids(events[0].entity_ids)).toEqual([resident.id]);
     });
 
+    it('a write refused by the guard (no token 401, a role that may not 403) leaves an event with that outcome', async () => {
+      const dispatcher = await t.userToken('dispatcher');
+      const forbidden = await t.http().post(`${API}/facilities`).set(auth(dispatcher)).send({}).expect(403);
+      const anonymous = await t.http().patch(`${API}/residents/${randomUUID()}`).send({}).expect(401);
+      const wait = async (requestId: string) => {
+        for (let i = 0; i < 30; i++) {
+          const rows = await eventsOf(requestId);
+          if (rows.length) return rows;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return [];
+      };
+      const [refused] = await wait(forbidden.headers['x-request-id'] as string);
+      expect(refused).toMatchObject({ action: 'facilities.create', outcome: 'FORBIDDEN', role: 'dispatcher' });
+      expect(refused.actor_username).toMatch(/^dispatcher/);
+      const [unknown] = await wait(anonymous.headers['x-request-id'] as string);
+      expect(unknown).toMatchObject({
+        action: 'residents.update',
+        outcome: 'UNAUTHORIZED',
+        actor_id: null,
+        role: null,
+      });
+      // a refused read is not a write: nothing
+      const read = await t.http().get(`${API}/residents`).expect(401);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await eventsOf(read.headers['x-request-id'] as string)).toEqual([]);
+    });
+
     it('a rolled-back transaction leaves no event, and an event that cannot be written takes its write with it', async () => {
       const tx = t.app.get(TransactionRunner);
       const marker = `audit-test-${randomUUID().slice(0, 8)}`;

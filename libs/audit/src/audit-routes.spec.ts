@@ -33,14 +33,16 @@ describe('auditRouteProblems (the start-up check)', () => {
       route('AController.create', '/a', RequestMethod.POST, { kind: 'write', action: 'a.create' }),
       route('BController.create', '/b', RequestMethod.POST, { kind: 'write', action: 'a.create' }),
       route('CController.do', '/c', RequestMethod.PUT, { kind: 'write', action: 'Bad Name' }),
+      route('DController.do', '/d', RequestMethod.PUT, { kind: 'write', action: `d.${'x'.repeat(80)}` }),
       route('AuditEventsController.remove', '/audit-events/:id', RequestMethod.DELETE, {
         kind: 'write',
         action: 'audit-events.remove',
       }),
     ]);
-    expect(problems).toHaveLength(3);
+    expect(problems).toHaveLength(4);
     expect(problems.join('\n')).toMatch(/BController.create and AController.create share the action name "a.create"/);
     expect(problems.join('\n')).toMatch(/CController.do has no usable action name/);
+    expect(problems.join('\n')).toMatch(/DController.do has no usable action name/);
     expect(problems.join('\n')).toMatch(/AuditEventsController.remove would change audit events/);
   });
 });

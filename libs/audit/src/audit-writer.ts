@@ -45,12 +45,13 @@ export function eventFromScope(scope: AuditScope, outcome: string, at = new Date
     actorUsername: scope.actor.username,
     role: scope.actor.role,
     action: scope.action,
-    entity: scope.entity,
+    // what a service noted, else the action's first part (residents.get → residents)
+    entity: (scope.entity ?? scope.action.split('.')[0]).slice(0, 40),
     entityIds: idsOnly(scope.entityIds),
     residentIds: idsOnly(scope.residentIds),
     requestId: scope.requestId,
     ip: scope.ip,
-    outcome,
+    outcome: outcome.slice(0, 40),
   };
 }
 

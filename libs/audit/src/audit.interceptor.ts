@@ -12,6 +12,7 @@ import {
   type AuthUser,
 } from '@care/core';
 import { AuditWriter, OUTCOME_OK, eventFromScope } from './audit-writer';
+import { AUDITED } from './audit-refusals.middleware';
 import { describeRoute, type AuditedRoute } from './audit-routes';
 import { idsInParams, residentIdsIn, residentIdsInBody } from './rules/resident-ids';
 
@@ -22,6 +23,7 @@ interface AuditedRequest {
   params?: Record<string, unknown>;
   query?: Record<string, unknown>;
   body?: unknown;
+  [AUDITED]?: boolean;
 }
 
 /** The action of the login route: its actor is the account logged into (or tried), not a bearer token's user. */
@@ -66,6 +68,7 @@ export class AuditInterceptor implements NestInterceptor {
     const route = this.route(context);
     if (route.kind === 'none' || (route.kind === 'read' && !this.readsEnabled)) return next.handle();
     const request = context.switchToHttp().getRequest<AuditedRequest>();
+    request[AUDITED] = true;
     const scope = this.openScope(route, request);
     return new Observable<unknown>((subscriber) => {
       auditContext.run(scope, () => {

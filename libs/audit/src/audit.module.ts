@@ -1,9 +1,10 @@
-import { Inject, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, MiddlewareConsumer, Module, NestModule, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule, Reflector } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, TransactionRunner, type AppConfig } from '@care/core';
 import { AuditEventsService } from './audit-events.service';
 import { AuditInterceptor } from './audit.interceptor';
+import { AuditRefusalsMiddleware } from './audit-refusals.middleware';
 import { AuditRouteCheck } from './audit-routes';
 import { AuditWriter, OUTCOME_OK, eventFromScope } from './audit-writer';
 import { AuditEventsController } from './http/audit-events.controller';
@@ -30,11 +31,15 @@ import { AuditEventsController } from './http/audit-events.controller';
   ],
   exports: [AuditWriter],
 })
-export class AuditModule implements OnModuleInit, OnModuleDestroy {
+export class AuditModule implements NestModule, OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(TransactionRunner) private readonly tx: TransactionRunner,
     private readonly writer: AuditWriter,
   ) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuditRefusalsMiddleware).forRoutes('*');
+  }
 
   onModuleInit(): void {
     this.tx.setAuditHook({

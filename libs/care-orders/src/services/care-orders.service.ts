@@ -102,9 +102,10 @@ export class CareOrdersService {
     if (problems.length) throw new InvalidInputError(problems.join('; '));
 
     const id = randomUUID();
-    auditContext.note({ entity: 'care-order', ids: [id], residentIds: [dto.residentId] });
     try {
       await this.tx.run(async (em) => {
+        // inside the transaction: a replayed Idempotency-Key rolls it back, and the event names the earlier order
+        auditContext.note({ entity: 'care-order', ids: [id], residentIds: [dto.residentId] });
         if (key !== null) {
           try {
             await em.insert(IdempotencyKey, {

@@ -535,6 +535,27 @@ export class DispatchRepository {
     );
   }
 
+  /** The pending orders of a bulk intake, with what their dispatch order depends on. */
+  async pendingOrdersOfBatch(batchId: string): Promise<
+    { id: string; priority: 'normal' | 'urgent'; windowStart: number; windowEnd: number; durationMinutes: number }[]
+  > {
+    const rows: { id: string; priority: string; window_start: Date; window_end: Date; duration_minutes: number | string }[] =
+      await this.db.query(
+        `SELECT o.id, o.priority, o.window_start, o.window_end, o.duration_minutes
+           FROM care_order_batch_items i JOIN care_orders o ON o.id = i.order_id
+          WHERE i.batch_id = ? AND o.status = 'pending'
+          ORDER BY i.position`,
+        [batchId],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      priority: priorityOf(r.priority),
+      windowStart: new Date(r.window_start).getTime(),
+      windowEnd: new Date(r.window_end).getTime(),
+      durationMinutes: Number(r.duration_minutes),
+    }));
+  }
+
   /** Orders left pending since before `olderThan` (their job was lost, failed for good, or never enqueued). */
   async stalePending(olderThan: Date, limit: number): Promise<DispatchRound[]> {
     const rows: { id: string; version: number | string; priority: string }[] = await this.db.query(

@@ -112,3 +112,111 @@ export async function applyTransition(
   }
   return Object.assign(new CareOrder(), order, patch, { status, version: order.version + 1 });
 }
+
+/** One order of a bulk intake: its resident's township is known (read while validating the batch). */
+export interface NewBatchOrder {
+  id: string;
+  residentId: string;
+  regionCode: string;
+  windowStart: Date;
+  windowEnd: Date;
+  durationMinutes: number;
+  priority: OrderPriority;
+  notes: string | null;
+  services: readonly string[];
+  /** Visit-plan orders: the month and the third; manual orders: null. */
+  visitPlanMonth?: string | null;
+  visitSlot?: number | null;
+}
+
+/** Rows per multi-row INSERT (well under max_allowed_packet and the placeholder limit). */
+const ROWS_PER_INSERT = 500;
+
+function chunks<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The one bulk write path (POST /care-orders/batch and visit plans): the orders, their services and the batch with
+ * its items, each as multi-row INSERTs in the caller's transaction. Visit-plan rows whose (resident, month, slot)
+ * already exists are left alone (`ON DUPLICATE KEY UPDATE id = id`); the ids actually inserted are returned in the
+ * order given, and only they join the batch.
+ */
+export async function insertOrderBatch(
+  em: EntityManager,
+  batch: { id: string; source: 'manual' | 'visit_plan'; createdBy: string | null },
+  orders: readonly NewBatchOrder[],
+): Promise<string[]> {
+  for (const part of chunks(orders, ROWS_PER_INSERT)) {
+    const values: unknown[] = [];
+    for (const o of part) {
+      values.push(
+        o.id,
+        o.residentId,
+        o.regionCode,
+        o.windowStart,
+        o.windowEnd,
+        o.durationMinutes,
+        o.priority,
+        o.notes,
+        batch.source,
+        batch.createdBy,
+        o.visitPlanMonth ?? null,
+        o.visitSlot ?? null,
+      );
+    }
+    await em.query(
+      `INSERT INTO care_orders (id, resident_id, region_code, window_start, window_end, duration_minutes, priority, notes,
+                                status, source, created_by, visit_plan_month, visit_slot, version)
+       VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, 0)").join(', ')}
+       ON DUPLICATE KEY UPDATE id = id`,
+      values,
+    );
+  }
+  let rows: readonly NewBatchOrder[] = orders;
+  if (batch.source === 'visit_plan') {
+    // which rows did land (the others met an existing visit of the same elder, month and third)
+    const landed = new Set<string>();
+    for (const part of chunks(orders, ROWS_PER_INSERT)) {
+      const found: { id: string }[] = await em.query(
+        `SELECT id FROM care_orders WHERE id IN (${part.map(() => '?').join(',')})`,
+        part.map((o) => o.id),
+      );
+      for (const f of found) landed.add(f.id);
+    }
+    rows = orders.filter((o) => landed.has(o.id));
+  }
+  const services = rows.flatMap((o) => o.services.map((code, position) => [o.id, code, position] as const));
+  for (const part of chunks(services, ROWS_PER_INSERT)) {
+    await em.query(
+      `INSERT INTO care_order_services (order_id, service_code, position) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+  if (rows.length === 0) return [];
+  await em.query('INSERT INTO care_order_batches (id, source, order_count, created_by) VALUES (?, ?, ?, ?)', [
+    batch.id,
+    batch.source,
+    rows.length,
+    batch.createdBy,
+  ]);
+  const items = rows.map((o, position) => [batch.id, position, o.id] as const);
+  for (const part of chunks(items, ROWS_PER_INSERT)) {
+    await em.query(
+      `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+  return rows.map((o) => o.id);
+}
+
+/** The order ids of a batch, in the order given. */
+export async function batchOrderIds(em: EntityManager, batchId: string): Promise<string[]> {
+  const rows: { order_id: string }[] = await em.query(
+    'SELECT order_id FROM care_order_batch_items WHERE batch_id = ? ORDER BY position',
+    [batchId],
+  );
+  return rows.map((r) => r.order_id);
+}

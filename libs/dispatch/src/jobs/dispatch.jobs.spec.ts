@@ -10,6 +10,7 @@ function setup() {
   const queue = { add: jest.fn(async () => 'id') };
   const service = {
     dispatch: jest.fn(async () => ({ outcome: 'skipped', why: 'test' })),
+    dispatchBatch: jest.fn(async () => ({ assigned: 0, unassigned: 0, skipped: 0 })),
     acceptTimeout: jest.fn(async () => 'skipped'),
     retryUnassigned: jest.fn(async () => 0),
     sweep: jest.fn(async () => ({ pending: 0, lapsed: 0 })),
@@ -32,7 +33,7 @@ function setup() {
 describe('DispatchJobs', () => {
   it('handles every job of the dispatch queue', () => {
     const { jobs, handlers } = setup();
-    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchOrder', 'RetryUnassigned', 'SweepPendingOrders']);
+    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchBatch', 'DispatchOrder', 'RetryUnassigned', 'SweepPendingOrders']);
     jobs.onApplicationShutdown();
   });
 
@@ -40,6 +41,8 @@ describe('DispatchJobs', () => {
     const { jobs, service, run } = setup();
     await run('DispatchOrder', { orderId: 'o-1' });
     expect(service.dispatch).toHaveBeenCalledWith('o-1');
+    await run('DispatchBatch', { batchId: 'b-1' });
+    expect(service.dispatchBatch).toHaveBeenCalledWith('b-1');
     await run('AcceptTimeout', { orderId: 'o-1', assignedAt: '2026-12-01T01:00:00.000Z' });
     expect(service.acceptTimeout).toHaveBeenCalledWith('o-1', '2026-12-01T01:00:00.000Z');
     await run('RetryUnassigned', { reason: 'caregiver x changed' });

@@ -6,6 +6,7 @@ import { dispatchJobId } from '@care/care-orders';
 import {
   auditDispatch,
   DispatchModule,
+  DispatchRepository,
   DispatchService,
   generateCountyDay,
   greedyNearestFeasible,
@@ -243,5 +244,57 @@ describe('dispatcher: accept timeout', () => {
     expect(lapses[0].reason).toMatch(/ACCEPT_TIMEOUT/);
     // the second caregiver lets it lapse too: nobody is left
     await waitFor('unassigned after both lapsed', async () => (await orderRow(db, id)).status === 'unassigned');
+  });
+});
+
+describe('dispatcher: a caregiver deactivation racing an assignment', () => {
+  let drop: () => Promise<void>;
+  let app: INestApplicationContext;
+
+  afterAll(async () => {
+    await app?.close();
+    await drop?.();
+  });
+
+  it('the assignment waits for the deactivation (shared lock on the caregiver row) and then does not place the order', async () => {
+    const created = await createTestConfig('deactrace');
+    drop = created.drop;
+    // no worker started: the test calls the use case itself
+    app = await NestFactory.createApplicationContext(DispatchWorkerHost.forRoot(created.config), { logger: false });
+    const db = app.get(DataSource);
+    const date = localDateOf(Date.now() + 2 * DAY_MS);
+    const day = generateCountyDay({ seed: 31, date, orders: 1, caregivers: 1 });
+    const sp = day.servicePoints[0];
+    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
+    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'deact' });
+    const [id] = orderIds;
+    const caregiverId = seededId('deact', caregivers[0].id);
+    const orderDate = localDateOf((await db.query('SELECT window_start FROM care_orders WHERE id = ?', [id]))[0].window_start.getTime());
+    // the caregiver-day row exists and this process knows it (no INSERT, whose foreign-key check would also wait)
+    await app.get(DispatchRepository).ensureCaregiverDay(caregiverId, orderDate);
+
+    // a caregiver PATCH in flight: the row locked FOR UPDATE and the deactivation written, not yet committed
+    const patch = db.createQueryRunner();
+    await patch.connect();
+    await patch.startTransaction();
+    try {
+      await patch.query('SELECT id FROM caregivers WHERE id = ? FOR UPDATE', [caregiverId]);
+      await patch.query('UPDATE caregivers SET active = 0, version = version + 1 WHERE id = ?', [caregiverId]);
+      const dispatching = app.get(DispatchService).dispatch(id);
+      await sleep(800);
+      // the assignment is waiting for the caregiver's row: nothing written yet
+      expect((await orderRow(db, id)).status).toBe('pending');
+      await patch.commitTransaction();
+      const outcome = await dispatching;
+      expect(outcome.outcome).toBe('unassigned');
+    } finally {
+      if (patch.isTransactionActive) await patch.rollbackTransaction();
+      await patch.release();
+    }
+    const after = await orderRow(db, id);
+    expect(after.status).toBe('unassigned');
+    expect(after.unassigned_reason).toBe('NO_SKILLED_CAREGIVER');
+    expect(after.caregiver_id).toBeNull();
   });
 });

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AreaKind, GeoPoint } from '@care/core';
-import { ACTIVE_VISIT_STATUSES, type DispatchRound, type OrderStatus } from '@care/care-orders';
+import {
+  ACTIVE_VISIT_STATUSES,
+  type DispatchRound,
+  type OrderStatus,
+  RELEASED,
+  requeueUnassignedOrders,
+  writeOrderStatus,
+} from '@care/care-orders';
 import {
   catalogueOf,
   type DispatchCaregiver,
@@ -448,9 +455,20 @@ export class DispatchRepository {
     return rows.length === 1;
   }
 
+  /**
+   * Takes the shared lock on the caregiver's row (LOCK IN SHARE MODE, MariaDB and MySQL 8) for the rest of the
+   * transaction: a caregiver PATCH holds it FOR UPDATE while it releases the visits the change breaks. False when
+   * the caregiver is gone.
+   */
+  async shareLockCaregiver(em: EntityManager, caregiverId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query('SELECT id FROM caregivers WHERE id = ? LOCK IN SHARE MODE', [caregiverId]);
+    return rows.length === 1;
+  }
+
+  /** The assignment, through care-orders' one version-checked status writer (`assign`). */
   async assign(
     em: EntityManager,
-    order: Pick<OrderFacts, 'id' | 'version'>,
+    order: OrderState,
     placement: {
       caregiverId: string;
       plannedStart: number;
@@ -459,51 +477,30 @@ export class DispatchRepository {
       assignedAt: Date;
     },
   ): Promise<boolean> {
-    const result: { affectedRows?: number } = await em.query(
-      `UPDATE care_orders SET status = 'assigned', caregiver_id = ?, planned_start = ?, planned_end = ?, travel_minutes = ?,
-              assigned_at = ?, accepted_at = NULL, unassigned_reason = NULL, version = version + 1
-        WHERE id = ? AND version = ?`,
-      [
-        placement.caregiverId,
-        new Date(placement.plannedStart),
-        new Date(placement.plannedEnd),
-        placement.travelMinutes,
-        placement.assignedAt,
-        order.id,
-        order.version,
-      ],
-    );
-    return affected(result) === 1;
+    return writeOrderStatus(em, order, 'assign', {
+      caregiverId: placement.caregiverId,
+      plannedStart: new Date(placement.plannedStart),
+      plannedEnd: new Date(placement.plannedEnd),
+      travelMinutes: placement.travelMinutes,
+      assignedAt: placement.assignedAt,
+      acceptedAt: null,
+      unassignedReason: null,
+    });
   }
 
-  /** The travel into a visit changed because another was placed before it. */
+  /** The travel into a visit changed because another was placed before it (not a status change). */
   async setTravelMinutes(em: EntityManager, orderId: string, minutes: number): Promise<void> {
     await em.query('UPDATE care_orders SET travel_minutes = ? WHERE id = ?', [minutes, orderId]);
   }
 
-  async markUnassigned(
-    em: EntityManager,
-    order: Pick<OrderFacts, 'id' | 'version'>,
-    reason: UnassignedReason,
-  ): Promise<boolean> {
-    const result: { affectedRows?: number } = await em.query(
-      `UPDATE care_orders SET status = 'unassigned', unassigned_reason = ?, caregiver_id = NULL, planned_start = NULL,
-              planned_end = NULL, travel_minutes = NULL, assigned_at = NULL, accepted_at = NULL, version = version + 1
-        WHERE id = ? AND version = ?`,
-      [reason, order.id, order.version],
-    );
-    return affected(result) === 1;
+  /** `mark_unassigned` through the one writer: everything a release clears, and the reason. */
+  async markUnassigned(em: EntityManager, order: OrderState, reason: UnassignedReason): Promise<boolean> {
+    return writeOrderStatus(em, order, 'mark_unassigned', { ...RELEASED, unassignedReason: reason });
   }
 
   /** Back to dispatch (status pending, nothing planned), e.g. an assignment not accepted in time. */
-  async requeue(em: EntityManager, order: Pick<OrderFacts, 'id' | 'version'>): Promise<boolean> {
-    const result: { affectedRows?: number } = await em.query(
-      `UPDATE care_orders SET status = 'pending', caregiver_id = NULL, planned_start = NULL, planned_end = NULL,
-              travel_minutes = NULL, assigned_at = NULL, accepted_at = NULL, unassigned_reason = NULL, version = version + 1
-        WHERE id = ? AND version = ?`,
-      [order.id, order.version],
-    );
-    return affected(result) === 1;
+  async requeue(em: EntityManager, order: OrderState): Promise<boolean> {
+    return writeOrderStatus(em, order, 'requeue', RELEASED);
   }
 
   /** Records that a caregiver let an assignment lapse: like a decline, it is never offered that order again. */
@@ -526,13 +523,8 @@ export class DispatchRepository {
     return rows.map((r) => ({ id: r.id, version: Number(r.version), priority: priorityOf(r.priority) }));
   }
 
-  async requeueMany(em: EntityManager, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await em.query(
-      `UPDATE care_orders SET status = 'pending', unassigned_reason = NULL, version = version + 1
-        WHERE status = 'unassigned' AND id IN (${placeholders(ids.length)})`,
-      [...ids],
-    );
+  async requeueMany(em: EntityManager, ids: readonly string[]): Promise<number> {
+    return requeueUnassignedOrders(em, ids);
   }
 
   /** The pending orders of a bulk intake, with what their dispatch order depends on. */

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ConflictError } from '@care/core';
 import { CareOrder, type OrderPriority } from '../entities/care-order.entity';
-import { transition, type OrderAction } from '../rules/order-status';
+import { transition, type OrderAction, type OrderStatus } from '../rules/order-status';
 
 /** Columns a status change may set alongside the status. */
 export type OrderPatch = Partial<
@@ -20,16 +20,89 @@ export type OrderPatch = Partial<
   >
 >;
 
-/** What an order loses when it goes back to dispatch. */
-export const RELEASED: OrderPatch = Object.freeze({
-  caregiverId: null,
-  plannedStart: null,
-  plannedEnd: null,
-  travelMinutes: null,
-  unassignedReason: null,
-  assignedAt: null,
-  acceptedAt: null,
+/** The columns of each patchable field (the one place that maps OrderPatch to SQL). */
+const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: string } = Object.freeze({
+  caregiverId: 'caregiver_id',
+  plannedStart: 'planned_start',
+  plannedEnd: 'planned_end',
+  travelMinutes: 'travel_minutes',
+  unassignedReason: 'unassigned_reason',
+  assignedAt: 'assigned_at',
+  acceptedAt: 'accepted_at',
+  completedAt: 'completed_at',
+  cancelledAt: 'cancelled_at',
+  cancelReason: 'cancel_reason',
 });
+
+/**
+ * What a release clears, listed once: an order that goes back to dispatch (decline, accept timeout, a caregiver
+ * change, requeue of an unassigned order) or is marked unassigned loses its caregiver, its plan and its reason.
+ */
+export const RELEASED_FIELDS = Object.freeze([
+  'caregiverId',
+  'plannedStart',
+  'plannedEnd',
+  'travelMinutes',
+  'unassignedReason',
+  'assignedAt',
+  'acceptedAt',
+] as const satisfies readonly (keyof OrderPatch)[]);
+
+/** What an order loses when it goes back to dispatch. */
+export const RELEASED: OrderPatch = Object.freeze(
+  Object.fromEntries(RELEASED_FIELDS.map((field) => [field, null])) as OrderPatch,
+);
+
+/** The order as the writer needs it: which row, at which version, in which status. */
+export interface OrderVersion {
+  readonly id: string;
+  readonly version: number;
+  readonly status: OrderStatus;
+}
+
+/**
+ * THE writer of order status (care-orders owns it; dispatch and this library's services all call it): the
+ * transitions table decides the new status (409 INVALID_TRANSITION otherwise), the version grows by one, and the
+ * row is written only if it is still at the version and status read (ideally under the caller's row lock). False
+ * when it was not (someone changed the order meanwhile). One UPDATE, in the caller's transaction.
+ */
+export async function writeOrderStatus(
+  em: EntityManager,
+  order: OrderVersion,
+  action: OrderAction,
+  patch: OrderPatch = {},
+): Promise<boolean> {
+  const status = transition(order.status, action);
+  const sets = ['status = ?', 'version = version + 1'];
+  const values: unknown[] = [status];
+  for (const field of Object.keys(patch) as (keyof OrderPatch)[]) {
+    const value = patch[field];
+    if (value === undefined) continue;
+    sets.push(`${PATCH_COLUMNS[field]} = ?`);
+    values.push(value);
+  }
+  const result: unknown = await em.query(
+    `UPDATE care_orders SET ${sets.join(', ')} WHERE id = ? AND version = ? AND status = ?`,
+    [...values, order.id, order.version, order.status],
+  );
+  return affectedRows(result) === 1;
+}
+
+/**
+ * `requeue` for many unassigned orders at once (RetryUnassigned), through the same transitions table; only rows
+ * still unassigned are written. Returns how many were.
+ */
+export async function requeueUnassignedOrders(em: EntityManager, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const status = transition('unassigned', 'requeue');
+  const sets = RELEASED_FIELDS.map((field) => `${PATCH_COLUMNS[field]} = NULL`);
+  const result: unknown = await em.query(
+    `UPDATE care_orders SET status = ?, ${sets.join(', ')}, version = version + 1
+      WHERE status = 'unassigned' AND id IN (${ids.map(() => '?').join(',')})`,
+    [status, ...ids],
+  );
+  return affectedRows(result);
+}
 
 /** A new manual order (status pending, version 0) and its services, in the given order. */
 export interface NewOrder {
@@ -90,9 +163,8 @@ export async function lockOrder(em: EntityManager, id: string): Promise<CareOrde
 }
 
 /**
- * Applies `action` to an order read in this transaction (ideally locked): the transitions table decides the
- * new status (409 INVALID_TRANSITION otherwise), the version grows by one, and the update only lands if
- * nobody changed the order since it was read (optimistic check).
+ * Applies `action` to an order read in this transaction (ideally locked) through {@link writeOrderStatus}; 409
+ * ORDER_CHANGED when somebody changed the order since it was read.
  */
 export async function applyTransition(
   em: EntityManager,
@@ -101,13 +173,7 @@ export async function applyTransition(
   patch: OrderPatch = {},
 ): Promise<CareOrder> {
   const status = transition(order.status, action);
-  const result = await em
-    .createQueryBuilder()
-    .update(CareOrder)
-    .set({ ...patch, status, version: () => 'version + 1' })
-    .where('id = :id AND version = :version', { id: order.id, version: order.version })
-    .execute();
-  if (result.affected !== 1) {
+  if (!(await writeOrderStatus(em, order, action, patch))) {
     throw new ConflictError('ORDER_CHANGED', `Care order ${order.id} changed meanwhile; reload it and retry`);
   }
   return Object.assign(new CareOrder(), order, patch, { status, version: order.version + 1 });

@@ -4,3 +4,5 @@ export * from './dispatch.service';
 export * from './dispatch.repository';
 export * from './dispatch-audit';
 export * from './county-day.seed';
+export * from './http/dispatch-http.module';
+export { DispatchKpisService } from './http/dispatch-kpis.service';

@@ -7,3 +7,4 @@ export * from './ranking';
 export * from './planner';
 export * from './verify';
 export * from './county-day.generator';
+export * from './kpis';

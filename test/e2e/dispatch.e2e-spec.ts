@@ -117,6 +117,34 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     expect(await db.query('SELECT id, version FROM care_orders ORDER BY id')).toEqual(before);
   });
 
+  it('dispatches a county day posted as one batch in rounds: planned together, never fewer than greedy, no rule broken', async () => {
+    await setup('rounds');
+    const day = generateCountyDay({ seed: 42, date, orders: 160, caregivers: 24 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'rounds' });
+    // the batch as POST /care-orders/batch writes it, and its one job (both workers race for nothing: one job)
+    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-rounds', 'manual', ?)`, [orderIds.length]);
+    await db.query(
+      `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${orderIds.map(() => "('batch-rounds', ?, ?)").join(', ')}`,
+      orderIds.flatMap((id, i) => [i, id]),
+    );
+    await queue.add('DispatchBatch', { batchId: 'batch-rounds' }, { jobId: 'DispatchBatch-batch-rounds' });
+    await waitFor('the batch dispatched', async () => (await count(db, `status = 'pending'`)) === 0, 90_000);
+
+    const audit = await auditDispatch(db);
+    expect(audit.violations).toEqual([]);
+    const assigned = audit.byStatus.assigned ?? 0;
+    expect(assigned + (audit.byStatus.unassigned ?? 0)).toBe(160);
+    const greedy = greedyNearestFeasible(day.orders, day.caregivers, day.catalogue);
+    expect(assigned).toBeGreaterThanOrEqual(greedy.assignments.length);
+    const urgentIds = new Set(day.orders.filter((o) => o.priority === 'urgent').map((o) => o.id));
+    const greedyUrgent = greedy.assignments.filter((a) => urgentIds.has(a.orderId)).length;
+    const urgentAssigned = await count(db, `status = 'assigned' AND priority = 'urgent'`);
+    expect(urgentAssigned).toBeGreaterThanOrEqual(greedyUrgent);
+    // every assignment has its accept timeout waiting
+    const one: { id: string; assigned_at: Date }[] = await db.query(`SELECT id, assigned_at FROM care_orders WHERE status = 'assigned' LIMIT 1`);
+    expect(await queue.queue('dispatch').getJob(`AcceptTimeout-${one[0].id}-${new Date(one[0].assigned_at).getTime()}`)).toBeDefined();
+  });
+
   it('never double-books when many orders race for one caregiver', async () => {
     await setup('race');
     const day = generateCountyDay({ seed: 7, date, orders: 40, caregivers: 1 });

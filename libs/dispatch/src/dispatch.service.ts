@@ -14,7 +14,6 @@ import {
   caregiverEligibility,
   type DispatchOrder,
   dispatchOrder,
-  dispatchSequence,
   evaluateInsertion,
   localDateOf,
   localDatesBetween,
@@ -89,44 +88,6 @@ export class DispatchService {
       why = attempt.why;
     }
     throw new DispatchContentionError(orderId, why);
-  }
-
-  /**
-   * DispatchBatch: the pending orders of one bulk intake, urgent first, then the tightest windows (the planner's
-   * dispatch sequence), each placed by the same decide-then-commit path as a single order. Orders no longer pending
-   * are skipped, so a retried or repeated job is harmless; an order that kept losing races fails the job after the
-   * others were tried (BullMQ retries it; the sweeper is the safety net).
-   */
-  async dispatchBatch(batchId: string): Promise<{ assigned: number; unassigned: number; skipped: number }> {
-    const pending = await this.repo.pendingOrdersOfBatch(batchId);
-    const catalogue = await this.repo.catalogue();
-    const sequence = dispatchSequence(
-      pending.map((o) => ({
-        id: o.id,
-        residentId: '',
-        location: { lat: 0, lng: 0 },
-        kind: 'rural' as const,
-        services: [],
-        durationMinutes: o.durationMinutes,
-        windowStart: o.windowStart,
-        windowEnd: o.windowEnd,
-        priority: o.priority,
-        declinedBy: [],
-      })),
-      catalogue,
-    );
-    const tally = { assigned: 0, unassigned: 0, skipped: 0 };
-    let failure: Error | null = null;
-    for (const order of sequence) {
-      try {
-        const outcome = await this.dispatch(order.id);
-        tally[outcome.outcome]++;
-      } catch (error) {
-        failure = error as Error;
-      }
-    }
-    if (failure) throw failure;
-    return tally;
   }
 
   private async attempt(orderId: string): Promise<Attempt> {

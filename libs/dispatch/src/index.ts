@@ -6,3 +6,4 @@ export * from './dispatch-audit';
 export * from './county-day.seed';
 export * from './http/dispatch-http.module';
 export { DispatchKpisService } from './http/dispatch-kpis.service';
+export * from './dispatch-round.service';

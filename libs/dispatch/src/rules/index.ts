@@ -8,3 +8,4 @@ export * from './planner';
 export * from './verify';
 export * from './county-day.generator';
 export * from './kpis';
+export * from './partitions';

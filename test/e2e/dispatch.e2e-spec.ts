@@ -1,14 +1,17 @@
 import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
+import { APP_CONFIG, type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
 import { dispatchJobId } from '@care/care-orders';
 import {
   auditDispatch,
   DispatchModule,
   DispatchRepository,
   DispatchService,
+  PartitionLeases,
   generateCountyDay,
+  serviceCircleRadiusKm,
+  servicePointPartitions,
   greedyNearestFeasible,
   localDateOf,
   seedCountyDay,
@@ -143,6 +146,43 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     // every assignment has its accept timeout waiting
     const one: { id: string; assigned_at: Date }[] = await db.query(`SELECT id, assigned_at FROM care_orders WHERE status = 'assigned' LIMIT 1`);
     expect(await queue.queue('dispatch').getJob(`AcceptTimeout-${one[0].id}-${new Date(one[0].assigned_at).getTime()}`)).toBeDefined();
+  });
+
+  it('leases partitions in Redis: one holder at a time, compare-and-delete, a dead holder\'s lease runs out; a batch waits for it', async () => {
+    await setup('lease');
+    const leases = a!.get(PartitionLeases);
+    const first = await leases.acquire('p-test', 60_000);
+    expect(first).not.toBeNull();
+    // under the queue prefix's hash tag: the queues' Redis Cluster slot
+    expect(first!.key.startsWith(`${a!.get<AppConfig>(APP_CONFIG).queuePrefix}:dispatch:lease:`)).toBe(true);
+    expect(first!.key).toMatch(/\{[^}]+\}/);
+    expect(await b!.get(PartitionLeases).acquire('p-test')).toBeNull();
+    expect(await leases.release({ ...first!, token: 'not-mine' })).toBe(false);
+    expect(await leases.renew(first!, 60_000)).toBe(true);
+    expect(await leases.release(first!)).toBe(true);
+    expect(await leases.release(first!)).toBe(false);
+    // a holder that dies: its lease runs out
+    expect(await leases.acquire('p-dead', 300)).not.toBeNull();
+    expect(await leases.acquire('p-dead', 300)).toBeNull();
+    await sleep(400);
+    expect(await leases.acquire('p-dead', 300)).not.toBeNull();
+
+    // a batch whose partitions are all held by a (dead) dispatcher: nothing is placed until the leases run out
+    const day = generateCountyDay({ seed: 43, date, orders: 30, caregivers: 8 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'lease' });
+    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map((r: { id: string; lat: string; lng: string }) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+    const partitions = new Set(servicePointPartitions(points, serviceCircleRadiusKm()).values());
+    for (const p of [...partitions, 'none']) expect(await leases.acquire(p, 2500)).not.toBeNull();
+    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-lease', 'manual', ?)`, [orderIds.length]);
+    await db.query(
+      `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${orderIds.map(() => "('batch-lease', ?, ?)").join(', ')}`,
+      orderIds.flatMap((id, i) => [i, id]),
+    );
+    await queue.add('DispatchBatch', { batchId: 'batch-lease' }, { jobId: 'DispatchBatch-batch-lease' });
+    await sleep(1500);
+    expect(await count(db, `status = 'pending'`)).toBe(30);
+    await waitFor('the batch dispatched once the leases ran out', async () => (await count(db, `status = 'pending'`)) === 0, 60_000);
+    expect((await auditDispatch(db)).violations).toEqual([]);
   });
 
   it('never double-books when many orders race for one caregiver', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, DEFAULT_TRAVEL_MODEL, JobQueue, TransactionRunner, type TravelModelOptions } from '@care/core';
 import { type CaregiverFingerprint, DispatchRepository, type OrderFacts } from './dispatch.repository';
+import { PartitionLeases } from './partition-leases';
 import { acceptTimeoutJobId, type Clock, DISPATCH_CLOCK, DispatchService } from './dispatch.service';
 import {
   type DispatchCaregiver,
@@ -11,12 +12,26 @@ import {
   localMidnight,
   planDay,
   type PlannedVisit,
+  partitionOf,
+  type PartitionPoint,
   prepareOrder,
+  serviceCircleRadiusKm,
+  servicePointPartitions,
   sortVisits,
   visitOf,
 } from './rules';
 
 const DAY_MS = 24 * 3600_000;
+/** The group of orders no service circle can hold (they are marked unassigned, OUT_OF_SERVICE_CIRCLE). */
+const NO_PARTITION = 'none';
+
+/** Another dispatcher holds a partition's lease: the job fails, BullMQ retries it with backoff. */
+export class PartitionBusyError extends Error {
+  constructor(partitions: readonly string[]) {
+    super(`partition(s) ${partitions.join(', ')} leased by another dispatcher; will be retried`);
+    this.name = 'PartitionBusyError';
+  }
+}
 const CONTINUITY_MS = 90 * DAY_MS;
 /** Rounds over one batch before the orders still pending go the one-at-a-time way. */
 const MAX_ROUNDS = 4;
@@ -46,32 +61,76 @@ export class DispatchRoundService {
     private readonly tx: TransactionRunner,
     private readonly queue: JobQueue,
     private readonly single: DispatchService,
+    private readonly leases: PartitionLeases,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(DISPATCH_CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** DispatchBatch: rounds over the batch's pending orders; the few left after MAX_ROUNDS go one at a time. */
+  /**
+   * DispatchBatch: the batch's pending orders grouped by partition; each partition's orders are planned in rounds
+   * under its Redis lease (another dispatcher holding it: this job fails and BullMQ retries it later; the sweeper is
+   * the safety net). The few orders still pending after MAX_ROUNDS go one at a time.
+   */
   async dispatchBatch(batchId: string): Promise<RoundTally> {
     const tally: RoundTally = { assigned: 0, unassigned: 0, replanned: 0 };
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const pending = (await this.repo.pendingOrdersOfBatch(batchId)).map((o) => o.id);
-      if (pending.length === 0) return tally;
-      const result = await this.round(pending);
+    const pending = (await this.repo.pendingOrdersOfBatch(batchId)).map((o) => o.id);
+    if (pending.length === 0) return tally;
+    const groups = await this.byPartition(pending);
+    const busy: string[] = [];
+    for (const [partition, ids] of groups) {
+      const done = await this.leases.withLease(partition, () => this.rounds(ids, partition));
+      if (!done) {
+        busy.push(partition);
+        continue;
+      }
+      tally.assigned += done.value.assigned;
+      tally.unassigned += done.value.unassigned;
+      tally.replanned += done.value.replanned;
+    }
+    if (busy.length > 0) throw new PartitionBusyError(busy);
+    return tally;
+  }
+
+  /** Rounds over one partition's orders (under its lease). */
+  private async rounds(ids: readonly string[], partition: string): Promise<RoundTally> {
+    const tally: RoundTally = { assigned: 0, unassigned: 0, replanned: 0 };
+    let left = ids;
+    for (let round = 0; round < MAX_ROUNDS && left.length > 0; round++) {
+      const result = await this.round(left, partition);
       tally.assigned += result.assigned;
       tally.unassigned += result.unassigned;
       tally.replanned += result.replanned;
       if (result.replanned === 0) return tally;
+      left = (await this.repo.orders(left)).filter((o) => o.status === 'pending').map((o) => o.id);
     }
-    for (const order of await this.repo.pendingOrdersOfBatch(batchId)) {
-      const outcome = await this.single.dispatch(order.id);
+    for (const id of left) {
+      const outcome = await this.single.dispatch(id);
       if (outcome.outcome === 'assigned') tally.assigned++;
       if (outcome.outcome === 'unassigned') tally.unassigned++;
     }
     return tally;
   }
 
+  /** The service points' partitions, and the orders grouped by theirs (`none`: no service circle can hold it). */
+  private async byPartition(orderIds: readonly string[]): Promise<Map<string, string[]>> {
+    const { points, partitions } = await this.partitions();
+    const radius = serviceCircleRadiusKm(this.travel);
+    const groups = new Map<string, string[]>();
+    for (const o of await this.repo.orders(orderIds)) {
+      if (o.status !== 'pending') continue;
+      const partition = (o.location && partitionOf(o.location, points, partitions, radius)) || NO_PARTITION;
+      groups.set(partition, [...(groups.get(partition) ?? []), o.id]);
+    }
+    return groups;
+  }
+
+  private async partitions(): Promise<{ points: PartitionPoint[]; partitions: Map<string, string> }> {
+    const points = await this.repo.servicePoints();
+    return { points, partitions: servicePointPartitions(points, serviceCircleRadiusKm(this.travel)) };
+  }
+
   /** One round over these orders (those no longer pending are left alone). */
-  async round(orderIds: readonly string[]): Promise<RoundTally> {
+  async round(orderIds: readonly string[], partition: string | null = null): Promise<RoundTally> {
     const now = this.clock();
     const facts = (await this.repo.orders(orderIds)).filter((o) => o.status === 'pending');
     const tally: RoundTally = { assigned: 0, unassigned: 0, replanned: 0 };
@@ -94,7 +153,16 @@ export class DispatchRoundService {
       [...new Set(orders.map((o) => o.residentId))],
       new Date(now - CONTINUITY_MS),
     );
-    const caregivers: DispatchCaregiver[] = active.map((c) => ({ ...c, recentResidentIds: recent.get(c.id) ?? [] }));
+    // the partition's caregivers only (no other can serve its homes); all of them without a partition
+    let inPartition: (c: DispatchCaregiver) => boolean = () => true;
+    if (partition !== null && partition !== NO_PARTITION) {
+      const { points, partitions } = await this.partitions();
+      const at = new Map(points.map((p) => [`${p.location.lat},${p.location.lng}`, partitions.get(p.id)]));
+      inPartition = (c) => at.get(`${c.servicePoint.lat},${c.servicePoint.lng}`) === partition;
+    }
+    const caregivers: DispatchCaregiver[] = active
+      .filter(inPartition)
+      .map((c) => ({ ...c, recentResidentIds: recent.get(c.id) ?? [] }));
     const from = localMidnight(localDateOf(Math.max(now, Math.min(...orders.map((o) => o.windowStart)))));
     const to = localMidnight(localDateOf(Math.max(...orders.map((o) => o.windowEnd)))) + DAY_MS;
     const visits = await this.repo.visits(

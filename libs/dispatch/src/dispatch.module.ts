@@ -3,6 +3,7 @@ import { DispatchEnqueuer } from '@care/care-orders';
 import { DispatchRepository } from './dispatch.repository';
 import { DISPATCH_CLOCK, DispatchService } from './dispatch.service';
 import { DispatchRoundService } from './dispatch-round.service';
+import { PartitionLeases } from './partition-leases';
 import { DispatchJobs } from './jobs/dispatch.jobs';
 
 /**
@@ -16,10 +17,11 @@ import { DispatchJobs } from './jobs/dispatch.jobs';
     DispatchRepository,
     DispatchService,
     DispatchRoundService,
+    PartitionLeases,
     DispatchEnqueuer,
     DispatchJobs,
     { provide: DISPATCH_CLOCK, useValue: () => Date.now() },
   ],
-  exports: [DispatchService, DispatchRoundService],
+  exports: [DispatchService, DispatchRoundService, PartitionLeases],
 })
 export class DispatchModule {}

@@ -383,6 +383,14 @@ export class DispatchRepository {
     return out;
   }
 
+  /** Every service point with its location (for the partitions). */
+  async servicePoints(): Promise<{ id: string; location: GeoPoint }[]> {
+    const rows: { id: string; lat: string; lng: string }[] = await this.db.query(
+      'SELECT id, lat, lng FROM service_points ORDER BY id',
+    );
+    return rows.map((r) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+  }
+
   /** Sets the travel into each visit (one statement). */
   async setTravelMinutesMany(em: EntityManager, travel: ReadonlyMap<string, number>): Promise<void> {
     if (travel.size === 0) return;

@@ -7,3 +7,4 @@ export * from './county-day.seed';
 export * from './http/dispatch-http.module';
 export { DispatchKpisService } from './http/dispatch-kpis.service';
 export * from './dispatch-round.service';
+export * from './partition-leases';

@@ -212,4 +212,89 @@ describe('dispatch under faults (SIGKILL a dispatcher, restart Redis)', () => {
     for (const d of dispatchers.slice(1)) d.child.kill('SIGTERM');
     for (const d of dispatchers.slice(1)) expect((await d.exited).code).toBe(0);
   }, 240_000);
+
+  it('rounds: a dispatcher killed while holding a partition lease mid-commit; the lease runs out and the work is done once', async () => {
+    const date = localDateOf(Date.now() + 3 * DAY_MS);
+    const day = generateCountyDay({ seed: 2027, date, orders: 600, caregivers: 60 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'lease' });
+    const redisUrl = `redis://127.0.0.1:${redis.port}/0`;
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: '{fault}',
+      DISPATCH_SWEEP_SECONDS: '3',
+      DISPATCH_CONCURRENCY: '4',
+    };
+    const first = await startDispatcher(env);
+    dispatchers.push(first);
+    // three bulk intakes of 200, as POST /care-orders/batch writes them, each with its one job
+    const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    connection.on('error', () => undefined);
+    const queue = new Queue('dispatch', { connection, prefix: '{fault}' });
+    for (let b = 0; b < 3; b++) {
+      const ids = orderIds.slice(b * 200, (b + 1) * 200);
+      const batchId = `fault-batch-${b}`;
+      await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES (?, 'manual', ?)`, [batchId, ids.length]);
+      await db.query(
+        `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${ids.map(() => '(?, ?, ?)').join(', ')}`,
+        ids.flatMap((id, i) => [batchId, i, id]),
+      );
+      await queue.add('DispatchBatch', { batchId }, { jobId: `DispatchBatch-${batchId}`, attempts: 8, backoff: { type: 'exponential', delay: 500 } });
+    }
+    const pending = async (): Promise<number> => {
+      const rows: { n: number | string }[] = await db.query(
+        `SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending' AND id IN (SELECT order_id FROM care_order_batch_items)`,
+      );
+      return Number(rows[0].n);
+    };
+    const dbName: string = (await db.query('SELECT DATABASE() AS d'))[0].d;
+    // 1. wait until the dispatcher holds a lease AND has a transaction with rows locked in our database (a round's
+    //    commit), then SIGKILL it there
+    const deadline = Date.now() + 60_000;
+    let leased: string[] = [];
+    let midCommit = false;
+    while (Date.now() < deadline) {
+      leased = await connection.keys('{fault}:dispatch:lease:*');
+      if (leased.length > 0) {
+        const trx: { n: number | string }[] = await db.query(
+          `SELECT COUNT(*) AS n FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id
+            WHERE p.db = ? AND t.trx_rows_locked > 0`,
+          [dbName],
+        );
+        if (Number(trx[0].n) > 0) {
+          midCommit = true;
+          break;
+        }
+      }
+      await sleep(5);
+    }
+    expect(leased.length).toBeGreaterThan(0);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(midCommit).toBe(true);
+    const pendingAtKill = await pending();
+    expect(pendingAtKill).toBeGreaterThan(0);
+    // the dead dispatcher's lease is still there: nobody released it
+    expect((await connection.keys('{fault}:dispatch:lease:*')).length).toBeGreaterThan(0);
+
+    // 2. another dispatcher takes over once the lease ran out (its stalled job, BullMQ's retries, the sweep)
+    dispatchers.push(await startDispatcher(env));
+    const until = Date.now() + 150_000;
+    while (Date.now() < until && (await pending()) > 0) await sleep(200);
+    expect(await pending()).toBe(0);
+    await queue.close();
+    connection.disconnect();
+
+    const audit = await auditDispatch(db);
+    expect(audit.violations).toEqual([]);
+    const doubles: unknown[] = await db.query(
+      `SELECT a.id FROM care_orders a JOIN care_orders b ON a.caregiver_id = b.caregiver_id AND a.id < b.id
+        WHERE a.status = 'assigned' AND b.status = 'assigned' AND a.planned_start < b.planned_end AND b.planned_start < a.planned_end`,
+    );
+    expect(doubles).toEqual([]);
+    const decided: { n: number | string }[] = await db.query(
+      `SELECT COUNT(*) AS n FROM care_orders WHERE status IN ('assigned', 'unassigned') AND id IN (SELECT order_id FROM care_order_batch_items)`,
+    );
+    expect(Number(decided[0].n)).toBe(600);
+  }, 240_000);
 });

@@ -95,4 +95,51 @@ describe('dispatch through the api', () => {
     const last = await waitFor((o) => o.status === 'unassigned');
     expect(last.unassignedReason).toBe('NO_CAPACITY');
   });
+
+  it('dispatches a bulk intake by its one job: every order decided, urgent ones first', async () => {
+    const admin = auth(ctx.adminToken);
+    // far from the first test's caregivers (outside their service circle): only the one below can serve these
+    const seat = { lat: 36.2, lng: 104.6 };
+    const sp = await ctx.http().post('/api/v1/service-points').set(admin).send({ name: '北山服务站', regionCode: '620422101', ...seat }).expect(201);
+    await ctx
+      .http()
+      .post('/api/v1/caregivers')
+      .set(admin)
+      .send({ name: '赵护理', phone: '13800000001', gender: 'female', servicePointId: sp.body.id, skills: ['housekeeping', 'health'], shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 2 })
+      .expect(201);
+    const residentIds: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await ctx
+        .http()
+        .post('/api/v1/residents')
+        .set(admin)
+        .send({ name: `批量${i}`, idNumber: idNumber('19440101', 10 + i), regionCode: '620422101', livingArrangement: 'home', categories: ['destitute'], lat: seat.lat + 0.005 * i, lng: seat.lng })
+        .expect(201);
+      residentIds.push(r.body.id);
+    }
+    const date = localDateOf(Date.now() + 3 * 24 * 3600_000);
+    const body = (residentId: string, priority: 'normal' | 'urgent') => ({
+      residentId,
+      services: ['health_check'],
+      windowStart: `${date}T09:00:00+08:00`,
+      windowEnd: `${date}T17:00:00+08:00`,
+      priority,
+    });
+    // two slots (the caregiver's cap) for four orders: the two urgent ones, last in the batch, get them
+    const res = await ctx
+      .http()
+      .post('/api/v1/care-orders/batch')
+      .set(admin)
+      .send({ orders: [body(residentIds[0], 'normal'), body(residentIds[1], 'normal'), body(residentIds[2], 'urgent'), body(residentIds[3], 'urgent')] })
+      .expect(202);
+    const ids = res.body.ids as string[];
+    const statuses = async () =>
+      Promise.all(ids.map(async (id) => (await ctx.http().get(`/api/v1/care-orders/${id}`).set(admin).expect(200)).body as Record<string, unknown>));
+    let orders = await statuses();
+    for (let i = 0; i < 300 && orders.some((o) => o.status === 'pending'); i++) {
+      await sleep(100);
+      orders = await statuses();
+    }
+    expect(orders.map((o) => o.status)).toEqual(['unassigned', 'unassigned', 'assigned', 'assigned']);
+  });
 });

@@ -1,13 +1,17 @@
 import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
+import { APP_CONFIG, type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
 import { dispatchJobId } from '@care/care-orders';
 import {
   auditDispatch,
   DispatchModule,
+  DispatchRepository,
   DispatchService,
+  PartitionLeases,
   generateCountyDay,
+  serviceCircleRadiusKm,
+  servicePointPartitions,
   greedyNearestFeasible,
   localDateOf,
   seedCountyDay,
@@ -114,6 +118,71 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     expect(outcome.outcome).toBe('skipped');
     await sleep(500);
     expect(await db.query('SELECT id, version FROM care_orders ORDER BY id')).toEqual(before);
+  });
+
+  it('dispatches a county day posted as one batch in rounds: planned together, never fewer than greedy, no rule broken', async () => {
+    await setup('rounds');
+    const day = generateCountyDay({ seed: 42, date, orders: 160, caregivers: 24 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'rounds' });
+    // the batch as POST /care-orders/batch writes it, and its one job (both workers race for nothing: one job)
+    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-rounds', 'manual', ?)`, [orderIds.length]);
+    await db.query(
+      `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${orderIds.map(() => "('batch-rounds', ?, ?)").join(', ')}`,
+      orderIds.flatMap((id, i) => [i, id]),
+    );
+    await queue.add('DispatchBatch', { batchId: 'batch-rounds' }, { jobId: 'DispatchBatch-batch-rounds' });
+    await waitFor('the batch dispatched', async () => (await count(db, `status = 'pending'`)) === 0, 90_000);
+
+    const audit = await auditDispatch(db);
+    expect(audit.violations).toEqual([]);
+    const assigned = audit.byStatus.assigned ?? 0;
+    expect(assigned + (audit.byStatus.unassigned ?? 0)).toBe(160);
+    const greedy = greedyNearestFeasible(day.orders, day.caregivers, day.catalogue);
+    expect(assigned).toBeGreaterThanOrEqual(greedy.assignments.length);
+    const urgentIds = new Set(day.orders.filter((o) => o.priority === 'urgent').map((o) => o.id));
+    const greedyUrgent = greedy.assignments.filter((a) => urgentIds.has(a.orderId)).length;
+    const urgentAssigned = await count(db, `status = 'assigned' AND priority = 'urgent'`);
+    expect(urgentAssigned).toBeGreaterThanOrEqual(greedyUrgent);
+    // every assignment has its accept timeout waiting
+    const one: { id: string; assigned_at: Date }[] = await db.query(`SELECT id, assigned_at FROM care_orders WHERE status = 'assigned' LIMIT 1`);
+    expect(await queue.queue('dispatch').getJob(`AcceptTimeout-${one[0].id}-${new Date(one[0].assigned_at).getTime()}`)).toBeDefined();
+  });
+
+  it('leases partitions in Redis: one holder at a time, compare-and-delete, a dead holder\'s lease runs out; a batch waits for it', async () => {
+    await setup('lease');
+    const leases = a!.get(PartitionLeases);
+    const first = await leases.acquire('p-test', 60_000);
+    expect(first).not.toBeNull();
+    // under the queue prefix's hash tag: the queues' Redis Cluster slot
+    expect(first!.key.startsWith(`${a!.get<AppConfig>(APP_CONFIG).queuePrefix}:dispatch:lease:`)).toBe(true);
+    expect(first!.key).toMatch(/\{[^}]+\}/);
+    expect(await b!.get(PartitionLeases).acquire('p-test')).toBeNull();
+    expect(await leases.release({ ...first!, token: 'not-mine' })).toBe(false);
+    expect(await leases.renew(first!, 60_000)).toBe(true);
+    expect(await leases.release(first!)).toBe(true);
+    expect(await leases.release(first!)).toBe(false);
+    // a holder that dies: its lease runs out
+    expect(await leases.acquire('p-dead', 300)).not.toBeNull();
+    expect(await leases.acquire('p-dead', 300)).toBeNull();
+    await sleep(400);
+    expect(await leases.acquire('p-dead', 300)).not.toBeNull();
+
+    // a batch whose partitions are all held by a (dead) dispatcher: nothing is placed until the leases run out
+    const day = generateCountyDay({ seed: 43, date, orders: 30, caregivers: 8 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'lease' });
+    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map((r: { id: string; lat: string; lng: string }) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+    const partitions = new Set(servicePointPartitions(points, serviceCircleRadiusKm()).values());
+    for (const p of [...partitions, 'none']) expect(await leases.acquire(p, 2500)).not.toBeNull();
+    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-lease', 'manual', ?)`, [orderIds.length]);
+    await db.query(
+      `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${orderIds.map(() => "('batch-lease', ?, ?)").join(', ')}`,
+      orderIds.flatMap((id, i) => [i, id]),
+    );
+    await queue.add('DispatchBatch', { batchId: 'batch-lease' }, { jobId: 'DispatchBatch-batch-lease' });
+    await sleep(1500);
+    expect(await count(db, `status = 'pending'`)).toBe(30);
+    await waitFor('the batch dispatched once the leases ran out', async () => (await count(db, `status = 'pending'`)) === 0, 60_000);
+    expect((await auditDispatch(db)).violations).toEqual([]);
   });
 
   it('never double-books when many orders race for one caregiver', async () => {
@@ -243,5 +312,57 @@ describe('dispatcher: accept timeout', () => {
     expect(lapses[0].reason).toMatch(/ACCEPT_TIMEOUT/);
     // the second caregiver lets it lapse too: nobody is left
     await waitFor('unassigned after both lapsed', async () => (await orderRow(db, id)).status === 'unassigned');
+  });
+});
+
+describe('dispatcher: a caregiver deactivation racing an assignment', () => {
+  let drop: () => Promise<void>;
+  let app: INestApplicationContext;
+
+  afterAll(async () => {
+    await app?.close();
+    await drop?.();
+  });
+
+  it('the assignment waits for the deactivation (shared lock on the caregiver row) and then does not place the order', async () => {
+    const created = await createTestConfig('deactrace');
+    drop = created.drop;
+    // no worker started: the test calls the use case itself
+    app = await NestFactory.createApplicationContext(DispatchWorkerHost.forRoot(created.config), { logger: false });
+    const db = app.get(DataSource);
+    const date = localDateOf(Date.now() + 2 * DAY_MS);
+    const day = generateCountyDay({ seed: 31, date, orders: 1, caregivers: 1 });
+    const sp = day.servicePoints[0];
+    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
+    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'deact' });
+    const [id] = orderIds;
+    const caregiverId = seededId('deact', caregivers[0].id);
+    const orderDate = localDateOf((await db.query('SELECT window_start FROM care_orders WHERE id = ?', [id]))[0].window_start.getTime());
+    // the caregiver-day row exists and this process knows it (no INSERT, whose foreign-key check would also wait)
+    await app.get(DispatchRepository).ensureCaregiverDay(caregiverId, orderDate);
+
+    // a caregiver PATCH in flight: the row locked FOR UPDATE and the deactivation written, not yet committed
+    const patch = db.createQueryRunner();
+    await patch.connect();
+    await patch.startTransaction();
+    try {
+      await patch.query('SELECT id FROM caregivers WHERE id = ? FOR UPDATE', [caregiverId]);
+      await patch.query('UPDATE caregivers SET active = 0, version = version + 1 WHERE id = ?', [caregiverId]);
+      const dispatching = app.get(DispatchService).dispatch(id);
+      await sleep(800);
+      // the assignment is waiting for the caregiver's row: nothing written yet
+      expect((await orderRow(db, id)).status).toBe('pending');
+      await patch.commitTransaction();
+      const outcome = await dispatching;
+      expect(outcome.outcome).toBe('unassigned');
+    } finally {
+      if (patch.isTransactionActive) await patch.rollbackTransaction();
+      await patch.release();
+    }
+    const after = await orderRow(db, id);
+    expect(after.status).toBe('unassigned');
+    expect(after.unassigned_reason).toBe('NO_SKILLED_CAREGIVER');
+    expect(after.caregiver_id).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { AuditModule } from '@care/audit';
 import { AuthModule } from '@care/auth';
 import { BedsModule, WaitlistModule } from '@care/beds';
 import { CareOrdersModule } from '@care/care-orders';
+import { DispatchHttpModule } from '@care/dispatch';
 import { FacilitiesModule } from '@care/facilities';
 import { RegionsModule } from '@care/regions';
 import { ResidentsModule } from '@care/residents';
@@ -13,4 +14,4 @@ import { StatsModule } from '@care/stats';
  * The domain HTTP modules the api composes, in one list. Each domain library exposes one module
  * and the api only puts them together.
  */
-export const API_DOMAIN_MODULES: Type[] = [AuditModule, AuthModule, RegionsModule, AssessmentsModule, FacilitiesModule, ResidentsModule, BedsModule, WaitlistModule, StatsModule, CareOrdersModule];
+export const API_DOMAIN_MODULES: Type[] = [AuditModule, AuthModule, RegionsModule, AssessmentsModule, FacilitiesModule, ResidentsModule, BedsModule, WaitlistModule, StatsModule, CareOrdersModule, DispatchHttpModule];

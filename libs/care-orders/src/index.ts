@@ -11,7 +11,16 @@ export { CareOrdersService, orderScope } from './services/care-orders.service';
 export { OrderActionsService } from './services/order-actions.service';
 export { VisitPlansService, type VisitPlanResult } from './services/visit-plans.service';
 export { DispatchEnqueuer } from './services/dispatch-enqueuer.service';
-export { RELEASED, applyTransition, lockOrder, type OrderPatch } from './services/order-writes';
+export {
+  RELEASED,
+  RELEASED_FIELDS,
+  applyTransition,
+  lockOrder,
+  requeueUnassignedOrders,
+  writeOrderStatus,
+  type OrderPatch,
+  type OrderVersion,
+} from './services/order-writes';
 export { residentFacts, type ResidentFacts } from './services/resident-facts';
 export { orderViews, type CareOrderView, type VisitView } from './services/order-views';
 export { loadServiceCatalogue } from './reference-data';

@@ -161,9 +161,17 @@ describe('visit plans', () => {
       }
       expect(sorted.map((o) => o.services[2]).sort()).toEqual(['home_cleaning', 'laundry', 'personal_hygiene']);
     }
-    // every new order is on its way to dispatch
+    // every new order is on its way to dispatch: one DispatchBatch job per batch, holding the batch's orders
     const queue = t.app.get(JobQueue).queue('dispatch');
-    for (const o of res.body.items) expect(await queue.getJob(dispatchJobId(o.id, 0))).toBeDefined();
+    const batches: { batch_id: string; order_id: string }[] = await t.db.query(
+      `SELECT i.batch_id, i.order_id FROM care_order_batch_items i JOIN care_order_batches b ON b.id = i.batch_id
+        WHERE b.source = 'visit_plan'`,
+    );
+    expect(batches.map((b) => b.order_id).sort()).toEqual(res.body.items.map((o: { id: string }) => o.id).sort());
+    for (const batchId of new Set(batches.map((b) => b.batch_id))) {
+      expect(await queue.getJob(`DispatchBatch-${batchId}`)).toBeDefined();
+    }
+    for (const o of res.body.items) expect(await queue.getJob(dispatchJobId(o.id, 0))).toBeUndefined();
   });
 
   it('run again, or twice at once: nothing new', async () => {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { DispatchEnqueuer } from '@care/care-orders';
 import { DispatchRepository } from './dispatch.repository';
 import { DISPATCH_CLOCK, DispatchService } from './dispatch.service';
+import { DispatchRoundService } from './dispatch-round.service';
+import { PartitionLeases } from './partition-leases';
 import { DispatchJobs } from './jobs/dispatch.jobs';
 
 /**
@@ -14,10 +16,12 @@ import { DispatchJobs } from './jobs/dispatch.jobs';
   providers: [
     DispatchRepository,
     DispatchService,
+    DispatchRoundService,
+    PartitionLeases,
     DispatchEnqueuer,
     DispatchJobs,
     { provide: DISPATCH_CLOCK, useValue: () => Date.now() },
   ],
-  exports: [DispatchService],
+  exports: [DispatchService, DispatchRoundService, PartitionLeases],
 })
 export class DispatchModule {}

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { AreaKind, GeoPoint } from '@care/core';
-import { ACTIVE_VISIT_STATUSES, type DispatchRound, type OrderStatus } from '@care/care-orders';
+import {
+  ACTIVE_VISIT_STATUSES,
+  type DispatchRound,
+  type OrderStatus,
+  RELEASED,
+  requeueUnassignedOrders,
+  writeOrderStatus,
+} from '@care/care-orders';
 import {
   catalogueOf,
   type DispatchCaregiver,
@@ -260,6 +267,141 @@ export class DispatchRepository {
     };
   }
 
+  /** `order` for many orders at once (one statement), in no particular order. */
+  async orders(ids: readonly string[], em: EntityManager = this.db.manager): Promise<OrderFacts[]> {
+    if (ids.length === 0) return [];
+    const rows: OrderRow[] = await em.query(
+      `SELECT o.id, o.status, o.version, o.resident_id, o.window_start, o.window_end, o.duration_minutes, o.priority,
+              o.caregiver_id, o.assigned_at, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
+              (SELECT GROUP_CONCAT(s.service_code ORDER BY s.position, s.service_code SEPARATOR ',')
+                 FROM care_order_services s WHERE s.order_id = o.id) AS services,
+              (SELECT COUNT(*) FROM order_declines d WHERE d.order_id = o.id) AS decline_count,
+              (SELECT GROUP_CONCAT(d.caregiver_id SEPARATOR ',') FROM order_declines d WHERE d.order_id = o.id) AS declines
+         FROM care_orders o
+         LEFT JOIN residents r ON r.id = o.resident_id
+         LEFT JOIN regions g ON g.code = r.region_code
+        WHERE o.id IN (${placeholders(ids.length)})`,
+      [...ids],
+    );
+    const out: OrderFacts[] = [];
+    for (const row of rows) {
+      let declinedBy = row.declines ? row.declines.split(',') : [];
+      if (declinedBy.length !== Number(row.decline_count)) {
+        const all: { caregiver_id: string }[] = await em.query(
+          'SELECT caregiver_id FROM order_declines WHERE order_id = ?',
+          [row.id],
+        );
+        declinedBy = all.map((d) => d.caregiver_id);
+      }
+      out.push({
+        id: row.id,
+        status: row.status,
+        version: Number(row.version),
+        residentId: row.resident_id,
+        windowStart: new Date(row.window_start).getTime(),
+        windowEnd: new Date(row.window_end).getTime(),
+        durationMinutes: Number(row.duration_minutes),
+        priority: priorityOf(row.priority),
+        services: row.services ? row.services.split(',') : [],
+        declinedBy,
+        livingArrangement: row.living_arrangement ?? 'unknown',
+        location: location(row.lat, row.lng, row.region_lat, row.region_lng),
+        kind: kindOf(row.kind),
+        caregiverId: row.caregiver_id,
+        assignedAt: ms(row.assigned_at),
+      });
+    }
+    return out;
+  }
+
+  /** Locks the orders' rows in key order (id) for the rest of the transaction; their states by id. */
+  async lockOrders(em: EntityManager, ids: readonly string[]): Promise<Map<string, OrderState>> {
+    const out = new Map<string, OrderState>();
+    if (ids.length === 0) return out;
+    const rows: {
+      id: string;
+      status: OrderStatus;
+      version: number | string;
+      priority: string;
+      caregiver_id: string | null;
+      assigned_at: Date | null;
+    }[] = await em.query(
+      `SELECT id, status, version, priority, caregiver_id, assigned_at FROM care_orders
+        WHERE id IN (${placeholders(ids.length)}) ORDER BY id FOR UPDATE`,
+      [...ids],
+    );
+    for (const row of rows) {
+      out.set(row.id, {
+        id: row.id,
+        status: row.status,
+        version: Number(row.version),
+        priority: priorityOf(row.priority),
+        caregiverId: row.caregiver_id,
+        assignedAt: ms(row.assigned_at),
+      });
+    }
+    return out;
+  }
+
+  /** Locks caregiver-day rows in key order (caregiver, date); the keys `caregiverId|date` of those found. */
+  async lockCaregiverDays(em: EntityManager, days: readonly { caregiverId: string; date: string }[]): Promise<Set<string>> {
+    if (days.length === 0) return new Set();
+    const rows: { caregiver_id: string; date: string }[] = await em.query(
+      `SELECT caregiver_id, DATE_FORMAT(date, '%Y-%m-%d') AS date FROM caregiver_days
+        WHERE ${days.map(() => '(caregiver_id = ? AND date = ?)').join(' OR ')}
+        ORDER BY caregiver_id, date FOR UPDATE`,
+      days.flatMap((d) => [d.caregiverId, d.date]),
+    );
+    const found = new Set(rows.map((r) => `${r.caregiver_id}|${r.date}`));
+    for (const d of days) if (!found.has(`${d.caregiverId}|${d.date}`)) this.knownDays.delete(`${d.caregiverId}|${d.date}`);
+    return found;
+  }
+
+  /** Shared locks on caregiver rows in key order; the caregivers as they stand now (with skills and service point). */
+  async shareLockCaregivers(em: EntityManager, ids: readonly string[]): Promise<Map<string, DispatchCaregiver>> {
+    if (ids.length === 0) return new Map();
+    await em.query(`SELECT id FROM caregivers WHERE id IN (${placeholders(ids.length)}) ORDER BY id LOCK IN SHARE MODE`, [
+      ...ids,
+    ]);
+    const rows: CaregiverRow[] = await em.query(`${CAREGIVER_SELECT} WHERE c.id IN (${placeholders(ids.length)})`, [
+      ...ids,
+    ]);
+    return new Map(rows.map((row) => [row.id, toCaregiver(row)]));
+  }
+
+  /** Residents' recent caregivers (completed visits since `since`): caregiver id → resident ids. */
+  async recentlyServed(residentIds: readonly string[], since: Date): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (residentIds.length === 0) return out;
+    const rows: { caregiver_id: string; resident_id: string }[] = await this.db.query(
+      `SELECT DISTINCT caregiver_id, resident_id FROM care_orders
+        WHERE status = 'completed' AND window_start >= ? AND caregiver_id IS NOT NULL
+          AND resident_id IN (${placeholders(residentIds.length)})`,
+      [since, ...residentIds],
+    );
+    for (const r of rows) out.set(r.caregiver_id, [...(out.get(r.caregiver_id) ?? []), r.resident_id]);
+    return out;
+  }
+
+  /** Every service point with its location (for the partitions). */
+  async servicePoints(): Promise<{ id: string; location: GeoPoint }[]> {
+    const rows: { id: string; lat: string; lng: string }[] = await this.db.query(
+      'SELECT id, lat, lng FROM service_points ORDER BY id',
+    );
+    return rows.map((r) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+  }
+
+  /** Sets the travel into each visit (one statement). */
+  async setTravelMinutesMany(em: EntityManager, travel: ReadonlyMap<string, number>): Promise<void> {
+    if (travel.size === 0) return;
+    const ids = [...travel.keys()];
+    await em.query(
+      `UPDATE care_orders SET travel_minutes = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
+        WHERE id IN (${placeholders(ids.length)})`,
+      [...ids.flatMap((id) => [id, travel.get(id)]), ...ids],
+    );
+  }
+
   /** Locks the order's row (only that row) for the rest of the transaction and returns its state. */
   async lockOrder(em: EntityManager, id: string): Promise<OrderState | null> {
     const rows: {
@@ -448,9 +590,20 @@ export class DispatchRepository {
     return rows.length === 1;
   }
 
+  /**
+   * Takes the shared lock on the caregiver's row (LOCK IN SHARE MODE, MariaDB and MySQL 8) for the rest of the
+   * transaction: a caregiver PATCH holds it FOR UPDATE while it releases the visits the change breaks. False when
+   * the caregiver is gone.
+   */
+  async shareLockCaregiver(em: EntityManager, caregiverId: string): Promise<boolean> {
+    const rows: unknown[] = await em.query('SELECT id FROM caregivers WHERE id = ? LOCK IN SHARE MODE', [caregiverId]);
+    return rows.length === 1;
+  }
+
+  /** The assignment, through care-orders' one version-checked status writer (`assign`). */
   async assign(
     em: EntityManager,
-    order: Pick<OrderFacts, 'id' | 'version'>,
+    order: OrderState,
     placement: {
       caregiverId: string;
       plannedStart: number;
@@ -459,51 +612,30 @@ export class DispatchRepository {
       assignedAt: Date;
     },
   ): Promise<boolean> {
-    const result: { affectedRows?: number } = await em.query(
-      `UPDATE care_orders SET status = 'assigned', caregiver_id = ?, planned_start = ?, planned_end = ?, travel_minutes = ?,
-              assigned_at = ?, accepted_at = NULL, unassigned_reason = NULL, version = version + 1
-        WHERE id = ? AND version = ?`,
-      [
-        placement.caregiverId,
-        new Date(placement.plannedStart),
-        new Date(placement.plannedEnd),
-        placement.travelMinutes,
-        placement.assignedAt,
-        order.id,
-        order.version,
-      ],
-    );
-    return affected(result) === 1;
+    return writeOrderStatus(em, order, 'assign', {
+      caregiverId: placement.caregiverId,
+      plannedStart: new Date(placement.plannedStart),
+      plannedEnd: new Date(placement.plannedEnd),
+      travelMinutes: placement.travelMinutes,
+      assignedAt: placement.assignedAt,
+      acceptedAt: null,
+      unassignedReason: null,
+    });
   }
 
-  /** The travel into a visit changed because another was placed before it. */
+  /** The travel into a visit changed because another was placed before it (not a status change). */
   async setTravelMinutes(em: EntityManager, orderId: string, minutes: number): Promise<void> {
     await em.query('UPDATE care_orders SET travel_minutes = ? WHERE id = ?', [minutes, orderId]);
   }
 
-  async markUnassigned(
-    em: EntityManager,
-    order: Pick<OrderFacts, 'id' | 'version'>,
-    reason: UnassignedReason,
-  ): Promise<boolean> {
-    const result: { affectedRows?: number } = await em.query(
-      `UPDATE care_orders SET status = 'unassigned', unassigned_reason = ?, caregiver_id = NULL, planned_start = NULL,
-              planned_end = NULL, travel_minutes = NULL, assigned_at = NULL, accepted_at = NULL, version = version + 1
-        WHERE id = ? AND version = ?`,
-      [reason, order.id, order.version],
-    );
-    return affected(result) === 1;
+  /** `mark_unassigned` through the one writer: everything a release clears, and the reason. */
+  async markUnassigned(em: EntityManager, order: OrderState, reason: UnassignedReason): Promise<boolean> {
+    return writeOrderStatus(em, order, 'mark_unassigned', { ...RELEASED, unassignedReason: reason });
   }
 
   /** Back to dispatch (status pending, nothing planned), e.g. an assignment not accepted in time. */
-  async requeue(em: EntityManager, order: Pick<OrderFacts, 'id' | 'version'>): Promise<boolean> {
-    const result: { affectedRows?: number } = await em.query(
-      `UPDATE care_orders SET status = 'pending', caregiver_id = NULL, planned_start = NULL, planned_end = NULL,
-              travel_minutes = NULL, assigned_at = NULL, accepted_at = NULL, unassigned_reason = NULL, version = version + 1
-        WHERE id = ? AND version = ?`,
-      [order.id, order.version],
-    );
-    return affected(result) === 1;
+  async requeue(em: EntityManager, order: OrderState): Promise<boolean> {
+    return writeOrderStatus(em, order, 'requeue', RELEASED);
   }
 
   /** Records that a caregiver let an assignment lapse: like a decline, it is never offered that order again. */
@@ -526,13 +658,29 @@ export class DispatchRepository {
     return rows.map((r) => ({ id: r.id, version: Number(r.version), priority: priorityOf(r.priority) }));
   }
 
-  async requeueMany(em: EntityManager, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await em.query(
-      `UPDATE care_orders SET status = 'pending', unassigned_reason = NULL, version = version + 1
-        WHERE status = 'unassigned' AND id IN (${placeholders(ids.length)})`,
-      [...ids],
-    );
+  async requeueMany(em: EntityManager, ids: readonly string[]): Promise<number> {
+    return requeueUnassignedOrders(em, ids);
+  }
+
+  /** The pending orders of a bulk intake, with what their dispatch order depends on. */
+  async pendingOrdersOfBatch(batchId: string): Promise<
+    { id: string; priority: 'normal' | 'urgent'; windowStart: number; windowEnd: number; durationMinutes: number }[]
+  > {
+    const rows: { id: string; priority: string; window_start: Date; window_end: Date; duration_minutes: number | string }[] =
+      await this.db.query(
+        `SELECT o.id, o.priority, o.window_start, o.window_end, o.duration_minutes
+           FROM care_order_batch_items i JOIN care_orders o ON o.id = i.order_id
+          WHERE i.batch_id = ? AND o.status = 'pending'
+          ORDER BY i.position`,
+        [batchId],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      priority: priorityOf(r.priority),
+      windowStart: new Date(r.window_start).getTime(),
+      windowEnd: new Date(r.window_end).getTime(),
+      durationMinutes: Number(r.duration_minutes),
+    }));
   }
 
   /** Orders left pending since before `olderThan` (their job was lost, failed for good, or never enqueued). */

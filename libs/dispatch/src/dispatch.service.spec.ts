@@ -97,6 +97,7 @@ class FakeRepo {
   }));
   ensureCaregiverDay = jest.fn(async () => undefined);
   lockCaregiverDay = jest.fn(async () => true);
+  shareLockCaregiver = jest.fn(async () => true);
   assign = jest.fn(async (_em: EntityManager, _o: unknown, p: { caregiverId: string; plannedStart: number }) => {
     this.assigned.push({ caregiverId: p.caregiverId, plannedStart: p.plannedStart });
     return true;
@@ -154,6 +155,7 @@ describe('DispatchService.dispatch', () => {
     const outcome = await service.dispatch('o-1');
     expect(outcome).toMatchObject({ outcome: 'assigned', caregiverId: 'cg-a' });
     expect(repo.lockOrder).toHaveBeenCalledTimes(1);
+    expect(repo.shareLockCaregiver).toHaveBeenCalledWith(expect.anything(), 'cg-a');
     expect(repo.lockCaregiverDay).toHaveBeenCalledWith(expect.anything(), 'cg-a', DATE);
     expect(repo.assigned).toEqual([{ caregiverId: 'cg-a', plannedStart: localInstant(DATE, '09:00') }]);
     expect(queue.add).toHaveBeenCalledWith(

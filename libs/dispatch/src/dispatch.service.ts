@@ -7,7 +7,7 @@ import {
   TransactionRunner,
   type TravelModelOptions,
 } from '@care/core';
-import { DispatchEnqueuer, dispatchJob, transition } from '@care/care-orders';
+import { DispatchEnqueuer, dispatchJob } from '@care/care-orders';
 import { type CaregiverFingerprint, DispatchRepository, type OrderFacts } from './dispatch.repository';
 import {
   type CaregiverDay,
@@ -177,8 +177,11 @@ export class DispatchService {
     return this.tx.run(async (em) => {
       const state = await this.repo.lockOrder(em, order.id);
       if (!state || state.status !== 'pending' || state.version !== order.version) return 'order-changed';
-      transition(state.status, 'assign');
       if (!(await this.repo.lockCaregiverDay(em, candidate.caregiverId, candidate.date))) return 'slot-taken';
+      // the shared lock the care-orders README promises: a caregiver change (PATCH locks the row FOR UPDATE and sends
+      // back the visits it breaks) either committed before this read, or waits until this assignment is committed
+      // and then sees it
+      if (!(await this.repo.shareLockCaregiver(em, candidate.caregiverId))) return 'slot-taken';
       const from = localMidnight(candidate.date);
       const day = await this.repo.caregiverWithVisits(candidate.caregiverId, from, from + DAY_MS, em);
       if (!day) return 'slot-taken';
@@ -230,7 +233,6 @@ export class DispatchService {
           return { outcome: 'again', why: 'caregivers changed meanwhile' };
         }
       }
-      transition(state.status, 'mark_unassigned');
       if (!(await this.repo.markUnassigned(em, state, reason)))
         return { outcome: 'again', why: 'the order changed meanwhile' };
       return { outcome: 'unassigned', reason, explanation };
@@ -265,7 +267,6 @@ export class DispatchService {
     const requeued = await this.tx.run(async (em) => {
       const state = await this.repo.lockOrder(em, orderId);
       if (!state || state.status !== 'assigned' || state.assignedAt !== expected || !state.caregiverId) return null;
-      transition(state.status, 'requeue');
       await this.repo.recordLapse(
         em,
         orderId,
@@ -289,8 +290,6 @@ export class DispatchService {
     const now = new Date(this.clock());
     const orders = await this.tx.run(async (em) => {
       const rows = await this.repo.lockRetryableUnassigned(em, now, 5000);
-      // every row is unassigned (the query selects only those); the transitions table must allow the move
-      if (rows.length > 0) transition('unassigned', 'requeue');
       await this.repo.requeueMany(
         em,
         rows.map((r) => r.id),

@@ -4,3 +4,7 @@ export * from './dispatch.service';
 export * from './dispatch.repository';
 export * from './dispatch-audit';
 export * from './county-day.seed';
+export * from './http/dispatch-http.module';
+export { DispatchKpisService } from './http/dispatch-kpis.service';
+export * from './dispatch-round.service';
+export * from './partition-leases';

@@ -68,6 +68,18 @@ export class CreateCareOrderDto {
   notes?: string;
 }
 
+export const MAX_BATCH_ORDERS = 1000;
+
+export class CreateCareOrderBatchDto {
+  @ApiProperty({ type: [CreateCareOrderDto], description: '1 to 1,000 orders, each the body of POST /care-orders' })
+  @IsArray()
+  @ArrayNotEmpty()
+  @ArrayMaxSize(MAX_BATCH_ORDERS)
+  @ValidateNested({ each: true })
+  @Type(() => CreateCareOrderDto)
+  orders: CreateCareOrderDto[];
+}
+
 export class ListCareOrdersQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ enum: ORDER_STATUSES })
   @IsOptional()

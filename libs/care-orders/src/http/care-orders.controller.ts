@@ -2,7 +2,15 @@ import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Q
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentUser, InvalidInputError, Roles, type AuthUser, AuditRead } from '@care/core';
-import { AcceptDto, CheckInDto, CheckOutDto, CreateCareOrderDto, ListCareOrdersQueryDto, ReasonDto } from '../dto/care-order.dto';
+import {
+  AcceptDto,
+  CheckInDto,
+  CheckOutDto,
+  CreateCareOrderBatchDto,
+  CreateCareOrderDto,
+  ListCareOrdersQueryDto,
+  ReasonDto,
+} from '../dto/care-order.dto';
 import { isRealDate } from '../dto/common';
 import { CareOrdersService } from '../services/care-orders.service';
 import { OrderActionsService, type ActionResult } from '../services/order-actions.service';
@@ -47,6 +55,23 @@ export class CareOrdersController {
     const created = await this.orders.create(user, dto, key);
     if (created.replayed) res.setHeader('Idempotent-Replayed', 'true');
     return { id: created.id, status: created.status };
+  }
+
+  @Post('batch')
+  @HttpCode(202)
+  @Roles('admin', 'dispatcher')
+  @ApiOperation({ summary: 'Create 1–1,000 care orders at once; validated as a whole, dispatched by one job' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same ids; another body → 409' })
+  @ApiResponse({ status: 202, description: '{ ids: [...] } in the order given' })
+  async createBatch(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateCareOrderBatchDto,
+    @Headers('idempotency-key') key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const created = await this.orders.createBatch(user, dto, key);
+    if (created.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return { ids: created.ids };
   }
 
   @AuditRead()

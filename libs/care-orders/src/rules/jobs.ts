@@ -33,6 +33,14 @@ export function dispatchJob(round: DispatchRound, jobIdSuffix = '') {
   };
 }
 
+/** The one DispatchBatch job of a bulk intake: urgent when any of its orders is. */
+export function dispatchBatchJob(batchId: string, priority: DispatchRound['priority']) {
+  return {
+    payload: { batchId },
+    options: { jobId: `DispatchBatch-${batchId}`, priority: DISPATCH_PRIORITY[priority] },
+  };
+}
+
 export function retryUnassignedJobId(caregiverId: string, version: number): string {
   return `RetryUnassigned-caregiver-${caregiverId}-${version}`;
 }

@@ -14,7 +14,7 @@ import {
   type AuthUser,
   type Page,
 } from '@care/core';
-import type { CreateCareOrderDto, ListCareOrdersQueryDto } from '../dto/care-order.dto';
+import type { CreateCareOrderBatchDto, CreateCareOrderDto, ListCareOrdersQueryDto } from '../dto/care-order.dto';
 import { CareOrder, IdempotencyKey } from '../entities/care-order.entity';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
@@ -27,10 +27,47 @@ import { effectiveDuration, unknownServiceCodes } from '../rules/service-catalog
 import { CatalogueService } from './catalogue.service';
 import { DispatchEnqueuer } from './dispatch-enqueuer.service';
 import { orderViews, type CareOrderView } from './order-views';
-import { insertOrderForResidentAtHome } from './order-writes';
+import { batchOrderIds, insertOrderBatch, insertOrderForResidentAtHome, type NewBatchOrder } from './order-writes';
 import { residentFacts } from './resident-facts';
 
 export const CREATE_ORDER_ENDPOINT = 'POST /care-orders';
+export const CREATE_BATCH_ENDPOINT = 'POST /care-orders/batch';
+
+export interface CreatedBatch {
+  ids: string[];
+  replayed: boolean;
+}
+
+type Catalogue = Awaited<ReturnType<CatalogueService['map']>>;
+
+/**
+ * What is wrong with one order's body beyond its DTO (unknown services, the window), as "field: reason" lines;
+ * with its effective duration and window when nothing is.
+ */
+function orderBodyProblems(
+  dto: CreateCareOrderDto,
+  catalogue: Catalogue,
+  now: Date,
+): { problems: string[]; windowStart: Date; windowEnd: Date; durationMinutes: number } {
+  const problems: string[] = [];
+  const unknown = unknownServiceCodes(dto.services, catalogue);
+  if (unknown.length) problems.push(`services: unknown service code(s) ${unknown.join(', ')}`);
+  const windowStart = new Date(dto.windowStart);
+  const windowEnd = new Date(dto.windowEnd);
+  if (Number.isNaN(windowStart.getTime())) problems.push('windowStart: not a valid date-time');
+  if (Number.isNaN(windowEnd.getTime())) problems.push('windowEnd: not a valid date-time');
+  const durationMinutes = effectiveDuration(
+    dto.services.filter((code) => catalogue.has(code)),
+    catalogue,
+    dto.durationMinutes,
+  );
+  if (!Number.isNaN(windowStart.getTime()) && !Number.isNaN(windowEnd.getTime())) {
+    problems.push(
+      ...windowProblems({ windowStart, windowEnd, durationMinutes, durationGiven: dto.durationMinutes !== undefined, now }),
+    );
+  }
+  return { problems, windowStart, windowEnd, durationMinutes };
+}
 
 export interface CreatedOrder {
   id: string;
@@ -148,6 +185,122 @@ export class CareOrdersService {
     }
     await this.enqueue.dispatch([{ id, version: 0, priority: dto.priority ?? 'normal' }]);
     return { id, status: 'pending', replayed: false };
+  }
+
+  /**
+   * POST /care-orders/batch: 1 to 1,000 orders, validated as a whole first (any bad order → 400 naming each one by
+   * index, nothing created), then written in one transaction with multi-row INSERTs, and dispatched by ONE
+   * DispatchBatch job after the commit. An Idempotency-Key works as for a single order: the same key and body give
+   * back the same ids, another body 409 IDEMPOTENCY_KEY_REUSED.
+   */
+  async createBatch(user: AuthUser, dto: CreateCareOrderBatchDto, idempotencyKey?: string): Promise<CreatedBatch> {
+    const key = idempotencyKey === undefined || idempotencyKey === '' ? null : idempotencyKey;
+    if (key !== null && !isValidIdempotencyKey(key)) {
+      throw new InvalidInputError('Idempotency-Key: must be 1–255 printable ASCII characters');
+    }
+    const hash = key === null ? '' : requestHash(CREATE_BATCH_ENDPOINT, { orders: dto.orders.map((o) => ({ ...o })) });
+    if (key !== null) {
+      const earlier = await this.keys.findOneBy({ userId: user.id, key });
+      if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date())) return this.replayBatch(earlier, hash);
+      if (earlier) await this.keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
+    }
+
+    const now = new Date();
+    const catalogue = await this.catalogue.map();
+    const residents = await residentFacts(
+      this.orders.manager,
+      dto.orders.map((o) => o.residentId),
+    );
+    const problems: string[] = [];
+    const rows: NewBatchOrder[] = [];
+    dto.orders.forEach((order, index) => {
+      const checked = orderBodyProblems(order, catalogue, now);
+      const lines = [...checked.problems];
+      const resident = residents.get(order.residentId);
+      if (!resident) lines.push(`residentId: unknown resident "${order.residentId}"`);
+      else if (resident.livingArrangement !== 'home')
+        lines.push('residentId: RESIDENT_NOT_AT_HOME: doorstep services are for residents living at home');
+      if (lines.length > 0) {
+        problems.push(...lines.map((line) => `orders[${index}].${line}`));
+        return;
+      }
+      if (!resident) return;
+      rows.push({
+        id: randomUUID(),
+        residentId: order.residentId,
+        regionCode: resident.regionCode,
+        windowStart: checked.windowStart,
+        windowEnd: checked.windowEnd,
+        durationMinutes: checked.durationMinutes,
+        priority: order.priority ?? 'normal',
+        notes: order.notes ?? null,
+        services: order.services,
+      });
+    });
+    if (problems.length > 0) throw new InvalidInputError(problems.join('; '));
+
+    const batchId = randomUUID();
+    try {
+      await this.tx.run(async (em) => {
+        if (key !== null) {
+          try {
+            await em.insert(IdempotencyKey, {
+              userId: user.id,
+              key,
+              endpoint: CREATE_BATCH_ENDPOINT,
+              requestHash: hash,
+              // a batch's key names the batch; its orders are the batch's items
+              orderId: batchId,
+              responseStatus: 202,
+            });
+          } catch (error) {
+            if (isDuplicateKeyError(error)) throw new KeyTaken();
+            throw error;
+          }
+        }
+        // the residents were read outside this transaction: check again, under a shared lock, that they still live
+        // at home (a resident admitted meanwhile must not get doorstep orders)
+        const ids = [...new Set(rows.map((r) => r.residentId))];
+        const athome: { id: string }[] = await em.query(
+          `SELECT id FROM residents WHERE living_arrangement = 'home' AND id IN (${ids.map(() => '?').join(',')}) LOCK IN SHARE MODE`,
+          ids,
+        );
+        if (athome.length !== ids.length) {
+          const still = new Set(athome.map((r) => r.id));
+          const moved = dto.orders
+            .map((o, index) => (still.has(o.residentId) ? null : `orders[${index}].residentId: RESIDENT_NOT_AT_HOME`))
+            .filter((line): line is string => line !== null);
+          throw new InvalidInputError(moved.join('; '));
+        }
+        await insertOrderBatch(em, { id: batchId, source: 'manual', createdBy: user.id }, rows);
+      });
+    } catch (error) {
+      if (error instanceof KeyTaken && key !== null) {
+        const earlier = await this.keys.findOneBy({ userId: user.id, key });
+        if (earlier) return this.replayBatch(earlier, hash);
+      }
+      throw error;
+    }
+    await this.enqueue.dispatchBatch(batchId, rows.some((r) => r.priority === 'urgent') ? 'urgent' : 'normal');
+    return { ids: rows.map((r) => r.id), replayed: false };
+  }
+
+  private async replayBatch(earlier: IdempotencyKey, hash: string): Promise<CreatedBatch> {
+    if (earlier.endpoint !== CREATE_BATCH_ENDPOINT || earlier.requestHash !== hash) {
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used for another request; use a new key for a new batch',
+      );
+    }
+    const ids = await batchOrderIds(this.orders.manager, earlier.orderId);
+    // the first request may have died between commit and enqueue: the same batch job again is a no-op
+    const urgent: { n: number | string }[] = await this.orders.manager.query(
+      `SELECT COUNT(*) AS n FROM care_order_batch_items i JOIN care_orders o ON o.id = i.order_id
+        WHERE i.batch_id = ? AND o.status = 'pending' AND o.priority = 'urgent'`,
+      [earlier.orderId],
+    );
+    await this.enqueue.dispatchBatch(earlier.orderId, Number(urgent[0]?.n ?? 0) > 0 ? 'urgent' : 'normal');
+    return { ids, replayed: true };
   }
 
   /** The PruneIdempotencyKeys job: deletes keys past their lifetime, a thousand rows per statement. */

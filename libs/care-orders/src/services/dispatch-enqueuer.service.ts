@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobQueue } from '@care/core';
-import { dispatchJob, retryUnassignedJobId, type DispatchRound } from '../rules/jobs';
+import { dispatchBatchJob, dispatchJob, retryUnassignedJobId, type DispatchRound } from '../rules/jobs';
 
 /**
  * Produces the dispatch jobs this library owes, always after the transaction committed. A failed enqueue is
@@ -23,6 +23,16 @@ export class DispatchEnqueuer {
       this.logger.warn(
         `enqueue DispatchOrder for ${orders.length} order(s) failed; the sweeper will retry: ${(error as Error).message}`,
       );
+    }
+  }
+
+  /** One DispatchBatch job for a whole bulk intake (after its commit); a failed enqueue is left to the sweeper. */
+  async dispatchBatch(batchId: string, priority: DispatchRound['priority']): Promise<void> {
+    const job = dispatchBatchJob(batchId, priority);
+    try {
+      await this.queue.add('DispatchBatch', job.payload, job.options);
+    } catch (error) {
+      this.logger.warn(`enqueue DispatchBatch ${batchId} failed; the sweeper will retry: ${(error as Error).message}`);
     }
   }
 

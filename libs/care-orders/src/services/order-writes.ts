@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ConflictError } from '@care/core';
 import { CareOrder, type OrderPriority } from '../entities/care-order.entity';
-import { transition, type OrderAction } from '../rules/order-status';
+import { transition, type OrderAction, type OrderStatus } from '../rules/order-status';
 
 /** Columns a status change may set alongside the status. */
 export type OrderPatch = Partial<
@@ -22,18 +22,93 @@ export type OrderPatch = Partial<
   >
 >;
 
-/** What an order loses when it goes back to dispatch. */
-export const RELEASED: OrderPatch = Object.freeze({
-  caregiverId: null,
-  plannedStart: null,
-  plannedEnd: null,
-  travelMinutes: null,
-  unassignedReason: null,
-  assignedAt: null,
-  acceptedAt: null,
-  acceptRecordedAt: null,
-  acceptedBy: null,
+/** The columns of each patchable field (the one place that maps OrderPatch to SQL). */
+const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: string } = Object.freeze({
+  caregiverId: 'caregiver_id',
+  plannedStart: 'planned_start',
+  plannedEnd: 'planned_end',
+  travelMinutes: 'travel_minutes',
+  unassignedReason: 'unassigned_reason',
+  assignedAt: 'assigned_at',
+  acceptedAt: 'accepted_at',
+  acceptRecordedAt: 'accept_recorded_at',
+  acceptedBy: 'accepted_by',
+  completedAt: 'completed_at',
+  cancelledAt: 'cancelled_at',
+  cancelReason: 'cancel_reason',
 });
+
+/**
+ * What a release clears, listed once: an order that goes back to dispatch (decline, accept timeout, a caregiver
+ * change, requeue of an unassigned order) or is marked unassigned loses its caregiver, its plan and its reason.
+ */
+export const RELEASED_FIELDS = Object.freeze([
+  'caregiverId',
+  'plannedStart',
+  'plannedEnd',
+  'travelMinutes',
+  'unassignedReason',
+  'assignedAt',
+  'acceptedAt',
+  'acceptRecordedAt',
+  'acceptedBy',
+] as const satisfies readonly (keyof OrderPatch)[]);
+
+/** What an order loses when it goes back to dispatch. */
+export const RELEASED: OrderPatch = Object.freeze(
+  Object.fromEntries(RELEASED_FIELDS.map((field) => [field, null])) as OrderPatch,
+);
+
+/** The order as the writer needs it: which row, at which version, in which status. */
+export interface OrderVersion {
+  readonly id: string;
+  readonly version: number;
+  readonly status: OrderStatus;
+}
+
+/**
+ * THE writer of order status (care-orders owns it; dispatch and this library's services all call it): the
+ * transitions table decides the new status (409 INVALID_TRANSITION otherwise), the version grows by one, and the
+ * row is written only if it is still at the version and status read (ideally under the caller's row lock). False
+ * when it was not (someone changed the order meanwhile). One UPDATE, in the caller's transaction.
+ */
+export async function writeOrderStatus(
+  em: EntityManager,
+  order: OrderVersion,
+  action: OrderAction,
+  patch: OrderPatch = {},
+): Promise<boolean> {
+  const status = transition(order.status, action);
+  const sets = ['status = ?', 'version = version + 1'];
+  const values: unknown[] = [status];
+  for (const field of Object.keys(patch) as (keyof OrderPatch)[]) {
+    const value = patch[field];
+    if (value === undefined) continue;
+    sets.push(`${PATCH_COLUMNS[field]} = ?`);
+    values.push(value);
+  }
+  const result: unknown = await em.query(
+    `UPDATE care_orders SET ${sets.join(', ')} WHERE id = ? AND version = ? AND status = ?`,
+    [...values, order.id, order.version, order.status],
+  );
+  return affectedRows(result) === 1;
+}
+
+/**
+ * `requeue` for many unassigned orders at once (RetryUnassigned), through the same transitions table; only rows
+ * still unassigned are written. Returns how many were.
+ */
+export async function requeueUnassignedOrders(em: EntityManager, ids: readonly string[]): Promise<number> {
+  if (ids.length === 0) return 0;
+  const status = transition('unassigned', 'requeue');
+  const sets = RELEASED_FIELDS.map((field) => `${PATCH_COLUMNS[field]} = NULL`);
+  const result: unknown = await em.query(
+    `UPDATE care_orders SET status = ?, ${sets.join(', ')}, version = version + 1
+      WHERE status = 'unassigned' AND id IN (${ids.map(() => '?').join(',')})`,
+    [status, ...ids],
+  );
+  return affectedRows(result);
+}
 
 /** A new manual order (status pending, version 0) and its services, in the given order. */
 export interface NewOrder {
@@ -94,9 +169,8 @@ export async function lockOrder(em: EntityManager, id: string): Promise<CareOrde
 }
 
 /**
- * Applies `action` to an order read in this transaction (ideally locked): the transitions table decides the
- * new status (409 INVALID_TRANSITION otherwise), the version grows by one, and the update only lands if
- * nobody changed the order since it was read (optimistic check).
+ * Applies `action` to an order read in this transaction (ideally locked) through {@link writeOrderStatus}; 409
+ * ORDER_CHANGED when somebody changed the order since it was read.
  */
 export async function applyTransition(
   em: EntityManager,
@@ -105,14 +179,116 @@ export async function applyTransition(
   patch: OrderPatch = {},
 ): Promise<CareOrder> {
   const status = transition(order.status, action);
-  const result = await em
-    .createQueryBuilder()
-    .update(CareOrder)
-    .set({ ...patch, status, version: () => 'version + 1' })
-    .where('id = :id AND version = :version', { id: order.id, version: order.version })
-    .execute();
-  if (result.affected !== 1) {
+  if (!(await writeOrderStatus(em, order, action, patch))) {
     throw new ConflictError('ORDER_CHANGED', `Care order ${order.id} changed meanwhile; reload it and retry`);
   }
   return Object.assign(new CareOrder(), order, patch, { status, version: order.version + 1 });
+}
+
+/** One order of a bulk intake: its resident's township is known (read while validating the batch). */
+export interface NewBatchOrder {
+  id: string;
+  residentId: string;
+  regionCode: string;
+  windowStart: Date;
+  windowEnd: Date;
+  durationMinutes: number;
+  priority: OrderPriority;
+  notes: string | null;
+  services: readonly string[];
+  /** Visit-plan orders: the month and the third; manual orders: null. */
+  visitPlanMonth?: string | null;
+  visitSlot?: number | null;
+}
+
+/** Rows per multi-row INSERT (well under max_allowed_packet and the placeholder limit). */
+const ROWS_PER_INSERT = 500;
+
+function chunks<T>(rows: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * The one bulk write path (POST /care-orders/batch and visit plans): the orders, their services and the batch with
+ * its items, each as multi-row INSERTs in the caller's transaction. Visit-plan rows whose (resident, month, slot)
+ * already exists are left alone (`ON DUPLICATE KEY UPDATE id = id`); the ids actually inserted are returned in the
+ * order given, and only they join the batch.
+ */
+export async function insertOrderBatch(
+  em: EntityManager,
+  batch: { id: string; source: 'manual' | 'visit_plan'; createdBy: string | null },
+  orders: readonly NewBatchOrder[],
+): Promise<string[]> {
+  for (const part of chunks(orders, ROWS_PER_INSERT)) {
+    const values: unknown[] = [];
+    for (const o of part) {
+      values.push(
+        o.id,
+        o.residentId,
+        o.regionCode,
+        o.windowStart,
+        o.windowEnd,
+        o.durationMinutes,
+        o.priority,
+        o.notes,
+        batch.source,
+        batch.createdBy,
+        o.visitPlanMonth ?? null,
+        o.visitSlot ?? null,
+      );
+    }
+    await em.query(
+      `INSERT INTO care_orders (id, resident_id, region_code, window_start, window_end, duration_minutes, priority, notes,
+                                status, source, created_by, visit_plan_month, visit_slot, version)
+       VALUES ${part.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, 0)").join(', ')}
+       ON DUPLICATE KEY UPDATE id = id`,
+      values,
+    );
+  }
+  let rows: readonly NewBatchOrder[] = orders;
+  if (batch.source === 'visit_plan') {
+    // which rows did land (the others met an existing visit of the same elder, month and third)
+    const landed = new Set<string>();
+    for (const part of chunks(orders, ROWS_PER_INSERT)) {
+      const found: { id: string }[] = await em.query(
+        `SELECT id FROM care_orders WHERE id IN (${part.map(() => '?').join(',')})`,
+        part.map((o) => o.id),
+      );
+      for (const f of found) landed.add(f.id);
+    }
+    rows = orders.filter((o) => landed.has(o.id));
+  }
+  const services = rows.flatMap((o) => o.services.map((code, position) => [o.id, code, position] as const));
+  for (const part of chunks(services, ROWS_PER_INSERT)) {
+    await em.query(
+      `INSERT INTO care_order_services (order_id, service_code, position) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+  if (rows.length === 0) return [];
+  await em.query('INSERT INTO care_order_batches (id, source, order_count, created_by) VALUES (?, ?, ?, ?)', [
+    batch.id,
+    batch.source,
+    rows.length,
+    batch.createdBy,
+  ]);
+  const items = rows.map((o, position) => [batch.id, position, o.id] as const);
+  for (const part of chunks(items, ROWS_PER_INSERT)) {
+    await em.query(
+      `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${part.map(() => '(?, ?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+  return rows.map((o) => o.id);
+}
+
+/** The order ids of a batch, in the order given. */
+export async function batchOrderIds(em: EntityManager, batchId: string): Promise<string[]> {
+  const rows: { order_id: string }[] = await em.query(
+    'SELECT order_id FROM care_order_batch_items WHERE batch_id = ? ORDER BY position',
+    [batchId],
+  );
+  return rows.map((r) => r.order_id);
 }

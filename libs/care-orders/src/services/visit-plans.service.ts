@@ -17,6 +17,7 @@ import {
 import { effectiveDuration } from '../rules/service-catalogue';
 import { CatalogueService } from './catalogue.service';
 import { DispatchEnqueuer } from './dispatch-enqueuer.service';
+import { insertOrderBatch } from './order-writes';
 import { placeholders } from './time-views';
 
 export interface VisitPlanResult {
@@ -150,10 +151,10 @@ export class VisitPlansService {
       }
       if (planned.length === 0) continue;
       const created = await this.insertBatch(month, planned);
-      result.created += created.length;
-      result.existing += planned.length - created.length;
-      // visit plans are routine: normal priority, as inserted
-      await this.enqueue.dispatch(created.map((id) => ({ id, version: 0, priority: 'normal' as const })));
+      result.created += created.ids.length;
+      result.existing += planned.length - created.ids.length;
+      // visit plans are routine: normal priority, one dispatch job per batch
+      if (created.ids.length > 0) await this.enqueue.dispatchBatch(created.batchId, 'normal');
     }
     this.logger.log(
       `visit plans ${month}${regionCode ? ` (${regionCode})` : ''}: ${result.eligible} eligible, ${result.created} created, ${result.existing} existing, ${result.skipped} skipped`,
@@ -161,37 +162,31 @@ export class VisitPlansService {
     return result;
   }
 
-  /** Inserts the batch; rows whose (resident, month, slot) exists are left alone. Returns the ids inserted. */
-  private async insertBatch(month: string, planned: PlannedRow[]): Promise<string[]> {
-    return this.tx.run(async (em) => {
-      const values: unknown[] = [];
-      for (const p of planned) {
-        values.push(p.id, p.residentId, p.regionCode, p.windowStart, p.windowEnd, p.durationMinutes, month, p.slot);
-      }
-      await em.query(
-        `INSERT INTO care_orders (id, resident_id, region_code, window_start, window_end, duration_minutes, priority, status, source,
-                                  visit_plan_month, visit_slot, version)
-         VALUES ${planned.map(() => "(?, ?, ?, ?, ?, ?, 'normal', 'pending', 'visit_plan', ?, ?, 0)").join(', ')}
-         ON DUPLICATE KEY UPDATE id = id`,
-        values,
-      );
-      const inserted: { id: string }[] = await em.query(
-        `SELECT id FROM care_orders WHERE id IN (${placeholders(planned)})`,
-        planned.map((p) => p.id),
-      );
-      const ids = new Set(inserted.map((row) => row.id));
-      const rows = planned.filter((p) => ids.has(p.id));
-      const serviceValues: unknown[] = [];
-      for (const p of rows) p.services.forEach((code, position) => serviceValues.push(p.id, code, position));
-      if (rows.length) {
-        await em.query(
-          `INSERT INTO care_order_services (order_id, service_code, position) VALUES ${rows
-            .flatMap((p) => p.services.map(() => '(?, ?, ?)'))
-            .join(', ')}`,
-          serviceValues,
-        );
-      }
-      return rows.map((p) => p.id);
-    });
+  /**
+   * Inserts the batch through the one bulk path (`insertOrderBatch`); rows whose (resident, month, slot) exists are
+   * left alone. Returns the batch id and the ids inserted.
+   */
+  private async insertBatch(month: string, planned: PlannedRow[]): Promise<{ batchId: string; ids: string[] }> {
+    const batchId = randomUUID();
+    const ids = await this.tx.run((em) =>
+      insertOrderBatch(
+        em,
+        { id: batchId, source: 'visit_plan', createdBy: null },
+        planned.map((p) => ({
+          id: p.id,
+          residentId: p.residentId,
+          regionCode: p.regionCode,
+          windowStart: p.windowStart,
+          windowEnd: p.windowEnd,
+          durationMinutes: p.durationMinutes,
+          priority: 'normal' as const,
+          notes: null,
+          services: p.services,
+          visitPlanMonth: month,
+          visitSlot: p.slot,
+        })),
+      ),
+    );
+    return { batchId, ids };
   }
 }

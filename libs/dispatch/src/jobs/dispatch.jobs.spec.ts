@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { AppConfig, JobHandler, JobName, JobQueue, JobWorkerHost } from '@care/core';
 import type { DispatchService } from '../dispatch.service';
+import type { DispatchRoundService } from '../dispatch-round.service';
 import { DispatchJobs } from './dispatch.jobs';
 
 /** The dispatch queue's handlers only check the payload's ids and call one use case each. */
@@ -8,6 +9,7 @@ function setup() {
   const handlers = new Map<JobName, JobHandler<JobName>>();
   const host = { register: jest.fn((name: JobName, handler: JobHandler<JobName>) => handlers.set(name, handler)) };
   const queue = { add: jest.fn(async () => 'id') };
+  const rounds = { dispatchBatch: jest.fn(async () => ({ assigned: 0, unassigned: 0, replanned: 0 })) };
   const service = {
     dispatch: jest.fn(async () => ({ outcome: 'skipped', why: 'test' })),
     acceptTimeout: jest.fn(async () => 'skipped'),
@@ -18,6 +20,7 @@ function setup() {
     host as unknown as JobWorkerHost,
     queue as unknown as JobQueue,
     service as unknown as DispatchService,
+    rounds as unknown as DispatchRoundService,
     { dispatch: { acceptTimeoutMinutes: 15, concurrency: 8, sweepSeconds: 30 } } as AppConfig,
   );
   jobs.onModuleInit();
@@ -26,20 +29,22 @@ function setup() {
     if (!handler) throw new Error(`no handler for ${name}`);
     return handler(payload as never, {} as Job<never>);
   };
-  return { jobs, handlers, service, run };
+  return { jobs, handlers, service, rounds, run };
 }
 
 describe('DispatchJobs', () => {
   it('handles every job of the dispatch queue', () => {
     const { jobs, handlers } = setup();
-    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchOrder', 'RetryUnassigned', 'SweepPendingOrders']);
+    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchBatch', 'DispatchOrder', 'RetryUnassigned', 'SweepPendingOrders']);
     jobs.onApplicationShutdown();
   });
 
   it('unpacks ids and calls the use case', async () => {
-    const { jobs, service, run } = setup();
+    const { jobs, service, rounds, run } = setup();
     await run('DispatchOrder', { orderId: 'o-1' });
     expect(service.dispatch).toHaveBeenCalledWith('o-1');
+    await run('DispatchBatch', { batchId: 'b-1' });
+    expect(rounds.dispatchBatch).toHaveBeenCalledWith('b-1');
     await run('AcceptTimeout', { orderId: 'o-1', assignedAt: '2026-12-01T01:00:00.000Z' });
     expect(service.acceptTimeout).toHaveBeenCalledWith('o-1', '2026-12-01T01:00:00.000Z');
     await run('RetryUnassigned', { reason: 'caregiver x changed' });

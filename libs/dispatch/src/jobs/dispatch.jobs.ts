@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, JobQueue, JobWorkerHost } from '@care/core';
 import { DispatchService } from '../dispatch.service';
+import { DispatchRoundService } from '../dispatch-round.service';
 
 /**
  * The dispatch queue's handlers: each validates the payload's ids and calls one use case. Also the sweep timer:
@@ -17,11 +18,13 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
     private readonly host: JobWorkerHost,
     private readonly queue: JobQueue,
     private readonly dispatch: DispatchService,
+    private readonly rounds: DispatchRoundService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
     this.host.register('DispatchOrder', async ({ orderId }) => this.dispatch.dispatch(requireId(orderId, 'orderId')));
+    this.host.register('DispatchBatch', async ({ batchId }) => this.rounds.dispatchBatch(requireId(batchId, 'batchId')));
     this.host.register('AcceptTimeout', async ({ orderId, assignedAt }) => {
       if (typeof assignedAt !== 'string' || Number.isNaN(Date.parse(assignedAt))) throw new Error('AcceptTimeout: assignedAt must be an ISO instant');
       return this.dispatch.acceptTimeout(requireId(orderId, 'orderId'), assignedAt);

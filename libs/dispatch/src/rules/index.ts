@@ -7,3 +7,5 @@ export * from './ranking';
 export * from './planner';
 export * from './verify';
 export * from './county-day.generator';
+export * from './kpis';
+export * from './partitions';

@@ -1,4 +1,4 @@
-import { at, caregiver, northKm, order } from './fixtures.spec-helper';
+import { at, caregiver, northKm, order, visit } from './fixtures.spec-helper';
 import { dispatchSequence, greedyNearestFeasible, planDay, planMetrics } from './planner';
 import { verifyHardRules } from './verify';
 
@@ -115,5 +115,27 @@ describe('planMetrics', () => {
     // seat → 5 km → 10 km → seat (or the reverse): 10 + 10 + 20 minutes
     expect(m.totalTravelMinutes).toBe(40);
     expect(m.travelMinutesPerVisit).toBe(20);
+  });
+});
+
+describe('planDay around visits already placed (the live rounds)', () => {
+  it('keeps existing visits where they are, never ejects them, and counts them against the cap', () => {
+    const one = [caregiver({ maxDailyVisits: 3 })];
+    const existing = new Map([['cg-a|2026-12-01', [visit('old-1', 5, '09:00', '09:30'), visit('old-2', 5, '10:00', '10:30')]]]);
+    const plan = planDay([order({ id: 'n1' }), order({ id: 'n2', residentId: 'r-2', priority: 'urgent' })], one, undefined, { existing });
+    expect(assignedIds(plan)).toEqual(['n2']);
+    expect(plan.unassigned).toEqual([{ orderId: 'n1', reason: 'NO_CAPACITY' }]);
+    const placed = plan.assignments[0];
+    // not on top of an existing visit
+    for (const v of existing.get('cg-a|2026-12-01') ?? []) {
+      expect(placed.plannedEnd <= v.plannedStart || placed.plannedStart >= v.plannedEnd).toBe(true);
+    }
+    // greedy (the baseline guard) sees them too
+    expect(greedyNearestFeasible([order({ id: 'n1' }), order({ id: 'n2', residentId: 'r-2' })], one, undefined, { existing }).assignments).toHaveLength(1);
+  });
+
+  it('plans nothing before notBefore', () => {
+    const plan = planDay([order()], [caregiver()], undefined, { notBefore: at('13:02') });
+    expect(plan.assignments[0].plannedStart).toBeGreaterThanOrEqual(at('13:02'));
   });
 });

@@ -51,6 +51,13 @@ export interface PlannerOptions {
   readonly repair?: boolean;
   /** planDay: never place fewer orders than {@link greedyNearestFeasible} (default true); see planDay. */
   readonly baselineGuard?: boolean;
+  /**
+   * Visits already on caregivers' days (key `caregiverId|date`), kept where they are: the live dispatcher plans a
+   * round of pending orders around what earlier rounds placed. They are never ejected.
+   */
+  readonly existing?: ReadonlyMap<string, readonly PlannedVisit[]>;
+  /** Nothing is planned to start before this instant (the live dispatcher passes now). */
+  readonly notBefore?: number;
 }
 
 /** Caregiver days, assignments and leftovers of a plan under construction. */
@@ -63,7 +70,11 @@ class PlanBuilder {
     private readonly caregivers: readonly DispatchCaregiver[],
     private readonly catalogue: ServiceCatalogue,
     private readonly travel: TravelModelOptions,
-  ) {}
+    existing: ReadonlyMap<string, readonly PlannedVisit[]> = new Map(),
+    private readonly notBefore?: number,
+  ) {
+    for (const [key, visits] of existing) this.visits.set(key, [...visits]);
+  }
 
   day(caregiver: DispatchCaregiver, date: string): CaregiverDay {
     return { caregiver, date, visits: this.visits.get(`${caregiver.id}|${date}`) ?? [] };
@@ -94,7 +105,11 @@ class PlanBuilder {
 
   /** Places an order by the dispatcher's ranking (cheapest insertion, then the objectives). */
   place(order: DispatchOrder): boolean {
-    const decision = dispatchOrder(order, this.daysFor(order), { catalogue: this.catalogue, travel: this.travel });
+    const decision = dispatchOrder(order, this.daysFor(order), {
+      catalogue: this.catalogue,
+      travel: this.travel,
+      notBefore: this.notBefore,
+    });
     if (!decision.ok) {
       this.unassign(order.id, decision.reason);
       return false;
@@ -137,7 +152,10 @@ class PlanBuilder {
         const before = this.assignments.get(victim.orderId);
         if (!victimOrder || !before) continue;
         this.unassign(victimOrder.id, 'NO_CAPACITY');
-        const slot = evaluateInsertion(prepared, this.day(host.caregiver, host.date), { travel: this.travel });
+        const slot = evaluateInsertion(prepared, this.day(host.caregiver, host.date), {
+          travel: this.travel,
+          notBefore: this.notBefore,
+        });
         if (slot.ok) {
           this.assign(order, { caregiverId: host.caregiver.id, date: host.date, plannedStart: slot.plannedStart, plannedEnd: slot.plannedEnd });
           if (this.place(victimOrder)) return true;
@@ -230,15 +248,19 @@ export function planDay(
 ): Plan {
   const travel = options.travel ?? DEFAULT_TRAVEL_MODEL;
   const sequence = dispatchSequence(orders, catalogue);
-  const builder = new PlanBuilder(caregivers, catalogue, travel);
+  const builder = new PlanBuilder(caregivers, catalogue, travel, options.existing, options.notBefore);
   for (const order of sequence) builder.place(order);
   const repaired = options.repair === false ? 0 : builder.repair(sequence);
   const plan = builder.build(orders, sequence, { planner: 'planDay', repaired });
   if (options.baselineGuard === false) return plan;
 
-  const baseline = greedyNearestFeasible(orders, caregivers, catalogue, { travel });
+  const baseline = greedyNearestFeasible(orders, caregivers, catalogue, {
+    travel,
+    existing: options.existing,
+    notBefore: options.notBefore,
+  });
   if (baseline.assignments.length <= plan.assignments.length) return plan;
-  const fromBaseline = new PlanBuilder(caregivers, catalogue, travel);
+  const fromBaseline = new PlanBuilder(caregivers, catalogue, travel, options.existing, options.notBefore);
   const byId = new Map(orders.map((o) => [o.id, o]));
   for (const a of baseline.assignments) {
     const order = byId.get(a.orderId);
@@ -257,10 +279,10 @@ export function greedyNearestFeasible(
   orders: readonly DispatchOrder[],
   caregivers: readonly DispatchCaregiver[],
   catalogue: ServiceCatalogue = DEFAULT_CATALOGUE,
-  options: Pick<PlannerOptions, 'travel'> = {},
+  options: Pick<PlannerOptions, 'travel' | 'existing' | 'notBefore'> = {},
 ): Plan {
   const travel = options.travel ?? DEFAULT_TRAVEL_MODEL;
-  const builder = new PlanBuilder(caregivers, catalogue, travel);
+  const builder = new PlanBuilder(caregivers, catalogue, travel, options.existing, options.notBefore);
   for (const order of orders) {
     const prepared = prepareOrder(order, catalogue);
     const distance = new Map(caregivers.map((c) => [c.id, haversineKm(c.servicePoint, order.location)]));
@@ -270,7 +292,11 @@ export function greedyNearestFeasible(
     let placed = false;
     for (const caregiver of nearest) {
       for (const date of dates) {
-        const result = evaluateInsertion(prepared, builder.day(caregiver, date), { travel, positions: 'append' });
+        const result = evaluateInsertion(prepared, builder.day(caregiver, date), {
+          travel,
+          positions: 'append',
+          notBefore: options.notBefore,
+        });
         if (!result.ok) {
           rejected.push(result);
           continue;

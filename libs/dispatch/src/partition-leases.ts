@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type IORedis from 'ioredis';
+import { APP_CONFIG, type AppConfig, createRedis } from '@care/core';
+
+/** How long a lease lives unless renewed: a dead dispatcher's partition is free again after this. */
+export const LEASE_TTL_MS = 15_000;
+
+/** Deletes the key only if it still holds our token (a lease that ran out and was taken by another is left alone). */
+const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+/** Extends the key's life only if it still holds our token. */
+const RENEW_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+
+/** A lease held on one partition. */
+export interface PartitionLease {
+  readonly partition: string;
+  readonly key: string;
+  readonly token: string;
+}
+
+/**
+ * Partition leases in Redis, so two dispatchers plan different partitions and a dead one's lease runs out:
+ * `SET key token NX PX ttl` to take, a compare-and-PEXPIRE script to renew, a compare-and-delete script to release.
+ * Keys live under the queue prefix, whose hash tag (`{care}`) puts them in the queues' slot: Redis Cluster safe, one
+ * prefix for everything.
+ */
+@Injectable()
+export class PartitionLeases implements OnApplicationShutdown {
+  private readonly logger = new Logger(PartitionLeases.name);
+  private redis: IORedis | null = null;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  private client(): IORedis {
+    if (!this.redis) {
+      this.redis = createRedis(this.config.redisUrl, { maxRetriesPerRequest: 2 });
+      this.redis.on('error', (error) => this.logger.warn(`redis: ${error.message}`));
+    }
+    return this.redis;
+  }
+
+  keyOf(partition: string): string {
+    return `${this.config.queuePrefix}:dispatch:lease:${partition}`;
+  }
+
+  /** Takes the partition's lease, or null when another dispatcher holds it. */
+  async acquire(partition: string, ttlMs = LEASE_TTL_MS): Promise<PartitionLease | null> {
+    const key = this.keyOf(partition);
+    const token = randomUUID();
+    const ok = await this.client().set(key, token, 'PX', ttlMs, 'NX');
+    return ok === 'OK' ? { partition, key, token } : null;
+  }
+
+  /** Extends a lease still held; false when it ran out (and may be another's now). */
+  async renew(lease: PartitionLease, ttlMs = LEASE_TTL_MS): Promise<boolean> {
+    return Number(await this.client().eval(RENEW_SCRIPT, 1, lease.key, lease.token, String(ttlMs))) === 1;
+  }
+
+  /** Gives the lease back, only if still ours. */
+  async release(lease: PartitionLease): Promise<boolean> {
+    return Number(await this.client().eval(RELEASE_SCRIPT, 1, lease.key, lease.token)) === 1;
+  }
+
+  /** Runs `work` under the partition's lease, renewing it every third of its life; null when the lease is taken. */
+  async withLease<T>(partition: string, work: () => Promise<T>, ttlMs = LEASE_TTL_MS): Promise<{ value: T } | null> {
+    const lease = await this.acquire(partition, ttlMs);
+    if (!lease) return null;
+    const timer = setInterval(() => {
+      this.renew(lease, ttlMs).catch((error: Error) => this.logger.warn(`lease renewal of ${partition}: ${error.message}`));
+    }, Math.max(1, Math.floor(ttlMs / 3)));
+    timer.unref();
+    try {
+      return { value: await work() };
+    } finally {
+      clearInterval(timer);
+      await this.release(lease).catch((error: Error) => this.logger.warn(`lease release of ${partition}: ${error.message}`));
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.redis?.disconnect();
+    this.redis = null;
+  }
+}

@@ -183,6 +183,15 @@ const MATRIX: Record<string, Row> = {
       windowEnd: `${s.date}T12:00:00+08:00`,
     }),
   },
+  'POST /care-orders/batch': {
+    roles: [A, D],
+    body: (s) => ({
+      orders: [
+        { residentId: s.resident, services: ['health_check'], windowStart: `${s.date}T13:00:00+08:00`, windowEnd: `${s.date}T16:00:00+08:00` },
+      ],
+    }),
+  },
+  'GET /dispatch/kpis': { roles: [A, B, D], query: (s) => ({ date: s.date }) },
   'GET /care-orders': { roles: [A, B, D, C] },
   'GET /care-orders/:id': { roles: [A, B, D, C], scope: 'caregiver' },
   'POST /care-orders/:id/accept': { roles: [A, D, C], scope: 'caregiver' },

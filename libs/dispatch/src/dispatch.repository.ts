@@ -35,6 +35,8 @@ export interface OrderFacts {
   readonly kind: AreaKind;
   readonly caregiverId: string | null;
   readonly assignedAt: number | null;
+  /** EMERGENCY (issue 13): `emergency` orders may be placed past the service circle (see DispatchService). */
+  readonly source: string;
 }
 
 export type OrderState = Pick<OrderFacts, 'id' | 'status' | 'version' | 'priority' | 'caregiverId' | 'assignedAt'>;
@@ -63,6 +65,7 @@ interface OrderRow {
   priority: string;
   caregiver_id: string | null;
   assigned_at: Date | null;
+  source: string;
   living_arrangement: string | null;
   lat: string | null;
   lng: string | null;
@@ -220,7 +223,7 @@ export class DispatchRepository {
   async order(id: string, em: EntityManager = this.db.manager): Promise<OrderFacts | null> {
     const rows: OrderRow[] = await em.query(
       `SELECT o.id, o.status, o.version, o.resident_id, o.window_start, o.window_end, o.duration_minutes, o.priority,
-              o.caregiver_id, o.assigned_at, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
+              o.caregiver_id, o.assigned_at, o.source, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
               (SELECT GROUP_CONCAT(s.service_code ORDER BY s.position, s.service_code SEPARATOR ',')
                  FROM care_order_services s WHERE s.order_id = o.id) AS services,
               (SELECT COUNT(*) FROM order_declines d WHERE d.order_id = o.id) AS decline_count,
@@ -257,6 +260,7 @@ export class DispatchRepository {
       kind: kindOf(row.kind),
       caregiverId: row.caregiver_id,
       assignedAt: ms(row.assigned_at),
+      source: row.source,
     };
   }
 
@@ -457,11 +461,13 @@ export class DispatchRepository {
       plannedEnd: number;
       travelMinutes: number;
       assignedAt: Date;
+      /** EMERGENCY (issue 13): placed past the service circle. */
+      circleWidened?: boolean;
     },
   ): Promise<boolean> {
     const result: { affectedRows?: number } = await em.query(
       `UPDATE care_orders SET status = 'assigned', caregiver_id = ?, planned_start = ?, planned_end = ?, travel_minutes = ?,
-              assigned_at = ?, accepted_at = NULL, unassigned_reason = NULL, version = version + 1
+              assigned_at = ?, accepted_at = NULL, unassigned_reason = NULL, circle_widened = ?, version = version + 1
         WHERE id = ? AND version = ?`,
       [
         placement.caregiverId,
@@ -469,6 +475,7 @@ export class DispatchRepository {
         new Date(placement.plannedEnd),
         placement.travelMinutes,
         placement.assignedAt,
+        placement.circleWidened ? 1 : 0,
         order.id,
         order.version,
       ],

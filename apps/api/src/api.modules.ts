@@ -3,6 +3,7 @@ import { AssessmentsModule } from '@care/assessments';
 import { AuthModule } from '@care/auth';
 import { BedsModule, WaitlistModule } from '@care/beds';
 import { CareOrdersModule } from '@care/care-orders';
+import { EmergencyModule } from '@care/emergency';
 import { FacilitiesModule } from '@care/facilities';
 import { RegionsModule } from '@care/regions';
 import { ResidentsModule } from '@care/residents';
@@ -12,4 +13,4 @@ import { StatsModule } from '@care/stats';
  * The domain HTTP modules the api composes, in one list. Each domain library exposes one module
  * and the api only puts them together.
  */
-export const API_DOMAIN_MODULES: Type[] = [AuthModule, RegionsModule, AssessmentsModule, FacilitiesModule, ResidentsModule, BedsModule, WaitlistModule, StatsModule, CareOrdersModule];
+export const API_DOMAIN_MODULES: Type[] = [AuthModule, RegionsModule, AssessmentsModule, FacilitiesModule, ResidentsModule, BedsModule, WaitlistModule, StatsModule, CareOrdersModule, EmergencyModule];

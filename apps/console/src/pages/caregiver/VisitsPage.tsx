@@ -42,7 +42,12 @@ export function VisitsPage() {
     () =>
       [...(orders.data?.items ?? [])]
         .filter((o) => o.status !== 'cancelled')
-        .sort((a, b) => (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart)),
+        // an emergency call's order comes first, whatever its time
+        .sort(
+          (a, b) =>
+            Number(b.source === 'emergency') - Number(a.source === 'emergency') ||
+            (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart),
+        ),
     [orders.data],
   );
   const done = list.filter((o) => o.status === 'completed').length;
@@ -133,7 +138,13 @@ export function VisitsPage() {
                     : `${hhmm(o.windowStart)}–${hhmm(o.windowEnd)}`}
                 </strong>
                 <Badge tone={STATUS_TONE[o.status]}>{ORDER_STATUS_LABEL[o.status]}</Badge>
-                {o.priority === 'urgent' ? <Badge tone="red">加急</Badge> : null}
+                {o.source === 'emergency' ? (
+                  <Badge tone="red" title="一键呼叫产生的紧急工单">
+                    紧急呼叫
+                  </Badge>
+                ) : o.priority === 'urgent' ? (
+                  <Badge tone="red">加急</Badge>
+                ) : null}
               </div>
               <div className="visit-who">
                 <strong className="visit-name">{nameOf(o)}</strong>

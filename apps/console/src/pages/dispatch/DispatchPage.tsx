@@ -27,6 +27,8 @@ import { mapLimit, useAsync } from '../../lib/useAsync';
 import { CountyMap, type MapResident, type MapServicePoint } from './CountyMap';
 import { NewOrderDialog } from './NewOrderDialog';
 import { Timeline, type TimelineRow } from './Timeline';
+import { AlertsPanel } from '../emergency/AlertsPanel';
+import { SimulatePressButton } from '../emergency/SimulatePressButton';
 
 const ACTIVE_STATUSES: OrderStatus[] = ['assigned', 'accepted', 'in_progress', 'completed'];
 
@@ -165,6 +167,8 @@ export function DispatchPage() {
 
   return (
     <div className="page">
+      {/* EMERGENCY (issue 13): open alerts with beep and title blink */}
+      <AlertsPanel />
       <PageHeader
         title="派单调度"
         sub={`${date} ${weekday(date)} · 上门服务工单`}
@@ -197,6 +201,7 @@ export function DispatchPage() {
                   </option>
                 ))}
             </select>
+            <SimulatePressButton />
             <Button size="sm" onClick={reloadAll}>
               ⟳ 刷新
             </Button>

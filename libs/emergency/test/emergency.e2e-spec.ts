@@ -394,5 +394,18 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     await post(`/care-orders/${call.body.orderId}/check-out`, caregiver).send({ servicesDone: ['health_check'] }).expect(409);
     const resolved = await post(`/emergency-calls/${call.body.id}/resolve`, dispatcher).send({ outcome: 'visited' }).expect(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', outcome: 'visited', orderStatus: 'incomplete' });
+
+    // the bureau's figures: this month's calls in the township, one reached within minutes
+    const bureau = auth(await ctx.userToken('bureau'));
+    await ctx.http().get('/api/v1/stats/emergency-calls').set(dispatcher).expect(403);
+    const stats = await ctx.http().get(`/api/v1/stats/emergency-calls?regionCode=${URBAN}`).set(bureau).expect(200);
+    const township = stats.body.byRegion.find((r: { regionCode: string }) => r.regionCode === URBAN);
+    const callsInDb = Number(((await db.query('SELECT COUNT(*) AS n FROM emergency_calls')) as { n: string }[])[0].n);
+    expect(stats.body.county.calls).toBe(callsInDb);
+    expect(township).toMatchObject({ calls: callsInDb, reached: 1, answeredWithin60: 1 });
+    expect(township.medianMinutesToArrive).toBeLessThan(5);
+    // the closed visit is counted nowhere as a completed one
+    const completed = Number(((await db.query("SELECT COUNT(*) AS n FROM care_orders WHERE id = ? AND status = 'completed'", [call.body.orderId])) as { n: string }[])[0].n);
+    expect(completed).toBe(0);
   });
 });

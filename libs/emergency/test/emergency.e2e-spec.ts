@@ -319,6 +319,7 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     // an emergency call whose order nobody accepts and nobody reaches
     const callee = await insertResident(db, { lat: SEAT.lat + 0.02, lng: SEAT.lng });
     const call = await post('/emergency-calls', dispatcher).send({ residentId: callee, source: 'family' }).expect(201);
+    await waitFor('the emergency order assigned', async () => (await orderOf(call.body.orderId)).status === 'assigned');
 
     const [a, b] = workers.map((w) => w.get(AlertsService));
     // ten scans at once from both dispatchers, 61 minutes on

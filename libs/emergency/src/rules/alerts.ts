@@ -69,21 +69,21 @@ export function isExpired(overrunRaisedAt: number, now: number): boolean {
   return now - overrunRaisedAt >= EXPIRE_AFTER_OVERRUN_MS;
 }
 
-/** A line for the alert's `detail`: what is late, in words a dispatcher reads. */
+/** A line for the alert's `detail`: what is late, in words a dispatcher reads (Chinese first, like the console). */
 export function alertDetail(type: AlertType, order: WatchedOrder, now: number): string {
   const minutes = (from: number) => Math.floor((now - from) / MINUTE_MS);
   switch (type) {
     case 'emergency_not_accepted':
       return order.status === 'unassigned'
-        ? 'emergency order left unassigned: nobody can take it, even past the service circle'
-        : `emergency call not accepted after ${order.call ? minutes(order.call.receivedAt) : 0} min`;
+        ? '紧急工单无法派单（已扩大到服务圈外仍无人可派）'
+        : `紧急呼叫 ${order.call ? minutes(order.call.receivedAt) : 0} 分钟无人接单`;
     case 'emergency_not_arrived':
-      return `no check-in ${order.call ? minutes(order.call.receivedAt) : 0} min after the emergency call`;
+      return `紧急呼叫 ${order.call ? minutes(order.call.receivedAt) : 0} 分钟仍未签到`;
     case 'visit_not_started':
-      return `no check-in; the window ends in ${Math.max(0, Math.ceil((order.windowEnd - now) / MINUTE_MS))} min`;
+      return `尚未签到，服务时段 ${Math.max(0, Math.ceil((order.windowEnd - now) / MINUTE_MS))} 分钟后结束`;
     case 'visit_missed':
-      return `window over ${minutes(order.windowEnd)} min ago with no check-in`;
+      return `服务时段已结束 ${minutes(order.windowEnd)} 分钟，未签到`;
     case 'visit_overrun':
-      return `in progress for ${order.checkedInAt === null ? 0 : minutes(order.checkedInAt)} min (planned ${order.durationMinutes})`;
+      return `已服务 ${order.checkedInAt === null ? 0 : minutes(order.checkedInAt)} 分钟（计划 ${order.durationMinutes} 分钟）`;
   }
 }

@@ -12,6 +12,7 @@ import {
 import { CareOrdersService, applyTransition, lockOrder, type CareOrderView } from '@care/care-orders';
 import {
   NOT_STARTED_BEFORE_END_MS,
+  VISIT_ALERT_LOOKBACK_MS,
   alertDetail,
   dueAlerts,
   isExpired,
@@ -83,9 +84,10 @@ export class AlertsService {
       `NOT EXISTS (SELECT 1 FROM alerts a WHERE a.order_id = o.id AND a.type = '${type}')`;
     const [planned, running, calls]: WatchedRow[][] = await Promise.all([
       this.db.query(
-        `${WATCHED_SELECT} WHERE o.status IN ('assigned', 'accepted') AND o.window_end <= ? AND ${notRaised('visit_missed')}
+        `${WATCHED_SELECT} WHERE o.status IN ('assigned', 'accepted') AND o.window_end <= ? AND o.window_end >= ?
+            AND ${notRaised('visit_missed')}
           ORDER BY o.window_end LIMIT ${SCAN_LIMIT}`,
-        [soon],
+        [soon, new Date(t - VISIT_ALERT_LOOKBACK_MS)],
       ),
       this.db.query(
         `${WATCHED_SELECT} WHERE o.status = 'in_progress' AND ${notRaised('visit_overrun')} LIMIT ${SCAN_LIMIT}`,

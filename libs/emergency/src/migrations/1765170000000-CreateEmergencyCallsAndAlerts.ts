@@ -84,11 +84,14 @@ export class CreateEmergencyCallsAndAlerts1765170000000 implements MigrationInte
       ALTER TABLE care_orders
         ADD COLUMN circle_widened TINYINT(1) NOT NULL DEFAULT 0,
         ADD COLUMN closed_at DATETIME(3) NULL,
-        ADD COLUMN close_reason VARCHAR(500) NULL`);
+        ADD COLUMN close_reason VARCHAR(500) NULL,
+        ADD KEY idx_care_orders_status_window_end (status, window_end)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE care_orders DROP COLUMN close_reason, DROP COLUMN closed_at, DROP COLUMN circle_widened');
+    await q.query(
+      'ALTER TABLE care_orders DROP KEY idx_care_orders_status_window_end, DROP COLUMN close_reason, DROP COLUMN closed_at, DROP COLUMN circle_widened',
+    );
     await q.query('DROP TABLE alerts');
     await q.query('DROP TABLE emergency_calls');
     await q.query('DROP TABLE resident_devices');

@@ -25,6 +25,8 @@ describe('dueAlerts', () => {
     expect(dueAlerts(order({ status: 'accepted', windowEnd: NOW - 5 * MIN }), NOW)).toEqual(['visit_missed']);
     expect(dueAlerts(order({ status: 'completed', windowEnd: NOW - 5 * MIN }), NOW)).toEqual([]);
     expect(dueAlerts(order({ status: 'cancelled', windowEnd: NOW - 5 * MIN }), NOW)).toEqual([]);
+    // history older than a week raises nothing
+    expect(dueAlerts(order({ windowEnd: NOW - 8 * 24 * 3600_000 }), NOW)).toEqual([]);
   });
 
   it('visit_overrun: in progress for twice its planned duration', () => {

@@ -23,6 +23,11 @@ export const EMERGENCY_ACCEPT_MS = 5 * MINUTE_MS;
 export const EMERGENCY_ARRIVE_MS = 60 * MINUTE_MS;
 /** An assigned or accepted visit with no check-in 30 minutes before its window ends. */
 export const NOT_STARTED_BEFORE_END_MS = 30 * MINUTE_MS;
+/**
+ * Visits whose window ended longer ago than this raise no visit alert any more (the first scan after an upgrade, or
+ * after the dispatchers were down, must not flood the panel with last month's history).
+ */
+export const VISIT_ALERT_LOOKBACK_MS = 7 * 24 * 3600_000;
 /** In progress for twice its planned duration. */
 export const OVERRUN_FACTOR = 2;
 /** A visit still in progress a day after its overrun alert is closed as `incomplete`. */
@@ -54,7 +59,7 @@ export function dueAlerts(order: WatchedOrder, now: number): AlertType[] {
       due.push('emergency_not_accepted');
     if (!checkedIn && now - call.receivedAt >= EMERGENCY_ARRIVE_MS) due.push('emergency_not_arrived');
   }
-  if (PLANNED.has(order.status) && !checkedIn) {
+  if (PLANNED.has(order.status) && !checkedIn && now - order.windowEnd <= VISIT_ALERT_LOOKBACK_MS) {
     if (now >= order.windowEnd) due.push('visit_missed');
     else if (now >= order.windowEnd - NOT_STARTED_BEFORE_END_MS) due.push('visit_not_started');
   }

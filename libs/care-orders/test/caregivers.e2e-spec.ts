@@ -296,7 +296,7 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
       const res = await t.http().get('/admin/queues').set(auth(t.adminToken)).expect(200);
       expect(res.text).toMatch(/<html/i);
       const api = await t.http().get('/admin/queues/api/queues').set(auth(t.adminToken)).expect(200);
-      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['dispatch', 'planning', 'stats']);
+      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['alerts', 'dispatch', 'planning', 'stats']);
     });
 
     it('?token= once: sets an httpOnly SameSite=Strict cookie and redirects without the token', async () => {

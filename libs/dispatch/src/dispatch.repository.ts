@@ -42,6 +42,8 @@ export interface OrderFacts {
   readonly kind: AreaKind;
   readonly caregiverId: string | null;
   readonly assignedAt: number | null;
+  /** EMERGENCY (issue 13): `emergency` orders may be placed past the service circle (see DispatchService). */
+  readonly source: string;
 }
 
 export type OrderState = Pick<OrderFacts, 'id' | 'status' | 'version' | 'priority' | 'caregiverId' | 'assignedAt'>;
@@ -70,6 +72,7 @@ interface OrderRow {
   priority: string;
   caregiver_id: string | null;
   assigned_at: Date | null;
+  source: string;
   living_arrangement: string | null;
   lat: string | null;
   lng: string | null;
@@ -227,7 +230,7 @@ export class DispatchRepository {
   async order(id: string, em: EntityManager = this.db.manager): Promise<OrderFacts | null> {
     const rows: OrderRow[] = await em.query(
       `SELECT o.id, o.status, o.version, o.resident_id, o.window_start, o.window_end, o.duration_minutes, o.priority,
-              o.caregiver_id, o.assigned_at, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
+              o.caregiver_id, o.assigned_at, o.source, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
               (SELECT GROUP_CONCAT(s.service_code ORDER BY s.position, s.service_code SEPARATOR ',')
                  FROM care_order_services s WHERE s.order_id = o.id) AS services,
               (SELECT COUNT(*) FROM order_declines d WHERE d.order_id = o.id) AS decline_count,
@@ -264,6 +267,7 @@ export class DispatchRepository {
       kind: kindOf(row.kind),
       caregiverId: row.caregiver_id,
       assignedAt: ms(row.assigned_at),
+      source: row.source,
     };
   }
 
@@ -272,7 +276,7 @@ export class DispatchRepository {
     if (ids.length === 0) return [];
     const rows: OrderRow[] = await em.query(
       `SELECT o.id, o.status, o.version, o.resident_id, o.window_start, o.window_end, o.duration_minutes, o.priority,
-              o.caregiver_id, o.assigned_at, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
+              o.caregiver_id, o.assigned_at, o.source, r.living_arrangement, r.lat, r.lng, g.kind, g.lat AS region_lat, g.lng AS region_lng,
               (SELECT GROUP_CONCAT(s.service_code ORDER BY s.position, s.service_code SEPARATOR ',')
                  FROM care_order_services s WHERE s.order_id = o.id) AS services,
               (SELECT COUNT(*) FROM order_declines d WHERE d.order_id = o.id) AS decline_count,
@@ -309,6 +313,7 @@ export class DispatchRepository {
         kind: kindOf(row.kind),
         caregiverId: row.caregiver_id,
         assignedAt: ms(row.assigned_at),
+        source: row.source,
       });
     }
     return out;
@@ -610,6 +615,8 @@ export class DispatchRepository {
       plannedEnd: number;
       travelMinutes: number;
       assignedAt: Date;
+      /** EMERGENCY (issue 13): placed past the service circle. */
+      circleWidened?: boolean;
     },
   ): Promise<boolean> {
     return writeOrderStatus(em, order, 'assign', {
@@ -620,6 +627,8 @@ export class DispatchRepository {
       assignedAt: placement.assignedAt,
       acceptedAt: null,
       unassignedReason: null,
+      // EMERGENCY (issue 13): placed past the service circle, flagged on the order
+      circleWidened: placement.circleWidened ?? false,
     });
   }
 

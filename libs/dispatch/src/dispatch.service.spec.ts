@@ -31,6 +31,7 @@ const order = (over: Partial<OrderFacts> = {}): OrderFacts => ({
   kind: 'rural',
   caregiverId: null,
   assignedAt: null,
+  source: 'manual',
   ...over,
 });
 

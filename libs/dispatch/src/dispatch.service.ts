@@ -29,6 +29,16 @@ const DAY_MS = 24 * 3600_000;
 const CONTINUITY_MS = 90 * DAY_MS;
 /** Rounds of "decide, then commit under lock" before the job fails and BullMQ retries it with backoff. */
 const MAX_ROUNDS = 6;
+/**
+ * EMERGENCY (issue 13): the travel model of the widened search for an emergency call's order: the service circle
+ * grows to a whole day's travel, so every skilled caregiver whose shift and day allow the visit in the call's
+ * two-hour window is a candidate (the nearest still wins: least added travel ranks first).
+ */
+const WIDENED_TRAVEL: TravelModelOptions = Object.freeze({
+  ...DEFAULT_TRAVEL_MODEL,
+  urbanServiceCircleMinutes: 24 * 60,
+  ruralServiceCircleMinutes: 24 * 60,
+});
 /** Ranked candidates tried under lock in one round before deciding again from scratch. */
 const CANDIDATES_PER_ROUND = 3;
 
@@ -125,27 +135,50 @@ export class DispatchService {
     const dates = ahead.length > 0 ? ahead : [localDateOf(order.windowStart)];
 
     // Only caregivers who pass the day-independent rules need their days and history loaded.
-    const eligibleIds = skilled
-      .filter((c) => caregiverEligibility(prepared, c, dates[0], this.travel) === null)
-      .map((c) => c.id);
-    const from = localMidnight(dates[0]);
-    const to = localMidnight(dates[dates.length - 1]) + DAY_MS;
-    const [visits, served] = await Promise.all([
-      this.repo.visits(eligibleIds, from, to),
-      this.repo.servedRecently(order.residentId, eligibleIds, new Date(now - CONTINUITY_MS)),
-    ]);
-    const days: CaregiverDay[] = skilled.flatMap((caregiver) =>
-      dates.map((date) => ({
-        caregiver: { ...caregiver, recentResidentIds: served.has(caregiver.id) ? [order.residentId] : [] },
-        date,
-        visits: (visits.get(caregiver.id) ?? []).filter((v) => localDateOf(v.plannedStart) === date),
-      })),
-    );
-    const decision = dispatchOrder(input, days, { catalogue, travel: this.travel, notBefore: now });
-    if (!decision.ok) return this.unassign(order, decision.reason, fingerprint, decision.explanation.summary);
+    const decide = async (travel: TravelModelOptions) => {
+      const eligibleIds = skilled
+        .filter((c) => caregiverEligibility(prepared, c, dates[0], travel) === null)
+        .map((c) => c.id);
+      const from = localMidnight(dates[0]);
+      const to = localMidnight(dates[dates.length - 1]) + DAY_MS;
+      const [visits, served] = await Promise.all([
+        this.repo.visits(eligibleIds, from, to),
+        this.repo.servedRecently(order.residentId, eligibleIds, new Date(now - CONTINUITY_MS)),
+      ]);
+      const days: CaregiverDay[] = skilled.flatMap((caregiver) =>
+        dates.map((date) => ({
+          caregiver: { ...caregiver, recentResidentIds: served.has(caregiver.id) ? [order.residentId] : [] },
+          date,
+          visits: (visits.get(caregiver.id) ?? []).filter((v) => localDateOf(v.plannedStart) === date),
+        })),
+      );
+      return dispatchOrder(input, days, { catalogue, travel, notBefore: now });
+    };
+    let travel = this.travel;
+    let decision = await decide(travel);
+    // EMERGENCY (issue 13) — the one change to dispatch for emergency calls; carry it onto the rounds as is:
+    // an emergency call's order that nobody inside the service circle can take is searched again past the circle
+    // (the documented exception to hard rule 2, flagged `circle_widened` on the order) before it is left
+    // unassigned, and then the alert job is woken at once (emergency_not_accepted is raised without waiting).
+    let widened = false;
+    if (!decision.ok && order.source === 'emergency') {
+      const wider = await decide(WIDENED_TRAVEL);
+      if (wider.ok) {
+        travel = WIDENED_TRAVEL;
+        widened = true;
+      }
+      decision = wider.ok
+        ? wider
+        : { ...wider, explanation: { summary: `${wider.explanation.summary} (searched past the service circle too)` } };
+    }
+    if (!decision.ok) {
+      const result = await this.unassign(order, decision.reason, fingerprint, decision.explanation.summary);
+      if (order.source === 'emergency' && result.outcome === 'unassigned') await this.wakeAlerts(order.id, order.version);
+      return result;
+    }
 
     for (const candidate of decision.ranked.slice(0, CANDIDATES_PER_ROUND)) {
-      const committed = await this.commitAssignment(order, prepared, candidate, now);
+      const committed = await this.commitAssignment(order, prepared, candidate, now, travel, widened);
       if (committed === 'slot-taken') continue;
       if (committed === 'order-changed') return { outcome: 'again', why: 'the order changed meanwhile' };
       await this.scheduleAcceptTimeout(order.id, committed.assignedAt);
@@ -172,6 +205,8 @@ export class DispatchService {
     prepared: PreparedOrder,
     candidate: RankedCandidate,
     now: number,
+    travel: TravelModelOptions = this.travel,
+    circleWidened = false,
   ): Promise<'slot-taken' | 'order-changed' | { assignedAt: Date; plannedStart: number }> {
     await this.repo.ensureCaregiverDay(candidate.caregiverId, candidate.date);
     return this.tx.run(async (em) => {
@@ -190,7 +225,7 @@ export class DispatchService {
       const placed = evaluateInsertion(
         prepared,
         { caregiver, date: candidate.date, visits },
-        { travel: this.travel, notBefore: now },
+        { travel, notBefore: now },
       );
       if (!placed.ok) return 'slot-taken';
       const assignedAt = new Date(this.clock());
@@ -200,6 +235,7 @@ export class DispatchService {
         plannedEnd: placed.plannedEnd,
         travelMinutes: placed.travelMinutesFromPrevious,
         assignedAt,
+        circleWidened,
       });
       if (!written) return 'order-changed';
       const next = visits[placed.position];
@@ -237,6 +273,19 @@ export class DispatchService {
         return { outcome: 'again', why: 'the order changed meanwhile' };
       return { outcome: 'unassigned', reason, explanation };
     });
+  }
+
+  /** EMERGENCY (issue 13): an emergency order left unassigned raises its alert now, not at the next minute's scan. */
+  private async wakeAlerts(orderId: string, version: number): Promise<void> {
+    try {
+      await this.queue.add(
+        'ScanAlerts',
+        { trigger: `emergency order ${orderId} left unassigned` },
+        { jobId: `ScanAlerts-unassigned-${orderId}-${version}` },
+      );
+    } catch (error) {
+      this.logger.warn(`enqueue ScanAlerts for ${orderId} failed; the minute's scan will raise it: ${(error as Error).message}`);
+    }
   }
 
   private acceptTimeoutMs(): number {

@@ -2,6 +2,7 @@ export * from './rules/bed-counts';
 export * from './rules/indicators';
 export * from './rules/next-steps';
 export * from './rules/period';
+export * from './rules/emergency-figures';
 export { StatsModule } from './stats.module';
 export { StatsJobsModule, SNAPSHOT_CRON, SNAPSHOT_SCHEDULER_ID } from './jobs/stats-jobs.module';
 export { CoverageService, type CoverageReport, type NextStepsReport, type HistoryReport } from './coverage.service';

@@ -200,7 +200,7 @@ export interface ServiceItem {
 }
 
 export type OrderStatus =
-  'pending' | 'assigned' | 'accepted' | 'in_progress' | 'completed' | 'unassigned' | 'cancelled';
+  'pending' | 'assigned' | 'accepted' | 'in_progress' | 'completed' | 'unassigned' | 'cancelled' | 'incomplete';
 
 export type UnassignedReason =
   'NO_SKILLED_CAREGIVER' | 'OUT_OF_SERVICE_CIRCLE' | 'NO_CAPACITY' | 'RESIDENT_NOT_AT_HOME';
@@ -213,6 +213,8 @@ export interface CareOrder {
   windowEnd: string;
   status: OrderStatus;
   priority?: 'normal' | 'urgent';
+  /** `emergency`: made by a one-key call (一键呼叫). */
+  source?: string;
   notes?: string | null;
   caregiverId?: string | null;
   plannedStart?: string | null;

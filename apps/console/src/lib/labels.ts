@@ -70,6 +70,7 @@ export const ORDER_STATUS_LABEL: Record<OrderStatus, string> = {
   completed: '已完成',
   unassigned: '无法派单',
   cancelled: '已取消',
+  incomplete: '未完成',
 };
 export const ORDER_STATUSES = Object.keys(ORDER_STATUS_LABEL) as OrderStatus[];
 
@@ -82,6 +83,7 @@ export const STATUS_TONE: Record<OrderStatus, string> = {
   completed: 'green',
   unassigned: 'red',
   cancelled: 'grey',
+  incomplete: 'red',
 };
 
 export const UNASSIGNED_REASON_LABEL: Record<UnassignedReason, string> = {

@@ -4,7 +4,8 @@ import type { OrderStatus } from '../rules/order-status';
 
 export const ORDER_PRIORITIES = ['normal', 'urgent'] as const;
 export type OrderPriority = (typeof ORDER_PRIORITIES)[number];
-export const ORDER_SOURCES = ['manual', 'visit_plan'] as const;
+/** `emergency`: made by an emergency call (libs/emergency); dispatch may widen its search past the service circle. */
+export const ORDER_SOURCES = ['manual', 'visit_plan', 'emergency'] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
 export const UNASSIGNED_REASONS = ['NO_SKILLED_CAREGIVER', 'OUT_OF_SERVICE_CIRCLE', 'NO_CAPACITY', 'RESIDENT_NOT_AT_HOME'] as const;
 export type UnassignedReasonCode = (typeof UNASSIGNED_REASONS)[number];
@@ -83,6 +84,17 @@ export class CareOrder extends BaseEntity {
 
   @Column({ type: 'varchar', length: 16, default: 'manual' })
   source: OrderSource;
+
+  /** An emergency order dispatch placed past the service circle (the documented exception to hard rule 2). */
+  @Column({ name: 'circle_widened', type: 'tinyint', default: 0, transformer: tinyBoolean })
+  circleWidened: boolean;
+
+  /** When and why an in-progress visit was closed without a check-out (status `incomplete`). */
+  @Column({ name: 'closed_at', type: 'datetime', precision: 3, nullable: true })
+  closedAt: Date | null;
+
+  @Column({ name: 'close_reason', type: 'varchar', length: 500, nullable: true })
+  closeReason: string | null;
 
   /** YYYY-MM for visit-plan orders. */
   @Column({ name: 'visit_plan_month', type: 'char', length: 7, nullable: true })

@@ -20,9 +20,10 @@ const EXPECTED: Record<OrderStatus, Partial<Record<OrderAction, OrderStatus>>> =
   unassigned: { assign: 'assigned', mark_unassigned: 'unassigned', requeue: 'pending', cancel: 'cancelled' },
   assigned: { accept: 'accepted', decline: 'pending', requeue: 'pending', cancel: 'cancelled' },
   accepted: { check_in: 'in_progress', decline: 'pending', requeue: 'pending', cancel: 'cancelled' },
-  in_progress: { check_out: 'completed' },
+  in_progress: { check_out: 'completed', close: 'incomplete', expire: 'incomplete' },
   completed: {},
   cancelled: {},
+  incomplete: {},
 };
 
 describe('care order transitions', () => {
@@ -97,8 +98,17 @@ describe('care order transitions', () => {
     expect([...seen].sort()).toEqual([...ORDER_STATUSES].sort());
   });
 
-  it('visits hold a slot on the caregiver’s day while assigned, accepted, in progress or completed', () => {
-    expect([...ACTIVE_VISIT_STATUSES].sort()).toEqual(['accepted', 'assigned', 'completed', 'in_progress']);
+  it('visits hold a slot on the caregiver’s day while assigned, accepted, in progress, completed or closed incomplete', () => {
+    expect([...ACTIVE_VISIT_STATUSES].sort()).toEqual(['accepted', 'assigned', 'completed', 'in_progress', 'incomplete']);
+  });
+
+  it('a visit left in progress is closed as incomplete (by the dispatcher or the alert job), never completed', () => {
+    expect(transition('in_progress', 'close')).toBe('incomplete');
+    expect(transition('in_progress', 'expire')).toBe('incomplete');
+    for (const from of ORDER_STATUSES.filter((s) => s !== 'in_progress')) {
+      expect(canTransition(from, 'close')).toBe(false);
+      expect(canTransition(from, 'expire')).toBe(false);
+    }
   });
 
   it('recognises statuses', () => {

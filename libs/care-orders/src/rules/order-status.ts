@@ -8,10 +8,21 @@
  *      │  └──requeue/decline┘  └───────────────────┘ (decline, requeue: back to dispatch)
  *      ├──mark_unassigned──▶ unassigned ──requeue──▶ pending   (unassigned ──assign──▶ assigned as well)
  *      └── cancel (from pending, assigned, accepted, unassigned) ──▶ cancelled
+ *   in_progress ──close (dispatcher, with a reason) / expire (a day past its overrun alert)──▶ incomplete
+ *   (`incomplete`: the visit began but was never checked out; it is counted nowhere as a completed visit)
  */
 import { InvalidTransitionError } from '@care/core';
 
-export const ORDER_STATUSES = ['pending', 'assigned', 'accepted', 'in_progress', 'completed', 'unassigned', 'cancelled'] as const;
+export const ORDER_STATUSES = [
+  'pending',
+  'assigned',
+  'accepted',
+  'in_progress',
+  'completed',
+  'unassigned',
+  'cancelled',
+  'incomplete',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_ACTIONS = [
@@ -29,6 +40,10 @@ export const ORDER_ACTIONS = [
   'check_out',
   /** the dispatcher calls it off */
   'cancel',
+  /** the dispatcher closes a visit left in progress (never checked out), with a reason */
+  'close',
+  /** the alert job closes a visit left in progress a day past its overrun alert */
+  'expire',
 ] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
 
@@ -38,16 +53,17 @@ export const ORDER_TRANSITIONS: { readonly [S in OrderStatus]: Readonly<Partial<
   unassigned: { assign: 'assigned', mark_unassigned: 'unassigned', requeue: 'pending', cancel: 'cancelled' },
   assigned: { accept: 'accepted', decline: 'pending', requeue: 'pending', cancel: 'cancelled' },
   accepted: { check_in: 'in_progress', decline: 'pending', requeue: 'pending', cancel: 'cancelled' },
-  in_progress: { check_out: 'completed' },
+  in_progress: { check_out: 'completed', close: 'incomplete', expire: 'incomplete' },
   completed: {},
   cancelled: {},
+  incomplete: {},
 };
 
 /** Statuses in which an order occupies a slot on its caregiver's day (counts for overlap, travel and the daily cap). */
-export const ACTIVE_VISIT_STATUSES: readonly OrderStatus[] = ['assigned', 'accepted', 'in_progress', 'completed'];
+export const ACTIVE_VISIT_STATUSES: readonly OrderStatus[] = ['assigned', 'accepted', 'in_progress', 'completed', 'incomplete'];
 
 /** Statuses that never change again. */
-export const FINAL_STATUSES: readonly OrderStatus[] = ['completed', 'cancelled'];
+export const FINAL_STATUSES: readonly OrderStatus[] = ['completed', 'cancelled', 'incomplete'];
 
 export function isOrderStatus(value: unknown): value is OrderStatus {
   return typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);

@@ -15,7 +15,7 @@ import {
   type Page,
 } from '@care/core';
 import type { CreateCareOrderBatchDto, CreateCareOrderDto, ListCareOrdersQueryDto } from '../dto/care-order.dto';
-import { CareOrder, IdempotencyKey } from '../entities/care-order.entity';
+import { CareOrder, IdempotencyKey, type OrderSource } from '../entities/care-order.entity';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
   isIdempotencyKeyExpired,
@@ -76,6 +76,16 @@ export interface CreatedOrder {
   replayed: boolean;
 }
 
+/**
+ * What another library may add to an order's creation (libs/emergency: the call that makes the order). `source`
+ * marks the order; `within` runs in the order's transaction right after the order is written, so the caller's rows
+ * commit or roll back with it (throwing from it rolls the order back).
+ */
+export interface CreateOrderOptions {
+  source?: OrderSource;
+  within?: (em: EntityManager, orderId: string) => Promise<void>;
+}
+
 /** Thrown inside the transaction when another request already holds the Idempotency-Key. */
 class KeyTaken extends Error {}
 
@@ -102,7 +112,12 @@ export class CareOrdersService {
    * replay it (same body) or get 409 IDEMPOTENCY_KEY_REUSED (another body). A request that fails stores
    * nothing, so it can be retried with the same key.
    */
-  async create(user: AuthUser, dto: CreateCareOrderDto, idempotencyKey?: string): Promise<CreatedOrder> {
+  async create(
+    user: AuthUser,
+    dto: CreateCareOrderDto,
+    idempotencyKey?: string,
+    options: CreateOrderOptions = {},
+  ): Promise<CreatedOrder> {
     const key = idempotencyKey === undefined || idempotencyKey === '' ? null : idempotencyKey;
     if (key !== null && !isValidIdempotencyKey(key)) {
       throw new InvalidInputError('Idempotency-Key: must be 1–255 printable ASCII characters');
@@ -168,6 +183,7 @@ export class CareOrdersService {
           notes: dto.notes ?? null,
           createdBy: user.id,
           services: dto.services,
+          source: options.source,
         });
         if (!inserted) {
           const resident = (await residentFacts(em, [dto.residentId])).get(dto.residentId);
@@ -175,6 +191,7 @@ export class CareOrdersService {
           if (resident.livingArrangement === 'home') throw new Error(`care order ${id} was not written`);
           throw new UnprocessableError('RESIDENT_NOT_AT_HOME', 'Doorstep services are for residents living at home');
         }
+        if (options.within) await options.within(em, id);
       });
     } catch (error) {
       if (error instanceof KeyTaken && key !== null) {

@@ -59,6 +59,12 @@ export interface CareOrderView {
   completedAt: string | null;
   cancelledAt: string | null;
   cancelReason: string | null;
+  /** Emergency orders placed past the service circle (documented exception to hard rule 2). */
+  circleWidened: boolean;
+  /** Flags of the order itself: `circle_widened`. */
+  orderFlags: string[];
+  closedAt: string | null;
+  closeReason: string | null;
   checkInAt: string | null;
   checkOutAt: string | null;
   /** Visit flags: early, late, far, no_location, proxy, clock. */
@@ -202,6 +208,10 @@ export async function orderViews(
       completedAt: isoOrNull(o.completedAt),
       cancelledAt: isoOrNull(o.cancelledAt),
       cancelReason: o.cancelReason,
+      circleWidened: o.circleWidened,
+      orderFlags: o.circleWidened ? ['circle_widened'] : [],
+      closedAt: isoOrNull(o.closedAt),
+      closeReason: o.closeReason,
       checkInAt: visit?.checkedInAt ?? null,
       checkOutAt: visit?.checkedOutAt ?? null,
       flags: visit?.flags ?? [],

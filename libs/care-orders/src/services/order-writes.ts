@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ConflictError } from '@care/core';
-import { CareOrder, type OrderPriority } from '../entities/care-order.entity';
+import { CareOrder, type OrderPriority, type OrderSource } from '../entities/care-order.entity';
 import { transition, type OrderAction, type OrderStatus } from '../rules/order-status';
 
 /** Columns a status change may set alongside the status. */
@@ -19,6 +19,9 @@ export type OrderPatch = Partial<
     | 'completedAt'
     | 'cancelledAt'
     | 'cancelReason'
+    | 'closedAt'
+    | 'closeReason'
+    | 'circleWidened'
   >
 >;
 
@@ -36,6 +39,9 @@ const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: string } = Ob
   completedAt: 'completed_at',
   cancelledAt: 'cancelled_at',
   cancelReason: 'cancel_reason',
+  circleWidened: 'circle_widened',
+  closedAt: 'closed_at',
+  closeReason: 'close_reason',
 });
 
 /**
@@ -121,6 +127,8 @@ export interface NewOrder {
   notes: string | null;
   createdBy: string;
   services: readonly string[];
+  /** 'manual' unless said (emergency calls make 'emergency' orders). */
+  source?: OrderSource;
 }
 
 /**
@@ -133,7 +141,7 @@ export async function insertOrderForResidentAtHome(em: EntityManager, order: New
   const result: unknown = await em.query(
     `INSERT INTO care_orders (id, resident_id, region_code, window_start, window_end, duration_minutes, priority, notes,
                               status, source, created_by, version)
-     SELECT ?, r.id, r.region_code, ?, ?, ?, ?, ?, 'pending', 'manual', ?, 0
+     SELECT ?, r.id, r.region_code, ?, ?, ?, ?, ?, 'pending', ?, ?, 0
        FROM residents r WHERE r.id = ? AND r.living_arrangement = 'home'`,
     [
       order.id,
@@ -142,6 +150,7 @@ export async function insertOrderForResidentAtHome(em: EntityManager, order: New
       order.durationMinutes,
       order.priority,
       order.notes,
+      order.source ?? 'manual',
       order.createdBy,
       order.residentId,
     ],

@@ -23,11 +23,18 @@ export interface JobPayloads {
   PruneIdempotencyKeys: Record<string, never>;
   /** Waitlist offers past their expiry: entries back to waiting, reserved beds back to vacant (every 5 minutes). */
   ReleaseExpiredOffers: Record<string, never>;
+  /**
+   * Raise the alerts that are due (emergency calls not accepted / not arrived, visits not started / missed / overrun)
+   * and close visits left in progress a day past their overrun alert. Once a minute (job scheduler), and at once
+   * when dispatch leaves an emergency order unassigned (`trigger` names why, for the log).
+   */
+  ScanAlerts: { trigger?: string };
 }
 
 export type JobName = keyof JobPayloads;
 
-export const QUEUE_NAMES = ['dispatch', 'planning', 'stats'] as const;
+/** `alerts` is a queue of its own: a long planning job never delays an alert, and dispatch workers need no handler. */
+export const QUEUE_NAMES = ['dispatch', 'planning', 'stats', 'alerts'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 const retried: JobsOptions = {
@@ -47,6 +54,7 @@ export const JOB_CATALOGUE: { [N in JobName]: { queue: QueueName; options: JobsO
   SnapshotCoverage: { queue: 'stats', options: { ...retried, attempts: 5 } },
   PruneIdempotencyKeys: { queue: 'planning', options: { ...retried, attempts: 3 } },
   ReleaseExpiredOffers: { queue: 'planning', options: { ...retried, attempts: 3 } },
+  ScanAlerts: { queue: 'alerts', options: { ...retried, attempts: 3, removeOnComplete: { age: 600, count: 1000 } } },
 };
 
 /** Job names served by one queue, so a worker can refuse to start when one of them has no handler. */

@@ -46,6 +46,15 @@ describe('seed:demo (e2e)', () => {
         previousMonth(month),
         today.slice(0, 7),
       ]);
+      // a one-key device on each elder living alone at home, with the demo prefix
+      expect(result.devices).toBeGreaterThan(0);
+      const [devices]: { n: string; wrong: string | null }[] = await ctx.get(DataSource).query(
+        `SELECT COUNT(*) AS n, SUM(CASE WHEN r.living_arrangement <> 'home' OR c.category IS NULL OR d.device_id NOT LIKE 'DEMO-%' THEN 1 ELSE 0 END) AS wrong
+           FROM resident_devices d JOIN residents r ON r.id = d.resident_id
+           LEFT JOIN resident_categories c ON c.resident_id = r.id AND c.category = 'living_alone'`,
+      );
+      expect(Number(devices.n)).toBe(result.devices);
+      expect(Number(devices.wrong ?? 0)).toBe(0);
       await expect(seedDemo(ctx, options)).rejects.toBeInstanceOf(DatabaseNotEmptyError);
     } finally {
       await ctx.close();

@@ -18,11 +18,12 @@ import { BedsService, StaysService } from '@care/beds';
 import { CareOrder, CareOrderServiceRow, CareVisit, CaregiversService, ServicePoint } from '@care/care-orders';
 import type { AuthUser } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
+import { DEMO_DEVICE_PREFIX } from '@care/emergency';
 import { ResidentsService } from '@care/residents';
 import { CoverageService } from '@care/stats';
 
 import { DEFAULT_DEMO_MONTH, DEFAULT_DEMO_SEED, generateDemoCounty } from '../data/generate';
-import type { DemoCounty, DemoVisit } from '../data/types';
+import type { DemoCounty, DemoResident, DemoVisit } from '../data/types';
 
 export interface SeedOptions {
   readonly seed?: string;
@@ -49,6 +50,8 @@ export interface SeedResult {
   readonly plannedCapacity: number;
   /** Visits of the other months, by month (oldest first). */
   readonly otherMonths: readonly { month: string; visits: number }[];
+  /** One-key call devices (一键通) on the elders living alone at home (ids `DEMO-YJT-nnnn`: demo data). */
+  readonly devices: number;
 }
 
 /** Runs `work` over `items` with at most `limit` at a time, keeping the order of results. */
@@ -233,6 +236,8 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
     }
     log(`coverage kept for the closed months`);
   }
+  const devices = await insertDevices(db, county.residents, residentId);
+  log(`one-key call devices ${devices}`);
 
   return {
     month: county.month,
@@ -246,7 +251,30 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
     visits,
     plannedCapacity: planned,
     otherMonths,
+    devices,
   };
+}
+
+/**
+ * A one-key call device on every elder living alone at home, as the county plan installs them. Their ids carry the
+ * demo prefix (DEMO_DEVICE_PREFIX): the api refuses that prefix, so only demo residents can be "pressed" from the
+ * console's simulate button.
+ */
+async function insertDevices(
+  db: DataSource,
+  residents: readonly DemoResident[],
+  residentId: ReadonlyMap<string, string>,
+): Promise<number> {
+  const alone = residents.filter((r) => r.livingArrangement === 'home' && r.categories.includes('living_alone'));
+  const rows = alone.map((r, i) => [`${DEMO_DEVICE_PREFIX}YJT-${String(i + 1).padStart(4, '0')}`, must(residentId, r.key)]);
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500);
+    await db.query(
+      `INSERT INTO resident_devices (device_id, resident_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+      chunk.flat(),
+    );
+  }
+  return rows.length;
 }
 
 function must(map: ReadonlyMap<string, string>, key: string): string {

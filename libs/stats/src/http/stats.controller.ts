@@ -13,6 +13,7 @@ import {
 } from '../dto/stats.dto';
 import { exportCoverage } from '../export';
 import { FacilityStatsService } from '../facility-stats.service';
+import { EmergencyStatsService } from '../emergency-stats.service';
 import { countyMonth, previousMonth } from '../rules/period';
 
 @ApiTags('stats')
@@ -23,7 +24,15 @@ export class StatsController {
     private readonly coverage: CoverageService,
     private readonly facilities: FacilityStatsService,
     private readonly jobs: JobQueue,
+    private readonly emergency: EmergencyStatsService,
   ) {}
+
+  @Get('emergency-calls')
+  @Roles('admin', 'bureau')
+  @ApiOperation({ summary: "The month's emergency calls, median minutes to arrive, share reached within 60 min, per township" })
+  async emergencyCalls(@Query() query: CoverageQueryDto) {
+    return this.emergency.report(query);
+  }
 
   @Get('coverage')
   @Roles('admin', 'bureau')

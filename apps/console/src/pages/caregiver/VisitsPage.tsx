@@ -109,7 +109,12 @@ export function VisitsPage() {
           return kind ? { ...o, status: STATUS_AFTER[kind] } : o;
         })
         .filter((o) => o.status !== 'cancelled')
-        .sort((a, b) => (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart)),
+        // an emergency call's order comes first, whatever its time
+        .sort(
+          (a, b) =>
+            Number(b.source === 'emergency') - Number(a.source === 'emergency') ||
+            (a.plannedStart ?? a.windowStart).localeCompare(b.plannedStart ?? b.windowStart),
+        ),
     [orders.data, pendingOf],
   );
   const done = list.filter((o) => o.status === 'completed').length;
@@ -251,7 +256,13 @@ export function VisitsPage() {
                     : `${hhmm(o.windowStart)}–${hhmm(o.windowEnd)}`}
                 </strong>
                 <Badge tone={STATUS_TONE[o.status]}>{ORDER_STATUS_LABEL[o.status]}</Badge>
-                {o.priority === 'urgent' ? <Badge tone="red">加急</Badge> : null}
+                {o.source === 'emergency' ? (
+                  <Badge tone="red" title="一键呼叫产生的紧急工单">
+                    紧急呼叫
+                  </Badge>
+                ) : o.priority === 'urgent' ? (
+                  <Badge tone="red">加急</Badge>
+                ) : null}
                 {pendingOf.has(o.id) ? (
                   <span data-testid="pending-upload">
                     <Badge tone="amber">待上传</Badge>

@@ -28,6 +28,8 @@ import { CountyMap, type MapResident, type MapServicePoint } from './CountyMap';
 import { DispatchKpisPanel } from './DispatchKpisPanel';
 import { NewOrderDialog } from './NewOrderDialog';
 import { Timeline, type TimelineRow } from './Timeline';
+import { AlertsPanel } from '../emergency/AlertsPanel';
+import { SimulatePressButton } from '../emergency/SimulatePressButton';
 
 const ACTIVE_STATUSES: OrderStatus[] = ['assigned', 'accepted', 'in_progress', 'completed'];
 /** Timelines per page: a county has hundreds of caregivers; only the page shown is fetched. */
@@ -187,6 +189,8 @@ export function DispatchPage() {
 
   return (
     <div className="page">
+      {/* EMERGENCY (issue 13): open alerts with beep and title blink */}
+      <AlertsPanel />
       <PageHeader
         title="派单调度"
         sub={`${date} ${weekday(date)} · 上门服务工单`}
@@ -219,6 +223,7 @@ export function DispatchPage() {
                   </option>
                 ))}
             </select>
+            <SimulatePressButton />
             <Button size="sm" onClick={reloadAll}>
               ⟳ 刷新
             </Button>

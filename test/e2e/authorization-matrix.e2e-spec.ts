@@ -50,6 +50,8 @@ interface Seed {
   date: string;
   month: string;
   user: string;
+  call: string;
+  alert: string;
 }
 
 interface Row {
@@ -193,6 +195,18 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /dispatch/kpis': { roles: [A, B, D], query: (s) => ({ date: s.date }) },
   'GET /care-orders': { roles: [A, B, D, C] },
+  // ---- one-key calls and alerts
+  'PUT /residents/:id/device': { roles: [A, D], body: () => ({ deviceId: `MATRIX-${next()}` }) },
+  'POST /emergency-calls': { roles: [D, 'integration'], body: (s) => ({ residentId: s.resident, source: 'phone' }) },
+  // a resident without a demo device: 422 NOT_DEMO_DATA for the admin, the one role that may ask
+  'POST /emergency-calls/simulate': { roles: [A], body: (s) => ({ residentId: s.resident }) },
+  'GET /emergency-calls': { roles: [A, B, D] },
+  'GET /emergency-calls/:id': { roles: [A, B, D] },
+  'POST /emergency-calls/:id/resolve': { roles: [A, D], body: () => ({ outcome: 'false_alarm' }) },
+  'GET /alerts': { roles: [A, B, D] },
+  'POST /alerts/:id/acknowledge': { roles: [A, D], body: () => ({}) },
+  'POST /care-orders/:id/close': { roles: [A, D], body: () => ({ reason: '矩阵测试' }) },
+  'GET /stats/emergency-calls': { roles: [A, B] },
   'GET /care-orders/:id': { roles: [A, B, D, C], scope: 'caregiver' },
   'POST /care-orders/:id/accept': { roles: [A, D, C], scope: 'caregiver' },
   'POST /care-orders/:id/decline': { roles: [A, D, C], scope: 'caregiver', body: () => ({ reason: '临时有事' }) },
@@ -220,6 +234,8 @@ const PARAMS: Record<string, (s: Seed) => Record<string, string>> = {
   caregivers: (s) => ({ id: s.caregiver }),
   'care-orders': (s) => ({ id: s.order }),
   users: (s) => ({ id: s.user }),
+  'emergency-calls': (s) => ({ id: s.call }),
+  alerts: (s) => ({ id: s.alert }),
 };
 
 /** Every controller route of the running app as `METHOD /path` (Nest's notation, without the global prefix). */
@@ -334,9 +350,21 @@ describe('authorization matrix: every route × every role × own/other facility 
       date: day,
       month: new Date(Date.now() + 8 * 3_600_000 - 31 * 86_400_000).toISOString().slice(0, 7),
       user: '',
+      call: '',
+      alert: '',
     };
     const spareUser = await post('/users', { username: 'matrix-spare', password: 'password-123', role: 'dispatcher' });
     seed.user = spareUser.id;
+    const callerOfCalls = await t.userToken('dispatcher');
+    const call = await t.http().post(`${API}/emergency-calls`).set(auth(callerOfCalls)).send({ residentId: admitResident.id, source: 'phone' });
+    if (call.status !== 201) throw new Error(`emergency call: ${call.status} ${JSON.stringify(call.body)}`);
+    seed.call = (call.body as { id: string }).id;
+    // alerts are raised by the dispatcher's scan job; one row stands in for it
+    seed.alert = '00000000-0000-4000-8000-00000000a1e7';
+    await t.db.query(
+      `INSERT INTO alerts (id, type, order_id, resident_id, region_code, status, raised_at) VALUES (?, 'visit_missed', ?, ?, ?, 'open', NOW(3))`,
+      [seed.alert, seed.order, home.id, TOWNSHIP],
+    );
     await assignOrder();
     callers = [
       // callers that must be refused come first: they change nothing

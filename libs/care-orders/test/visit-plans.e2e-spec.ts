@@ -31,7 +31,8 @@ describe('visit plans', () => {
     while (Date.now() < deadline) {
       const job = await queue.getJob(res.body.jobId);
       const state = await job?.getState();
-      if (state === 'completed') return job?.returnvalue;
+      // the job read before getState may predate its completion: read it again for the return value
+      if (state === 'completed') return (await queue.getJob(res.body.jobId))?.returnvalue;
       if (state === 'failed') throw new Error(`GenerateVisitPlans failed: ${job?.failedReason}`);
       await sleep(100);
     }

@@ -60,7 +60,9 @@ function MetBadge({ met }: { met: boolean | null | undefined }) {
 
 export function DashboardPage() {
   const toast = useToast();
-  const [month, setMonth] = useState(thisMonth);
+  // The last closed month first: its figures are final and are what the bureau reports upward. The month under way is
+  // one pick away; its doorstep coverage stays low until its last third (three visits, one in each third, count).
+  const [month, setMonth] = useState(() => addMonths(thisMonth(), -1));
   const [chartKey, setChartKey] = useState('nursing_bed_share');
   const [sortKey, setSortKey] = useState<string | null>(null);
   const [exporting, setExporting] = useState<string | null>(null);
@@ -197,6 +199,11 @@ export function DashboardPage() {
                 data-testid="month"
               />
             </label>
+            {month !== thisMonth() ? (
+              <Button size="sm" onClick={() => setMonth(thisMonth())} data-testid="month-current">
+                本月（实时）
+              </Button>
+            ) : null}
             <Button size="sm" busy={exporting === 'xlsx'} onClick={() => doExport('xlsx')} data-testid="export-xlsx">
               ⇩ 导出 Excel
             </Button>

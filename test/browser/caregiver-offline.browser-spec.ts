@@ -335,3 +335,210 @@ describe('caregiver app without signal', () => {
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });
+
+describe('caregiver app from a cold start', () => {
+  /** Two visits assigned to a new caregiver with a login of their own. */
+  async function seedDay(tag: string, seq: number) {
+    const sp = await api<{ id: string }>('post', '/service-points', t.adminToken, { name: `会师镇${tag}服务网点`, regionCode: '620422100', ...SEAT });
+    const cg = await api<{ id: string }>('post', '/caregivers', t.adminToken, {
+      name: '张玉梅',
+      phone: '13800000002',
+      gender: 'female',
+      servicePointId: sp.id,
+      skills: ['housekeeping', 'health', 'personal_care'],
+      shiftStart: '00:00',
+      shiftEnd: '23:59',
+      maxDailyVisits: 8,
+    });
+    const now = countyMinutes();
+    const late = now > 22 * 60;
+    const day = late ? countyDay(new Date(Date.now() + 86_400_000)) : countyDay();
+    const from = late ? 8 * 60 : Math.ceil((now + 5) / 5) * 5;
+    const orders: string[] = [];
+    for (const [i, name] of ['孙建国', '周淑芬'].entries()) {
+      const r = await api<{ id: string }>('post', '/residents', t.adminToken, {
+        name,
+        idNumber: idNumber('1946-02-02', seq + i * 2),
+        regionCode: '620422100',
+        livingArrangement: 'home',
+        categories: ['destitute'],
+        address: `会师镇东关村${7 + i}号`,
+        ...HOME,
+      });
+      const o = await api<{ id: string }>('post', '/care-orders', t.adminToken, {
+        residentId: r.id,
+        services: ['health_check', 'safety_check'],
+        windowStart: `${day}T${hhmm(from)}:00+08:00`,
+        windowEnd: `${day}T23:55:00+08:00`,
+      });
+      const start = from + i * 40;
+      await assignInSql(t.db, o.id, cg.id, `${day}T${hhmm(start)}:00+08:00`, `${day}T${hhmm(start + 30)}:00+08:00`);
+      orders.push(o.id);
+    }
+    const username = `caregiver.${Math.random().toString(36).slice(2, 8)}`;
+    await api('post', '/users', t.adminToken, { username, password: PASSWORD, role: 'caregiver', caregiverId: cg.id });
+    return { orders, username, late };
+  }
+
+  /** Logs in from whatever the browser kept (an earlier test's caregiver stays signed in: that is the point). */
+  async function uiLogin(page: Page, username: string) {
+    await page.evaluate("localStorage.removeItem('care.console.token'); localStorage.removeItem('care.console.user')");
+    await page.goto(`${base}/#/login`);
+    await page.reload();
+    await page.fill('input[name=username]', username);
+    await page.fill('input[name=password]', PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/#\/visits/);
+  }
+
+  /** The server has the acceptances and the day kept on the phone was fetched after them. */
+  async function keepDayAccepted(page: Page, orders: string[], late: boolean) {
+    for (const id of orders)
+      await eventually(async () => expect((await api<Json>('get', `/care-orders/${id}`, t.adminToken)).status).toBe('accepted'));
+    await page.reload();
+    if (late) await page.click('.seg button:has-text("明天")');
+    for (const id of orders) await attr(page.locator(`[data-testid=visit-${id}]`), 'data-status', 'accepted');
+    await count(page.locator('[data-testid=outbox-item]'), 0);
+  }
+
+  const stored = (page: Page) =>
+    page.evaluate<{ local: string | null; tab: string | null }>(
+      "({ local: localStorage.getItem('care.console.token'), tab: sessionStorage.getItem('care.console.token') })",
+    );
+
+  const visitCount = async (orderId: string, endpoint: string) => {
+    const rows = (await t.db.query('SELECT COUNT(*) AS n FROM idempotency_keys WHERE order_id = ? AND endpoint = ?', [
+      orderId,
+      endpoint,
+    ])) as { n: number | string }[];
+    return Number(rows[0].n);
+  };
+
+  it('reopened without network shows the kept day and the queue, and sends the check-ins once when back online', async () => {
+    await ctx.setOffline(false);
+    await ctx.grantPermissions(['geolocation']);
+    const { orders, username, late } = await seedDay('东关', 31);
+    const [first, second] = orders;
+
+    // online: log in, let the day load, accept both visits; the caregiver's session is kept in localStorage
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${base}/#/login`);
+    await uiLogin(page, username);
+    if (late) await page.click('.seg button:has-text("明天")');
+    for (const id of orders) {
+      const card = page.locator(`[data-testid=visit-${id}]`);
+      await attr(card, 'data-status', 'assigned');
+      await card.locator('[data-testid=accept]').click();
+      await attr(card, 'data-status', 'accepted');
+    }
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
+    await keepDayAccepted(page, orders, late);
+    const kept = await stored(page);
+    expect(kept.local).toEqual(expect.any(String));
+    expect(kept.tab).toBeNull();
+
+    // no signal: check in the first visit (it waits in the queue), then close the app
+    await ctx.setOffline(true);
+    await page.locator(`[data-testid=visit-${first}] [data-testid=check-in]`).click();
+    await attr(page.locator(`[data-testid=visit-${first}]`), 'data-status', 'in_progress');
+    await count(page.locator('[data-testid=outbox-item]'), 1);
+    await page.close();
+
+    // a cold start, still without network: a new page, no sessionStorage; the day and the queue are there
+    const cold = await ctx.newPage();
+    cold.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await cold.goto(`${base}/#/visits`);
+      await cold.waitForSelector('[data-testid=offline-banner]');
+      if (late) await cold.click('.seg button:has-text("明天")');
+      const firstCard = cold.locator(`[data-testid=visit-${first}]`);
+      const secondCard = cold.locator(`[data-testid=visit-${second}]`);
+      await attr(firstCard, 'data-status', 'in_progress');
+      await firstCard.locator('[data-testid=pending-upload]').waitFor();
+      await attr(secondCard, 'data-status', 'accepted');
+      await count(cold.locator('[data-testid=outbox-item]'), 1);
+      expect(await cold.locator('[data-testid=outbox]').textContent()).toContain('待上传');
+      expect(await cold.locator('input[name=password]').count()).toBe(0);
+      await shot(cold, '06-cold-start-offline');
+
+      await secondCard.locator('[data-testid=check-in]').click();
+      await attr(secondCard, 'data-status', 'in_progress');
+      await count(cold.locator('[data-testid=outbox-item]'), 2);
+      expect((await api<Json>('get', `/care-orders/${second}`, t.adminToken)).status).toBe('accepted');
+
+      // the network returns: both check-ins go out, once each
+      await ctx.setOffline(false);
+      await count(cold.locator('[data-testid=outbox-item]'), 0);
+      for (const id of orders) {
+        await eventually(async () => expect((await api<Json>('get', `/care-orders/${id}`, t.adminToken)).status).toBe('in_progress'));
+        expect(await visitCount(id, 'POST /care-orders/:id/check-in')).toBe(1);
+        const visits = (await t.db.query('SELECT order_id FROM care_visits WHERE order_id = ?', [id])) as unknown[];
+        expect(visits).toHaveLength(1);
+      }
+      await shot(cold, '07-cold-start-sent');
+
+      // logging out forgets the kept session
+      await cold.click('button:has-text("退出")');
+      await cold.waitForSelector('input[name=username]');
+      expect(await stored(cold)).toEqual({ local: null, tab: null });
+    } catch (error) {
+      await cold.screenshot({ path: join(ARTIFACTS, 'FAILED-cold.png'), fullPage: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      await cold.close();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('a 401 when the queue goes out sends the caregiver to log in again, and the queue is kept and sent after', async () => {
+    await ctx.setOffline(false);
+    await ctx.grantPermissions(['geolocation']);
+    const { orders, username, late } = await seedDay('北关', 51);
+    const [orderId] = orders;
+
+    const page = await ctx.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    try {
+      await page.goto(`${base}/#/login`);
+      await uiLogin(page, username);
+      if (late) await page.click('.seg button:has-text("明天")');
+      const card = page.locator(`[data-testid=visit-${orderId}]`);
+      await card.locator('[data-testid=accept]').click();
+      await attr(card, 'data-status', 'accepted');
+      await keepDayAccepted(page, [orderId], late);
+
+      await ctx.setOffline(true);
+      await card.locator('[data-testid=check-in]').click();
+      await count(page.locator('[data-testid=outbox-item]'), 1);
+      // the kept token is no longer accepted (as after a password change): the server answers 401
+      await page.evaluate("localStorage.setItem('care.console.token', 'not-a-valid-token')");
+      await ctx.setOffline(false);
+      await page.waitForSelector('input[name=username]');
+      expect(await stored(page)).toEqual({ local: null, tab: null });
+      expect(await visitCount(orderId, 'POST /care-orders/:id/check-in')).toBe(0);
+      const left = (await page.evaluate(`new Promise((resolve, reject) => {
+        const req = indexedDB.open('care-caregiver');
+        req.onsuccess = () => {
+          const all = req.result.transaction('outbox').objectStore('outbox').getAll();
+          all.onsuccess = () => resolve(all.result);
+          all.onerror = () => reject(all.error);
+        };
+        req.onerror = () => reject(req.error);
+      })`)) as { orderId: string; kind: string }[];
+      expect(left.filter((q) => q.orderId === orderId).map((q) => q.kind)).toEqual(['check_in']);
+
+      // logged in again: the kept check-in is sent, once
+      await uiLogin(page, username);
+      await count(page.locator('[data-testid=outbox-item]'), 0);
+      await eventually(async () => expect((await api<Json>('get', `/care-orders/${orderId}`, t.adminToken)).status).toBe('in_progress'));
+      expect(await visitCount(orderId, 'POST /care-orders/:id/check-in')).toBe(1);
+    } catch (error) {
+      await page.screenshot({ path: join(ARTIFACTS, 'FAILED-401.png'), fullPage: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      await page.close();
+    }
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});

@@ -553,6 +553,16 @@ describe('web console', () => {
         await page.click('[data-testid=confirm-check-out]');
         await attr(card, 'data-status', 'completed');
         await shot(page, '32-caregiver-done');
+
+        // the caregiver's session is kept across closing the phone app (localStorage); logging out forgets it
+        expect(await page.evaluate<string | null>("localStorage.getItem('care.console.token')")).toEqual(expect.any(String));
+        await page.click('button:has-text("退出")');
+        await page.waitForSelector('input[name=username]');
+        expect(
+          await page.evaluate<(string | null)[]>(
+            "[localStorage.getItem('care.console.token'), localStorage.getItem('care.console.user'), sessionStorage.getItem('care.console.token')]",
+          ),
+        ).toEqual([null, null, null]);
       });
       await page.close();
 

@@ -1,5 +1,5 @@
 // A small fetch wrapper for the same-origin API under /api/v1.
-// - adds the bearer token kept in sessionStorage;
+// - adds the bearer token (sessionStorage; the caregiver's in localStorage, for the offline phone app);
 // - turns error bodies `{ statusCode, code, message }` into ApiError;
 // - on 401 (expired or bad token) clears the session and tells the app to show the login page.
 
@@ -20,32 +20,57 @@ export class ApiError extends Error {
   }
 }
 
-// ---- session (sessionStorage: the token dies with the tab) ----
+// ---- session ----
+// Office roles: sessionStorage, so the token dies with the tab. The caregiver's phone app: localStorage, so the
+// installed app closed and reopened without network (a cold start) still knows who is signed in and shows the day
+// it last fetched and the actions waiting to be sent. Both are cleared on logout and on a 401.
 
 export interface StoredSession {
   token: string;
   user: SessionUser;
 }
 
+/** Where a role's session is kept: only the caregiver's survives closing the app. */
+export function sessionStoreFor(role: SessionUser['role']): 'local' | 'session' {
+  return role === 'caregiver' ? 'local' : 'session';
+}
+
+function readFrom(store: Storage): StoredSession | null {
+  const token = store.getItem(TOKEN_KEY);
+  const user = store.getItem(USER_KEY);
+  if (!token || !user) return null;
+  return { token, user: JSON.parse(user) as SessionUser };
+}
+
 export function loadSession(): StoredSession | null {
   try {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    const user = sessionStorage.getItem(USER_KEY);
-    if (!token || !user) return null;
-    return { token, user: JSON.parse(user) as SessionUser };
+    const tab = readFrom(sessionStorage);
+    if (tab) return tab;
+    const kept = readFrom(localStorage);
+    // only a caregiver's session is ever kept across a restart; anything else found there is not trusted
+    if (kept && sessionStoreFor(kept.user.role) === 'local') return kept;
+    return null;
   } catch {
     return null;
   }
 }
 
 export function saveSession(s: StoredSession): void {
-  sessionStorage.setItem(TOKEN_KEY, s.token);
-  sessionStorage.setItem(USER_KEY, JSON.stringify(s.user));
+  clearSession();
+  const store = sessionStoreFor(s.user.role) === 'local' ? localStorage : sessionStorage;
+  store.setItem(TOKEN_KEY, s.token);
+  store.setItem(USER_KEY, JSON.stringify(s.user));
 }
 
 export function clearSession(): void {
-  sessionStorage.removeItem(TOKEN_KEY);
-  sessionStorage.removeItem(USER_KEY);
+  for (const store of [sessionStorage, localStorage]) {
+    try {
+      store.removeItem(TOKEN_KEY);
+      store.removeItem(USER_KEY);
+    } catch {
+      /* storage unavailable */
+    }
+  }
 }
 
 type UnauthorizedListener = () => void;

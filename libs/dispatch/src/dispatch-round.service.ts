@@ -200,8 +200,6 @@ export class DispatchRoundService {
       };
       const locked = await this.repo.lockCaregiverDays(em, days);
       const lockedCaregivers = await this.repo.shareLockCaregivers(em, [...new Set(days.map((d) => d.caregiverId))]);
-      // fault tests only (NODE_ENV=test): hold the locks a while, so a SIGKILL lands inside the commit
-      if (this.config.dispatch.commitPauseMs > 0) await new Promise((r) => setTimeout(r, this.config.dispatch.commitPauseMs));
       // the touched days as they stand now, under the locks
       const now2 = await this.repo.visits([...lockedCaregivers.keys()], from, to, em);
       const dayVisits = new Map<string, PlannedVisit[]>();

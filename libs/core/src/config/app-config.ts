@@ -38,11 +38,7 @@ export interface AppConfig {
   assessment: { validityMonths: number; requiredAssessors: number; dueWithinDays: number };
   admission: { nursingBedFromLevel: number; reservationHours: number };
   /** sweepSeconds: how often the dispatcher re-enqueues orders left pending and lapsed assignments (and how old they must be). */
-  /**
-   * commitPauseMs: fault injection for the fault tests only (NODE_ENV=test, DISPATCH_TEST_COMMIT_PAUSE_MS): a round
-   * waits this long inside its commit transaction, with its locks held, so a test can kill it there. Always 0 otherwise.
-   */
-  dispatch: { acceptTimeoutMinutes: number; concurrency: number; sweepSeconds: number; commitPauseMs: number };
+  dispatch: { acceptTimeoutMinutes: number; concurrency: number; sweepSeconds: number };
   /** Monthly visit plans: cron pattern (county time) of the GenerateVisitPlans scheduler; null = not scheduled. */
   visitPlans: { cron: string | null };
   /** reads: whether reads of residents' personal data leave audit events (AUDIT_READS=off only for the bench's baseline). */
@@ -173,7 +169,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       acceptTimeoutMinutes: int('DISPATCH_ACCEPT_TIMEOUT_MINUTES', 15, 1, 1440),
       concurrency: int('DISPATCH_CONCURRENCY', 8, 1, 64),
       sweepSeconds: int('DISPATCH_SWEEP_SECONDS', 30, 1, 3600),
-      commitPauseMs: nodeEnv === 'test' ? int('DISPATCH_TEST_COMMIT_PAUSE_MS', 0, 0, 60_000) : 0,
     },
     // VISIT_PLAN_CRON: 5 or 6 cron fields in Asia/Shanghai time (default 00:30 on the 1st), or "off"
     visitPlans: { cron: env.VISIT_PLAN_CRON === 'off' ? null : env.VISIT_PLAN_CRON || '30 0 1 * *' },

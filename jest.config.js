@@ -17,7 +17,12 @@ const swc = [
 const common = {
   rootDir: __dirname,
   transform: { '^.+\\.tsx?$': swc },
-  moduleNameMapper: pathsToModuleNameMapper(),
+  moduleNameMapper: {
+    ...pathsToModuleNameMapper(),
+    // the console's aliases for the server's pure rules (apps/console/vite.config.ts), for its unit tests
+    '^@rules/assessments$': '<rootDir>/libs/assessments/src/rules/index.ts',
+    '^@rules/id-number$': '<rootDir>/libs/residents/src/rules/id-number.ts',
+  },
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

@@ -102,9 +102,10 @@ export class AlertsService {
 
     const values: unknown[] = [];
     let rows = 0;
-    for (const row of byOrder.values()) {
+    // rows in key order (order, then type), so two dispatchers scanning at once take the unique key's locks in the same order
+    for (const row of [...byOrder.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       const watched = toWatched(row);
-      for (const type of dueAlerts(watched, t)) {
+      for (const type of [...dueAlerts(watched, t)].sort()) {
         values.push(type, row.id, row.call_id, row.resident_id, row.region_code, alertDetail(type, watched, t), now);
         rows++;
       }
@@ -113,10 +114,15 @@ export class AlertsService {
     for (let i = 0; i < rows; i += 500) {
       const chunk = values.slice(i * 7, (i + 500) * 7);
       const n = chunk.length / 7;
-      const result: unknown = await this.db.query(
-        `INSERT IGNORE INTO alerts (id, type, order_id, call_id, resident_id, region_code, status, detail, raised_at)
-         VALUES ${Array.from({ length: n }, () => "(UUID(), ?, ?, ?, ?, ?, 'open', ?, ?)").join(', ')}`,
-        chunk,
+      // a concurrent scan can still deadlock with this one on the unique key's gap locks: a transaction is retried
+      const result: unknown = await this.tx.run(
+        (em) =>
+          em.query(
+            `INSERT IGNORE INTO alerts (id, type, order_id, call_id, resident_id, region_code, status, detail, raised_at)
+             VALUES ${Array.from({ length: n }, () => "(UUID(), ?, ?, ?, ?, ?, 'open', ?, ?)").join(', ')}`,
+            chunk,
+          ),
+        { retries: 6 },
       );
       raised += affectedRows(result);
     }

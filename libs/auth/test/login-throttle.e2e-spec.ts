@@ -192,7 +192,9 @@ describe('login throttling (e2e)', () => {
     );
     const statuses = answers.map((r) => r.status);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(statuses.every((s) => [200, 401, 503].includes(s))).toBe(true);
+    // 429: an attempt counted while five others on the username were in flight (each is counted before its hash);
+    // a fast machine hashes more of the flood, so more of it is counted
+    expect(statuses.every((s) => [200, 401, 429, 503].includes(s))).toBe(true);
     const refused = answers.filter((r) => r.status === 503);
     expect(refused.length).toBeGreaterThanOrEqual(6);
     for (const r of refused) {

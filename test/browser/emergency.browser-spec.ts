@@ -210,6 +210,11 @@ it('demo path: simulated press → urgent order → alert acknowledged → careg
   await eventually(async () => expect(await card.getAttribute('data-status')).toBe('accepted'));
   await card.locator('[data-testid=check-in]').click();
   await eventually(async () => expect(await card.getAttribute('data-status')).toBe('in_progress'));
+  // the card shows the check-in at once; the phone's queue sends it to the server a moment later
+  await eventually(async () => {
+    const now = await api<{ secondsToArrive: number | null }>('get', `/emergency-calls/${call.id}`, admin);
+    expect(typeof now.secondsToArrive).toBe('number');
+  });
 
   const resolved = await api<{ status: string; secondsToArrive: number | null }>('post', `/emergency-calls/${call.id}/resolve`, admin, { outcome: 'visited' });
   expect(resolved.status).toBe('resolved');

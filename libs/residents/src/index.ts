@@ -5,3 +5,5 @@ export { LATEST_ASSESSMENT_PROVIDER, type LatestAssessmentProvider } from './lat
 export { toResidentView, type ResidentView, type ResidentDetailView } from './resident.view';
 export * from './rules/id-number';
 export type { ResidentRef } from './resident-ref';
+export * from './rules/data-key-rotation';
+export { rotateDataKey, type RotateDataKeyOptions } from './key-rotation/rotate-data-key';

@@ -143,6 +143,9 @@ export class ResidentsService implements OnModuleInit {
     try {
       await this.tx.run(async (em) => {
         auditContext.note({ entity: 'resident', ids: [residentId], residentIds: [residentId] });
+        // during a key rotation the elder may still be stored under the previous key's hash; the unique key on
+        // the current hash (written by this insert and by the rotation) covers the rest
+        if (this.cipher.rotating) await this.assertNotRegisteredUnderPreviousKey(em, id.normalized);
         await em.insert(Resident, {
           id: residentId,
           name: dto.name.trim(),
@@ -196,7 +199,7 @@ export class ResidentsService implements OnModuleInit {
         new Brackets((w) => {
           w.where('r.name LIKE :nameLike', { nameLike: containsPattern(q) });
           if (ID_NUMBER_LIKE.test(normalized))
-            w.orWhere('r.idNumberHash = :hash', { hash: this.cipher.lookupHash(normalized) });
+            w.orWhere('r.idNumberHash IN (:...hashes)', { hashes: this.cipher.lookupHashes(normalized) });
         }),
       );
     }
@@ -219,8 +222,8 @@ export class ResidentsService implements OnModuleInit {
    */
   async lookUpByIdNumber(user: AuthUser, idNumber: string): Promise<Page<ResidentView>> {
     const normalized = this.validIdNumber(idNumber);
-    const qb = this.residents.createQueryBuilder('r').where('r.idNumberHash = :hash', {
-      hash: this.cipher.lookupHash(normalized),
+    const qb = this.residents.createQueryBuilder('r').where('r.idNumberHash IN (:...hashes)', {
+      hashes: this.cipher.lookupHashes(normalized),
     });
     if (user.role !== 'manager') this.applyScope(qb, user);
     const found = await qb.getOne();
@@ -307,10 +310,11 @@ export class ResidentsService implements OnModuleInit {
       throw new InvalidInputError('idNumber: give either residentId or idNumber, not both');
     }
     if (ref.idNumber !== undefined) {
-      const hash = this.cipher.lookupHash(this.validIdNumber(ref.idNumber));
+      // both hashes while the data key is rotated: the record may not be re-encrypted yet
+      const hashes = this.cipher.lookupHashes(this.validIdNumber(ref.idNumber));
       const [row] = await em.query<ResidentRow[]>(
-        `SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id_number_hash = ? FOR UPDATE`,
-        [hash],
+        `SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id_number_hash IN (?) FOR UPDATE`,
+        [hashes],
       );
       // the message never repeats the number
       if (!row) throw new NotFoundError('Resident', 'with this ID number');
@@ -389,6 +393,21 @@ export class ResidentsService implements OnModuleInit {
     const parsed = parseIdNumber(raw, countyDate(new Date()));
     if (!parsed.ok) throw new InvalidInputError(`idNumber: ${parsed.message}`);
     return parsed.value.normalized;
+  }
+
+  /**
+   * RESIDENT_EXISTS when the number is stored under the previous data key's hash (not re-encrypted yet). A locking
+   * read: a rotation re-encrypting that row right now is waited for, and then its new hash meets the insert's
+   * unique key instead.
+   */
+  private async assertNotRegisteredUnderPreviousKey(em: EntityManager, normalized: string): Promise<void> {
+    const previous = this.cipher.lookupHashes(normalized).slice(1);
+    const [row] = await em.query<{ id: string }[]>('SELECT id FROM residents WHERE id_number_hash IN (?) FOR UPDATE', [
+      previous,
+    ]);
+    if (row) {
+      throw new ConflictError('RESIDENT_EXISTS', `A resident with ID number ${maskIdNumber(normalized)} is already registered`);
+    }
   }
 
   private applyScope(qb: SelectQueryBuilder<Resident>, user: AuthUser): void {

@@ -107,3 +107,28 @@ describe('loadMigrateConfig', () => {
     expect(() => loadMigrateConfig({ DATABASE_URL: 'not a url' })).toThrow(ConfigError);
   });
 });
+
+describe('DATA_ENCRYPTION_KEY_PREVIOUS (a key rotation)', () => {
+  const previous = Buffer.alloc(32, 5);
+
+  it('is absent unless given, and read like DATA_ENCRYPTION_KEY when given', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).previousDataEncryptionKey).toBeNull();
+    expect(loadConfig({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: previous.toString('base64') }).previousDataEncryptionKey).toEqual(previous);
+    expect(loadConfig({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: previous.toString('hex') }).previousDataEncryptionKey).toEqual(previous);
+    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: 'abcd' })).toMatch(/DATA_ENCRYPTION_KEY_PREVIOUS must be 32 bytes/);
+  });
+
+  it('refuses the same key as DATA_ENCRYPTION_KEY', () => {
+    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: SECRETS.DATA_ENCRYPTION_KEY })).toMatch(
+      /DATA_ENCRYPTION_KEY_PREVIOUS equals DATA_ENCRYPTION_KEY/,
+    );
+    expect(problemsOf({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY_PREVIOUS: '0'.repeat(64) })).toMatch(/equals/);
+  });
+
+  it('refuses a published development key in production, allows it in development (rotating away from it)', () => {
+    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: '0'.repeat(64) })).toMatch(
+      /DATA_ENCRYPTION_KEY_PREVIOUS is a published development key/,
+    );
+    expect(problemsOf({ NODE_ENV: 'development', ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: '0'.repeat(64) })).toBe('');
+  });
+});

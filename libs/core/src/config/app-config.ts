@@ -18,6 +18,11 @@ export interface AppConfig {
   jwtExpiresIn: number;
   /** 32-byte key for the encryption of ID numbers and the keyed hash used to look them up. */
   dataEncryptionKey: Buffer;
+  /**
+   * The key being rotated away from (DATA_ENCRYPTION_KEY_PREVIOUS), only while `npm run rotate-data-key` moves the
+   * stored ID numbers to `dataEncryptionKey`: it is still read and looked up with, never written with. Null otherwise.
+   */
+  previousDataEncryptionKey: Buffer | null;
   logLevel: string;
   /**
    * Login protection. Failed logins are counted in Redis under `<queuePrefix>:login:` (every api process shares
@@ -112,14 +117,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('JWT_SECRET is a published development secret: set one of your own (NODE_ENV is production)');
   }
 
-  let dataEncryptionKey = Buffer.alloc(0);
-  const rawKey = env.DATA_ENCRYPTION_KEY || (production ? '' : DEV_DATA_KEY);
-  if (/^[0-9a-fA-F]{64}$/.test(rawKey)) dataEncryptionKey = Buffer.from(rawKey, 'hex');
-  else if (rawKey) dataEncryptionKey = Buffer.from(rawKey, 'base64');
-  if (dataEncryptionKey.length !== 32) {
-    problems.push(`DATA_ENCRYPTION_KEY must be 32 bytes, as 64 hex characters or base64${rawKey ? '' : why}`);
-  } else if (production && PUBLIC_DATA_KEYS.some((k) => Buffer.from(k, 'hex').equals(dataEncryptionKey))) {
-    problems.push('DATA_ENCRYPTION_KEY is a published development key: set one of your own (NODE_ENV is production)');
+  const dataKey = (name: string, rawKey: string): Buffer => {
+    let key = Buffer.alloc(0);
+    if (/^[0-9a-fA-F]{64}$/.test(rawKey)) key = Buffer.from(rawKey, 'hex');
+    else if (rawKey) key = Buffer.from(rawKey, 'base64');
+    if (key.length !== 32) {
+      problems.push(`${name} must be 32 bytes, as 64 hex characters or base64${rawKey ? '' : why}`);
+    } else if (production && PUBLIC_DATA_KEYS.some((k) => Buffer.from(k, 'hex').equals(key))) {
+      problems.push(`${name} is a published development key: set one of your own (NODE_ENV is production)`);
+    }
+    return key;
+  };
+  const dataEncryptionKey = dataKey('DATA_ENCRYPTION_KEY', env.DATA_ENCRYPTION_KEY || (production ? '' : DEV_DATA_KEY));
+  // only during a rotation; no development default (a rotation is always asked for)
+  const previousDataEncryptionKey = env.DATA_ENCRYPTION_KEY_PREVIOUS
+    ? dataKey('DATA_ENCRYPTION_KEY_PREVIOUS', env.DATA_ENCRYPTION_KEY_PREVIOUS)
+    : null;
+  if (previousDataEncryptionKey?.length === 32 && previousDataEncryptionKey.equals(dataEncryptionKey)) {
+    problems.push('DATA_ENCRYPTION_KEY_PREVIOUS equals DATA_ENCRYPTION_KEY: the previous key must be the old one');
   }
 
   const adminPassword = env.ADMIN_PASSWORD || undefined;
@@ -146,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtSecret,
     jwtExpiresIn,
     dataEncryptionKey,
+    previousDataEncryptionKey,
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     queuePrefix: env.QUEUE_PREFIX || '{care}',
     login: {

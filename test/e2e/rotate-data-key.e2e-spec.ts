@@ -1,0 +1,242 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AuthService } from '@care/auth';
+import { FieldCipher, type AppConfig } from '@care/core';
+import { buildIdNumber } from '@care/demo';
+import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
+import { createApiApp } from '../../apps/api/src/bootstrap';
+import { ROTATION_ACTION, runDataKeyRotation } from '../../apps/api/src/cli/rotate-data-key';
+
+jest.setTimeout(180_000);
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist/apps/api/src/cli/rotate-data-key.js');
+const KEY_A = Buffer.alloc(32, 0xa1);
+const KEY_B = Buffer.alloc(32, 0xb2);
+const TOWNSHIP = '620422102';
+
+/** The built CLI, as an operator runs it (npm test builds first). */
+function runCli(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI], {
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`CLI did not finish: ${out}`))), 60_000);
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => (clearTimeout(timer), resolve({ code, out })));
+  });
+}
+
+/**
+ * Rotating DATA_ENCRYPTION_KEY on a live system: residents registered under key A; the api restarted with new = B
+ * and previous = A keeps finding and showing them; the rotation runs while residents are being registered; then,
+ * with B alone, everything still works, and an elder is never registered twice across the rotation.
+ */
+describe('data-key rotation (e2e)', () => {
+  let base: AppConfig;
+  let drop: () => Promise<void>;
+  let app: INestApplication | null = null;
+  let token = '';
+  const withKeys = (current: Buffer, previous: Buffer | null): AppConfig => ({
+    ...base,
+    dataEncryptionKey: current,
+    previousDataEncryptionKey: previous,
+  });
+  const start = async (config: AppConfig) => {
+    await app?.close();
+    app = await createApiApp(config);
+    await app.init();
+    token = (await app.get(AuthService).login('admin', ADMIN_PASSWORD)).accessToken;
+  };
+  const api = () => request(app!.getHttpServer());
+  const db = () => app!.get(DataSource);
+
+  let sequence = 100;
+  const newElder = () => {
+    const n = sequence++;
+    return buildIdNumber('620422', '1948-03-15', n, n % 2 ? 'male' : 'female');
+  };
+  const register = (idNumber: string) =>
+    api()
+      .post('/api/v1/residents')
+      .set(auth(token))
+      .send({ name: '轮换测试', idNumber, regionCode: TOWNSHIP, livingArrangement: 'home', categories: ['destitute'] });
+  const lookUp = async (idNumber: string): Promise<string[]> => {
+    const res = await api().get('/api/v1/residents').query({ idNumber }).set(auth(token));
+    expect(res.status).toBe(200);
+    return (res.body.items as { id: string }[]).map((r) => r.id);
+  };
+  /** Every stored row opens under `cipher`'s current key and carries its hash. */
+  const storedUnder = async (key: Buffer): Promise<{ current: number; other: number }> => {
+    const cipher = new FieldCipher(key);
+    const rows = await db().query<{ id_number_cipher: string; id_number_hash: string }[]>(
+      'SELECT id_number_cipher, id_number_hash FROM residents',
+    );
+    let current = 0;
+    for (const row of rows) {
+      try {
+        if (cipher.lookupHash(cipher.decrypt(row.id_number_cipher)) === row.id_number_hash) current++;
+      } catch {
+        // sealed with another key
+      }
+    }
+    return { current, other: rows.length - current };
+  };
+
+  const before: { id: string; idNumber: string }[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:server" first (npm test builds)`);
+    const made = await createTestConfig('rotatekey');
+    base = made.config;
+    drop = made.drop;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await drop?.();
+  });
+
+  it('residents registered under key A', async () => {
+    await start(withKeys(KEY_A, null));
+    for (let i = 0; i < 23; i++) {
+      const idNumber = newElder();
+      const res = await register(idNumber);
+      expect(res.status).toBe(201);
+      before.push({ id: res.body.id as string, idNumber });
+    }
+    expect(await storedUnder(KEY_A)).toEqual({ current: 23, other: 0 });
+    // the control: with B alone and no previous key, they are not found (so what follows is the dual key's doing)
+    await start(withKeys(KEY_B, null));
+    expect(await lookUp(before[0].idNumber)).toEqual([]);
+  });
+
+  it('restarted with new = B, previous = A: exact look-ups, records, placement by ID number, no duplicate', async () => {
+    await start(withKeys(KEY_B, KEY_A));
+    for (const elder of before.slice(0, 5)) expect(await lookUp(elder.idNumber)).toEqual([elder.id]);
+    const search = await api().get('/api/v1/residents').query({ q: before[1].idNumber }).set(auth(token));
+    expect(search.body.items.map((r: { id: string }) => r.id)).toEqual([before[1].id]);
+    const record = await api().get(`/api/v1/residents/${before[2].id}`).set(auth(token));
+    expect(record.status).toBe(200);
+    expect(record.body.idNumberMasked).toBe(`${before[2].idNumber.slice(0, 6)}***********${before[2].idNumber.slice(17)}`);
+    // the desk: an elder brought onto a waitlist by the full number
+    const facility = await api()
+      .post('/api/v1/facilities')
+      .set(auth(token))
+      .send({ name: '轮换测试敬老院', type: 'nursing_home', regionCode: TOWNSHIP, lat: 35.7, lng: 105.05, ownership: 'public', comprehensive: false });
+    expect(facility.status).toBe(201);
+    const waitlisted = await api()
+      .post(`/api/v1/facilities/${facility.body.id}/waitlist`)
+      .set(auth(token))
+      .send({ idNumber: before[3].idNumber });
+    expect(waitlisted.status).toBe(201);
+    // an elder still stored under A's hash is not registered a second time under B's
+    const twice = await register(before[4].idNumber);
+    expect(twice.status).toBe(409);
+    expect(twice.body.code).toBe('RESIDENT_EXISTS');
+    // new registrations are written under B at once
+    const fresh = newElder();
+    const created = await register(fresh);
+    expect(created.status).toBe(201);
+    before.push({ id: created.body.id as string, idNumber: fresh });
+    expect(await storedUnder(KEY_B)).toEqual({ current: 1, other: 23 });
+  });
+
+  it('the rotation runs while residents are registered (new ones and duplicates): nothing lost, nothing twice', async () => {
+    const during: { idNumber: string; status: number; id?: string }[] = [];
+    let rotating = true;
+    let overlapping = 0; // registrations answered while the rotation was still running
+    const registrations = (async () => {
+      let i = 0;
+      // at least a few rounds, and as long as the rotation runs: one new elder, one already registered
+      while (rotating || i < 4) {
+        const idNumber = newElder();
+        const res = await register(idNumber);
+        if (rotating) overlapping++;
+        during.push({ idNumber, status: res.status, id: res.body.id as string | undefined });
+        const again = await register(before[i % before.length].idNumber);
+        during.push({ idNumber: before[i % before.length].idNumber, status: again.status });
+        i++;
+      }
+    })();
+    const tally = await runDataKeyRotation(withKeys(KEY_B, KEY_A), { batchSize: 2, log: () => undefined }).finally(
+      () => (rotating = false),
+    );
+    await registrations;
+
+    expect(tally.unreadable).toEqual([]);
+    expect(tally.duplicates).toEqual([]);
+    expect(tally.reencrypted).toBe(23);
+    expect(tally.batches).toBeGreaterThan(1);
+    expect(overlapping).toBeGreaterThan(0);
+    const fresh = during.filter((d) => !before.some((b) => b.idNumber === d.idNumber));
+    const repeated = during.filter((d) => before.some((b) => b.idNumber === d.idNumber));
+    expect(fresh.every((d) => d.status === 201)).toBe(true);
+    expect(repeated.every((d) => d.status === 409)).toBe(true);
+    expect(repeated.length).toBeGreaterThanOrEqual(4);
+    for (const d of fresh) before.push({ id: d.id!, idNumber: d.idNumber });
+
+    const total = before.length;
+    expect(await storedUnder(KEY_B)).toEqual({ current: total, other: 0 });
+    const [rows] = await db().query<{ n: string }[]>('SELECT COUNT(*) AS n FROM residents');
+    expect(Number(rows.n)).toBe(total);
+
+    // the audit trail: the system re-encrypted exactly the 23 residents stored under A
+    const events = await db().query<{ role: string; actor_id: string | null; resident_ids: string | string[] }[]>(
+      'SELECT role, actor_id, resident_ids FROM audit_events WHERE action = ?',
+      [ROTATION_ACTION],
+    );
+    // one event per batch that changed rows: the 23 rows under A span at least ceil(23 / 2) batches
+    expect(events.length).toBeGreaterThanOrEqual(12);
+    expect(events.length).toBeLessThanOrEqual(tally.batches);
+    expect(events.every((e) => e.role === 'system' && e.actor_id === null)).toBe(true);
+    const audited = events.flatMap((e) => (typeof e.resident_ids === 'string' ? JSON.parse(e.resident_ids) : e.resident_ids) as string[]);
+    expect(audited.sort()).toEqual(before.slice(0, 23).map((b) => b.id).sort());
+  });
+
+  it('run again (the built CLI, as an operator does): nothing to do, counts only', async () => {
+    const second = await runCli({
+      DATABASE_URL: base.databaseUrl,
+      DATA_ENCRYPTION_KEY: KEY_B.toString('hex'),
+      DATA_ENCRYPTION_KEY_PREVIOUS: KEY_A.toString('hex'),
+    });
+    expect(second.code).toBe(0);
+    expect(second.out).toContain(`examined ${before.length}, re-encrypted 0, already under the current key ${before.length}`);
+    for (const elder of before) {
+      expect(second.out).not.toContain(elder.idNumber);
+      expect(second.out).not.toContain(elder.idNumber.slice(6, 14));
+    }
+    const [events] = await db().query<{ n: string }[]>('SELECT COUNT(*) AS n FROM audit_events WHERE action = ?', [
+      ROTATION_ACTION,
+    ]);
+    const [afterFirst] = await db().query<{ n: string }[]>(
+      'SELECT COUNT(DISTINCT request_id) AS n FROM audit_events WHERE action = ?',
+      [ROTATION_ACTION],
+    );
+    expect(Number(afterFirst.n)).toBe(1); // the second run changed nothing, so it left no event
+    expect(Number(events.n)).toBeGreaterThan(0);
+    // without the previous key there is nothing to rotate from: refused, with the variable named
+    const refused = await runCli({ DATABASE_URL: base.databaseUrl, DATA_ENCRYPTION_KEY: KEY_B.toString('hex') });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/DATA_ENCRYPTION_KEY_PREVIOUS must be set/);
+  });
+
+  it('with B alone (the previous key removed): look-ups, records and the duplicate check still work', async () => {
+    await start(withKeys(KEY_B, null));
+    for (const elder of before) expect(await lookUp(elder.idNumber)).toEqual([elder.id]);
+    const record = await api().get(`/api/v1/residents/${before[0].id}`).set(auth(token));
+    expect(record.status).toBe(200);
+    for (const elder of [before[0], before[before.length - 1]]) {
+      const twice = await register(elder.idNumber);
+      expect(twice.status).toBe(409);
+      expect(twice.body.code).toBe('RESIDENT_EXISTS');
+    }
+    expect((await register(newElder())).status).toBe(201);
+  });
+});

@@ -274,6 +274,38 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     await expectExact(withLag.report);
   });
 
+  it('a row already in the change window is updated again by a transaction that commits after a refresh started: found', async () => {
+    await read();
+    const bed = await one<{ id: string; region_code: string }>(
+      `SELECT b.id, f.region_code FROM beds b JOIN facilities f ON f.id = b.facility_id
+       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 1`,
+    );
+    const elsewhere = await one<{ id: string; region_code: string }>(
+      `SELECT r.id, r.region_code ${eligibleAtHome} AND r.region_code <> ? ORDER BY r.id LIMIT 1`,
+      [bed.region_code],
+    );
+    // the bed closed: a refresh recomputes its township and records the bed among the rows of its change window
+    await db.query(`UPDATE beds SET status = 'closed' WHERE id = ?`, [bed.id]);
+    const closed = await read();
+    expect(closed.recomputed).toEqual([[bed.region_code]]);
+    const slow = db.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    try {
+      await slow.query(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [bed.id]); // updated_at written now …
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await db.query(`UPDATE residents SET phone = '13900000010' WHERE id = ?`, [elsewhere.id]);
+      const between = await read(); // … a refresh starts after it, still seeing the bed as closed …
+      expect(between.recomputed).toEqual([[elsewhere.region_code]]);
+      await slow.commitTransaction(); // … then the bed reopens: same rows in the window, one updated_at moved
+    } finally {
+      await slow.release();
+    }
+    const reopened = await read();
+    expect(reopened.recomputed).toEqual([[bed.region_code]]);
+    await expectExact(reopened.report);
+  });
+
   it('the clock alone: an assessment running out makes its township due, without any write', async () => {
     const current = countyMonth(new Date());
     await read(current);

@@ -118,8 +118,8 @@ export class CoverageRepository {
   }
 
   /**
-   * How many source rows changed, per source and township, split at `to`: updated in (from, to] and after `to`
-   * (see rules/freshness.ts). One index range of `updated_at` per table, as long as the changes, whatever the
+   * How many source rows changed, per source and township, split at `to`: updated in (from, to] (with the sum of
+   * their updated_at, so a row updated again inside the window shows) and after `to` (see rules/freshness.ts). One index range of `updated_at` per table, as long as the changes, whatever the
    * size of the tables. Only completed visits count, so dispatch traffic (assignments, acceptances) changes
    * nothing here.
    */
@@ -129,15 +129,18 @@ export class CoverageRepository {
       CHANGE_SOURCES.map(
         (source) =>
           `(SELECT '${source.name}' AS source, ${source.region} AS region,
-                   SUM(x.updated_at <= ?) AS in_window, SUM(x.updated_at > ?) AS after
+                   SUM(x.updated_at <= ?) AS in_window,
+                   SUM(IF(x.updated_at <= ?, TIMESTAMPDIFF(MICROSECOND, '2000-01-01', x.updated_at), 0)) AS window_sum,
+                   SUM(x.updated_at > ?) AS after
             FROM ${source.from} WHERE ${source.where ?? ''} x.updated_at > ? GROUP BY ${source.region})`,
       ).join(' UNION ALL '),
-      CHANGE_SOURCES.flatMap(() => [to, to, from]),
+      CHANGE_SOURCES.flatMap(() => [to, to, to, from]),
     )) as Row[];
     return new Map(
       rows.map((r) => [
         changeKey(String(r.source) as ChangeSource, String(r.region)),
-        { inWindow: num(r.in_window), after: num(r.after) },
+        // the sum as the database gives it (a DECIMAL string): compared, never added to
+        { inWindow: num(r.in_window), windowSum: String(r.window_sum ?? 0), after: num(r.after) },
       ]),
     );
   }

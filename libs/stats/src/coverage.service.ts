@@ -4,7 +4,7 @@ import { InvalidInputError, NotFoundError, messageWithoutValues, toCountyIso } f
 
 import { CoverageRepository, type ServiceCircles, type Township, type TownshipFigures } from './coverage.repository';
 import { KeptFiguresRepository, type KeptMonth, type KeptRow } from './kept-figures.repository';
-import { changedSince, dueTownships, windowCounts, type KeptTownship } from './rules/freshness';
+import { changedSince, dueTownships, windowSignatures, type KeptTownship } from './rules/freshness';
 import { emptyTownshipCounts } from './rules/township-tally';
 import { computeIndicators, sumCounts, type CoverageCounts, type Indicator } from './rules/indicators';
 import { nextSteps, type NextSteps } from './rules/next-steps';
@@ -184,7 +184,7 @@ export class CoverageService {
           return { recomputed: 0, figures: served(townships, await this.kept.rows(period.month), state.asOf, false) };
         }
         const checkedTo = await this.repo.now();
-        const window = windowCounts(
+        const window = windowSignatures(
           await this.repo.changes(new Date(checkedTo.getTime() - this.commitLagMs), checkedTo),
         );
         const rows = await this.kept.rows(period.month);

@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { isLockBusyError, TransactionRunner } from '@care/core';
 
 import type { TownshipFigures } from './coverage.repository';
-import type { ChangeCounts } from './rules/freshness';
+import type { WindowSignatures } from './rules/freshness';
 import type { CoverageCounts } from './rules/indicators';
 
 /** What is known of a month's kept figures (stats_coverage_months). */
@@ -11,8 +11,8 @@ export interface KeptMonth {
   readonly month: string;
   /** When the last refresh started (database clock): rows committed by then are in the kept rows. */
   readonly checkedTo: Date;
-  /** The rows that refresh saw updated in the lag window before `checkedTo`, per source and township. */
-  readonly windowCounts: ChangeCounts;
+  /** What that refresh saw updated in the lag window before `checkedTo`, per source and township (count and updated_at sum). */
+  readonly windowCounts: WindowSignatures;
   /** The instant every kept row was last known to hold for. */
   readonly asOf: Date;
   readonly circleSignature: string;
@@ -218,7 +218,7 @@ function toMonth(r: Row): KeptMonth {
     checkedTo: asDate(r.checked_to),
     asOf: asDate(r.as_of),
     circleSignature: String(r.circle_signature),
-    windowCounts: r.window_counts ? (JSON.parse(String(r.window_counts)) as ChangeCounts) : {},
+    windowCounts: r.window_counts ? (JSON.parse(String(r.window_counts)) as WindowSignatures) : {},
     final: Number(r.final) === 1,
   };
 }

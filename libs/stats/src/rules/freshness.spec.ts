@@ -1,4 +1,4 @@
-import { changedSince, dueTownships, earliest, reachesAgeAt, windowCounts } from './freshness';
+import { changedSince, dueTownships, earliest, reachesAgeAt, windowSignatures } from './freshness';
 import { statsPeriod } from './period';
 
 describe('which kept township counts must be recomputed', () => {
@@ -58,8 +58,11 @@ describe('earliest', () => {
 });
 
 describe('changedSince: the townships whose rows changed since a refresh', () => {
-  const changes = (entries: [string, number, number][]) =>
-    new Map(entries.map(([key, inWindow, after]) => [key, { inWindow, after }]));
+  /** [key, rows in the window, rows after, sum of the window's updated_at (default: one derived from the count)] */
+  const changes = (entries: [string, number, number, string?][]) =>
+    new Map(entries.map(([key, inWindow, after, sum]) => [key, { inWindow, windowSum: sum ?? String(inWindow * 1000), after }]));
+  /** What a refresh records for the same entries. */
+  const seenAs = (entries: [string, number, number, string?][]) => windowSignatures(changes(entries));
 
   it('rows updated after the refresh started: their townships', () => {
     const c = changedSince(
@@ -67,19 +70,17 @@ describe('changedSince: the townships whose rows changed since a refresh', () =>
         ['beds:A', 0, 1],
         ['visits:B', 2, 1],
       ]),
-      { 'visits:B': 2 },
+      seenAs([['visits:B', 2, 0]]),
     );
     expect(c).toEqual({ townships: new Set(['A', 'B']), all: false, servicePoints: false });
   });
 
   it('the window as the refresh saw it: nothing changed (the lag does not count a change twice)', () => {
-    const c = changedSince(
-      changes([
-        ['beds:A', 3, 0],
-        ['residents:B', 1, 0],
-      ]),
-      { 'beds:A': 3, 'residents:B': 1 },
-    );
+    const window: [string, number, number][] = [
+      ['beds:A', 3, 0],
+      ['residents:B', 1, 0],
+    ];
+    const c = changedSince(changes(window), seenAs(window));
     expect(c.townships.size).toBe(0);
   });
 
@@ -89,30 +90,48 @@ describe('changedSince: the townships whose rows changed since a refresh', () =>
         ['beds:A', 4, 0],
         ['stays:C', 1, 0],
       ]),
-      { 'beds:A': 3 },
+      seenAs([['beds:A', 3, 0]]),
     );
     expect([...c.townships].sort()).toEqual(['A', 'C']);
   });
 
-  it('fewer rows in the window (one was updated again, after the refresh): counted by `after`', () => {
-    const c = changedSince(changes([['beds:A', 2, 1]]), { 'beds:A': 3 });
+  it('a row already in the change window is updated again (committed late, still inside the window): changed', () => {
+    // the refresh saw 2 rows at t1 and t2; one of them was updated again at t3 <= the refresh's start, committing
+    // after it: still 2 rows in the window, nothing after, only their updated_at moved
+    const c = changedSince(changes([['beds:A', 2, 0, String(1_000 + 3_000)]]), seenAs([['beds:A', 2, 0, String(1_000 + 2_000)]]));
     expect([...c.townships]).toEqual(['A']);
+  });
+
+  it('fewer rows in the window (one was updated again, after the refresh): counted by `after`', () => {
+    const c = changedSince(changes([['beds:A', 2, 1]]), seenAs([['beds:A', 3, 0]]));
+    expect([...c.townships]).toEqual(['A']);
+  });
+
+  it('every row the refresh saw in a township moved to another one (a late commit): both changed', () => {
+    const c = changedSince(changes([['residents:B', 1, 0]]), seenAs([['residents:A', 1, 0]]));
+    expect([...c.townships].sort()).toEqual(['A', 'B']);
+  });
+
+  it('a window kept by an earlier version (a bare count) is recomputed once', () => {
+    expect([...changedSince(changes([['beds:A', 3, 0]]), { 'beds:A': 3 }).townships]).toEqual(['A']);
   });
 
   it('facilities change every township; caregivers and service points the circles', () => {
     expect(changedSince(changes([['facilities:*', 0, 1]]), {})).toMatchObject({ all: true, servicePoints: false });
     expect(changedSince(changes([['caregivers:*', 1, 0]]), {})).toMatchObject({ all: false, servicePoints: true });
-    expect(changedSince(changes([['service_points:*', 1, 0]]), { 'service_points:*': 1 }).servicePoints).toBe(false);
+    expect(
+      changedSince(changes([['service_points:*', 1, 0]]), seenAs([['service_points:*', 1, 0]])).servicePoints,
+    ).toBe(false);
   });
 
-  it('windowCounts keeps what a refresh saw in its window', () => {
+  it('windowSignatures keeps what a refresh saw in its window: count and updated_at sum', () => {
     expect(
-      windowCounts(
+      windowSignatures(
         changes([
-          ['beds:A', 3, 1],
-          ['stays:B', 0, 2],
+          ['beds:A', 3, 1, '123456789012345678901'],
+          ['stays:B', 0, 2, '0'],
         ]),
       ),
-    ).toEqual({ 'beds:A': 3 });
+    ).toEqual({ 'beds:A': '3:123456789012345678901' });
   });
 });

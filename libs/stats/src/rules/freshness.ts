@@ -3,11 +3,12 @@
  *
  * A township's counts for a month stay exact until
  * - a row they are computed from changes. Rows carry `updated_at`, but a row updated just before a refresh
- *   started may commit only after it (and TypeORM writes updated_at at whole seconds), so "updated after the
- *   refresh started" is not enough. A refresh therefore also records how many rows each source and township had
- *   updated in the lag window before it started ({@link ChangeCounts}); later, a township is changed when it has
- *   rows updated after the refresh started, or more rows in that window than were seen (a late commit). Rows
- *   are never deleted, so a count only grows by a new row version;
+ *   started may commit only after it, so "updated after the refresh started" is not enough. A refresh therefore
+ *   also records, per source and township, a signature of the rows updated in the lag window before it started
+ *   ({@link WindowSignatures}: their count and the sum of their updated_at); later, a township is changed when it
+ *   has rows updated after the refresh started, or its window's signature differs from the one seen. A count alone
+ *   misses a row already in the window that is updated again by a transaction committing late (its new updated_at
+ *   still in the window, the count unchanged); the sum moves with any row's updated_at. Rows are never deleted;
  * - the clock alone changes them: an assessment expires or an elder turns 60. Each kept row carries the first
  *   such instant after its `asOf` (`changesAt`), so a row is due once the period's `asOf` has reached it.
  */
@@ -24,10 +25,24 @@ export type ChangeSource =
   | 'caregivers'
   | 'service_points';
 
-/** Rows updated per `source:township` key: in the window before the last check started, and after it. */
-export type SourceChanges = ReadonlyMap<string, { readonly inWindow: number; readonly after: number }>;
-/** Rows per `source:township` key updated in the window before a refresh started, as that refresh saw them. */
-export type ChangeCounts = Readonly<Record<string, number>>;
+/**
+ * Rows updated per `source:township` key: in the window before the last check started (how many, and the sum of
+ * their updated_at in microseconds since 2000, a decimal string: it outgrows a double), and after it.
+ */
+export type SourceChanges = ReadonlyMap<
+  string,
+  { readonly inWindow: number; readonly windowSum: string; readonly after: number }
+>;
+/**
+ * Per `source:township` key, the signature (`<count>:<sum of updated_at>`) of the rows updated in the window before
+ * a refresh started, as that refresh saw them. (Kept in stats_coverage_months.window_counts; a value kept by an
+ * earlier version, a bare count, matches no signature, so its township is recomputed once.)
+ */
+export type WindowSignatures = Readonly<Record<string, string | number>>;
+
+const EMPTY_WINDOW = '0:0';
+const windowSignature = (count: { readonly inWindow: number; readonly windowSum: string }): string =>
+  count.inWindow === 0 ? EMPTY_WINDOW : `${count.inWindow}:${count.windowSum}`;
 
 export const changeKey = (source: ChangeSource, township: string): string => `${source}:${township}`;
 
@@ -39,24 +54,32 @@ export interface Changed {
   readonly servicePoints: boolean;
 }
 
-/** What changed since a refresh that saw `seen` in its window, given the rows updated since that window began. */
-export function changedSince(now: SourceChanges, seen: ChangeCounts): Changed {
+/**
+ * What changed since a refresh that saw `seen` in its window, given the rows updated since that window began (the
+ * same window: both are taken from the refresh's start).
+ */
+export function changedSince(now: SourceChanges, seen: WindowSignatures): Changed {
   const townships = new Set<string>();
   let all = false;
   let servicePoints = false;
-  for (const [key, count] of now) {
-    if (count.after === 0 && count.inWindow <= (seen[key] ?? 0)) continue;
+  const mark = (key: string) => {
     const [source, township] = key.split(':') as [ChangeSource, string];
     if (source === 'facilities') all = true;
     else if (source === 'caregivers' || source === 'service_points') servicePoints = true;
     else townships.add(township);
+  };
+  for (const [key, count] of now) {
+    if (count.after === 0 && windowSignature(count) === String(seen[key] ?? EMPTY_WINDOW)) continue;
+    mark(key);
   }
+  // rows the refresh saw in a key's window that are in none now: they moved to another township (a late commit)
+  for (const key of Object.keys(seen)) if (!now.has(key) && String(seen[key]) !== EMPTY_WINDOW) mark(key);
   return { townships, all, servicePoints };
 }
 
-/** The window counts a refresh records (the `inWindow` part of what it saw when it started). */
-export function windowCounts(now: SourceChanges): ChangeCounts {
-  return Object.fromEntries([...now].filter(([, c]) => c.inWindow > 0).map(([key, c]) => [key, c.inWindow]));
+/** The window signatures a refresh records (the window part of what it saw when it started). */
+export function windowSignatures(now: SourceChanges): WindowSignatures {
+  return Object.fromEntries([...now].filter(([, c]) => c.inWindow > 0).map(([key, c]) => [key, windowSignature(c)]));
 }
 
 const COUNTY_OFFSET_MS = 8 * 3600_000;

@@ -11,12 +11,15 @@ export default defineConfig({
   root: consoleRoot,
   base: '/',
   publicDir: false,
-  // The server's pure rules, imported as they are (no copy): GB/T 42195-2022 scoring and levels, the ID-number check.
+  // The server's pure rules, imported as they are (no copy): GB/T 42195-2022 scoring and levels, the ID-number check
+  // and its masking rule.
   // Those modules import nothing from Nest or TypeORM (libs/*/src/rules/ are pure by convention).
   resolve: {
     alias: {
       '@rules/assessments': fileURLToPath(new URL('../../libs/assessments/src/rules/index.ts', import.meta.url)),
       '@rules/id-number': fileURLToPath(new URL('../../libs/residents/src/rules/id-number.ts', import.meta.url)),
+      // the one ID-number masking rule (self-contained), which the id-number rules re-export
+      '@care/core/privacy': fileURLToPath(new URL('../../libs/core/src/privacy/id-number-mask.ts', import.meta.url)),
     },
   },
   // the caregiver app offline: service worker, web manifest, icons (pwa.plugin.ts)

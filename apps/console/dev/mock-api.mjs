@@ -7,10 +7,19 @@ import { createServer } from 'node:http';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const distDir = resolve(here, '../../../dist/console');
 const port = Number(process.argv[2] ?? process.env.PORT ?? 4310);
+
+// the one ID-number masking rule (libs/core/src/privacy/id-number-mask.ts), as the server build compiled it
+const maskModule = resolve(here, '../../../dist/libs/core/src/privacy/id-number-mask.js');
+if (!existsSync(maskModule)) {
+  console.error(`${maskModule} is missing: run "npm run build" (the server build) first`);
+  process.exit(1);
+}
+const { maskIdNumber } = createRequire(import.meta.url)(maskModule);
 
 // ---------- deterministic data ----------
 let seed = 42;
@@ -110,7 +119,7 @@ function mkResident(over = {}) {
   const r = {
     id: id(),
     name: name(),
-    idNumberMasked: `620422${'*'.repeat(8)}${String(1000 + Math.floor(rnd() * 8999))}`,
+    idNumberMasked: maskIdNumber(`620422${String(1e11 + Math.floor(rnd() * 9e11))}`),
     regionCode,
     livingArrangement: 'home',
     categories: [pick(['destitute', 'economic_hardship', 'low_income'])],
@@ -513,7 +522,7 @@ route('POST', '/residents', ({ body }) =>
   mkResident({
     ...body,
     idNumber: undefined,
-    idNumberMasked: `${body.idNumber.slice(0, 6)}********${body.idNumber.slice(14)}`,
+    idNumberMasked: maskIdNumber(body.idNumber),
     gender: Number(body.idNumber[16]) % 2 ? 'male' : 'female',
     age: 80,
     latestAssessment: null,

@@ -10,3 +10,4 @@ export * from './http';
 export * from './logging';
 export * from './queue';
 export * from './geo';
+export * from './privacy';

@@ -1,3 +1,5 @@
+import { maskIdNumbersIn } from '../privacy/id-number-mask';
+
 /** A connection URL without its password, for messages and logs. */
 export function redactUrl(url: string): string {
   try {
@@ -28,11 +30,9 @@ export const REDACTED_QUERY_PARAMS = [
 
 /**
  * A request URL fit for a log line: the values of REDACTED_QUERY_PARAMS replaced by `[redacted]`, and any
- * 18-character ID number left elsewhere (a path) masked like everywhere else: its first 6 and last 1 characters (with the birth date, more would give it away).
+ * 18-character ID number left elsewhere (a path) masked by the one rule (privacy/id-number-mask.ts).
  */
 export function redactRequestUrl(url: string): string {
   const names = REDACTED_QUERY_PARAMS.map((name) => name.replace(/[^a-z_]/g, '')).join('|');
-  return url
-    .replace(new RegExp(`([?&](?:${names})(?:%5B%5D|\\[\\])?=)[^&#]*`, 'gi'), '$1[redacted]')
-    .replace(/(\d{6})\d{11}([\dXx])/g, '$1***********$2');
+  return maskIdNumbersIn(url.replace(new RegExp(`([?&](?:${names})(?:%5B%5D|\\[\\])?=)[^&#]*`, 'gi'), '$1[redacted]'));
 }

@@ -10,6 +10,7 @@
  *
  * Pure: no Nest, no TypeORM, no clock (the caller passes `today`).
  */
+import { MASKED_ID_NUMBER } from '@care/core/privacy';
 
 export type IdGender = 'male' | 'female';
 
@@ -85,21 +86,8 @@ export function isValidIdNumber(raw: string, today: string): boolean {
   return parseIdNumber(raw, today).ok;
 }
 
-/**
- * The only form of the number that leaves the server: the first 6 characters (where it was issued) and the last 1
- * (the check character), the 11 between as `*` (`620422***********X`). The birth date (digits 7–14) is shown
- * elsewhere, so an earlier form that kept the last 4 gave the whole number away; this one, with the birth date and
- * the gender, leaves dozens of valid candidates (digits 15–17, see {@link countIdNumberCandidates}).
- * Anything that is not 18 characters is masked entirely.
- */
-export function maskIdNumber(raw: string): string {
-  const n = normalizeIdNumber(raw);
-  if (n.length !== 18) return '*'.repeat(Math.max(n.length, 1));
-  return `${n.slice(0, 6)}${'*'.repeat(11)}${n.slice(17)}`;
-}
-
-/** The masked form's shape: 6 digits, 11 `*`, a digit or X. */
-export const MASKED_ID_NUMBER = /^\d{6}\*{11}[\dX]$/;
+// The masking rule lives once, in @care/core/privacy (server, logs and console use the same module).
+export { maskIdNumber, MASKED_ID_NUMBER } from '@care/core/privacy';
 
 /**
  * How many valid ID numbers agree with what the system shows about a resident: the masked form (first 6, last 1),

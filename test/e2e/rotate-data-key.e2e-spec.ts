@@ -124,12 +124,22 @@ describe('data-key rotation (e2e)', () => {
     expect(search.body.items.map((r: { id: string }) => r.id)).toEqual([before[1].id]);
     const record = await api().get(`/api/v1/residents/${before[2].id}`).set(auth(token));
     expect(record.status).toBe(200);
-    expect(record.body.idNumberMasked).toBe(`${before[2].idNumber.slice(0, 6)}***********${before[2].idNumber.slice(17)}`);
+    expect(record.body.idNumberMasked).toBe(
+      `${before[2].idNumber.slice(0, 6)}***********${before[2].idNumber.slice(17)}`,
+    );
     // the desk: an elder brought onto a waitlist by the full number
     const facility = await api()
       .post('/api/v1/facilities')
       .set(auth(token))
-      .send({ name: '轮换测试敬老院', type: 'nursing_home', regionCode: TOWNSHIP, lat: 35.7, lng: 105.05, ownership: 'public', comprehensive: false });
+      .send({
+        name: '轮换测试敬老院',
+        type: 'nursing_home',
+        regionCode: TOWNSHIP,
+        lat: 35.7,
+        lng: 105.05,
+        ownership: 'public',
+        comprehensive: false,
+      });
     expect(facility.status).toBe(201);
     const waitlisted = await api()
       .post(`/api/v1/facilities/${facility.body.id}/waitlist`)
@@ -196,8 +206,15 @@ describe('data-key rotation (e2e)', () => {
     expect(events.length).toBeGreaterThanOrEqual(12);
     expect(events.length).toBeLessThanOrEqual(tally.batches);
     expect(events.every((e) => e.role === 'system' && e.actor_id === null)).toBe(true);
-    const audited = events.flatMap((e) => (typeof e.resident_ids === 'string' ? JSON.parse(e.resident_ids) : e.resident_ids) as string[]);
-    expect(audited.sort()).toEqual(before.slice(0, 23).map((b) => b.id).sort());
+    const audited = events.flatMap(
+      (e) => (typeof e.resident_ids === 'string' ? JSON.parse(e.resident_ids) : e.resident_ids) as string[],
+    );
+    expect(audited.sort()).toEqual(
+      before
+        .slice(0, 23)
+        .map((b) => b.id)
+        .sort(),
+    );
   });
 
   it('run again (the built CLI, as an operator does): nothing to do, counts only', async () => {
@@ -207,7 +224,9 @@ describe('data-key rotation (e2e)', () => {
       DATA_ENCRYPTION_KEY_PREVIOUS: KEY_A.toString('hex'),
     });
     expect(second.code).toBe(0);
-    expect(second.out).toContain(`examined ${before.length}, re-encrypted 0, already under the current key ${before.length}`);
+    expect(second.out).toContain(
+      `examined ${before.length}, re-encrypted 0, already under the current key ${before.length}`,
+    );
     for (const elder of before) {
       expect(second.out).not.toContain(elder.idNumber);
       expect(second.out).not.toContain(elder.idNumber.slice(6, 14));

@@ -29,7 +29,10 @@ export class CoreModule {
       controllers: options.http ? [HealthController] : [],
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: FIELD_CIPHER, useValue: new FieldCipher(config.dataEncryptionKey, config.previousDataEncryptionKey) },
+        {
+          provide: FIELD_CIPHER,
+          useValue: new FieldCipher(config.dataEncryptionKey, config.previousDataEncryptionKey),
+        },
         TransactionRunner,
         JobQueue,
         JobWorkerHost,

@@ -406,7 +406,10 @@ export class ResidentsService implements OnModuleInit {
       previous,
     ]);
     if (row) {
-      throw new ConflictError('RESIDENT_EXISTS', `A resident with ID number ${maskIdNumber(normalized)} is already registered`);
+      throw new ConflictError(
+        'RESIDENT_EXISTS',
+        `A resident with ID number ${maskIdNumber(normalized)} is already registered`,
+      );
     }
   }
 

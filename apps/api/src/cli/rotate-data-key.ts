@@ -68,7 +68,8 @@ function batchArgument(argv: string[]): number | undefined {
   const at = argv.indexOf('--batch');
   if (at < 0) return undefined;
   const value = Number(argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1 || value > 10_000) throw new ConfigError(['--batch must be an integer from 1 to 10000']);
+  if (!Number.isInteger(value) || value < 1 || value > 10_000)
+    throw new ConfigError(['--batch must be an integer from 1 to 10000']);
   return value;
 }
 

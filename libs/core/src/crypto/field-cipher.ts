@@ -48,7 +48,9 @@ export class FieldCipher {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.current.encryption, iv);
     const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv, cipher.getAuthTag(), ciphertext].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    return ['v1', iv, cipher.getAuthTag(), ciphertext]
+      .map((p) => (typeof p === 'string' ? p : p.toString('base64url')))
+      .join('.');
   }
 
   decrypt(sealed: string): string {
@@ -59,7 +61,11 @@ export class FieldCipher {
   open(sealed: string): OpenedField {
     const [version, iv, tag, ciphertext] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || ciphertext === undefined) throw new Error('Unknown ciphertext format');
-    const parts = { iv: Buffer.from(iv, 'base64url'), tag: Buffer.from(tag, 'base64url'), body: Buffer.from(ciphertext, 'base64url') };
+    const parts = {
+      iv: Buffer.from(iv, 'base64url'),
+      tag: Buffer.from(tag, 'base64url'),
+      body: Buffer.from(ciphertext, 'base64url'),
+    };
     try {
       return { plain: decryptWith(this.current.encryption, parts), underCurrentKey: true };
     } catch (error) {
@@ -78,7 +84,9 @@ export class FieldCipher {
    * Look-ups and uniqueness checks use all of them.
    */
   lookupHashes(plain: string): string[] {
-    return this.previous ? [hmac(this.current.hash, plain), hmac(this.previous.hash, plain)] : [hmac(this.current.hash, plain)];
+    return this.previous
+      ? [hmac(this.current.hash, plain), hmac(this.previous.hash, plain)]
+      : [hmac(this.current.hash, plain)];
   }
 }
 

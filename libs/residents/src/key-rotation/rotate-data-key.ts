@@ -42,7 +42,9 @@ export async function rotateDataKey(
       await db.query<{ id: string }[]>('SELECT id FROM residents WHERE id > ? ORDER BY id LIMIT ?', [after, batchSize])
     ).map((r) => r.id);
     if (ids.length === 0) break;
-    const batch = await withLockRetries(() => db.transaction('READ COMMITTED', (em) => rotateBatch(em, ids, cipher, options)));
+    const batch = await withLockRetries(() =>
+      db.transaction('READ COMMITTED', (em) => rotateBatch(em, ids, cipher, options)),
+    );
     tally.examined += batch.examined;
     tally.reencrypted += batch.reencrypted;
     tally.alreadyCurrent += batch.alreadyCurrent;
@@ -61,7 +63,13 @@ async function rotateBatch(
   cipher: RotatingCipher,
   options: RotateDataKeyOptions,
 ): Promise<Omit<RotationTally, 'batches'>> {
-  const out = { examined: 0, reencrypted: 0, alreadyCurrent: 0, unreadable: [] as string[], duplicates: [] as string[] };
+  const out = {
+    examined: 0,
+    reencrypted: 0,
+    alreadyCurrent: 0,
+    unreadable: [] as string[],
+    duplicates: [] as string[],
+  };
   const rows = await em.query<{ id: string; id_number_cipher: string; id_number_hash: string }[]>(
     'SELECT id, id_number_cipher, id_number_hash FROM residents WHERE id IN (?) ORDER BY id FOR UPDATE',
     [ids],

@@ -34,7 +34,9 @@ describe('data-key rotation, one row at a time', () => {
 
   it('reports a row neither key opens (wrong previous key, or not a ciphertext) instead of guessing', () => {
     const stranger = new FieldCipher(Buffer.alloc(32, 3));
-    expect(rotationStep({ id: 'r1', cipher: stranger.encrypt(number), hash: 'x' }, during)).toEqual({ action: 'unreadable' });
+    expect(rotationStep({ id: 'r1', cipher: stranger.encrypt(number), hash: 'x' }, during)).toEqual({
+      action: 'unreadable',
+    });
     expect(rotationStep({ id: 'r2', cipher: 'cipher', hash: 'x' }, during)).toEqual({ action: 'unreadable' });
   });
 });
@@ -48,6 +50,8 @@ describe('the rotation tally', () => {
     );
     const left = { ...tally, unreadable: ['a1'], duplicates: ['b2'] };
     expect(rotationComplete(left)).toBe(false);
-    expect(describeTally(left)).toMatch(/NOT complete, keep DATA_ENCRYPTION_KEY_PREVIOUS\. unreadable residents: a1 duplicate residents: b2$/);
+    expect(describeTally(left)).toMatch(
+      /NOT complete, keep DATA_ENCRYPTION_KEY_PREVIOUS\. unreadable residents: a1 duplicate residents: b2$/,
+    );
   });
 });

@@ -78,6 +78,7 @@ export function describeTally(tally: RotationTally): string {
   ];
   const line = parts.join(', ');
   if (rotationComplete(tally)) return `${line}; every resident is under the current key`;
-  const ids = (label: string, list: string[]) => (list.length ? ` ${label}: ${list.slice(0, 20).join(' ')}${list.length > 20 ? ' …' : ''}` : '');
+  const ids = (label: string, list: string[]) =>
+    list.length ? ` ${label}: ${list.slice(0, 20).join(' ')}${list.length > 20 ? ' …' : ''}` : '';
   return `${line}; NOT complete, keep DATA_ENCRYPTION_KEY_PREVIOUS.${ids('unreadable residents', tally.unreadable)}${ids('duplicate residents', tally.duplicates)}`;
 }

@@ -60,7 +60,12 @@ describe('earliest', () => {
 describe('changedSince: the townships whose rows changed since a refresh', () => {
   /** [key, rows in the window, rows after, sum of the window's updated_at (default: one derived from the count)] */
   const changes = (entries: [string, number, number, string?][]) =>
-    new Map(entries.map(([key, inWindow, after, sum]) => [key, { inWindow, windowSum: sum ?? String(inWindow * 1000), after }]));
+    new Map(
+      entries.map(([key, inWindow, after, sum]) => [
+        key,
+        { inWindow, windowSum: sum ?? String(inWindow * 1000), after },
+      ]),
+    );
   /** What a refresh records for the same entries. */
   const seenAs = (entries: [string, number, number, string?][]) => windowSignatures(changes(entries));
 
@@ -98,7 +103,10 @@ describe('changedSince: the townships whose rows changed since a refresh', () =>
   it('a row already in the change window is updated again (committed late, still inside the window): changed', () => {
     // the refresh saw 2 rows at t1 and t2; one of them was updated again at t3 <= the refresh's start, committing
     // after it: still 2 rows in the window, nothing after, only their updated_at moved
-    const c = changedSince(changes([['beds:A', 2, 0, String(1_000 + 3_000)]]), seenAs([['beds:A', 2, 0, String(1_000 + 2_000)]]));
+    const c = changedSince(
+      changes([['beds:A', 2, 0, String(1_000 + 3_000)]]),
+      seenAs([['beds:A', 2, 0, String(1_000 + 2_000)]]),
+    );
     expect([...c.townships]).toEqual(['A']);
   });
 

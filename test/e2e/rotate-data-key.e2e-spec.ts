@@ -128,18 +128,15 @@ describe('data-key rotation (e2e)', () => {
       `${before[2].idNumber.slice(0, 6)}***********${before[2].idNumber.slice(17)}`,
     );
     // the desk: an elder brought onto a waitlist by the full number
-    const facility = await api()
-      .post('/api/v1/facilities')
-      .set(auth(token))
-      .send({
-        name: '轮换测试敬老院',
-        type: 'nursing_home',
-        regionCode: TOWNSHIP,
-        lat: 35.7,
-        lng: 105.05,
-        ownership: 'public',
-        comprehensive: false,
-      });
+    const facility = await api().post('/api/v1/facilities').set(auth(token)).send({
+      name: '轮换测试敬老院',
+      type: 'nursing_home',
+      regionCode: TOWNSHIP,
+      lat: 35.7,
+      lng: 105.05,
+      ownership: 'public',
+      comprehensive: false,
+    });
     expect(facility.status).toBe(201);
     const waitlisted = await api()
       .post(`/api/v1/facilities/${facility.body.id}/waitlist`)
@@ -215,6 +212,14 @@ describe('data-key rotation (e2e)', () => {
         .map((b) => b.id)
         .sort(),
     );
+    // and the elder's own question, "who changed my record", answers it
+    const trail = await api()
+      .get('/api/v1/audit-events')
+      .query({ residentId: before[0].id, action: ROTATION_ACTION })
+      .set(auth(token));
+    expect(trail.status).toBe(200);
+    expect(trail.body.items).toHaveLength(1);
+    expect(trail.body.items[0]).toMatchObject({ role: 'system', actorId: null, action: ROTATION_ACTION });
   });
 
   it('run again (the built CLI, as an operator does): nothing to do, counts only', async () => {

@@ -159,9 +159,11 @@ describe('data-key rotation (e2e)', () => {
     const during: { idNumber: string; status: number; id?: string }[] = [];
     let rotating = true;
     let overlapping = 0; // registrations answered while the rotation was still running
+    const racing: number[][] = []; // the statuses of two registrations of one new elder sent at once
     const registrations = (async () => {
       let i = 0;
-      // at least a few rounds, and as long as the rotation runs: one new elder, one already registered
+      // at least a few rounds, and as long as the rotation runs: one new elder, one already registered, one new
+      // elder twice at once
       while (rotating || i < 4) {
         const idNumber = newElder();
         const res = await register(idNumber);
@@ -169,6 +171,11 @@ describe('data-key rotation (e2e)', () => {
         during.push({ idNumber, status: res.status, id: res.body.id as string | undefined });
         const again = await register(before[i % before.length].idNumber);
         during.push({ idNumber: before[i % before.length].idNumber, status: again.status });
+        const twin = newElder();
+        const pair = await Promise.all([register(twin), register(twin)]);
+        racing.push(pair.map((r) => r.status).sort());
+        const won = pair.find((r) => r.status === 201);
+        if (won) during.push({ idNumber: twin, status: 201, id: won.body.id as string });
         i++;
       }
     })();
@@ -187,6 +194,7 @@ describe('data-key rotation (e2e)', () => {
     expect(fresh.every((d) => d.status === 201)).toBe(true);
     expect(repeated.every((d) => d.status === 409)).toBe(true);
     expect(repeated.length).toBeGreaterThanOrEqual(4);
+    expect(racing.every((statuses) => statuses.join() === '201,409')).toBe(true);
     for (const d of fresh) before.push({ id: d.id!, idNumber: d.idNumber });
 
     const total = before.length;

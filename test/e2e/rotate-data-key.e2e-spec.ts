@@ -1,14 +1,16 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@care/auth';
-import { FieldCipher, type AppConfig } from '@care/core';
+import { FieldCipher, maskIdNumber, type AppConfig } from '@care/core';
 import { buildIdNumber } from '@care/demo';
 import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
 import { createApiApp } from '../../apps/api/src/bootstrap';
+import { rotationComplete } from '@care/residents';
 import { ROTATION_ACTION, runDataKeyRotation } from '../../apps/api/src/cli/rotate-data-key';
 
 jest.setTimeout(180_000);
@@ -160,6 +162,15 @@ describe('data-key rotation (e2e)', () => {
     let rotating = true;
     let overlapping = 0; // registrations answered while the rotation was still running
     const racing: number[][] = []; // the statuses of two registrations of one new elder sent at once
+    const updatedAt = async () =>
+      (
+        await db().query<{ id: string; updated_at: Date }[]>('SELECT id, updated_at FROM residents WHERE id IN (?)', [
+          before.slice(0, 23).map((b) => b.id),
+        ])
+      )
+        .map((r) => `${r.id} ${new Date(r.updated_at).toISOString()}`)
+        .sort();
+    const updatedBefore = await updatedAt();
     const registrations = (async () => {
       let i = 0;
       // at least a few rounds, and as long as the rotation runs: one new elder, one already registered, one new
@@ -198,6 +209,7 @@ describe('data-key rotation (e2e)', () => {
     for (const d of fresh) before.push({ id: d.id!, idNumber: d.idNumber });
 
     const total = before.length;
+    expect(await updatedAt()).toEqual(updatedBefore); // the number did not change: statistics see no change
     expect(await storedUnder(KEY_B)).toEqual({ current: total, other: 0 });
     const [rows] = await db().query<{ n: string }[]>('SELECT COUNT(*) AS n FROM residents');
     expect(Number(rows.n)).toBe(total);
@@ -274,5 +286,35 @@ describe('data-key rotation (e2e)', () => {
       expect(twice.body.code).toBe('RESIDENT_EXISTS');
     }
     expect((await register(newElder())).status).toBe(201);
+  });
+
+  it('an elder stored twice (once under each key, by a process that held only the old key): reported, left as it was', async () => {
+    const a = new FieldCipher(KEY_A);
+    const insert = async (idNumber: string): Promise<string> => {
+      const id = randomUUID();
+      await db().query(
+        `INSERT INTO residents (id, name, id_number_cipher, id_number_hash, id_number_masked, gender, birth_date,
+           region_code, living_arrangement) VALUES (?, '旧密钥进程', ?, ?, ?, 'male', '1948-03-15', ?, 'home')`,
+        [id, a.encrypt(idNumber), a.lookupHash(idNumber), maskIdNumber(idNumber), TOWNSHIP],
+      );
+      return id;
+    };
+    const twice = await insert(before[0].idNumber); // already stored under B
+    const singleNumber = newElder();
+    const single = await insert(singleNumber);
+    const tally = await runDataKeyRotation(withKeys(KEY_B, KEY_A), { log: () => undefined });
+    expect(tally.duplicates).toEqual([twice]);
+    expect(tally.reencrypted).toBe(1); // the rest of the batch still moves
+    expect(rotationComplete(tally)).toBe(false);
+    const [left] = await db().query<{ id_number_hash: string }[]>('SELECT id_number_hash FROM residents WHERE id = ?', [
+      twice,
+    ]);
+    expect(left.id_number_hash).toBe(a.lookupHash(before[0].idNumber));
+    const [moved] = await db().query<{ id_number_hash: string }[]>(
+      'SELECT id_number_hash FROM residents WHERE id = ?',
+      [single],
+    );
+    expect(moved.id_number_hash).toBe(new FieldCipher(KEY_B).lookupHash(singleNumber));
+    expect(await lookUp(before[0].idNumber)).toEqual([before[0].id]);
   });
 });

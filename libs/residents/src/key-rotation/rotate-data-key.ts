@@ -74,37 +74,49 @@ async function rotateBatch(
     'SELECT id, id_number_cipher, id_number_hash FROM residents WHERE id IN (?) ORDER BY id FOR UPDATE',
     [ids],
   );
-  const changed: string[] = [];
+  const updates: { id: string; cipher: string; hash: string }[] = [];
   for (const row of rows) {
     out.examined++;
     const step = rotationStep({ id: row.id, cipher: row.id_number_cipher, hash: row.id_number_hash }, cipher);
-    if (step.action === 'current') {
-      out.alreadyCurrent++;
-      continue;
-    }
-    if (step.action === 'unreadable') {
-      out.unreadable.push(row.id);
-      continue;
-    }
+    if (step.action === 'current') out.alreadyCurrent++;
+    else if (step.action === 'unreadable') out.unreadable.push(row.id);
+    else updates.push({ id: row.id, cipher: step.cipher, hash: step.hash });
+  }
+  const changed: string[] = [];
+  if (updates.length > 0) {
     try {
+      // the whole batch in one statement (one round trip); updated_at set to itself is kept
       await em.query(
-        'UPDATE residents SET id_number_cipher = ?, id_number_hash = ?, updated_at = updated_at WHERE id = ?',
-        [step.cipher, step.hash, row.id],
+        `UPDATE residents r JOIN (${updates.map(() => 'SELECT ? AS id, ? AS cipher, ? AS hash').join(' UNION ALL ')}) v
+           ON v.id = r.id
+         SET r.id_number_cipher = v.cipher, r.id_number_hash = v.hash, r.updated_at = r.updated_at`,
+        updates.flatMap((u) => [u.id, u.cipher, u.hash]),
       );
+      changed.push(...updates.map((u) => u.id));
     } catch (error) {
-      // InnoDB rolls back the failed statement only: the rest of the batch goes on
-      if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_residents_id_number_hash') {
-        out.duplicates.push(row.id);
-        continue;
+      if (!isHashTaken(error)) throw error;
+      // InnoDB rolls back the failed statement only: row by row now, to find the rows whose new hash is taken
+      for (const u of updates) {
+        try {
+          await em.query(
+            'UPDATE residents SET id_number_cipher = ?, id_number_hash = ?, updated_at = updated_at WHERE id = ?',
+            [u.cipher, u.hash, u.id],
+          );
+          changed.push(u.id);
+        } catch (rowError) {
+          if (!isHashTaken(rowError)) throw rowError;
+          out.duplicates.push(u.id);
+        }
       }
-      throw error;
     }
-    changed.push(row.id);
   }
   out.reencrypted = changed.length;
   if (changed.length > 0 && options.onBatch) await options.onBatch(em, changed);
   return out;
 }
+
+const isHashTaken = (error: unknown): boolean =>
+  isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_residents_id_number_hash';
 
 async function withLockRetries<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, DEFAULT_TRAVEL_MODEL, JobQueue, TransactionRunner, type TravelModelOptions } from '@care/core';
-import { type CaregiverFingerprint, DispatchRepository, type OrderFacts } from './dispatch.repository';
+import { DISPATCH_PRIORITY, roundWindow } from '@care/care-orders';
+import { type CaregiverFingerprint, DispatchRepository, type OrderFacts, type PendingRef } from './dispatch.repository';
 import { PartitionLeases } from './partition-leases';
 import { acceptTimeoutJobId, type Clock, DISPATCH_CLOCK, DispatchService } from './dispatch.service';
 import {
@@ -8,12 +9,16 @@ import {
   type DispatchOrder,
   dayRoute,
   evaluateInsertion,
+  improvePlan,
+  insertionAt,
   localDateOf,
   localMidnight,
   planDay,
   type PlannedVisit,
   partitionOf,
   type PartitionPoint,
+  pickRound,
+  ROUNDS_PER_LEASE,
   prepareOrder,
   serviceCircleRadiusKm,
   servicePointPartitions,
@@ -25,36 +30,47 @@ const DAY_MS = 24 * 3600_000;
 /** The group of orders no service circle can hold (they are marked unassigned, OUT_OF_SERVICE_CIRCLE). */
 const NO_PARTITION = 'none';
 
-/** Another dispatcher holds a partition's lease: the job fails, BullMQ retries it with backoff. */
-export class PartitionBusyError extends Error {
-  constructor(partitions: readonly string[]) {
-    super(`partition(s) ${partitions.join(', ')} leased by another dispatcher; will be retried`);
-    this.name = 'PartitionBusyError';
-  }
-}
 const CONTINUITY_MS = 90 * DAY_MS;
-/** Rounds over one batch before the orders still pending go the one-at-a-time way. */
-const MAX_ROUNDS = 4;
+/** How long the service points' partitions are reused in-process (service points change rarely; a round re-checks). */
+const PARTITIONS_TTL_MS = 10_000;
 
 export interface RoundTally {
   assigned: number;
   unassigned: number;
   /** Orders the round could not commit as planned (a slot taken, an order or caregiver changed): planned again. */
   replanned: number;
+  /** Pending orders of the partition left for a later round (more than ROUND_MAX_ORDERS were waiting). */
+  more?: boolean;
 }
 
+/** What a DispatchRound job did: rounds run, or the request left to the partition's holder (its "want" flag). */
+export type RoundOutcome =
+  | ({ readonly outcome: 'rounds'; readonly partition: string; readonly rounds: number } & RoundTally)
+  | { readonly outcome: 'requested'; readonly partitions: readonly string[] }
+  | { readonly outcome: 'deferred'; readonly partition: string }
+  | { readonly outcome: 'skipped'; readonly why: string };
+
+const emptyTally = (): RoundTally => ({ assigned: 0, unassigned: 0, replanned: 0 });
+
 /**
- * Dispatch in rounds: the pending orders of a batch are planned TOGETHER by the planner (`planDay`: urgent first,
- * then the tightest windows, cheapest insertion, then ejections, never fewer than greedy), around the visits already
- * on the caregivers' days, and the round is committed in ONE transaction: the orders locked in key order, then the
- * caregiver-days it touches (key order), then shared locks on those caregivers; every planned visit is checked again
- * against the days as they stand under the locks (every hard rule, `evaluateInsertion`) and written through
- * care-orders' version-checked writer. What fails the check stays pending and is planned again in the next round.
+ * Dispatch in rounds: a partition's pending orders (at most ROUND_MAX_ORDERS, urgent first) are planned TOGETHER by
+ * the planner (`planDay`: urgent first, then the tightest windows, cheapest insertion, ejections, never fewer than
+ * greedy, then `improvePlan`'s local search), around the visits already on the caregivers' days, and the round is
+ * committed in ONE transaction: the orders locked in key order, then the caregiver-days it touches (key order),
+ * then shared locks on those caregivers; every planned visit is checked again against the days as they stand under
+ * the locks (every hard rule, `evaluateInsertion`) and written through care-orders' version-checked writer. What
+ * fails the check stays pending and is planned again in the next round.
+ *
+ * Every way into dispatch ends here (DispatchRound jobs): the debounced intake of normal orders and DispatchBatch
+ * split into one job per partition; an urgent order runs its partition's round at once. A partition is planned
+ * under its Redis lease; a dispatcher that finds it taken sets the partition's "want" flag instead, and the holder
+ * runs one more round before letting go, so no request is lost.
  */
 @Injectable()
 export class DispatchRoundService {
   private readonly logger = new Logger(DispatchRoundService.name);
   private readonly travel: TravelModelOptions = DEFAULT_TRAVEL_MODEL;
+  private cachedPartitions: { points: PartitionPoint[]; partitions: Map<string, string>; until: number } | null = null;
 
   constructor(
     private readonly repo: DispatchRepository,
@@ -66,71 +82,132 @@ export class DispatchRoundService {
     @Inject(DISPATCH_CLOCK) private readonly clock: Clock,
   ) {}
 
+  /** A DispatchRound job: `{ orderId }` an urgent order's round now, `{ partition }` a round, `{}` the intake. */
+  async handle(payload: { partition?: string; orderId?: string }): Promise<RoundOutcome> {
+    if (payload.orderId) return this.urgent(payload.orderId);
+    if (payload.partition) return this.runPartition(payload.partition);
+    return this.intake();
+  }
+
+  /** DispatchBatch: the batch's pending orders split into the rounds of their partitions. */
+  async dispatchBatch(batchId: string): Promise<RoundOutcome> {
+    const pending = await this.repo.pendingOrdersOfBatch(batchId);
+    if (pending.length === 0) return { outcome: 'skipped', why: 'no pending order in the batch' };
+    return this.requestRounds(await this.repo.pendingOrderRefs(pending.map((o) => o.id)));
+  }
+
+  /** The debounced intake (and the sweep): every partition with pending orders gets a round. */
+  async intake(): Promise<RoundOutcome> {
+    return this.requestRounds(await this.repo.pendingOrderRefs());
+  }
+
+  /** An urgent order: its partition's round starts now, in this job (the round takes urgent orders first). */
+  async urgent(orderId: string): Promise<RoundOutcome> {
+    const [ref] = await this.repo.pendingOrderRefs([orderId]);
+    if (!ref) return { outcome: 'skipped', why: 'the order is no longer pending' };
+    return this.runPartition(await this.partitionOfRef(ref));
+  }
+
   /**
-   * DispatchBatch: the batch's pending orders grouped by partition; each partition's orders are planned in rounds
-   * under its Redis lease (another dispatcher holding it: this job fails and BullMQ retries it later; the sweeper is
-   * the safety net). The few orders still pending after MAX_ROUNDS go one at a time.
+   * One DispatchRound job per partition that has pending orders, urgent priority when any of them is urgent. The
+   * partition's want flag is set first: should the job id of this debounce window already be taken by a job that is
+   * running now, its round started before these orders and the flag makes its holder run one more.
    */
-  async dispatchBatch(batchId: string): Promise<RoundTally> {
-    const tally: RoundTally = { assigned: 0, unassigned: 0, replanned: 0 };
-    const pending = (await this.repo.pendingOrdersOfBatch(batchId)).map((o) => o.id);
-    if (pending.length === 0) return tally;
-    const groups = await this.byPartition(pending);
-    const busy: string[] = [];
-    for (const [partition, ids] of groups) {
-      const done = await this.leases.withLease(partition, () => this.rounds(ids, partition));
-      if (!done) {
-        busy.push(partition);
-        continue;
+  private async requestRounds(refs: readonly PendingRef[]): Promise<RoundOutcome> {
+    const urgentOf = new Map<string, boolean>();
+    for (const ref of refs) {
+      const partition = await this.partitionOfRef(ref);
+      urgentOf.set(partition, (urgentOf.get(partition) ?? false) || ref.priority === 'urgent');
+    }
+    const { window } = roundWindow(this.clock());
+    for (const partition of urgentOf.keys()) await this.leases.want(partition);
+    await this.queue.addBulk(
+      'DispatchRound',
+      [...urgentOf].map(([partition, urgent]) => ({
+        payload: { partition },
+        options: { jobId: `DispatchRound-${partition}-${window}`, priority: DISPATCH_PRIORITY[urgent ? 'urgent' : 'normal'] },
+      })),
+    );
+    return { outcome: 'requested', partitions: [...urgentOf.keys()] };
+  }
+
+  /**
+   * Rounds over one partition under its lease. Taken by another: set the want flag, try once more (the holder may
+   * have let go meanwhile), else leave the request to the holder. Under the lease: clear the flag, run a round; go
+   * on while orders are left and rounds make progress, or someone wants another (at most ROUNDS_PER_LEASE, then a
+   * fresh job, so one partition cannot hold a worker forever). After letting go, a flag set meanwhile gets a job.
+   */
+  async runPartition(partition: string): Promise<RoundOutcome> {
+    const tally = emptyTally();
+    let rounds = 0;
+    let again = false;
+    let done = await this.leases.withLease(partition, async () => {
+      for (; rounds < ROUNDS_PER_LEASE; ) {
+        await this.leases.clearWant(partition);
+        const r = await this.round(partition);
+        rounds++;
+        tally.assigned += r.assigned;
+        tally.unassigned += r.unassigned;
+        tally.replanned += r.replanned;
+        const progress = r.assigned + r.unassigned > 0;
+        if ((r.more || r.replanned > 0) && progress) continue;
+        if (await this.leases.wanted(partition)) continue;
+        return;
       }
-      tally.assigned += done.value.assigned;
-      tally.unassigned += done.value.unassigned;
-      tally.replanned += done.value.replanned;
+      again = true;
+    });
+    if (!done) {
+      await this.leases.want(partition);
+      // the holder may have let go between our two tries: then its check of the flag may have come before our SET
+      done = await this.leases.withLease(partition, async () => {
+        await this.leases.clearWant(partition);
+        const r = await this.round(partition);
+        rounds++;
+        tally.assigned += r.assigned;
+        tally.unassigned += r.unassigned;
+        tally.replanned += r.replanned;
+        again = r.more === true || (await this.leases.wanted(partition));
+      });
+      if (!done) return { outcome: 'deferred', partition };
     }
-    if (busy.length > 0) throw new PartitionBusyError(busy);
-    return tally;
+    if (again || (await this.leases.wanted(partition))) {
+      await this.queue.add('DispatchRound', { partition }, { jobId: `DispatchRound-${partition}-again-${this.clock()}-${rounds}` });
+    }
+    return { outcome: 'rounds', partition, rounds, ...tally };
   }
 
-  /** Rounds over one partition's orders (under its lease). */
-  private async rounds(ids: readonly string[], partition: string): Promise<RoundTally> {
-    const tally: RoundTally = { assigned: 0, unassigned: 0, replanned: 0 };
-    let left = ids;
-    for (let round = 0; round < MAX_ROUNDS && left.length > 0; round++) {
-      const result = await this.round(left, partition);
-      tally.assigned += result.assigned;
-      tally.unassigned += result.unassigned;
-      tally.replanned += result.replanned;
-      if (result.replanned === 0) return tally;
-      left = (await this.repo.orders(left)).filter((o) => o.status === 'pending').map((o) => o.id);
-    }
-    for (const id of left) {
-      const outcome = await this.single.dispatch(id);
-      if (outcome.outcome === 'assigned') tally.assigned++;
-      if (outcome.outcome === 'unassigned') tally.unassigned++;
-    }
-    return tally;
+  /** One round of the partition: its pending orders, at most ROUND_MAX_ORDERS, urgent first. */
+  async round(partition: string): Promise<RoundTally> {
+    const refs = await this.repo.pendingOrderRefs();
+    const mine: PendingRef[] = [];
+    for (const ref of refs) if ((await this.partitionOfRef(ref)) === partition) mine.push(ref);
+    if (mine.length === 0) return emptyTally();
+    const { picked, more } = pickRound(mine);
+    const result = await this.roundOf(
+      picked.map((o) => o.id),
+      partition,
+    );
+    return { ...result, more };
   }
 
-  /** The service points' partitions, and the orders grouped by theirs (`none`: no service circle can hold it). */
-  private async byPartition(orderIds: readonly string[]): Promise<Map<string, string[]>> {
+  private async partitionOfRef(ref: PendingRef): Promise<string> {
+    if (!ref.location) return NO_PARTITION;
     const { points, partitions } = await this.partitions();
-    const radius = serviceCircleRadiusKm(this.travel);
-    const groups = new Map<string, string[]>();
-    for (const o of await this.repo.orders(orderIds)) {
-      if (o.status !== 'pending') continue;
-      const partition = (o.location && partitionOf(o.location, points, partitions, radius)) || NO_PARTITION;
-      groups.set(partition, [...(groups.get(partition) ?? []), o.id]);
-    }
-    return groups;
+    return partitionOf(ref.location, points, partitions, serviceCircleRadiusKm(this.travel)) || NO_PARTITION;
   }
 
   private async partitions(): Promise<{ points: PartitionPoint[]; partitions: Map<string, string> }> {
+    const now = Date.now();
+    if (this.cachedPartitions && this.cachedPartitions.until > now) return this.cachedPartitions;
     const points = await this.repo.servicePoints();
-    return { points, partitions: servicePointPartitions(points, serviceCircleRadiusKm(this.travel)) };
+    const partitions = servicePointPartitions(points, serviceCircleRadiusKm(this.travel));
+    // an empty list is not kept: service points may be loaded after the dispatcher started
+    if (points.length > 0) this.cachedPartitions = { points, partitions, until: now + PARTITIONS_TTL_MS };
+    return { points, partitions };
   }
 
   /** One round over these orders (those no longer pending are left alone). */
-  async round(orderIds: readonly string[], partition: string | null = null): Promise<RoundTally> {
+  async roundOf(orderIds: readonly string[], partition: string | null = null): Promise<RoundTally> {
     const now = this.clock();
     const facts = (await this.repo.orders(orderIds)).filter((o) => o.status === 'pending');
     const tally: RoundTally = { assigned: 0, unassigned: 0, replanned: 0 };
@@ -177,7 +254,14 @@ export class DispatchRoundService {
         existing.set(key, [...(existing.get(key) ?? []), v]);
       }
     }
-    const plan = planDay(orders, caregivers, catalogue, { travel: this.travel, existing, notBefore: now });
+    const planned = planDay(orders, caregivers, catalogue, { travel: this.travel, existing, notBefore: now });
+    // local search within its time budget; it keeps every order placed, so never fewer than planDay (nor greedy)
+    const plan = improvePlan(planned, { existing, notBefore: now });
+    // EMERGENCY (issue 13): an emergency order nobody in the circle can take goes the single way, which searches
+    // past the circle and wakes the alerts; the round does not mark it unassigned
+    const emergencyIds = new Set(plannable.filter((o) => o.source === 'emergency').map((o) => o.id));
+    const leftEmergency = plan.unassigned.filter((u) => emergencyIds.has(u.orderId)).map((u) => u.orderId);
+    const toUnassign = plan.unassigned.filter((u) => !emergencyIds.has(u.orderId));
 
     // the caregiver-day rows the round will lock exist beforehand (autocommit, once per process and day)
     const touched = new Map<string, { caregiverId: string; date: string }>();
@@ -224,11 +308,11 @@ export class DispatchRoundService {
         }
         const prepared = prepareOrder(order, catalogue);
         const dayNow = sortVisits(dayVisits.get(key) ?? []);
-        const placed = evaluateInsertion(
-          prepared,
-          { caregiver: { ...caregiver, recentResidentIds: [] }, date: a.date, visits: dayNow },
-          { travel: this.travel, notBefore: now },
-        );
+        const lockedDay = { caregiver: { ...caregiver, recentResidentIds: [] }, date: a.date, visits: dayNow };
+        // the slot the plan chose, if it still holds under the locks; else the best the day allows now
+        const placed =
+          insertionAt(prepared, lockedDay, a.plannedStart, { travel: this.travel, notBefore: now }) ??
+          evaluateInsertion(prepared, lockedDay, { travel: this.travel, notBefore: now });
         if (!placed.ok) {
           out.replanned++;
           continue;
@@ -259,16 +343,22 @@ export class DispatchRoundService {
       await this.repo.setTravelMinutesMany(em, travel);
 
       // "unassigned" only when the caregivers are as the plan saw them (else a RetryUnassigned may have missed it)
-      if (plan.unassigned.length > 0 && (await this.unchanged(em, fingerprint))) {
-        for (const u of plan.unassigned) {
+      if (toUnassign.length > 0 && (await this.unchanged(em, fingerprint))) {
+        for (const u of toUnassign) {
           const state = current(u.orderId);
           if (state && (await this.repo.markUnassigned(em, state, u.reason))) out.unassigned++;
         }
       } else {
-        out.replanned += plan.unassigned.length;
+        out.replanned += toUnassign.length;
       }
+      await this.faultPause(partition);
       return out;
     });
+    for (const id of leftEmergency) {
+      const outcome = await this.single.dispatch(id);
+      if (outcome.outcome === 'assigned') tally.assigned++;
+      if (outcome.outcome === 'unassigned') tally.unassigned++;
+    }
 
     if (committed.assigned.length > 0) {
       try {
@@ -293,6 +383,19 @@ export class DispatchRoundService {
       `round of ${plannable.length} order(s): ${committed.assigned.length} assigned, ${committed.unassigned} unassigned, ${committed.replanned} to plan again`,
     );
     return tally;
+  }
+
+  /**
+   * The fault test's hook (DISPATCH_FAULT_PAUSE_IN_COMMIT_MS, NODE_ENV=test only): inside the commit, every write
+   * made and nothing committed, with the locks and the partition's lease held, say so in Redis (and the log), then
+   * wait, so the test can SIGKILL the process exactly here.
+   */
+  private async faultPause(partition: string | null): Promise<void> {
+    const pauseMs = this.config.dispatch.faultPauseInCommitMs;
+    if (!(pauseMs > 0) || this.config.nodeEnv !== 'test') return;
+    await this.leases.markPausedInCommit(partition ?? NO_PARTITION, pauseMs);
+    this.logger.warn(`fault hook: paused inside the commit of a round of partition ${partition ?? NO_PARTITION} for ${pauseMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 
   private async unchanged(em: Parameters<DispatchRepository['caregiverFingerprint']>[0], seen: CaregiverFingerprint): Promise<boolean> {

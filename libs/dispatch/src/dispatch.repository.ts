@@ -46,6 +46,14 @@ export interface OrderFacts {
   readonly source: string;
 }
 
+/** A pending order as a round picks it (see `pendingOrderRefs`). */
+export interface PendingRef {
+  readonly id: string;
+  readonly priority: 'normal' | 'urgent';
+  readonly windowStart: number;
+  readonly location: GeoPoint | null;
+}
+
 export type OrderState = Pick<OrderFacts, 'id' | 'status' | 'version' | 'priority' | 'caregiverId' | 'assignedAt'>;
 
 /** A snapshot of everything about caregivers that dispatch decisions depend on. */
@@ -689,6 +697,30 @@ export class DispatchRepository {
       windowStart: new Date(r.window_start).getTime(),
       windowEnd: new Date(r.window_end).getTime(),
       durationMinutes: Number(r.duration_minutes),
+    }));
+  }
+
+  /**
+   * Pending orders with what a round needs to pick them and find their partition (no services, no declines): all
+   * of them, or those of `ids`. Rounds read this to take a partition's orders; at most `limit`, oldest first.
+   */
+  async pendingOrderRefs(ids?: readonly string[], limit = 50_000): Promise<PendingRef[]> {
+    if (ids && ids.length === 0) return [];
+    const rows: { id: string; priority: string; window_start: Date; lat: string | null; lng: string | null; region_lat: string | null; region_lng: string | null }[] =
+      await this.db.query(
+        `SELECT o.id, o.priority, o.window_start, r.lat, r.lng, g.lat AS region_lat, g.lng AS region_lng
+           FROM care_orders o
+           LEFT JOIN residents r ON r.id = o.resident_id
+           LEFT JOIN regions g ON g.code = r.region_code
+          WHERE o.status = 'pending'${ids ? ` AND o.id IN (${placeholders(ids.length)})` : ''}
+          ORDER BY o.id LIMIT ?`,
+        [...(ids ?? []), limit],
+      );
+    return rows.map((r) => ({
+      id: r.id,
+      priority: priorityOf(r.priority),
+      windowStart: new Date(r.window_start).getTime(),
+      location: location(r.lat, r.lng, r.region_lat, r.region_lng),
     }));
   }
 

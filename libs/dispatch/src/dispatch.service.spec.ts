@@ -238,9 +238,12 @@ describe('DispatchService.acceptTimeout', () => {
     expect(await service.acceptTimeout('o-1', assignedAt.toISOString())).toBe('requeued');
     expect(repo.lapses).toEqual(['o-1/cg-a']);
     expect(repo.requeue).toHaveBeenCalled();
-    expect(queue.addBulk).toHaveBeenCalledWith('DispatchOrder', [
-      { payload: { orderId: 'o-1' }, options: { jobId: 'DispatchOrder-o-1-4', priority: 2 } },
-    ]);
+    // a normal order: the debounced intake of its window's rounds
+    expect(queue.add).toHaveBeenCalledWith(
+      'DispatchRound',
+      {},
+      expect.objectContaining({ jobId: expect.stringMatching(/^DispatchRound-intake-\d+$/), priority: 2 }),
+    );
   });
 
   it('leaves an accepted order, or a later assignment, alone', async () => {
@@ -258,18 +261,21 @@ describe('DispatchService.retryUnassigned and sweep', () => {
     const { repo, queue, service } = setup();
     expect(await service.retryUnassigned('caregiver added')).toBe(2);
     expect(repo.requeued).toEqual(['u-1', 'u-2']);
-    expect(queue.addBulk).toHaveBeenCalledWith('DispatchOrder', [
-      { payload: { orderId: 'u-1' }, options: { jobId: 'DispatchOrder-u-1-5' } },
-      { payload: { orderId: 'u-2' }, options: { jobId: 'DispatchOrder-u-2-1' } },
-    ]);
+    expect(queue.add).toHaveBeenCalledWith(
+      'DispatchRound',
+      {},
+      expect.objectContaining({ jobId: expect.stringMatching(/^DispatchRound-intake-\d+$/) }),
+    );
   });
 
   it('re-enqueues stale pending orders under a fresh id per sweep period', async () => {
     const { queue, service } = setup();
     expect(await service.sweep()).toEqual({ pending: 1, lapsed: 0 });
     const bucket = Math.floor(NOW / 30_000);
-    expect(queue.addBulk).toHaveBeenCalledWith('DispatchOrder', [
-      { payload: { orderId: 'p-1' }, options: { jobId: `DispatchOrder-p-1-2-sweep-${bucket}` } },
-    ]);
+    expect(queue.add).toHaveBeenCalledWith(
+      'DispatchRound',
+      {},
+      expect.objectContaining({ jobId: expect.stringMatching(new RegExp(`^DispatchRound-intake-\\d+-sweep-${bucket}$`)) }),
+    );
   });
 });

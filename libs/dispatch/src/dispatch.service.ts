@@ -7,7 +7,7 @@ import {
   TransactionRunner,
   type TravelModelOptions,
 } from '@care/core';
-import { DispatchEnqueuer, dispatchJob } from '@care/care-orders';
+import { DispatchEnqueuer } from '@care/care-orders';
 import { type CaregiverFingerprint, DispatchRepository, type OrderFacts } from './dispatch.repository';
 import {
   type CaregiverDay,
@@ -354,7 +354,7 @@ export class DispatchService {
 
   /**
    * SweepPendingOrders: the safety net for lost jobs. Orders pending for longer than the sweep period get a fresh
-   * DispatchOrder job (the api may have died between commit and enqueue, Redis may have lost the job, or it may
+   * round (DispatchRound, through the enqueuer) (the api may have died between commit and enqueue, Redis may have lost the job, or it may
    * have failed for good), and assignments past the accept timeout get their AcceptTimeout job again.
    */
   async sweep(): Promise<{ pending: number; lapsed: number }> {
@@ -362,12 +362,8 @@ export class DispatchService {
     const periodMs = this.config.dispatch.sweepSeconds * 1000;
     const bucket = Math.floor(now / periodMs);
     const pending = await this.repo.stalePending(new Date(now - periodMs), 2000);
-    if (pending.length > 0) {
-      await this.queue.addBulk(
-        'DispatchOrder',
-        pending.map((o) => dispatchJob(o, `-sweep-${bucket}`)),
-      );
-    }
+    // to the rounds, like every other way in (fresh job ids: the orders' first jobs may be done and kept)
+    await this.enqueue.dispatch(pending, `-sweep-${bucket}`);
     const lapsed = await this.repo.lapsedAssignments(new Date(now - this.acceptTimeoutMs()), 2000);
     if (lapsed.length > 0) {
       await this.queue.addBulk(

@@ -43,6 +43,33 @@ export class PartitionLeases implements OnApplicationShutdown {
     return `${this.config.queuePrefix}:dispatch:lease:${partition}`;
   }
 
+  /**
+   * The partition's "want" flag: set by a dispatcher that found the lease taken, so the holder runs one more round
+   * before it lets go (the request is never lost). Same prefix, same hash tag: the lease's slot.
+   */
+  wantKeyOf(partition: string): string {
+    return `${this.config.queuePrefix}:dispatch:want:${partition}`;
+  }
+
+  /** Asks the partition's holder for another round (the flag outlives a dead holder by a little, then the sweep). */
+  async want(partition: string): Promise<void> {
+    await this.client().set(this.wantKeyOf(partition), '1', 'PX', LEASE_TTL_MS * 4);
+  }
+
+  /** Clears the flag, before a round reads the pending orders: a request made after this needs another round. */
+  async clearWant(partition: string): Promise<void> {
+    await this.client().del(this.wantKeyOf(partition));
+  }
+
+  async wanted(partition: string): Promise<boolean> {
+    return (await this.client().exists(this.wantKeyOf(partition))) === 1;
+  }
+
+  /** A short-lived marker, for the fault test: the dispatcher is paused inside a round's commit. */
+  async markPausedInCommit(partition: string, ttlMs: number): Promise<void> {
+    await this.client().set(`${this.config.queuePrefix}:dispatch:fault:paused-in-commit`, partition, 'PX', Math.max(1, ttlMs));
+  }
+
   /** Takes the partition's lease, or null when another dispatcher holds it. */
   async acquire(partition: string, ttlMs = LEASE_TTL_MS): Promise<PartitionLease | null> {
     const key = this.keyOf(partition);

@@ -33,6 +33,39 @@ export function dispatchJob(round: DispatchRound, jobIdSuffix = '') {
   };
 }
 
+/**
+ * Normal orders wait this long for their round, so that a burst (a busy minute of POSTs, a wave of declines)
+ * becomes one round of the planner instead of many: the intake job's id is the debounce window's number, so every
+ * enqueue inside one window is the same job.
+ */
+export const ROUND_DEBOUNCE_MS = 250;
+
+/** The window an instant falls in, and how long the intake job of that window waits (to the window's end). */
+export function roundWindow(nowMs: number): { window: number; delayMs: number } {
+  const window = Math.floor(nowMs / ROUND_DEBOUNCE_MS);
+  // a few ms past the window's end: an enqueue at its last instant is still covered by the round
+  return { window, delayMs: (window + 1) * ROUND_DEBOUNCE_MS - nowMs + 5 };
+}
+
+/**
+ * DispatchRound jobs. `{}`: the debounced intake of normal orders (the dispatcher splits it by partition);
+ * `{ partition }`: a round of one partition; `{ orderId }`: an urgent order, whose round starts at once.
+ */
+export function dispatchIntakeJob(nowMs: number, jobIdSuffix = '') {
+  const { window, delayMs } = roundWindow(nowMs);
+  return {
+    payload: {},
+    options: { jobId: `DispatchRound-intake-${window}${jobIdSuffix}`, delay: delayMs, priority: DISPATCH_PRIORITY.normal },
+  };
+}
+
+export function urgentRoundJob(round: DispatchRound, jobIdSuffix = '') {
+  return {
+    payload: { orderId: round.id },
+    options: { jobId: `DispatchRound-urgent-${round.id}-${round.version}${jobIdSuffix}`, priority: DISPATCH_PRIORITY.urgent },
+  };
+}
+
 /** The one DispatchBatch job of a bulk intake: urgent when any of its orders is. */
 export function dispatchBatchJob(batchId: string, priority: DispatchRound['priority']) {
   return {

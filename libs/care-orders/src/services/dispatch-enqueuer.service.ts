@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobQueue } from '@care/core';
-import { dispatchBatchJob, dispatchJob, retryUnassignedJobId, type DispatchRound } from '../rules/jobs';
+import { dispatchBatchJob, dispatchIntakeJob, retryUnassignedJobId, urgentRoundJob, type DispatchRound } from '../rules/jobs';
 
 /**
  * Produces the dispatch jobs this library owes, always after the transaction committed. A failed enqueue is
@@ -12,16 +12,24 @@ export class DispatchEnqueuer {
 
   constructor(private readonly queue: JobQueue) {}
 
-  async dispatch(orders: readonly DispatchRound[]): Promise<void> {
+  /**
+   * Orders to dispatch (new, declined, lapsed, retried, swept) go to the dispatcher's rounds: each urgent order
+   * starts a round of its own at once (priority 1); normal ones join the intake of the current debounce window
+   * (one job per ROUND_DEBOUNCE_MS, so a burst becomes one round). `jobIdSuffix` makes fresh jobs of the same
+   * orders (the sweeper's: their first jobs may be done and kept).
+   */
+  async dispatch(orders: readonly DispatchRound[], jobIdSuffix = ''): Promise<void> {
     if (orders.length === 0) return;
+    const urgent = orders.filter((o) => o.priority === 'urgent');
     try {
-      await this.queue.addBulk(
-        'DispatchOrder',
-        orders.map((o) => dispatchJob(o)),
-      );
+      if (urgent.length > 0) await this.queue.addBulk('DispatchRound', urgent.map((o) => urgentRoundJob(o, jobIdSuffix)));
+      if (urgent.length < orders.length) {
+        const intake = dispatchIntakeJob(Date.now(), jobIdSuffix);
+        await this.queue.add('DispatchRound', intake.payload, intake.options);
+      }
     } catch (error) {
       this.logger.warn(
-        `enqueue DispatchOrder for ${orders.length} order(s) failed; the sweeper will retry: ${(error as Error).message}`,
+        `enqueue DispatchRound for ${orders.length} order(s) failed; the sweeper will retry: ${(error as Error).message}`,
       );
     }
   }

@@ -22,6 +22,15 @@ describe('loadConfig', () => {
     expect(config.queuePrefix).toBe('{care}');
   });
 
+  it('takes the dispatch fault hook in tests only', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).dispatch.faultPauseInCommitMs).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'test', DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '30000' }).dispatch.faultPauseInCommitMs).toBe(30_000);
+    expect(problemsOf({ NODE_ENV: 'production', ...SECRETS, DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '30000' })).toMatch(
+      /DISPATCH_FAULT_PAUSE_IN_COMMIT_MS .*refused unless NODE_ENV is test/,
+    );
+    expect(problemsOf({ NODE_ENV: 'development', DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '1' })).toMatch(/DISPATCH_FAULT_PAUSE_IN_COMMIT_MS/);
+  });
+
   it('reports every problem at once', () => {
     try {
       loadConfig({ NODE_ENV: 'production', PORT: 'abc', DATABASE_URL: 'postgres://x', ADMIN_PASSWORD: 'short' });

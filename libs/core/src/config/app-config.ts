@@ -43,7 +43,11 @@ export interface AppConfig {
   assessment: { validityMonths: number; requiredAssessors: number; dueWithinDays: number };
   admission: { nursingBedFromLevel: number; reservationHours: number };
   /** sweepSeconds: how often the dispatcher re-enqueues orders left pending and lapsed assignments (and how old they must be). */
-  dispatch: { acceptTimeoutMinutes: number; concurrency: number; sweepSeconds: number };
+  /**
+   * faultPauseInCommitMs: a fault-test hook (NODE_ENV=test only, refused otherwise): a round's commit pauses this long
+   * holding its locks and its partition's lease, after saying so in Redis, so a test can SIGKILL it there. 0 = off.
+   */
+  dispatch: { acceptTimeoutMinutes: number; concurrency: number; sweepSeconds: number; faultPauseInCommitMs: number };
   /** Monthly visit plans: cron pattern (county time) of the GenerateVisitPlans scheduler; null = not scheduled. */
   visitPlans: { cron: string | null };
   /** reads: whether reads of residents' personal data leave audit events (AUDIT_READS=off only for the bench's baseline). */
@@ -185,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       acceptTimeoutMinutes: int('DISPATCH_ACCEPT_TIMEOUT_MINUTES', 15, 1, 1440),
       concurrency: int('DISPATCH_CONCURRENCY', 8, 1, 64),
       sweepSeconds: int('DISPATCH_SWEEP_SECONDS', 30, 1, 3600),
+      faultPauseInCommitMs: int('DISPATCH_FAULT_PAUSE_IN_COMMIT_MS', 0, 0, 600_000),
     },
     // VISIT_PLAN_CRON: 5 or 6 cron fields in Asia/Shanghai time (default 00:30 on the 1st), or "off"
     visitPlans: { cron: env.VISIT_PLAN_CRON === 'off' ? null : env.VISIT_PLAN_CRON || '30 0 1 * *' },
@@ -198,6 +203,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (env.AUDIT_READS !== undefined && env.AUDIT_READS !== 'on' && env.AUDIT_READS !== 'off') {
     problems.push('AUDIT_READS must be "on" or "off"');
+  }
+  if (env.DISPATCH_FAULT_PAUSE_IN_COMMIT_MS && config.dispatch.faultPauseInCommitMs > 0 && nodeEnv !== 'test') {
+    problems.push('DISPATCH_FAULT_PAUSE_IN_COMMIT_MS is a fault-test hook: it is refused unless NODE_ENV is test');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -7,6 +7,12 @@ import type { JobsOptions } from 'bullmq';
 export interface JobPayloads {
   /** Place one care order on a caregiver's day (or mark it unassigned with a reason). */
   DispatchOrder: { orderId: string };
+  /**
+   * One round of the planner over a partition's pending orders (`partition`), an urgent order's round started at
+   * once (`orderId`), or, with neither, the debounced intake of normal orders, which the dispatcher splits into the
+   * rounds of the partitions that have pending orders.
+   */
+  DispatchRound: { partition?: string; orderId?: string };
   /** Place the orders of one bulk intake (POST /care-orders/batch, a visit-plan chunk): one job per batch. */
   DispatchBatch: { batchId: string };
   /** An assignment not accepted in time goes back to dispatch. `assignedAt` makes the job specific to one assignment. */
@@ -47,6 +53,7 @@ const retried: JobsOptions = {
 export const JOB_CATALOGUE: { [N in JobName]: { queue: QueueName; options: JobsOptions } } = {
   DispatchOrder: { queue: 'dispatch', options: retried },
   DispatchBatch: { queue: 'dispatch', options: retried },
+  DispatchRound: { queue: 'dispatch', options: retried },
   AcceptTimeout: { queue: 'dispatch', options: retried },
   RetryUnassigned: { queue: 'dispatch', options: { ...retried, attempts: 3 } },
   SweepPendingOrders: { queue: 'dispatch', options: { ...retried, attempts: 1 } },

@@ -9,7 +9,10 @@ function setup() {
   const handlers = new Map<JobName, JobHandler<JobName>>();
   const host = { register: jest.fn((name: JobName, handler: JobHandler<JobName>) => handlers.set(name, handler)) };
   const queue = { add: jest.fn(async () => 'id') };
-  const rounds = { dispatchBatch: jest.fn(async () => ({ assigned: 0, unassigned: 0, replanned: 0 })) };
+  const rounds = {
+    dispatchBatch: jest.fn(async () => ({ outcome: 'requested', partitions: [] })),
+    handle: jest.fn(async () => ({ outcome: 'requested', partitions: [] })),
+  };
   const service = {
     dispatch: jest.fn(async () => ({ outcome: 'skipped', why: 'test' })),
     acceptTimeout: jest.fn(async () => 'skipped'),
@@ -35,7 +38,7 @@ function setup() {
 describe('DispatchJobs', () => {
   it('handles every job of the dispatch queue', () => {
     const { jobs, handlers } = setup();
-    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchBatch', 'DispatchOrder', 'RetryUnassigned', 'SweepPendingOrders']);
+    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchBatch', 'DispatchOrder', 'DispatchRound', 'RetryUnassigned', 'SweepPendingOrders']);
     jobs.onApplicationShutdown();
   });
 
@@ -45,6 +48,12 @@ describe('DispatchJobs', () => {
     expect(service.dispatch).toHaveBeenCalledWith('o-1');
     await run('DispatchBatch', { batchId: 'b-1' });
     expect(rounds.dispatchBatch).toHaveBeenCalledWith('b-1');
+    await run('DispatchRound', {});
+    expect(rounds.handle).toHaveBeenLastCalledWith({ partition: undefined, orderId: undefined });
+    await run('DispatchRound', { partition: 'sp-1' });
+    expect(rounds.handle).toHaveBeenLastCalledWith({ partition: 'sp-1', orderId: undefined });
+    await run('DispatchRound', { orderId: 'o-9' });
+    expect(rounds.handle).toHaveBeenLastCalledWith({ partition: undefined, orderId: 'o-9' });
     await run('AcceptTimeout', { orderId: 'o-1', assignedAt: '2026-12-01T01:00:00.000Z' });
     expect(service.acceptTimeout).toHaveBeenCalledWith('o-1', '2026-12-01T01:00:00.000Z');
     await run('RetryUnassigned', { reason: 'caregiver x changed' });
@@ -58,6 +67,7 @@ describe('DispatchJobs', () => {
     const { jobs, service, run } = setup();
     await expect(run('DispatchOrder', { orderId: 42 })).rejects.toThrow(/orderId/);
     await expect(run('AcceptTimeout', { orderId: 'o-1', assignedAt: 'yesterday' })).rejects.toThrow(/assignedAt/);
+    await expect(run('DispatchRound', { partition: '' })).rejects.toThrow(/partition/);
     expect(service.dispatch).not.toHaveBeenCalled();
     jobs.onApplicationShutdown();
   });

@@ -25,6 +25,12 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
   onModuleInit(): void {
     this.host.register('DispatchOrder', async ({ orderId }) => this.dispatch.dispatch(requireId(orderId, 'orderId')));
     this.host.register('DispatchBatch', async ({ batchId }) => this.rounds.dispatchBatch(requireId(batchId, 'batchId')));
+    this.host.register('DispatchRound', async ({ partition, orderId }) =>
+      this.rounds.handle({
+        partition: partition === undefined ? undefined : requireId(partition, 'partition'),
+        orderId: orderId === undefined ? undefined : requireId(orderId, 'orderId'),
+      }),
+    );
     this.host.register('AcceptTimeout', async ({ orderId, assignedAt }) => {
       if (typeof assignedAt !== 'string' || Number.isNaN(Date.parse(assignedAt))) throw new Error('AcceptTimeout: assignedAt must be an ISO instant');
       return this.dispatch.acceptTimeout(requireId(orderId, 'orderId'), assignedAt);

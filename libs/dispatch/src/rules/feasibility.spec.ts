@@ -163,8 +163,10 @@ describe('cheapest insertion', () => {
   });
 
   it('notBefore: nothing is planned before it (the dispatcher passes now)', () => {
+    // the caregiver sets off from the service point now (11:07 and 5 ms), 10 min of travel: 11:17.005 → 11:18
     const r = ok(evaluateInsertion(order(), day(), { notBefore: at('11:07') + 5 }));
-    expect(r.plannedStart).toBe(at('11:08'));
+    expect(r.plannedStart).toBe(at('11:18'));
+    expect(r.travelMinutesFromPrevious).toBe(10);
     expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(), { notBefore: at('11:45') })).toMatchObject({ ok: false, detail: 'OUTSIDE_SHIFT' });
   });
 

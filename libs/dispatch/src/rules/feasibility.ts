@@ -132,7 +132,9 @@ export function evaluateInsertion(
   const first = options.positions === 'append' ? visits.length : 0;
   for (let position = first; position <= visits.length; position++) {
     const prevStop = position === 0 ? home : stops[position - 1];
-    const prevEnd = position === 0 ? shift.start : visits[position - 1].plannedEnd;
+    // the caregiver sets off from the previous stop when it is done, or now if that lies in the past: the first
+    // visit of a day already under way is reached from the service point starting now, not at the shift's start
+    const prevEnd = Math.max(position === 0 ? shift.start : visits[position - 1].plannedEnd, options.notBefore ?? Number.NEGATIVE_INFINITY);
     const nextStop = position === visits.length ? home : stops[position];
     const nextStart = position === visits.length ? shift.end : visits[position].plannedStart;
 
@@ -163,4 +165,51 @@ export function evaluateInsertion(
     };
   }
   return best ?? fail(caregiver.id, date, 'NO_CAPACITY', 'NO_TIME_SLOT');
+}
+
+/**
+ * The order placed on the day exactly at `plannedStart` (as a round's plan put it), under every hard rule, with
+ * the departure from the previous stop counted from `notBefore` at the earliest; null when that exact slot does not
+ * hold (the caller then looks for another with `evaluateInsertion`).
+ */
+export function insertionAt(
+  order: PreparedOrder,
+  day: CaregiverDay,
+  plannedStart: number,
+  options: InsertionOptions = {},
+): FeasibleInsertion | null {
+  const travel = options.travel ?? DEFAULT_TRAVEL_MODEL;
+  const { caregiver, date } = day;
+  if (caregiverEligibility(order, caregiver, date, travel)) return null;
+  const visits = sortVisits(day.visits);
+  if (visits.length >= caregiver.maxDailyVisits) return null;
+  const shift = shiftBounds(caregiver, date);
+  const notBefore = options.notBefore ?? Number.NEGATIVE_INFINITY;
+  const plannedEnd = plannedStart + order.durationMinutes * MINUTE_MS;
+  if (plannedStart < Math.max(order.order.windowStart, shift.start, notBefore)) return null;
+  if (plannedEnd > Math.min(order.order.windowEnd, shift.end)) return null;
+  const position = visits.filter((v) => v.plannedStart < plannedStart).length;
+  const home = servicePointStop(caregiver);
+  const prevStop = position === 0 ? home : visitStop(visits[position - 1]);
+  const prevEnd = Math.max(position === 0 ? shift.start : visits[position - 1].plannedEnd, notBefore);
+  const nextStop = position === visits.length ? home : visitStop(visits[position]);
+  const nextStart = position === visits.length ? shift.end : visits[position].plannedStart;
+  const travelIn = legMinutes(prevStop, order.stop, travel);
+  const travelOut = legMinutes(order.stop, nextStop, travel);
+  if (prevEnd + travelIn * MINUTE_MS > plannedStart || plannedEnd + travelOut * MINUTE_MS > nextStart) return null;
+  const candidateDay = [...visits.slice(0, position), visitOf(order.order, plannedStart, plannedEnd), ...visits.slice(position)];
+  if (dayViolations(caregiver, date, candidateDay, travel).length > 0) return null;
+  const replaced = prevStop === home && nextStop === home ? 0 : legMinutes(prevStop, nextStop, travel);
+  return {
+    ok: true,
+    caregiverId: caregiver.id,
+    date,
+    plannedStart,
+    plannedEnd,
+    addedTravelMinutes: travelIn + travelOut - replaced,
+    travelMinutesFromPrevious: travelIn,
+    travelMinutesToNext: travelOut,
+    position,
+    visitsThatDay: visits.length,
+  };
 }

@@ -9,3 +9,5 @@ export * from './verify';
 export * from './county-day.generator';
 export * from './kpis';
 export * from './partitions';
+export * from './rounds';
+export * from './local-search';

@@ -43,6 +43,8 @@ export interface PlanNotes {
   readonly repaired?: number;
   /** planDay started again from the baseline's assignments because the baseline had placed more orders. */
   readonly startedFromBaseline?: boolean;
+  /** improvePlan: travel minutes saved and orders placed by the local search. */
+  readonly localSearch?: { readonly travelSavedMinutes: number; readonly placed: number };
 }
 
 export interface PlannerOptions {

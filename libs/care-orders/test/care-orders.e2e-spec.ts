@@ -1,5 +1,5 @@
 import { Worker } from 'bullmq';
-import { CareOrdersService, dispatchJobId } from '@care/care-orders';
+import { CareOrdersService, ROUND_DEBOUNCE_MS, urgentRoundJob } from '@care/care-orders';
 import { JobQueue, createRedis } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import {
@@ -70,7 +70,7 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
   afterAll(() => t.close());
 
   describe('POST /care-orders', () => {
-    it('202 { id, status: pending }, stored with services and duration, DispatchOrder enqueued after commit', async () => {
+    it('202 { id, status: pending }, stored with services and duration, its round (DispatchRound) enqueued after commit', async () => {
       const res = await t
         .http()
         .post('/api/v1/care-orders')
@@ -78,8 +78,9 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         .send(body({ priority: 'urgent', notes: '老人腿脚不便' }))
         .expect(202);
       expect(res.body).toEqual({ id: expect.any(String), status: 'pending' });
-      const job = await t.app.get(JobQueue).queue('dispatch').getJob(dispatchJobId(res.body.id, 0));
-      expect(job).toMatchObject({ name: 'DispatchOrder', data: { orderId: res.body.id } });
+      // urgent: a round of its own, at once, priority 1
+      const job = await t.app.get(JobQueue).queue('dispatch').getJob(urgentRoundJob({ id: res.body.id, version: 0, priority: 'urgent' }).options.jobId);
+      expect(job).toMatchObject({ name: 'DispatchRound', data: { orderId: res.body.id }, opts: { priority: 1 } });
       const got = await t.http().get(`/api/v1/care-orders/${res.body.id}`).set(auth(dispatcher)).expect(200);
       expect(got.body).toMatchObject({
         id: res.body.id,
@@ -102,11 +103,22 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       });
     });
 
-    it('an urgent order is taken from the queue before normal orders that were waiting longer', async () => {
+    it('an urgent order starts its round at once; normal orders wait for their debounced intake, one job per window', async () => {
       const queue = t.app.get(JobQueue).queue('dispatch');
-      await queue.drain(); // the jobs of the tests above
+      await queue.drain(true); // the jobs of the tests above, delayed ones too
       const normal = [await create(), await create(), await create()];
       const urgent = await create({ priority: 'urgent' });
+      const waiting = (await queue.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j.name === 'DispatchRound');
+      const intake = waiting.filter((j) => j.data.orderId === undefined);
+      // three POSTs in a row fall in one or two debounce windows: at most one job per window, never one per order
+      expect(intake.length).toBeGreaterThanOrEqual(1);
+      expect(intake.length).toBeLessThan(normal.length);
+      for (const j of intake) {
+        expect(j.data).toEqual({});
+        expect(j.id).toMatch(/^DispatchRound-intake-\d+$/);
+        expect(j.opts.delay).toBeGreaterThan(0);
+        expect(j.opts.delay).toBeLessThanOrEqual(ROUND_DEBOUNCE_MS + 5);
+      }
       // a worker that only takes jobs, in the order any dispatcher would
       // on a connection of its own: the producers' connection fails fast, which BullMQ refuses for a worker
       const connection = createRedis(t.config.redisUrl);
@@ -116,10 +128,8 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         autorun: false,
       });
       try {
-        const taken: string[] = [];
-        for (let i = 0; i < 4; i++)
-          taken.push(String((await worker.getNextJob(`test-${i}`, { block: false }))?.data.orderId));
-        expect(taken).toEqual([urgent, ...normal]);
+        const first = await worker.getNextJob('test-0', { block: false });
+        expect(first).toMatchObject({ name: 'DispatchRound', data: { orderId: urgent } });
       } finally {
         await worker.close();
         connection.disconnect();
@@ -527,6 +537,7 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
 
     it('decline records the caregiver and dispatches the order again', async () => {
       const id = await assigned(caregiver);
+      const declinedFrom = Date.now();
       const res = await t
         .http()
         .post(`/api/v1/care-orders/${id}/decline`)
@@ -536,8 +547,12 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       expect(res.body).toMatchObject({ status: 'pending', caregiverId: null, plannedStart: null });
       const view = await t.http().get(`/api/v1/care-orders/${id}`).set(auth(dispatcher)).expect(200);
       expect(view.body.declinedBy).toEqual([caregiver]);
-      const row = await orderRow(t.db, id);
-      expect(await t.app.get(JobQueue).queue('dispatch').getJob(dispatchJobId(id, row.version))).toBeDefined();
+      // a normal order: the intake of the current debounce window (one job for every order of the window)
+      const queue = t.app.get(JobQueue).queue('dispatch');
+      const intake = (await queue.getJobs(['delayed', 'waiting', 'prioritized'])).filter(
+        (j) => j.name === 'DispatchRound' && Number(/^DispatchRound-intake-(\d+)$/.exec(String(j.id))?.[1] ?? -1) >= Math.floor(declinedFrom / ROUND_DEBOUNCE_MS),
+      );
+      expect(intake.length).toBeGreaterThanOrEqual(1);
       // no longer theirs
       await t.http().get(`/api/v1/care-orders/${id}`).set(auth(caregiverToken)).expect(404);
       const reasons: { reason: string }[] = await t.db.query('SELECT reason FROM order_declines WHERE order_id = ?', [

@@ -1,4 +1,4 @@
-import { retryUnassignedJobId } from '@care/care-orders';
+import { ROUND_DEBOUNCE_MS, retryUnassignedJobId } from '@care/care-orders';
 import { JobQueue as CoreJobQueue } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { RURAL, SEAT, URBAN, assignInSql, at, countyDay, createCaregiver, createServicePoint, insertResident, orderRow } from './support';
@@ -222,12 +222,17 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
         .send({ residentId: resident, services: ['health_check'], windowStart: at(day, '09:00'), windowEnd: at(day, '17:00') })
         .expect(202);
       await assignInSql(t.db, order.body.id, id, at(day, '10:00'), at(day, '10:15'));
+      const releasedFrom = Date.now();
       const res = await t.http().patch(`/api/v1/caregivers/${id}`).set(auth(dispatcher)).send({ active: false }).expect(200);
       expect(res.body.active).toBe(false);
       expect(res.body.releasedOrders).toEqual([{ id: order.body.id, reason: 'CAREGIVER_INACTIVE' }]);
       const row = await orderRow(t.db, order.body.id);
       expect(row).toMatchObject({ status: 'pending', caregiver_id: null });
-      expect(await t.app.get(CoreJobQueue).queue('dispatch').getJob(`DispatchOrder-${order.body.id}-${row.version}`)).toBeDefined();
+      // back to the rounds: the intake of the debounce window it was released in
+      const intake = (await t.app.get(CoreJobQueue).queue('dispatch').getJobs(['delayed', 'waiting', 'prioritized'])).filter(
+        (j) => j.name === 'DispatchRound' && Number(/^DispatchRound-intake-(\d+)$/.exec(String(j.id))?.[1] ?? -1) >= Math.floor(releasedFrom / ROUND_DEBOUNCE_MS),
+      );
+      expect(intake.length).toBeGreaterThanOrEqual(1);
     });
   });
 

@@ -2,12 +2,14 @@ import { type DynamicModule, type INestApplicationContext, Module } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
-import { dispatchJobId } from '@care/care-orders';
+import { DispatchEnqueuer, dispatchJobId } from '@care/care-orders';
 import {
   auditDispatch,
   DispatchModule,
   DispatchRepository,
+  DispatchRoundService,
   DispatchService,
+  partitionOf,
   PartitionLeases,
   generateCountyDay,
   serviceCircleRadiusKm,
@@ -69,10 +71,10 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
   // two days ahead in county time: every window is in the future
   const date = localDateOf(Date.now() + 2 * DAY_MS);
 
-  async function setup(label: string): Promise<void> {
+  async function setup(label: string, sweepSeconds = 2): Promise<void> {
     const created = await createTestConfig(label);
     drop = created.drop;
-    const config = { ...created.config, dispatch: { ...created.config.dispatch, sweepSeconds: 2 } };
+    const config = { ...created.config, dispatch: { ...created.config.dispatch, sweepSeconds } };
     a = await startWorker(config);
     b = await startWorker(config);
     db = a.get(DataSource);
@@ -182,6 +184,78 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     await sleep(1500);
     expect(await count(db, `status = 'pending'`)).toBe(30);
     await waitFor('the batch dispatched once the leases ran out', async () => (await count(db, `status = 'pending'`)) === 0, 60_000);
+    expect((await auditDispatch(db)).violations).toEqual([]);
+  });
+
+  it('single orders go to rounds: a burst of one-at-a-time enqueues becomes a few debounced rounds, urgent ones at once', async () => {
+    await setup('live');
+    const day = generateCountyDay({ seed: 44, date, orders: 120, caregivers: 20 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'live' });
+    const urgentIds = new Set(day.orders.filter((o) => o.priority === 'urgent').map((o) => seededId('live', o.id)));
+    // as 120 single POSTs would: one enqueue per order, through care-orders' enqueuer
+    const enqueuer = a!.get(DispatchEnqueuer);
+    const startedAt = Date.now();
+    for (const id of orderIds) await enqueuer.dispatch([{ id, version: 0, priority: urgentIds.has(id) ? 'urgent' : 'normal' }]);
+    await waitFor('every order decided', async () => (await count(db, `status = 'pending'`)) === 0, 60_000);
+    const jobs = await queue.queue('dispatch').getJobs(['completed']);
+    const intake = jobs.filter((j) => j.name === 'DispatchRound' && String(j.id).startsWith('DispatchRound-intake-'));
+    const urgent = jobs.filter((j) => j.name === 'DispatchRound' && String(j.id).startsWith('DispatchRound-urgent-'));
+    // one intake job per debounce window, not one per order
+    expect(intake.length).toBeLessThanOrEqual(Math.ceil((Date.now() - startedAt) / 250) + 1);
+    expect(intake.length).toBeLessThan(orderIds.length - urgentIds.size);
+    expect(urgent.length).toBe(urgentIds.size);
+    expect(jobs.filter((j) => j.name === 'DispatchOrder')).toEqual([]);
+    const audit = await auditDispatch(db);
+    expect(audit.violations).toEqual([]);
+    expect((audit.byStatus.assigned ?? 0) + (audit.byStatus.unassigned ?? 0)).toBe(120);
+    const greedy = greedyNearestFeasible(day.orders, day.caregivers, day.catalogue);
+    expect(audit.byStatus.assigned ?? 0).toBeGreaterThanOrEqual(greedy.assignments.length);
+  });
+
+  it("a partition leased by another dispatcher: the request sets the partition's want flag and the holder runs another round", async () => {
+    await setup('want', 600); // no sweep: only the two calls below may run rounds
+    const day = generateCountyDay({ seed: 45, date, orders: 40, caregivers: 10 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'want' });
+    const config = a!.get<AppConfig>(APP_CONFIG);
+    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map((r: { id: string; lat: string; lng: string }) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+    const partitions = servicePointPartitions(points, serviceCircleRadiusKm());
+    const refs = await a!.get(DispatchRepository).pendingOrderRefs(orderIds);
+    const partitionOfOrder = new Map(refs.map((r) => [r.id, (r.location && partitionOf(r.location, points, partitions, serviceCircleRadiusKm())) || 'none']));
+    // the partition with the most orders; half its orders are held back (not pending) until the holder's first round
+    const counts = new Map<string, string[]>();
+    for (const [id, p] of partitionOfOrder) counts.set(p, [...(counts.get(p) ?? []), id]);
+    const [partition, ids] = [...counts].filter(([p]) => p !== 'none').sort((x, y) => y[1].length - x[1].length)[0];
+    expect(ids.length).toBeGreaterThanOrEqual(4);
+    const late = ids.slice(0, Math.floor(ids.length / 2));
+    await db.query(`UPDATE care_orders SET status = 'unassigned' WHERE id IN (${late.map(() => '?').join(',')})`, late);
+
+    const holder = a!.get(DispatchRoundService);
+    const other = b!.get(DispatchRoundService);
+    const wantKey = a!.get(PartitionLeases).wantKeyOf(partition);
+    expect(wantKey).toBe(`${config.queuePrefix}:dispatch:want:${partition}`);
+    const redis = a!.get(JobQueue).redis;
+    const original = holder.roundOf.bind(holder);
+    let requested: unknown = null;
+    const spy = jest.spyOn(holder, 'roundOf').mockImplementation(async (orderIds, p) => {
+      if (requested === null) {
+        // while the holder plans its first round: the held-back orders arrive, and another dispatcher asks for a round
+        await db.query(`UPDATE care_orders SET status = 'pending' WHERE id IN (${late.map(() => '?').join(',')})`, late);
+        requested = await other.runPartition(partition);
+        expect(await redis.exists(wantKey)).toBe(1);
+      }
+      return original(orderIds, p);
+    });
+    try {
+      const outcome = await holder.runPartition(partition);
+      expect(requested).toEqual({ outcome: 'deferred', partition });
+      expect(outcome).toMatchObject({ outcome: 'rounds', partition });
+      expect((outcome as { rounds: number }).rounds).toBeGreaterThanOrEqual(2);
+    } finally {
+      spy.mockRestore();
+    }
+    // every order of the partition decided, the late ones included, by the holder's second round
+    expect(await count(db, `status = 'pending' AND id IN (${ids.map(() => '?').join(',')})`, ids)).toBe(0);
+    expect(await redis.exists(wantKey)).toBe(0);
     expect((await auditDispatch(db)).violations).toEqual([]);
   });
 

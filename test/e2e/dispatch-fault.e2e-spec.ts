@@ -7,16 +7,17 @@ import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@care/core';
-import { dispatchJobId } from '@care/care-orders';
-import { auditDispatch, generateCountyDay, localDateOf, seedCountyDay } from '@care/dispatch';
+import { dispatchIntakeJob, urgentRoundJob } from '@care/care-orders';
+import { auditDispatch, generateCountyDay, localDateOf, seedCountyDay, seededId } from '@care/dispatch';
 import { createTestDatabase } from '@care/testing';
 import { migrate } from '../../apps/api/src/cli/migrate';
 
 /**
- * Faults in the middle of dispatching a county day, on the built processes (npm test builds first):
+ * Faults in the middle of dispatching a county day, on the built processes (npm test builds first), on rounds:
  * two dispatcher processes work through 600 orders; one is killed with SIGKILL mid-run and started again, and
- * Redis itself is killed and restarted mid-run. Afterwards MySQL must show no order left pending, no caregiver
- * double-booked and every hard rule kept.
+ * Redis itself is killed and restarted mid-run. Then a dispatcher is killed while it holds a partition's lease in
+ * the middle of a round's commit (the test-only fault hook pauses it there and says so in Redis). Afterwards MySQL
+ * must show no order left pending, no caregiver double-booked and every hard rule kept.
  *
  * Redis here is a private redis-server on a free port with an append-only file fsynced on every write (the
  * persistence BullMQ needs in production), so restarting it never disturbs other test files.
@@ -108,6 +109,18 @@ function startDispatcher(env: Record<string, string>): Promise<Dispatcher> {
   });
 }
 
+/** The DispatchRound jobs care-orders' enqueuer makes for these orders (one intake job; urgent ones their own). */
+async function enqueueAsPosted(queue: Queue, day: ReturnType<typeof generateCountyDay>, orderIds: string[], prefix: string): Promise<void> {
+  const urgent = new Set(day.orders.filter((o) => o.priority === 'urgent').map((o) => seededId(prefix, o.id)));
+  const retried = { attempts: 8, backoff: { type: 'exponential' as const, delay: 500 } };
+  const urgentJobs = orderIds
+    .filter((id) => urgent.has(id))
+    .map((id) => urgentRoundJob({ id, version: 0, priority: 'urgent' }))
+    .map((j) => ({ name: 'DispatchRound', data: j.payload, opts: { ...j.options, ...retried } }));
+  const intake = dispatchIntakeJob(Date.now());
+  await queue.addBulk([...urgentJobs, { name: 'DispatchRound', data: intake.payload, opts: { ...intake.options, ...retried } }]);
+}
+
 describe('dispatch under faults (SIGKILL a dispatcher, restart Redis)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'care-redis-'));
   let redis: RedisServer;
@@ -151,13 +164,8 @@ describe('dispatch under faults (SIGKILL a dispatcher, restart Redis)', () => {
     const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
     connection.on('error', () => undefined);
     const queue = new Queue('dispatch', { connection, prefix: '{fault}' });
-    await queue.addBulk(
-      orderIds.map((id) => ({
-        name: 'DispatchOrder',
-        data: { orderId: id },
-        opts: { jobId: dispatchJobId(id, 0), attempts: 8, backoff: { type: 'exponential', delay: 500 } },
-      })),
-    );
+    // as 600 single POSTs would enqueue them (care-orders' enqueuer): urgent orders a round each, the rest the intake
+    await enqueueAsPosted(queue, day, orderIds, 'fault');
 
     const pending = async (): Promise<number> => {
       const rows: { n: number | string }[] = await db.query(`SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending'`);
@@ -211,5 +219,82 @@ describe('dispatch under faults (SIGKILL a dispatcher, restart Redis)', () => {
     // the surviving dispatchers shut down cleanly on SIGTERM
     for (const d of dispatchers.slice(1)) d.child.kill('SIGTERM');
     for (const d of dispatchers.slice(1)) expect((await d.exited).code).toBe(0);
+  }, 240_000);
+  it('rounds: a dispatcher killed while holding a partition lease mid-commit; the lease runs out and the work is done once', async () => {
+    for (const d of dispatchers) if (d.child.exitCode === null && d.child.signalCode === null) d.child.kill('SIGKILL');
+    const date = localDateOf(Date.now() + 3 * DAY_MS);
+    const day = generateCountyDay({ seed: 2027, date, orders: 300, caregivers: 40 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'lease' });
+    const ours = `id IN (${orderIds.map(() => '?').join(',')})`;
+    const redisUrl = `redis://127.0.0.1:${redis.port}/0`;
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: '{lease}',
+      DISPATCH_SWEEP_SECONDS: '3',
+      DISPATCH_CONCURRENCY: '4',
+    };
+    // the first dispatcher stops inside every round's commit (writes made, nothing committed, locks and lease held)
+    const first = await startDispatcher({ ...env, DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '120000' });
+    dispatchers.push(first);
+    const connection = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    connection.on('error', () => undefined);
+    const queue = new Queue('dispatch', { connection, prefix: '{lease}' });
+    await enqueueAsPosted(queue, day, orderIds, 'lease');
+    const pending = async (): Promise<number> => {
+      const rows: { n: number | string }[] = await db.query(`SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending' AND ${ours}`, orderIds);
+      return Number(rows[0].n);
+    };
+
+    // 1. wait for the dispatcher's own signal that it is paused inside a round's commit, then SIGKILL it there
+    const marker = '{lease}:dispatch:fault:paused-in-commit';
+    const deadline = Date.now() + 60_000;
+    let partition: string | null = null;
+    while (Date.now() < deadline && partition === null) {
+      partition = await connection.get(marker);
+      if (partition === null) await sleep(20);
+    }
+    expect(partition).not.toBeNull();
+    // the round's transaction is open with rows locked in our database: the kill lands inside the commit
+    const dbName: string = (await db.query('SELECT DATABASE() AS d'))[0].d;
+    const open: { n: number | string }[] = await db.query(
+      `SELECT COUNT(*) AS n FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id
+        WHERE p.db = ? AND t.trx_rows_locked > 0`,
+      [dbName],
+    );
+    expect(Number(open[0].n)).toBeGreaterThan(0);
+    const leaseKey = `{lease}:dispatch:lease:${partition}`;
+    expect(await connection.exists(leaseKey)).toBe(1);
+    const pendingBefore = await pending();
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    // nothing of the paused round was committed, and the dead dispatcher's lease is still there: nobody released it
+    expect(await pending()).toBe(pendingBefore);
+    expect(await pending()).toBeGreaterThan(0);
+    expect(await connection.exists(leaseKey)).toBe(1);
+
+    // 2. another dispatcher takes over once the lease ran out (the stalled job, the sweep)
+    dispatchers.push(await startDispatcher(env));
+    const until = Date.now() + 150_000;
+    while (Date.now() < until && (await pending()) > 0) await sleep(200);
+    expect(await pending()).toBe(0);
+    await queue.close();
+    connection.disconnect();
+
+    const audit = await auditDispatch(db);
+    expect(audit.violations).toEqual([]);
+    const doubles: unknown[] = await db.query(
+      `SELECT a.id FROM care_orders a JOIN care_orders b ON a.caregiver_id = b.caregiver_id AND a.id < b.id
+        WHERE a.status = 'assigned' AND b.status = 'assigned' AND a.planned_start < b.planned_end AND b.planned_start < a.planned_end`,
+    );
+    expect(doubles).toEqual([]);
+    const decided: { n: number | string }[] = await db.query(
+      `SELECT COUNT(*) AS n FROM care_orders WHERE status IN ('assigned', 'unassigned') AND ${ours}`,
+      orderIds,
+    );
+    expect(Number(decided[0].n)).toBe(300);
+    const last = dispatchers[dispatchers.length - 1];
+    last.child.kill('SIGTERM');
+    expect((await last.exited).code).toBe(0);
   }, 240_000);
 });

@@ -101,11 +101,14 @@ export class DispatchRoundService {
     return this.requestRounds(await this.repo.pendingOrderRefs());
   }
 
-  /** An urgent order: its partition's round starts now, in this job (the round takes urgent orders first). */
+  /**
+   * An urgent order: its partition's round starts now, in this job, and plans the partition's urgent orders only, so
+   * a backlog of normal orders does not slow it down (they have rounds of their own).
+   */
   async urgent(orderId: string): Promise<RoundOutcome> {
     const [ref] = await this.repo.pendingOrderRefs([orderId]);
     if (!ref) return { outcome: 'skipped', why: 'the order is no longer pending' };
-    return this.runPartition(await this.partitionOfRef(ref));
+    return this.runPartition(await this.partitionOfRef(ref), true);
   }
 
   /**
@@ -136,15 +139,16 @@ export class DispatchRoundService {
    * have let go meanwhile), else leave the request to the holder. Under the lease: clear the flag, run a round; go
    * on while orders are left and rounds make progress, or someone wants another (at most ROUNDS_PER_LEASE, then a
    * fresh job, so one partition cannot hold a worker forever). After letting go, a flag set meanwhile gets a job.
+   * `urgentFirst`: the first round takes the urgent orders only, and leaves the flag for a full round after it.
    */
-  async runPartition(partition: string): Promise<RoundOutcome> {
+  async runPartition(partition: string, urgentFirst = false): Promise<RoundOutcome> {
     const tally = emptyTally();
     let rounds = 0;
     let again = false;
     let done = await this.leases.withLease(partition, async () => {
-      for (; rounds < ROUNDS_PER_LEASE; ) {
-        await this.leases.clearWant(partition);
-        const r = await this.round(partition);
+      for (let urgentOnly = urgentFirst; rounds < ROUNDS_PER_LEASE; urgentOnly = false) {
+        if (!urgentOnly) await this.leases.clearWant(partition);
+        const r = await this.round(partition, urgentOnly);
         rounds++;
         tally.assigned += r.assigned;
         tally.unassigned += r.unassigned;
@@ -176,11 +180,14 @@ export class DispatchRoundService {
     return { outcome: 'rounds', partition, rounds, ...tally };
   }
 
-  /** One round of the partition: its pending orders, at most ROUND_MAX_ORDERS, urgent first. */
-  async round(partition: string): Promise<RoundTally> {
+  /** One round of the partition: its pending orders (or its urgent ones only), at most ROUND_MAX_ORDERS, urgent first. */
+  async round(partition: string, urgentOnly = false): Promise<RoundTally> {
     const refs = await this.repo.pendingOrderRefs();
     const mine: PendingRef[] = [];
-    for (const ref of refs) if ((await this.partitionOfRef(ref)) === partition) mine.push(ref);
+    for (const ref of refs) {
+      if (urgentOnly && ref.priority !== 'urgent') continue;
+      if ((await this.partitionOfRef(ref)) === partition) mine.push(ref);
+    }
     if (mine.length === 0) return emptyTally();
     const { picked, more } = pickRound(mine);
     const result = await this.roundOf(

@@ -702,7 +702,8 @@ export class DispatchRepository {
 
   /**
    * Pending orders with what a round needs to pick them and find their partition (no services, no declines): all
-   * of them, or those of `ids`. Rounds read this to take a partition's orders; at most `limit`, oldest first.
+   * of them, or those of `ids`. Rounds read this to take a partition's orders; at most `limit`, urgent first, then
+   * the soonest due (so past the limit the orders that matter most are still seen).
    */
   async pendingOrderRefs(ids?: readonly string[], limit = 50_000): Promise<PendingRef[]> {
     if (ids && ids.length === 0) return [];
@@ -713,7 +714,7 @@ export class DispatchRepository {
            LEFT JOIN residents r ON r.id = o.resident_id
            LEFT JOIN regions g ON g.code = r.region_code
           WHERE o.status = 'pending'${ids ? ` AND o.id IN (${placeholders(ids.length)})` : ''}
-          ORDER BY o.id LIMIT ?`,
+          ORDER BY o.priority = 'urgent' DESC, o.window_start, o.id LIMIT ?`,
         [...(ids ?? []), limit],
       );
     return rows.map((r) => ({

@@ -170,7 +170,6 @@ export function improvePlan(plan: Plan, options: LocalSearchOptions = {}): Plan 
       for (const to of hosts.get(orderId) ?? []) {
         if (frozen.has(to)) continue;
         const base = to === from ? without : to.stops;
-        const baseCost = to === from ? withoutCost : to.cost;
         for (let j = 0; j <= base.length; j++) {
           if (to === from && j === i) continue;
           const stops = [...base.slice(0, j), stop, ...base.slice(j)];

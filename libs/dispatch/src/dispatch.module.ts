@@ -7,12 +7,12 @@ import { PartitionLeases } from './partition-leases';
 import { DispatchJobs } from './jobs/dispatch.jobs';
 
 /**
- * Dispatch for the dispatcher app: the handlers of the `dispatch` queue (DispatchOrder, AcceptTimeout,
+ * Dispatch for the dispatcher app: the handlers of the `dispatch` queue (DispatchRound, DispatchBatch, DispatchOrder, AcceptTimeout,
  * RetryUnassigned, SweepPendingOrders) over the dispatch use cases. Config, transactions and queues come from the
  * global CoreModule.
  */
 @Module({
-  // DispatchEnqueuer: the one producer of DispatchOrder jobs (care-orders'), on the global JobQueue
+  // DispatchEnqueuer: the one producer of the orders' DispatchRound jobs (care-orders'), on the global JobQueue
   providers: [
     DispatchRepository,
     DispatchService,

@@ -22,7 +22,7 @@ export interface DispatchRound {
  */
 export const DISPATCH_PRIORITY: Readonly<Record<DispatchRound['priority'], number>> = { urgent: 1, normal: 2 };
 
-/** The DispatchOrder job of a round; `jobIdSuffix` makes a distinct job of the same round (the sweeper's). */
+/** The DispatchOrder job of a round (the one-at-a-time path; the enqueuer now sends orders to DispatchRound jobs). */
 export function dispatchJob(round: DispatchRound, jobIdSuffix = '') {
   return {
     payload: { orderId: round.id },

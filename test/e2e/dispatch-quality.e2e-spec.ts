@@ -25,7 +25,9 @@ const DISPATCHER = join(ROOT, 'dist/apps/dispatcher/src/main.js');
 const DAY_MS = 24 * 3600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function startDispatcher(env: Record<string, string>): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
+function startDispatcher(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, [DISPATCHER], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,8 +114,12 @@ describe('dispatch quality on the live system (api → rounds → KPIs) against 
     while (Date.now() < deadline && (await pending()) > 0) await sleep(200);
     expect(await pending()).toBe(0);
 
-    const live = (await t.http().get(`/api/v1/dispatch/kpis?date=${date}`).set(auth(token)).expect(200)).body as ReturnType<typeof dispatchKpis>;
-    const greedy = dispatchKpis(kpiOrdersOfPlan(greedyNearestFeasible(day.orders, day.caregivers, day.catalogue)), day.caregivers);
+    const live = (await t.http().get(`/api/v1/dispatch/kpis?date=${date}`).set(auth(token)).expect(200))
+      .body as ReturnType<typeof dispatchKpis>;
+    const greedy = dispatchKpis(
+      kpiOrdersOfPlan(greedyNearestFeasible(day.orders, day.caregivers, day.catalogue)),
+      day.caregivers,
+    );
     const ratio = live.assigned / greedy.assigned;
     // the measured figures, for the notes (no threshold hides them)
     process.stdout.write(

@@ -7,8 +7,8 @@ import { PartitionLeases } from './partition-leases';
 import { DispatchJobs } from './jobs/dispatch.jobs';
 
 /**
- * Dispatch for the dispatcher app: the handlers of the `dispatch` queue (DispatchRound, DispatchBatch, DispatchOrder, AcceptTimeout,
- * RetryUnassigned, SweepPendingOrders) over the dispatch use cases. Config, transactions and queues come from the
+ * Dispatch for the dispatcher app: the handlers of the `dispatch` queue (DispatchRound, DispatchBatch, DispatchOrder,
+ * AcceptTimeout, RetryUnassigned, SweepPendingOrders) over the dispatch use cases. Config, transactions and queues come from the
  * global CoreModule.
  */
 @Module({

@@ -6,21 +6,24 @@ import { prepareOrder } from './feasibility';
 import { verifyHardRules } from './verify';
 
 describe('improvePlan', () => {
-  it.each([1, 2, 3])('on a generated county day (seed %i): never fewer orders or urgent ones, less or equal travel, no rule broken', (seed) => {
-    const day = generateCountyDay({ seed, orders: 300, caregivers: 60 });
-    const planned = planDay(day.orders, day.caregivers, day.catalogue);
-    const improved = improvePlan(planned, { budgetMs: 5_000 });
-    const before = planMetrics(planned);
-    const after = planMetrics(improved);
-    expect(verifyHardRules(improved)).toEqual([]);
-    expect(after.assigned).toBeGreaterThanOrEqual(before.assigned);
-    expect(after.urgentAssigned).toBeGreaterThanOrEqual(before.urgentAssigned);
-    // the search only takes moves that shorten a route; inserting left-over orders adds travel, so compare per visit
-    expect(after.travelMinutesPerVisit).toBeLessThanOrEqual(before.travelMinutesPerVisit + 1e-9);
-    const greedy = planMetrics(greedyNearestFeasible(day.orders, day.caregivers, day.catalogue));
-    expect(after.assigned).toBeGreaterThanOrEqual(greedy.assigned);
-    expect(improved.notes?.localSearch?.travelSavedMinutes).toBeGreaterThan(0);
-  });
+  it.each([1, 2, 3])(
+    'on a generated county day (seed %i): never fewer orders or urgent ones, less or equal travel, no rule broken',
+    (seed) => {
+      const day = generateCountyDay({ seed, orders: 300, caregivers: 60 });
+      const planned = planDay(day.orders, day.caregivers, day.catalogue);
+      const improved = improvePlan(planned, { budgetMs: 5_000 });
+      const before = planMetrics(planned);
+      const after = planMetrics(improved);
+      expect(verifyHardRules(improved)).toEqual([]);
+      expect(after.assigned).toBeGreaterThanOrEqual(before.assigned);
+      expect(after.urgentAssigned).toBeGreaterThanOrEqual(before.urgentAssigned);
+      // the search only takes moves that shorten a route; inserting left-over orders adds travel, so compare per visit
+      expect(after.travelMinutesPerVisit).toBeLessThanOrEqual(before.travelMinutesPerVisit + 1e-9);
+      const greedy = planMetrics(greedyNearestFeasible(day.orders, day.caregivers, day.catalogue));
+      expect(after.assigned).toBeGreaterThanOrEqual(greedy.assigned);
+      expect(improved.notes?.localSearch?.travelSavedMinutes).toBeGreaterThan(0);
+    },
+  );
 
   it('moves a visit to the caregiver it is nearer to (relocate), keeping every order placed', () => {
     // the home is 5 km north of the seat: 2 km from cg-near's service point, 5 km from cg-far's
@@ -31,7 +34,13 @@ describe('improvePlan', () => {
     // force the plan onto the far caregiver, as an earlier greedy step could have
     const forced = { ...plan, assignments: [{ ...plan.assignments[0], caregiverId: 'cg-far' }] };
     const placed = scheduleRoute(far, plan.assignments[0].date, [{ kind: 'order', order: prepareOrder(o) }])!.timed[0];
-    const improved = improvePlan({ ...forced, assignments: [{ ...forced.assignments[0], plannedStart: placed.plannedStart, plannedEnd: placed.plannedEnd }] }, { budgetMs: 1_000 });
+    const improved = improvePlan(
+      {
+        ...forced,
+        assignments: [{ ...forced.assignments[0], plannedStart: placed.plannedStart, plannedEnd: placed.plannedEnd }],
+      },
+      { budgetMs: 1_000 },
+    );
     expect(improved.assignments).toHaveLength(1);
     expect(improved.assignments[0].caregiverId).toBe('cg-near');
     expect(verifyHardRules(improved)).toEqual([]);

@@ -21,7 +21,8 @@ export interface LocalSearchOptions {
 }
 
 /** A stop of a route: a movable order of the plan, or a visit already there (fixed in time). */
-type Stop = { readonly kind: 'order'; readonly order: PreparedOrder } | { readonly kind: 'fixed'; readonly visit: PlannedVisit };
+type Stop =
+  { readonly kind: 'order'; readonly order: PreparedOrder } | { readonly kind: 'fixed'; readonly visit: PlannedVisit };
 
 interface Route {
   readonly caregiver: DispatchCaregiver;
@@ -67,7 +68,11 @@ export function scheduleRoute(
     if (stop.kind === 'fixed') {
       if (arrival > stop.visit.plannedStart) return null;
       at = stop.visit.plannedEnd;
-      timed.push({ orderId: stop.visit.orderId, plannedStart: stop.visit.plannedStart, plannedEnd: stop.visit.plannedEnd });
+      timed.push({
+        orderId: stop.visit.orderId,
+        plannedStart: stop.visit.plannedStart,
+        plannedEnd: stop.visit.plannedEnd,
+      });
     } else {
       const { order, durationMinutes } = stop.order;
       const start = ceilToMinute(Math.max(arrival, order.windowStart, shift.start, notBefore));
@@ -97,7 +102,8 @@ export function scheduleRoute(
  */
 export function improvePlan(plan: Plan, options: LocalSearchOptions = {}): Plan {
   const clock = options.clock ?? Date.now;
-  const deadline = clock() + (options.budgetMs ?? LOCAL_SEARCH_BASE_MS + LOCAL_SEARCH_MS_PER_ORDER * plan.orders.length);
+  const deadline =
+    clock() + (options.budgetMs ?? LOCAL_SEARCH_BASE_MS + LOCAL_SEARCH_MS_PER_ORDER * plan.orders.length);
   const travel = plan.travel ?? DEFAULT_TRAVEL_MODEL;
   const notBefore = options.notBefore ?? Number.NEGATIVE_INFINITY;
   const prepared = new Map(plan.orders.map((o) => [o.id, prepareOrder(o, plan.catalogue)]));
@@ -135,7 +141,9 @@ export function improvePlan(plan: Plan, options: LocalSearchOptions = {}): Plan 
     if (!caregiver || !p) continue;
     const route = routeOf(caregiver, a.date);
     // in time order among the fixed visits and the orders placed before it
-    const at = route.stops.findIndex((s) => (s.kind === 'fixed' ? s.visit.plannedStart : Number.POSITIVE_INFINITY) > a.plannedStart);
+    const at = route.stops.findIndex(
+      (s) => (s.kind === 'fixed' ? s.visit.plannedStart : Number.POSITIVE_INFINITY) > a.plannedStart,
+    );
     const stops = [...route.stops];
     stops.splice(at < 0 ? stops.length : at, 0, { kind: 'order', order: p });
     route.stops = stops;
@@ -232,7 +240,10 @@ export function improvePlan(plan: Plan, options: LocalSearchOptions = {}): Plan 
   const left = plan.unassigned
     .map((u) => prepared.get(u.orderId))
     .filter((p): p is PreparedOrder => p !== undefined)
-    .sort((a, b) => Number(b.order.priority === 'urgent') - Number(a.order.priority === 'urgent') || cmp(a.order.id, b.order.id));
+    .sort(
+      (a, b) =>
+        Number(b.order.priority === 'urgent') - Number(a.order.priority === 'urgent') || cmp(a.order.id, b.order.id),
+    );
   for (const p of left) {
     let best: { route: Route; stops: Stop[]; added: number; cost: number } | null = null;
     for (const to of hosts.get(p.order.id) ?? []) {
@@ -268,7 +279,9 @@ export function improvePlan(plan: Plan, options: LocalSearchOptions = {}): Plan 
     const s = scheduleRoute(route.caregiver, route.date, route.stops, travel, notBefore);
     const visits = s?.timed.map((t) => {
       const stop = route.stops.find((x) => idOf(x) === t.orderId);
-      return stop && stop.kind === 'order' ? visitOf(stop.order.order, t.plannedStart, t.plannedEnd) : (stop as { visit: PlannedVisit }).visit;
+      return stop && stop.kind === 'order'
+        ? visitOf(stop.order.order, t.plannedStart, t.plannedEnd)
+        : (stop as { visit: PlannedVisit }).visit;
     });
     if (!s || !visits || dayViolations(route.caregiver, route.date, visits, travel).length > 0) return plan;
     const legs = dayRoute(route.caregiver, visits, travel);
@@ -295,7 +308,10 @@ export function improvePlan(plan: Plan, options: LocalSearchOptions = {}): Plan 
     notes: {
       planner: plan.notes?.planner ?? 'planDay',
       ...plan.notes,
-      localSearch: { travelSavedMinutes: travelOf(plan) - travelOf({ ...plan, assignments }), placed: assignments.length - plan.assignments.length },
+      localSearch: {
+        travelSavedMinutes: travelOf(plan) - travelOf({ ...plan, assignments }),
+        placed: assignments.length - plan.assignments.length,
+      },
     },
   };
 }

@@ -20,10 +20,15 @@ export interface PendingOrderRef {
  * The orders of the next round: urgent first, then the earliest window (the soonest due), then id; at most `max`.
  * `more` tells that orders were left for a later round.
  */
-export function pickRound<O extends PendingOrderRef>(pending: readonly O[], max = ROUND_MAX_ORDERS): { picked: O[]; more: boolean } {
+export function pickRound<O extends PendingOrderRef>(
+  pending: readonly O[],
+  max = ROUND_MAX_ORDERS,
+): { picked: O[]; more: boolean } {
   const sorted = [...pending].sort(
     (a, b) =>
-      Number(b.priority === 'urgent') - Number(a.priority === 'urgent') || a.windowStart - b.windowStart || cmp(a.id, b.id),
+      Number(b.priority === 'urgent') - Number(a.priority === 'urgent') ||
+      a.windowStart - b.windowStart ||
+      cmp(a.id, b.id),
   );
   return { picked: sorted.slice(0, max), more: sorted.length > max };
 }

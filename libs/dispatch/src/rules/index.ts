@@ -9,3 +9,4 @@ export * from './verify';
 export * from './county-day.generator';
 export * from './kpis';
 export * from './partitions';
+export * from './county-week.generator';

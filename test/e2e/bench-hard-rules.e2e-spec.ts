@@ -19,7 +19,9 @@ describe('hard rules checked in SQL (dispatch bench)', () => {
   const perCaregiver = new Map<string, number>();
   for (const a of plan.assignments) perCaregiver.set(a.caregiverId, (perCaregiver.get(a.caregiverId) ?? 0) + 1);
   const busy = plan.assignments.find((a) => (perCaregiver.get(a.caregiverId) ?? 0) >= 2);
-  const skilled = plan.assignments.find((a) => day.orders.find((o) => o.id === a.orderId)?.services.includes('health_check'));
+  const skilled = plan.assignments.find((a) =>
+    day.orders.find((o) => o.id === a.orderId)?.services.includes('health_check'),
+  );
 
   beforeAll(async () => {
     const created = await createTestConfig('benchRules');
@@ -61,45 +63,94 @@ describe('hard rules checked in SQL (dispatch bench)', () => {
   });
 
   it.each([
-    ['rule 1 skills', (em: EntityManager) => em.query(`DELETE FROM caregiver_skills WHERE caregiver_id = ? AND skill = 'health'`, [id(skilled!.caregiverId)])],
-    ['rule 1 active', (em: EntityManager) => em.query(`UPDATE caregivers SET active = 0 WHERE id = ?`, [id(busy!.caregiverId)])],
+    [
+      'rule 1 skills',
+      (em: EntityManager) =>
+        em.query(`DELETE FROM caregiver_skills WHERE caregiver_id = ? AND skill = 'health'`, [
+          id(skilled!.caregiverId),
+        ]),
+    ],
+    [
+      'rule 1 active',
+      (em: EntityManager) => em.query(`UPDATE caregivers SET active = 0 WHERE id = ?`, [id(busy!.caregiverId)]),
+    ],
     [
       'rule 2 circle',
       (em: EntityManager) =>
-        em.query(`UPDATE residents r JOIN care_orders o ON o.resident_id = r.id SET r.lat = r.lat + 0.6 WHERE o.id = ?`, [id(busy!.orderId)]),
+        em.query(
+          `UPDATE residents r JOIN care_orders o ON o.resident_id = r.id SET r.lat = r.lat + 0.6 WHERE o.id = ?`,
+          [id(busy!.orderId)],
+        ),
     ],
     [
       'rule 3 window',
-      (em: EntityManager) => em.query(`UPDATE care_orders SET window_start = planned_start + INTERVAL 1 MINUTE WHERE id = ?`, [id(busy!.orderId)]),
+      (em: EntityManager) =>
+        em.query(`UPDATE care_orders SET window_start = planned_start + INTERVAL 1 MINUTE WHERE id = ?`, [
+          id(busy!.orderId),
+        ]),
     ],
-    ['rule 3 duration', (em: EntityManager) => em.query(`UPDATE care_orders SET duration_minutes = duration_minutes + 5 WHERE id = ?`, [id(busy!.orderId)])],
-    ['rule 3 shift', (em: EntityManager) => em.query(`UPDATE caregivers SET shift_end = '07:00' WHERE id = ?`, [id(busy!.caregiverId)])],
+    [
+      'rule 3 duration',
+      (em: EntityManager) =>
+        em.query(`UPDATE care_orders SET duration_minutes = duration_minutes + 5 WHERE id = ?`, [id(busy!.orderId)]),
+    ],
+    [
+      'rule 3 shift',
+      (em: EntityManager) =>
+        em.query(`UPDATE caregivers SET shift_end = '07:00' WHERE id = ?`, [id(busy!.caregiverId)]),
+    ],
     [
       'rule 4 overlap',
       async (em: EntityManager) => {
         // a second visit of the same caregiver on top of the first (same slot)
         const other = plan.assignments.find((a) => a.caregiverId === busy!.caregiverId && a.orderId !== busy!.orderId)!;
-        await em.query(`UPDATE care_orders SET planned_start = ?, planned_end = ? WHERE id = ?`, [new Date(busy!.plannedStart), new Date(busy!.plannedEnd), id(other.orderId)]);
-        await em.query(`UPDATE care_orders SET window_start = LEAST(window_start, planned_start), window_end = GREATEST(window_end, planned_end), duration_minutes = TIMESTAMPDIFF(MINUTE, planned_start, planned_end) WHERE id = ?`, [id(other.orderId)]);
+        await em.query(`UPDATE care_orders SET planned_start = ?, planned_end = ? WHERE id = ?`, [
+          new Date(busy!.plannedStart),
+          new Date(busy!.plannedEnd),
+          id(other.orderId),
+        ]);
+        await em.query(
+          `UPDATE care_orders SET window_start = LEAST(window_start, planned_start), window_end = GREATEST(window_end, planned_end), duration_minutes = TIMESTAMPDIFF(MINUTE, planned_start, planned_end) WHERE id = ?`,
+          [id(other.orderId)],
+        );
       },
     ],
     [
       'rule 4 travel',
       async (em: EntityManager) => {
         // the caregiver's second visit moved to start the minute the first ends: no time to travel between homes
-        const [first, second] = plan.assignments.filter((a) => a.caregiverId === busy!.caregiverId).sort((a, b) => a.plannedStart - b.plannedStart);
+        const [first, second] = plan.assignments
+          .filter((a) => a.caregiverId === busy!.caregiverId)
+          .sort((a, b) => a.plannedStart - b.plannedStart);
         await em.query(
           `UPDATE care_orders SET planned_start = ?, planned_end = ?, window_start = LEAST(window_start, ?) WHERE id = ?`,
-          [new Date(first.plannedEnd), new Date(first.plannedEnd + second.plannedEnd - second.plannedStart), new Date(first.plannedEnd), id(second.orderId)],
+          [
+            new Date(first.plannedEnd),
+            new Date(first.plannedEnd + second.plannedEnd - second.plannedStart),
+            new Date(first.plannedEnd),
+            id(second.orderId),
+          ],
         );
       },
     ],
-    ['rule 5 capacity', (em: EntityManager) => em.query(`UPDATE caregivers SET max_daily_visits = 1 WHERE id = ?`, [id(busy!.caregiverId)])],
+    [
+      'rule 5 capacity',
+      (em: EntityManager) =>
+        em.query(`UPDATE caregivers SET max_daily_visits = 1 WHERE id = ?`, [id(busy!.caregiverId)]),
+    ],
     [
       'rule 5 declined',
-      (em: EntityManager) => em.query(`INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, 'test')`, [id(busy!.orderId), id(busy!.caregiverId)]),
+      (em: EntityManager) =>
+        em.query(`INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, 'test')`, [
+          id(busy!.orderId),
+          id(busy!.caregiverId),
+        ]),
     ],
-    ['rule 6 one slot', (em: EntityManager) => em.query(`UPDATE care_orders SET planned_start = NULL, planned_end = NULL WHERE id = ?`, [id(busy!.orderId)])],
+    [
+      'rule 6 one slot',
+      (em: EntityManager) =>
+        em.query(`UPDATE care_orders SET planned_start = NULL, planned_end = NULL WHERE id = ?`, [id(busy!.orderId)]),
+    ],
   ])('reports %s', async (rule, breakIt) => {
     const counts = await countsWith(breakIt);
     expect(counts[rule]).toBeGreaterThan(0);

@@ -29,7 +29,8 @@ export async function hardRulesInSql(db: DataSource | EntityManager): Promise<Re
       LEFT JOIN residents r ON r.id = o.resident_id
       LEFT JOIN regions g ON g.code = r.region_code
      WHERE o.status IN ${PLACED}`;
-  const one = async (sql: string): Promise<number> => Number(((await db.query(sql)) as { n: string | null }[])[0]?.n ?? 0);
+  const one = async (sql: string): Promise<number> =>
+    Number(((await db.query(sql)) as { n: string | null }[])[0]?.n ?? 0);
   const day = `PARTITION BY caregiver_id, d ORDER BY s, id`;
   const routes = `
     WITH v AS (${visits}),
@@ -52,8 +53,12 @@ export async function hardRulesInSql(db: DataSource | EntityManager): Promise<Re
          AND ${travelSql('v.sp_lat', 'v.sp_lng', 'v.lat', 'v.lng', 'v.kind')} >
              (CASE WHEN v.kind = 'urban' THEN ${m.urbanServiceCircleMinutes} ELSE ${m.ruralServiceCircleMinutes} END)`),
     // 3. inside the window and the shift, for exactly the order's duration
-    'rule 3 window': await one(`SELECT COUNT(*) AS n FROM (${visits}) v WHERE v.s < v.window_start OR v.e > v.window_end`),
-    'rule 3 duration': await one(`SELECT COUNT(*) AS n FROM (${visits}) v WHERE TIMESTAMPDIFF(SECOND, v.s, v.e) <> 60 * v.duration_minutes`),
+    'rule 3 window': await one(
+      `SELECT COUNT(*) AS n FROM (${visits}) v WHERE v.s < v.window_start OR v.e > v.window_end`,
+    ),
+    'rule 3 duration': await one(
+      `SELECT COUNT(*) AS n FROM (${visits}) v WHERE TIMESTAMPDIFF(SECOND, v.s, v.e) <> 60 * v.duration_minutes`,
+    ),
     'rule 3 shift': await one(`
       SELECT COUNT(*) AS n FROM (${visits}) v
        WHERE v.s + INTERVAL 8 HOUR < TIMESTAMP(v.d, v.shift_start) OR v.e + INTERVAL 8 HOUR > TIMESTAMP(v.d, v.shift_end)`),

@@ -14,7 +14,15 @@ describe('generateCountyWeek', () => {
     const full = generateCountyWeek();
     expect(full.orders).toHaveLength(5000);
     expect(full.caregivers).toHaveLength(600);
-    expect(full.dates).toEqual(['2026-12-07', '2026-12-08', '2026-12-09', '2026-12-10', '2026-12-11', '2026-12-12', '2026-12-13']);
+    expect(full.dates).toEqual([
+      '2026-12-07',
+      '2026-12-08',
+      '2026-12-09',
+      '2026-12-10',
+      '2026-12-11',
+      '2026-12-12',
+      '2026-12-13',
+    ]);
     expect(full.date).toBe(full.dates[0]);
   });
 
@@ -22,7 +30,9 @@ describe('generateCountyWeek', () => {
     const day = generateCountyDay({ seed: 7, caregivers: 80 });
     expect(week.townships).toEqual(day.townships);
     expect(week.servicePoints).toEqual(day.servicePoints);
-    expect(week.caregivers.map(({ recentResidentIds: _, ...c }) => c)).toEqual(day.caregivers.map(({ recentResidentIds: _, ...c }) => c));
+    expect(week.caregivers.map(({ recentResidentIds: _, ...c }) => c)).toEqual(
+      day.caregivers.map(({ recentResidentIds: _, ...c }) => c),
+    );
   });
 
   it('spreads the orders over every day of the week, in day order, each window inside its day', () => {

@@ -1,4 +1,11 @@
-import { COUNTY_EXTENT, type CountyDay, type GeneratedOrder, generateCountyDay, mulberry32, type Township } from './county-day.generator';
+import {
+  COUNTY_EXTENT,
+  type CountyDay,
+  type GeneratedOrder,
+  generateCountyDay,
+  mulberry32,
+  type Township,
+} from './county-day.generator';
 import type { GeoPoint } from './geo';
 import { localDateOf, localInstant, MINUTE_MS } from './time';
 
@@ -46,8 +53,10 @@ export function generateCountyWeek(options: CountyWeekOptions = {}): CountyWeek 
   const startDate = options.startDate ?? '2026-12-07';
   const dayCount = options.days ?? 7;
   const orderCount = options.orders ?? 5000;
-  if (!Number.isInteger(dayCount) || dayCount < 1) throw new RangeError(`days must be a positive integer, got ${dayCount}`);
-  if (!Number.isInteger(orderCount) || orderCount < 0) throw new RangeError(`orders must be a whole number, got ${orderCount}`);
+  if (!Number.isInteger(dayCount) || dayCount < 1)
+    throw new RangeError(`days must be a positive integer, got ${dayCount}`);
+  if (!Number.isInteger(orderCount) || orderCount < 0)
+    throw new RangeError(`orders must be a whole number, got ${orderCount}`);
   // The county itself (townships, service points, caregivers) comes from the day generator, so a week and a day of
   // the same seed share it; the orders come from a stream of their own.
   const county = generateCountyDay({ seed, date: startDate, orders: 0, caregivers: options.caregivers ?? 600 });
@@ -80,7 +89,9 @@ export function generateCountyWeek(options: CountyWeekOptions = {}): CountyWeek 
     const township = chance(0.3) ? seat : pick(county.townships);
     const location = near(township.centre, township.kind === 'urban' ? 3.5 : 11);
     const residentId = `w-r-${pad(i + 1, 5)}`;
-    const services: string[] = chance(0.5) ? ['health_check', 'safety_check', ROTATION[i % ROTATION.length]] : [pick(SINGLE_SERVICES)];
+    const services: string[] = chance(0.5)
+      ? ['health_check', 'safety_check', ROTATION[i % ROTATION.length]]
+      : [pick(SINGLE_SERVICES)];
     const urgent = chance(0.1);
     const kindOfWindow = next();
     let windowStart: number;

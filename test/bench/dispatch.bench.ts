@@ -247,7 +247,7 @@ function request(
   });
 }
 
-/** 503s answered (the api's answer when MySQL is slow to give a connection on a busy machine), sent again. */
+/** POSTs sent again: answered 503 (MySQL slow to give a connection on a busy machine) or reset on a reused socket. */
 let retried503 = 0;
 
 /**
@@ -262,7 +262,11 @@ async function postOnce(
   key: string,
 ): Promise<{ status: number; body: string }> {
   for (let attempt = 1; ; attempt++) {
-    const res = await request(port, 'POST', path, token, body, key);
+    // a keep-alive socket the api closed just as it was reused resets: the same key makes sending it again safe
+    const res = await request(port, 'POST', path, token, body, key).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ECONNRESET' || attempt >= 20) throw error;
+      return { status: 503, body: '' };
+    });
     if (res.status !== 503 || attempt >= 20) return res;
     retried503++;
     await sleep(250 * Math.min(attempt, 8));
@@ -515,11 +519,16 @@ async function run(
       const o = tricklePool[i];
       const sentAt = Date.now();
       inFlight.push(
-        postOnce(port, '/care-orders', token, orderBody(o, TRICKLE_NOTE), `${e.prefix}-single-${i}`).then((res) => {
-          if (res.status !== 202) throw new Error(`POST /care-orders → ${res.status}: ${res.body}`);
-          trickleSent.set((JSON.parse(res.body) as { id: string }).id, sentAt);
-          postedOrder.push(o);
-        }),
+        postOnce(port, '/care-orders', token, orderBody(o, TRICKLE_NOTE), `${e.prefix}-single-${i}`)
+          .then((res) => {
+            if (res.status !== 202) throw new Error(`POST /care-orders → ${res.status}: ${res.body}`);
+            trickleSent.set((JSON.parse(res.body) as { id: string }).id, sentAt);
+            postedOrder.push(o);
+          })
+          // handled at once: a rejection left for the Promise.all below would be an unhandled one meanwhile
+          .catch((error: Error) => {
+            failure ??= error;
+          }),
       );
     }
     await Promise.all(inFlight);
@@ -559,18 +568,20 @@ async function run(
     let decidedAt = 0;
     for (;;) {
       if (failure) throw failure;
+      // every batch was committed before its 202, so counting the pending ones is enough; on the (status, window_start)
+      // index, so the poll costs MySQL little while the dispatchers work
       const [row] = (await e.db.query(
-        `SELECT SUM(status = 'pending') AS pending, COUNT(*) AS total FROM care_orders WHERE notes IS NULL AND window_start >= ?`,
+        `SELECT COUNT(*) AS pending FROM care_orders WHERE status = 'pending' AND window_start >= ? AND notes IS NULL`,
         [weekStart],
-      )) as { pending: string | null; total: string }[];
-      if (Number(row.total) >= bulk.length && Number(row.pending ?? 0) === 0) {
+      )) as { pending: string }[];
+      if (Number(row.pending) === 0) {
         decidedAt = Date.now();
         break;
       }
       for (const p of procs)
         if (p.child.exitCode !== null) throw new Error(`${p.name} exited:\n${p.output().slice(-2000)}`);
       if (Date.now() > deadline)
-        throw new Error(`bulk: ${row.pending} of ${row.total} orders still pending after ${TIMEOUT_MS / 1000} s`);
+        throw new Error(`bulk: ${row.pending} orders still pending after ${TIMEOUT_MS / 1000} s`);
       await sleep(50);
     }
     bulkDone = true;
@@ -724,7 +735,7 @@ async function main(): Promise<void> {
     await cleanUp(); // drop this run's database before the next
     log(
       `  bulk intake → decided: ${f.bulkOrders} orders in ${fmt(f.decidedSeconds, 2)} s = ${fmt(f.ordersPerSecond)} orders/s ` +
-        `(POSTs alone ${fmt(f.postSeconds, 2)} s; ${empty[Math.min(2, k)] ? `${fmt((100 * f.ordersPerSecond) / empty[Math.min(2, k)], 1)} % of empty jobs/s` : ''}); retried job attempts ${f.retriedAttempts}, POSTs answered 503 and sent again ${f.retried503}`,
+        `(POSTs alone ${fmt(f.postSeconds, 2)} s; ${empty[Math.min(2, k)] ? `${fmt((100 * f.ordersPerSecond) / empty[Math.min(2, k)], 1)} % of empty jobs/s` : ''}); retried job attempts ${f.retriedAttempts}, POSTs sent again (503 or reset) ${f.retried503}`,
     );
     log(
       `  trickle POST → assigned: ${f.trickle.assigned}/${f.trickle.posted} assigned (${f.trickle.unassigned} unassigned, ${f.trickle.pending} pending), ` +

@@ -11,3 +11,4 @@ export * from './kpis';
 export * from './partitions';
 export * from './rounds';
 export * from './local-search';
+export * from './county-week.generator';

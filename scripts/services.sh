@@ -50,6 +50,18 @@ if ! db_login_ok; then
   db_login_ok || log "warning: cannot log in as root with an empty password on 127.0.0.1:3306; set DATABASE_URL"
 fi
 
+# The api keeps two small pools per process (TypeORM's and the hot-path transactions'), and the tests run many apps
+# at once: MariaDB's default max_connections (151) runs out. Raised for this server's lifetime (not persisted).
+if db_login_ok; then
+  client=$(command -v mariadb || command -v mysql)
+  current=$("$client" -uroot -h127.0.0.1 -P3306 -N -e 'SELECT @@GLOBAL.max_connections' 2>/dev/null || echo 0)
+  if [ "${current:-0}" -lt "${DB_MAX_CONNECTIONS:-500}" ]; then
+    "$client" -uroot -h127.0.0.1 -P3306 -e "SET GLOBAL max_connections = ${DB_MAX_CONNECTIONS:-500}" >/dev/null 2>&1 \
+      && log "max_connections raised from $current to ${DB_MAX_CONNECTIONS:-500}" \
+      || log "warning: could not raise max_connections (now $current)"
+  fi
+fi
+
 # --- Redis ---------------------------------------------------------------------
 if port_open 6379; then
   log "Redis already answers on 6379"

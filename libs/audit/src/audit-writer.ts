@@ -80,33 +80,41 @@ export class AuditWriter implements OnModuleDestroy {
 
   /** Inserts events through `db` (an EntityManager inside a transaction, or the DataSource). */
   async insert(db: Queryable, events: AuditEventRecord[]): Promise<void> {
-    if (events.length === 0) return;
-    await db.query(
-      `INSERT INTO audit_events (id, at, actor_id, actor_username, role, action, entity, entity_ids, resident_ids,
+    for (const statement of this.statements(events)) await db.query(statement.sql, [...statement.params]);
+  }
+
+  /** The INSERTs that write these events (one for the events, one per chunk of their residents), not yet sent. */
+  statements(events: AuditEventRecord[]): { sql: string; params: unknown[] }[] {
+    if (events.length === 0) return [];
+    const out = [
+      {
+        sql: `INSERT INTO audit_events (id, at, actor_id, actor_username, role, action, entity, entity_ids, resident_ids,
          request_id, ip, outcome) VALUES ${events.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      events.flatMap((e) => [
-        e.id,
-        e.at,
-        e.actorId,
-        e.actorUsername,
-        e.role,
-        e.action,
-        e.entity,
-        JSON.stringify(e.entityIds),
-        JSON.stringify(e.residentIds),
-        e.requestId,
-        e.ip,
-        e.outcome,
-      ]),
-    );
+        params: events.flatMap((e) => [
+          e.id,
+          e.at,
+          e.actorId,
+          e.actorUsername,
+          e.role,
+          e.action,
+          e.entity,
+          JSON.stringify(e.entityIds),
+          JSON.stringify(e.residentIds),
+          e.requestId,
+          e.ip,
+          e.outcome,
+        ]),
+      },
+    ];
     const children = events.flatMap((e) => e.residentIds.map((residentId) => [e.id, residentId, e.at] as const));
     for (let i = 0; i < children.length; i += CHILD_ROWS_PER_STATEMENT) {
       const chunk = children.slice(i, i + CHILD_ROWS_PER_STATEMENT);
-      await db.query(
-        `INSERT INTO audit_event_residents (event_id, resident_id, at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-        chunk.flat(),
-      );
+      out.push({
+        sql: `INSERT INTO audit_event_residents (event_id, resident_id, at) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+        params: chunk.flat(),
+      });
     }
+    return out;
   }
 
   /** Writes one event now, on its own (a failed write, a write that ran no transaction). Never throws. */

@@ -44,6 +44,7 @@ export class AuditModule implements NestModule, OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     this.tx.setAuditHook({
       beforeCommit: (em, scope) => this.writer.insert(em, [eventFromScope(scope, OUTCOME_OK)]),
+      statementsBeforeCommit: (scope) => this.writer.statements([eventFromScope(scope, OUTCOME_OK)]),
     });
   }
 

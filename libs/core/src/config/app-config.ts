@@ -52,6 +52,11 @@ export interface AppConfig {
   visitPlans: { cron: string | null };
   /** reads: whether reads of residents' personal data leave audit events (AUDIT_READS=off only for the bench's baseline). */
   audit: { reads: boolean };
+  /**
+   * hotPoolSize: connections of the second, small pool that the hot write transactions (admission, transfer, discharge,
+   * care order, check-in/out) use per process (DB_HOT_POOL_SIZE, 1–10), beside TypeORM's pool of 20.
+   */
+  database: { hotPoolSize: number };
 }
 
 export class ConfigError extends Error {
@@ -194,6 +199,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // VISIT_PLAN_CRON: 5 or 6 cron fields in Asia/Shanghai time (default 00:30 on the 1st), or "off"
     visitPlans: { cron: env.VISIT_PLAN_CRON === 'off' ? null : env.VISIT_PLAN_CRON || '30 0 1 * *' },
     audit: { reads: env.AUDIT_READS !== 'off' },
+    database: { hotPoolSize: int('DB_HOT_POOL_SIZE', 6, 1, 10) },
   };
   if (config.visitPlans.cron !== null && !/^\S+( \S+){4,5}$/.test(config.visitPlans.cron.trim())) {
     problems.push('VISIT_PLAN_CRON must be a cron pattern of 5 or 6 fields, or "off"');

@@ -19,6 +19,8 @@ export interface TransactionOptions {
  */
 export interface TransactionAuditHook {
   beforeCommit(em: EntityManager, scope: AuditScope): Promise<void>;
+  /** The same event as statements, sent with COMMIT by the hot path's SqlTransactionRunner (one round trip). */
+  statementsBeforeCommit(scope: AuditScope): { sql: string; params: readonly unknown[] }[];
 }
 
 /** Sent once per pooled connection, not per transaction; the same statement works on MariaDB and MySQL 8. */
@@ -39,13 +41,18 @@ export class TransactionRunner {
   /** mysql2 pool connections whose session is already READ COMMITTED. */
   private readonly readCommitted = new WeakSet<object>();
 
-  private auditHook: TransactionAuditHook | null = null;
+  private hook: TransactionAuditHook | null = null;
 
   constructor(private readonly dataSource: DataSource) {}
 
   /** The audit library registers itself here, so every write transaction carries its event (one place, not per service). */
   setAuditHook(hook: TransactionAuditHook | null): void {
-    this.auditHook = hook;
+    this.hook = hook;
+  }
+
+  /** The registered hook, which SqlTransactionRunner applies too. */
+  get auditHook(): TransactionAuditHook | null {
+    return this.hook;
   }
 
   async run<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
@@ -76,7 +83,7 @@ export class TransactionRunner {
       const mark = auditContext.mark();
       try {
         const result = await work(runner.manager);
-        if (this.auditHook && scope?.kind === 'write') await this.auditHook.beforeCommit(runner.manager, scope);
+        if (this.hook && scope?.kind === 'write') await this.hook.beforeCommit(runner.manager, scope);
         await runner.commitTransaction();
         if (scope?.kind === 'write') scope.eventCommitted = true;
         return result;

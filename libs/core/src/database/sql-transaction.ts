@@ -1,0 +1,203 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import type { Pool, PoolConnection, QueryError } from 'mysql2';
+import { auditContext } from '../audit/audit-context';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { type DatabaseLimits, guardedMysql2 } from './guarded-pool';
+import { isLockError } from './mysql-errors';
+import { READ_COMMITTED_SESSION, TransactionRunner, type TransactionOptions } from './transaction-runner';
+
+/** One statement and its values. The text is the program's own; every value goes through a `?` placeholder. */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/** What one statement returned: its rows (a SELECT) or the server's OK packet (a write). */
+export type SqlResult = readonly Record<string, unknown>[] | { readonly affectedRows: number; readonly insertId?: number };
+
+export const DATABASE_LIMITS = Symbol('DATABASE_LIMITS');
+
+/** A statement; refuses text whose `?` count differs from the values given (a value spliced into the text, or one missing). */
+export function stmt(sql: string, params: readonly unknown[] = []): SqlStatement {
+  const text = sql.trim().replace(/;+$/, '');
+  const placeholders = (text.match(/\?/g) ?? []).length;
+  if (placeholders !== params.length) {
+    throw new Error(`statement has ${placeholders} placeholders but ${params.length} values`);
+  }
+  if (text.includes(';')) throw new Error('one statement per stmt(): no ";" inside');
+  return { sql: text, params };
+}
+
+/** The rows of a SELECT's result. */
+export function rowsOf<T>(result: SqlResult | undefined): T[] {
+  if (!Array.isArray(result)) throw new Error('expected the rows of a SELECT');
+  return result as T[];
+}
+
+/** How many rows a write changed (or matched, for an UPDATE that set them to what they were). */
+export function affectedRowsOf(result: SqlResult | undefined): number {
+  if (!result || Array.isArray(result)) throw new Error('expected the result of a write');
+  return (result as { affectedRows: number }).affectedRows;
+}
+
+/**
+ * One transaction on the hot path. Each `batch` is ONE round trip (the statements sent together, as one
+ * multi-statement query); the first also opens the transaction, `commit` sends its statements, the request's audit
+ * event and COMMIT together.
+ */
+export interface SqlTransaction {
+  batch(statements: readonly SqlStatement[]): Promise<SqlResult[]>;
+  commit(statements?: readonly SqlStatement[]): Promise<SqlResult[]>;
+  /** Round trips sent so far (for tests that hold the hot paths to their ceilings). */
+  readonly roundTrips: number;
+}
+
+type Send = (sql: string, values: unknown[]) => Promise<unknown>;
+
+class Transaction implements SqlTransaction {
+  started = false;
+  finished = false;
+  roundTrips = 0;
+
+  constructor(
+    private readonly send: Send,
+    private readonly beforeCommit: () => readonly SqlStatement[],
+  ) {}
+
+  batch(statements: readonly SqlStatement[]): Promise<SqlResult[]> {
+    if (this.finished) throw new Error('the transaction is over');
+    return this.roundTrip(statements, false);
+  }
+
+  commit(statements: readonly SqlStatement[] = []): Promise<SqlResult[]> {
+    if (this.finished) throw new Error('the transaction is over');
+    return this.roundTrip(statements, true);
+  }
+
+  private async roundTrip(statements: readonly SqlStatement[], commit: boolean): Promise<SqlResult[]> {
+    const head: SqlStatement[] = this.started ? [] : [{ sql: 'START TRANSACTION', params: [] }];
+    const tail: SqlStatement[] = commit ? [...this.beforeCommit(), { sql: 'COMMIT', params: [] }] : [];
+    const all = [...head, ...statements, ...tail];
+    if (all.length === 0) return [];
+    // from here on the server may hold an open transaction: a failure must roll it back
+    this.started = true;
+    this.roundTrips++;
+    const raw = await this.send(all.map((s) => s.sql).join(';\n'), all.flatMap((s) => s.params));
+    if (commit) this.finished = true;
+    const results = (all.length === 1 ? [raw] : raw) as SqlResult[];
+    return results.slice(head.length, head.length + statements.length);
+  }
+}
+
+/**
+ * A thin transaction path over mysql2 for the hot write transactions (admission, transfer, discharge, care order,
+ * check-in/out), beside TypeORM's TransactionRunner: TypeORM's query runner costs a round trip per statement and
+ * much CPU per call. Same rules as TransactionRunner: READ COMMITTED (set once per connection), the whole unit
+ * retried on a deadlock or lock-wait time-out, the request's audit event written before COMMIT with the same hook,
+ * the statement time limit and the pool's acquire time-out (→ 503) of the process's DatabaseLimits.
+ *
+ * Its own small pool (DB_HOT_POOL_SIZE, at most 10) is the only one with `multipleStatements`: the statements of a
+ * round trip are joined, and only ever with placeholders ({@link stmt} counts them). Created on first use, so a
+ * process that never runs a hot path opens no connection.
+ */
+@Injectable()
+export class SqlTransactionRunner implements OnModuleDestroy {
+  private readonly logger = new Logger(SqlTransactionRunner.name);
+  private pool: Pool | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DATABASE_LIMITS) private readonly limits: DatabaseLimits,
+    private readonly tx: TransactionRunner,
+  ) {}
+
+  async run<T>(work: (tx: SqlTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const retries = options.retries ?? 3;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.once(work, options.audit !== false);
+      } catch (error) {
+        if (!isLockError(error) || attempt >= retries) throw error;
+        this.logger.warn(`transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`);
+        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
+      }
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    if (pool) await new Promise<void>((resolve) => pool.end(() => resolve()));
+  }
+
+  private async once<T>(work: (tx: SqlTransaction) => Promise<T>, audited: boolean): Promise<T> {
+    const connection = await this.acquire();
+    const scope = audited ? auditContext.current() : undefined;
+    const mark = auditContext.mark();
+    const hook = this.tx.auditHook;
+    const send: Send = (sql, values) => this.query(connection, sql, values);
+    const transaction = new Transaction(send, () => (hook && scope?.kind === 'write' ? hook.statementsBeforeCommit(scope) : []));
+    let broken = false;
+    try {
+      const result = await work(transaction);
+      if (!transaction.finished) await transaction.commit();
+      if (scope?.kind === 'write') scope.eventCommitted = true;
+      return result;
+    } catch (error) {
+      // the notes of this attempt went with its rows; a retry notes its own
+      auditContext.restore(mark);
+      if ((error as { fatal?: boolean }).fatal) broken = true;
+      else if (transaction.started && !transaction.finished) {
+        try {
+          await this.query(connection, 'ROLLBACK', []);
+        } catch {
+          // the original error says more (a lost connection fails both); the connection is not reused
+          broken = true;
+        }
+      }
+      throw error;
+    } finally {
+      if (broken) connection.destroy();
+      else connection.release();
+    }
+  }
+
+  private acquire(): Promise<PoolConnection> {
+    const pool = this.pool ?? (this.pool = this.createPool());
+    return new Promise((resolve, reject) => {
+      pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection)));
+    });
+  }
+
+  private query(connection: PoolConnection, sql: string, values: unknown[]): Promise<unknown> {
+    const timeout = this.limits.queryTimeoutMs ?? undefined;
+    return new Promise((resolve, reject) => {
+      connection.query({ sql, values, timeout }, (error: QueryError | null, result: unknown) =>
+        error ? reject(error) : resolve(result),
+      );
+    });
+  }
+
+  /** The options TypeORM's pool is given (dataSourceOptions), so values are written and read back alike. */
+  private createPool(): Pool {
+    const pool = guardedMysql2(this.limits).createPool({
+      uri: this.config.databaseUrl,
+      charset: 'utf8mb4_unicode_ci',
+      timezone: 'Z',
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      connectTimeout: this.limits.connectTimeoutMs,
+      connectionLimit: this.config.database.hotPoolSize,
+      maxIdle: this.config.database.hotPoolSize,
+      waitForConnections: true,
+      queueLimit: this.limits.queueLimit,
+      enableKeepAlive: true,
+      multipleStatements: true,
+    });
+    // queued before the first transaction on each new connection, after the statement limit (guardedMysql2)
+    pool.on('connection', (connection) => {
+      connection.query(READ_COMMITTED_SESSION, () => undefined);
+    });
+    return pool;
+  }
+}

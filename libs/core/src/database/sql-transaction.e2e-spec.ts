@@ -1,0 +1,184 @@
+import { createConnection, type Connection } from 'mysql2/promise';
+import { DataSource } from 'typeorm';
+import { createTestDatabase } from '@care/testing';
+import { auditContext, type AuditScope } from '../audit/audit-context';
+import { loadConfig } from '../config/app-config';
+import { asServiceUnavailable } from '../errors/outage';
+import { API_DATABASE_LIMITS, type DatabaseLimits } from './guarded-pool';
+import { SqlTransactionRunner, affectedRowsOf, rowsOf, stmt, type SqlTransaction } from './sql-transaction';
+import { TransactionRunner } from './transaction-runner';
+
+/** The hot path's runner on a real MariaDB/MySQL: round trips, rollback, retries, placeholders, limits, audit hook. */
+describe('SqlTransactionRunner', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let direct: Connection;
+  const runners: SqlTransactionRunner[] = [];
+
+  const makeRunner = (limits: Partial<DatabaseLimits> = {}, poolSize = 4) => {
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, DB_HOT_POOL_SIZE: String(poolSize) });
+    // TypeORM's runner only lends its audit hook here; its DataSource is never connected
+    const tx = new TransactionRunner(new DataSource({ type: 'mysql', url: database.url }));
+    const runner = new SqlTransactionRunner(config, { ...API_DATABASE_LIMITS, ...limits }, tx);
+    runners.push(runner);
+    return { runner, tx };
+  };
+  const names = async (): Promise<string[]> => {
+    const [rows] = await direct.query('SELECT name FROM t ORDER BY id');
+    return (rows as { name: string }[]).map((r) => r.name);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqltx');
+    direct = await createConnection({ uri: database.url });
+    await direct.query('CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, UNIQUE KEY uq_t_name (name)) ENGINE=InnoDB');
+    await direct.query('CREATE TABLE events (id INT AUTO_INCREMENT PRIMARY KEY, action VARCHAR(40) NOT NULL) ENGINE=InnoDB');
+  });
+  beforeEach(async () => {
+    await direct.query('DELETE FROM t');
+    await direct.query('DELETE FROM events');
+  });
+  afterAll(async () => {
+    for (const runner of runners) await runner.onModuleDestroy();
+    await direct.end();
+    await database.drop();
+  });
+
+  it('sends each batch as one round trip and commits with the last one', async () => {
+    const { runner } = makeRunner();
+    let seen: SqlTransaction | null = null;
+    const result = await runner.run(async (tx) => {
+      seen = tx;
+      const [locked, level] = await tx.batch([
+        stmt('SELECT id FROM t WHERE id IN (?, ?) FOR UPDATE', [1, 2]),
+        stmt('SELECT @@SESSION.tx_isolation AS level'),
+      ]);
+      const [inserted] = await tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?), (?, ?)', [1, 'a', 2, 'b'])]);
+      return { locked: rowsOf(locked).length, level: rowsOf<{ level: string }>(level)[0].level, inserted: affectedRowsOf(inserted) };
+    });
+    expect(result).toEqual({ locked: 0, level: 'READ-COMMITTED', inserted: 2 });
+    expect(seen!.roundTrips).toBe(2);
+    expect(await names()).toEqual(['a', 'b']);
+  });
+
+  it('passes values only through placeholders, so SQL in a value is stored as text', async () => {
+    const { runner } = makeRunner();
+    const evil = "x'); DELETE FROM t; --";
+    await runner.run((tx) => tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [1, 'kept']), stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, evil])]));
+    expect(await names()).toEqual(['kept', evil]);
+    expect(() => stmt(`INSERT INTO t (id, name) VALUES (3, '${evil}')`, [])).toThrow(/placeholders|one statement/);
+    expect(() => stmt('INSERT INTO t (id, name) VALUES (?, ?)', [3])).toThrow('2 placeholders but 1 values');
+    expect(() => stmt('DELETE FROM t; DELETE FROM events')).toThrow('no ";"');
+  });
+
+  it('rolls back what a failed unit wrote, whether the work throws or a statement fails', async () => {
+    const { runner } = makeRunner({}, 1);
+    await expect(
+      runner.run(async (tx) => {
+        await tx.batch([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [1, 'gone'])]);
+        throw new Error('refused');
+      }),
+    ).rejects.toThrow('refused');
+    await expect(
+      runner.run((tx) =>
+        tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, 'dup']), stmt('INSERT INTO t (id, name) VALUES (?, ?)', [3, 'dup'])]),
+      ),
+    ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+    expect(await names()).toEqual([]);
+    // the one pooled connection came back clean: no transaction left open on it
+    await runner.run((tx) => tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [4, 'after'])]));
+    expect(await names()).toEqual(['after']);
+  });
+
+  it('reruns the whole unit after a deadlock, and both units end committed', async () => {
+    const { runner } = makeRunner();
+    await direct.query("INSERT INTO t (id, name) VALUES (1, 'one'), (2, 'two')");
+    let attempts = 0;
+    let bothLocked: () => void = () => undefined;
+    let lockedCount = 0;
+    const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
+    const crosswise = (first: number, second: number, tag: string) =>
+      runner.run(async (tx) => {
+        attempts++;
+        await tx.batch([stmt('SELECT id FROM t WHERE id = ? FOR UPDATE', [first])]);
+        if (++lockedCount === 2) bothLocked();
+        await barrier;
+        await tx.batch([stmt('SELECT id FROM t WHERE id = ? FOR UPDATE', [second])]);
+        await tx.commit([stmt('UPDATE t SET name = CONCAT(name, ?) WHERE id IN (?, ?)', [tag, first, second])]);
+      });
+    await Promise.all([crosswise(1, 2, '+a'), crosswise(2, 1, '+b')]);
+    expect(attempts).toBe(3);
+    const final = await names();
+    expect(final.every((n) => n.includes('+a') && n.includes('+b'))).toBe(true);
+  });
+
+  it('gives up after the retries allowed, with the lock error', async () => {
+    const { runner } = makeRunner();
+    let attempts = 0;
+    await expect(
+      runner.run(
+        async () => {
+          attempts++;
+          throw Object.assign(new Error('Deadlock found'), { code: 'ER_LOCK_DEADLOCK' });
+        },
+        { retries: 2 },
+      ),
+    ).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
+    expect(attempts).toBe(3);
+  });
+
+  it('stops a statement at the time limit and a wait for a connection at the acquire time-out, both as outages (503)', async () => {
+    const { runner } = makeRunner({ statementTimeoutMs: 300, acquireTimeoutMs: 300 }, 1);
+    const slow = await runner.run((tx) => tx.batch([stmt('SELECT SLEEP(?) AS s', [3])])).catch((error: unknown) => error);
+    // MariaDB fails the statement (ER_STATEMENT_TIMEOUT); MySQL 8's max_execution_time returns 1 from an interrupted SLEEP
+    if (slow instanceof Error) expect(asServiceUnavailable(slow)).toBeDefined();
+    else expect(rowsOf<{ s: number | string }>((slow as never[])[0])[0].s).toEqual(expect.anything());
+
+    let release: () => void = () => undefined;
+    const held = runner.run(async (tx) => {
+      await tx.batch([stmt('SELECT 1')]);
+      await new Promise<void>((resolve) => (release = resolve));
+    });
+    const started = Date.now();
+    const waited = await runner.run((tx) => tx.batch([stmt('SELECT 1')])).catch((error: unknown) => error);
+    expect(waited).toMatchObject({ code: 'POOL_ACQUIRE_TIMEOUT' });
+    expect(asServiceUnavailable(waited)).toBeDefined();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    release();
+    await held;
+  });
+
+  it('writes the audit event of a write request before COMMIT, in the same round trip, and none for a failed unit', async () => {
+    const { runner, tx } = makeRunner();
+    tx.setAuditHook({
+      beforeCommit: () => Promise.reject(new Error('not the TypeORM path')),
+      statementsBeforeCommit: (scope) => [stmt('INSERT INTO events (action) VALUES (?)', [scope.action])],
+    });
+    const scope: AuditScope = {
+      action: 'stays.admit',
+      kind: 'write',
+      actor: { id: null, username: null, role: null },
+      ip: null,
+      requestId: null,
+      entity: null,
+      entityIds: [],
+      residentIds: [],
+      eventCommitted: false,
+    };
+    let trips = 0;
+    await auditContext.run(scope, () =>
+      runner.run(async (t) => {
+        await t.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [1, 'audited'])]);
+        trips = t.roundTrips;
+      }),
+    );
+    expect(trips).toBe(1);
+    expect(scope.eventCommitted).toBe(true);
+    const failed = { ...scope, eventCommitted: false };
+    await auditContext
+      .run(failed, () => runner.run((t) => t.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, 'audited'])])))
+      .catch(() => undefined);
+    expect(failed.eventCommitted).toBe(false);
+    const [events] = await direct.query('SELECT action FROM events');
+    expect(events).toEqual([{ action: 'stays.admit' }]);
+  });
+});

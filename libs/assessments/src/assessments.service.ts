@@ -15,9 +15,21 @@ import {
   countyInstant,
   seesWholeCounty,
   toCountyIso,
+  rowsOf,
+  stmt,
+  type SqlResult,
+  type SqlStatement,
 } from '@care/core';
 import { ResidentsService, type LatestAssessmentProvider } from '@care/residents';
 import { Assessment } from './assessment.entity';
+
+interface ValidLevelRow {
+  id: string;
+  resident_id: string;
+  level: number | string;
+  assessed_at: Date;
+  valid_until: Date | null;
+}
 import {
   toAssessmentLevelSummary,
   toAssessmentLevelView,
@@ -387,18 +399,31 @@ export class AssessmentsService implements LatestAssessmentProvider {
 
   /** `validLevelOf` for many residents at once. */
   async validLevelsOf(residentIds: string[], at = new Date(), em?: EntityManager): Promise<Map<string, ValidLevel>> {
-    const result = new Map<string, ValidLevel>();
     const ids = [...new Set(residentIds)];
-    if (ids.length === 0) return result;
+    if (ids.length === 0) return new Map();
     // raw SQL with only the columns needed: this runs inside every admission's transaction
-    const rows = await (em ?? this.assessments.manager).query<
-      { id: string; resident_id: string; level: number | string; assessed_at: Date; valid_until: Date | null }[]
-    >(
+    const statement = this.validLevelsStatement(ids.map(() => '?').join(','), ids, at);
+    const rows = await (em ?? this.assessments.manager).query<ValidLevelRow[]>(statement.sql, [...statement.params]);
+    return this.validLevelsFrom(rows, at);
+  }
+
+  /**
+   * The read behind `validLevelOf`, as a statement for a hot-path transaction: `idsSql` lists the residents' ids as
+   * SQL (placeholders, or an expression) with `params` for it. Read its result with {@link validLevelsFrom}.
+   */
+  validLevelsStatement(idsSql: string, params: readonly unknown[], at: Date): SqlStatement {
+    return stmt(
       `SELECT id, resident_id, level, assessed_at, valid_until FROM assessments
-        WHERE resident_id IN (${ids.map(() => '?').join(',')}) AND standard = ? AND assessed_at <= ?
+        WHERE resident_id IN (${idsSql}) AND standard = ? AND assessed_at <= ?
         ORDER BY resident_id ASC, assessed_at DESC, created_at DESC, id DESC`,
-      [...ids, 'GB/T 42195-2022', at],
+      [...params, 'GB/T 42195-2022', at],
     );
+  }
+
+  /** The valid level of each resident from the rows of {@link validLevelsStatement}. */
+  validLevelsFrom(result: SqlResult | readonly ValidLevelRow[], at: Date): Map<string, ValidLevel> {
+    const levels = new Map<string, ValidLevel>();
+    const rows = rowsOf<ValidLevelRow>(result as SqlResult);
     const seen = new Set<string>();
     for (const a of rows) {
       if (seen.has(a.resident_id)) continue;
@@ -406,7 +431,7 @@ export class AssessmentsService implements LatestAssessmentProvider {
       const level = Number(a.level);
       const validUntil = a.valid_until === null ? null : new Date(a.valid_until);
       if (validUntil && validUntil.getTime() > at.getTime() && isAbilityLevel(level)) {
-        result.set(a.resident_id, {
+        levels.set(a.resident_id, {
           residentId: a.resident_id,
           assessmentId: a.id,
           level,
@@ -416,7 +441,7 @@ export class AssessmentsService implements LatestAssessmentProvider {
         });
       }
     }
-    return result;
+    return levels;
   }
 
   // ---- internals --------------------------------------------------------------------------------------------

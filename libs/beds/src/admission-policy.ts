@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { SqlResult, SqlStatement } from '@care/core';
 import type { Resident } from '@care/residents';
 import type { Bed } from './bed.entity';
 
@@ -10,19 +10,33 @@ export interface AdmittedStay {
   readonly kind: 'admission' | 'transfer';
 }
 
+/** The resident being placed, as the policy's statements name it before the row is read: an SQL expression and its values. */
+export interface PlacementSubject {
+  readonly residentIdSql: string;
+  readonly residentIdParams: readonly unknown[];
+  /** The transaction's clock, read when its statements are built. */
+  readonly now: Date;
+}
+
 /**
  * Extension point for rules that depend on other libraries, applied inside the admission (and transfer)
- * transaction after the bed and the resident rows are locked and the bed rules passed:
- * e.g. 422 NURSING_BED_REQUIRED (assessments), closing the waitlist entry (waitlist).
+ * transaction, which runs in two round trips (SqlTransactionRunner): the locking reads, then the writes with COMMIT.
+ * So the hook has three parts, all required:
+ * - `reads`: its statements for the first round trip; they run after the bed, resident, stay and bed-period locks
+ *   (so any row they lock comes last in the lock order), e.g. the valid assessment, the open waitlist entries;
+ * - `check`: decides from the rows read (the bed rules passed already); throws a `@care/core` DomainError to refuse,
+ *   e.g. 422 NURSING_BED_REQUIRED (assessments);
+ * - `afterPlacement`: its writes for the second round trip, once the stay is on the bed, e.g. closing the waitlist.
  *
  * Plug it in by providing the token from any module of the api, e.g.
- * `{ provide: ADMISSION_POLICY, useExisting: NursingBedPolicy }`; StaysService finds it application-wide.
- * `check` throws a `@care/core` DomainError (e.g. `new UnprocessableError('NURSING_BED_REQUIRED', ...)`) to refuse.
+ * `{ provide: ADMISSION_POLICY, useExisting: AdmissionRules }`; StaysService finds it application-wide and refuses to
+ * place anyone without one.
  */
 export interface AdmissionPolicyHook {
-  check(resident: Resident, bed: Bed, overrideReason: string | null, em: EntityManager): Promise<void>;
-  /** Runs in the same transaction once the stay is on the bed (admission or transfer). */
-  afterPlacement?(stay: AdmittedStay, em: EntityManager): Promise<void>;
+  reads(subject: PlacementSubject): SqlStatement[];
+  /** `reads` holds the results of this hook's own statements, in order. */
+  check(resident: Resident, bed: Bed, overrideReason: string | null, reads: readonly SqlResult[], now: Date): void;
+  afterPlacement(stay: AdmittedStay, reads: readonly SqlResult[], now: Date): SqlStatement[];
 }
 
 export const ADMISSION_POLICY = Symbol('ADMISSION_POLICY');

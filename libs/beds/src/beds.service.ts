@@ -20,7 +20,7 @@ import { summarizeBeds, type BedCountRow, type BedSummary } from './rules/bed-su
 import { planBedStatusChange } from './rules/bed-status';
 import { checkRoomCapacity } from './rules/room-capacity';
 
-interface BedRow {
+export interface BedRow {
   id: string;
   facility_id: string;
   building: string | null;
@@ -36,10 +36,10 @@ interface BedRow {
   updated_at: Date;
 }
 
-const BED_COLUMNS =
+export const BED_COLUMNS =
   'id, facility_id, building, floor, room, label, type, gender, status, reserved_for_resident_id, reserved_until, created_at, updated_at';
 
-function bedFromRow(row: BedRow): Bed {
+export function bedFromRow(row: BedRow): Bed {
   return Object.assign(new Bed(), {
     id: row.id,
     facilityId: row.facility_id,

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import {
   AuthUser,
@@ -11,8 +10,12 @@ import {
   InvalidTransitionError,
   NotFoundError,
   Page,
-  TransactionRunner,
+  SqlTransactionRunner,
   UnprocessableError,
+  rowsOf,
+  stmt,
+  type SqlResult,
+  type SqlStatement,
   assertFacilityAccess,
   countyDate,
   countyInstant,
@@ -20,14 +23,13 @@ import {
   auditContext,
 } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
-import { ResidentsService } from '@care/residents';
+import { ResidentsService, residentIdSql } from '@care/residents';
 import { ADMISSION_POLICY, type AdmissionPolicyHook } from './admission-policy';
-import { Bed } from './bed.entity';
-import { BedsService } from './beds.service';
+import { BED_COLUMNS, bedFromRow, type BedRow } from './beds.service';
 import type { AdmitDto, DischargeDto, ListStaysQueryDto, TransferDto } from './dto/stay.dto';
 import { mapStayConflict } from './stay-conflicts';
 import { admissionProblem, type ActiveStayRef, type AdmissionProblem } from './rules/admission';
-import { Stay, type DischargeReason, type StayStatus } from './stay.entity';
+import type { DischargeReason, StayStatus } from './stay.entity';
 import { toStayView, type StayRecord, type StayView } from './stay.view';
 
 /** How far ahead of the server's clock a given admission or discharge time may lie (clock skew of the client). */
@@ -83,6 +85,98 @@ function fromRow(row: StayRow): StayRecord {
   };
 }
 
+// ---- the statements of the hot paths (admission, transfer, discharge) and what is read from their results --------
+
+/** A stay's own columns, for the row lock of a transfer or a discharge. */
+const STAY_LOCK = `SELECT id, resident_id, facility_id, bed_id, status, admitted_at, discharged_at, discharge_reason, override_reason
+  FROM stays WHERE id = ?`;
+
+/**
+ * The stay's bed and resident as last committed (a plain read), into session variables that the locking reads of the
+ * same round trip use: NULL when there is no such stay, never a value left from an earlier transaction.
+ */
+function setStayVariables(stayId: string): SqlStatement {
+  return stmt(
+    'SET @hot_stay_bed = (SELECT bed_id FROM stays WHERE id = ?), @hot_stay_resident = (SELECT resident_id FROM stays WHERE id = ?)',
+    [stayId, stayId],
+  );
+}
+
+function stayFrom(result: SqlResult | undefined): StayRecord | null {
+  const [row] = rowsOf<Omit<StayRow, 'resident_name' | 'room' | 'label'>>(result);
+  return row ? fromRow({ ...row, resident_name: null, room: null, label: null }) : null;
+}
+
+/** Active stays on the bed or of the resident (both unique indexes, read after the rows were locked). */
+function activeStaysStatement(bedSql: string, bedParams: unknown[], resident: { sql: string; params: unknown[] }): SqlStatement {
+  return stmt(
+    `SELECT id, bed_id, resident_id FROM stays WHERE bed_id = ${bedSql} AND active_marker = 1
+     UNION ALL
+     SELECT id, bed_id, resident_id FROM stays WHERE resident_id = ${resident.sql} AND active_marker = 1`,
+    [...bedParams, ...resident.params],
+  );
+}
+
+function activeStaysFrom(result: SqlResult | undefined): ActiveStayRef[] {
+  return rowsOf<{ id: string; bed_id: string; resident_id: string }>(result).map((r) => ({
+    stayId: r.id,
+    bedId: r.bed_id,
+    residentId: r.resident_id,
+  }));
+}
+
+/** When the bed's and the resident's recorded history ends (a back-dated admission may not overlap it). */
+function historyStatement(bedId: string, resident: { sql: string; params: unknown[] }): SqlStatement {
+  return stmt(
+    `SELECT (SELECT MAX(ended_at) FROM bed_occupancies WHERE bed_id = ?) AS bed_last,
+            (SELECT MAX(discharged_at) FROM stays WHERE resident_id = ${resident.sql}) AS resident_last`,
+    [bedId, ...resident.params],
+  );
+}
+
+function assertAfterHistory(result: SqlResult | undefined, at: Date): void {
+  const [row] = rowsOf<{ bed_last: Date | null; resident_last: Date | null }>(result);
+  if (row?.bed_last && at < row.bed_last) {
+    throw new InvalidInputError(`admittedAt: the bed was occupied until ${toCountyIso(row.bed_last)}`);
+  }
+  if (row?.resident_last && at < row.resident_last) {
+    throw new InvalidInputError(`admittedAt: the resident's previous stay ended at ${toCountyIso(row.resident_last)}`);
+  }
+}
+
+/** The stay's open bed period, locked. */
+function openPeriodStatement(stayId: string): SqlStatement {
+  return stmt(
+    'SELECT id, started_at FROM bed_occupancies WHERE stay_id = ? AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1 FOR UPDATE',
+    [stayId],
+  );
+}
+
+/**
+ * Ends the stay's open bed period at `at`: the instant used and the UPDATE. When `at` is the server's own clock it is
+ * moved up to the period's start if needed; a time the client gave must not lie before it (400).
+ */
+function closePeriod(
+  result: SqlResult | undefined,
+  stayId: string,
+  at: Date,
+  reason: string,
+  clock: boolean,
+  logger: Logger,
+): { at: Date; statements: SqlStatement[] } {
+  const [open] = rowsOf<{ id: string; started_at: Date }>(result);
+  if (!open) {
+    logger.warn(`stay ${stayId} had no open bed period`);
+    return { at, statements: [] };
+  }
+  let end = at;
+  if (end < open.started_at) {
+    if (!clock) throw new InvalidInputError(`dischargedAt: the stay is on its bed since ${toCountyIso(open.started_at)}`);
+    end = open.started_at;
+  }
+  return { at: end, statements: [stmt('UPDATE bed_occupancies SET ended_at = ?, end_reason = ? WHERE id = ?', [end, reason, open.id])] };
+}
+
 export interface OccupancyPeriodView {
   stayId: string;
   bedId: string;
@@ -113,8 +207,7 @@ export class StaysService implements OnModuleInit {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly tx: TransactionRunner,
-    private readonly beds: BedsService,
+    private readonly hot: SqlTransactionRunner,
     private readonly residents: ResidentsService,
     private readonly facilities: FacilitiesService,
     private readonly moduleRef: ModuleRef,
@@ -123,7 +216,7 @@ export class StaysService implements OnModuleInit {
     this.policy = policy ?? null;
   }
 
-  /** Finds an ADMISSION_POLICY provided by any module of the application (assessments, waitlist). */
+  /** Finds the ADMISSION_POLICY provided by a module of the application (the waitlist's); without one nobody is placed. */
   onModuleInit(): void {
     if (this.policy) return;
     try {
@@ -137,40 +230,65 @@ export class StaysService implements OnModuleInit {
     assertFacilityAccess(user, facilityId);
     const given = dto.admittedAt === undefined ? null : this.pastInstant('admittedAt', dto.admittedAt, new Date());
     const overrideReason = dto.overrideReason?.trim() || null;
+    // 400 for both or neither, or a malformed ID number; by idNumber a resident beyond the user's facilities (the desk flow)
+    const key = this.residents.placementKey({ residentId: dto.residentId, idNumber: dto.idNumber });
+    const policy = this.requirePolicy();
+    const residentId = residentIdSql(key);
     try {
-      const view = await this.tx.run(async (em) => {
-        const bed = await this.lockBedIn(em, dto.bedId, facilityId);
-        // 404 for a resident the user cannot see; by idNumber a resident beyond the user's facilities (the desk flow)
-        const resident = await this.residents.lockForPlacement(em, user, { residentId: dto.residentId, idNumber: dto.idNumber });
-        // read the clock only once the locks are held: a discharge that freed the bed just before has ended earlier
+      return await this.hot.run(async (tx) => {
+        // round trip 1, the locking reads in lock order: the bed, the resident, then what the checks need
         const now = new Date();
+        const visibility = this.residents.visibilityStatement(user, key);
+        const reads = await tx.batch([
+          stmt(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE`, [dto.bedId, facilityId]),
+          this.residents.lockStatement(key),
+          stmt('SELECT COUNT(*) AS n FROM facilities WHERE id = ?', [facilityId]),
+          activeStaysStatement('?', [dto.bedId], residentId),
+          historyStatement(dto.bedId, residentId),
+          ...(visibility ? [visibility] : []),
+          ...policy.reads({ residentIdSql: residentId.sql, residentIdParams: residentId.params, now }),
+        ]);
+        const [bedRows, residentRows, facilityRows, activeRows, historyRows] = reads;
+        const rest = reads.slice(5);
+        const links = visibility ? rest.shift() : undefined;
+        const [bedRow] = rowsOf<BedRow>(bedRows);
+        if (!bedRow) {
+          if (Number(rowsOf<{ n: number | string }>(facilityRows)[0].n) === 0) throw new NotFoundError('Facility', facilityId);
+          throw new NotFoundError('Bed', dto.bedId);
+        }
+        const bed = bedFromRow(bedRow);
+        const resident = this.residents.residentFrom(residentRows);
+        if (!resident) throw new NotFoundError('Resident', key.by === 'id' ? key.value : 'with this ID number');
+        if (!this.residents.isVisibleFrom(user, resident, key, links)) throw new NotFoundError('Resident', key.value);
+        // the clock as read once the locks were held: a discharge that freed the bed just before has ended earlier
         const admittedAt = given ?? now;
-        const activeStays = await this.activeStaysFor(em, bed.id, resident.id);
-        const problem = admissionProblem({ bed, resident, activeStays, now });
+        const problem = admissionProblem({ bed, resident, activeStays: activeStaysFrom(activeRows), now });
         if (problem) throw problemError(problem);
-        if (given) await this.assertAfterHistory(em, bed.id, resident.id, admittedAt);
-        if (this.policy) await this.policy.check(resident, bed, overrideReason, em);
+        if (given) assertAfterHistory(historyRows, admittedAt);
+        policy.check(resident, bed, overrideReason, rest, now);
 
+        // round trip 2: the writes, the audit event and COMMIT
         const stayId = randomUUID();
         auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [resident.id] });
-        await em.query(
-          `INSERT INTO stays (id, resident_id, facility_id, bed_id, status, admitted_at, override_reason, created_by)
-           VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`,
-          [stayId, resident.id, facilityId, bed.id, admittedAt, overrideReason, user.id],
-        );
-        await em.query(
-          `INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
-          [randomUUID(), stayId, bed.id, resident.id, facilityId, admittedAt],
-        );
-        await em.query(
-          `UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`,
-          [bed.id],
-        );
-        if (resident.livingArrangement !== 'institution') await this.residents.setLivingArrangement(em, resident.id, 'institution');
-        await this.residents.linkToFacility(em, resident.id, facilityId, 'placed');
-        if (this.policy?.afterPlacement) {
-          await this.policy.afterPlacement({ stayId, residentId: resident.id, facilityId, bedId: bed.id, kind: 'admission' }, em);
-        }
+        await tx.commit([
+          stmt(
+            `INSERT INTO stays (id, resident_id, facility_id, bed_id, status, admitted_at, override_reason, created_by)
+             VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`,
+            [stayId, resident.id, facilityId, bed.id, admittedAt, overrideReason, user.id],
+          ),
+          stmt(
+            `INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
+            [randomUUID(), stayId, bed.id, resident.id, facilityId, admittedAt],
+          ),
+          stmt(`UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`, [
+            bed.id,
+          ]),
+          ...(resident.livingArrangement !== 'institution'
+            ? [this.residents.setLivingArrangementStatement(resident.id, 'institution')]
+            : []),
+          this.residents.linkToFacilityStatement(resident.id, facilityId, 'placed'),
+          ...policy.afterPlacement({ stayId, residentId: resident.id, facilityId, bedId: bed.id, kind: 'admission' }, rest, now),
+        ]);
         return toStayView({
           id: stayId,
           residentId: resident.id,
@@ -186,7 +304,6 @@ export class StaysService implements OnModuleInit {
           bedLabel: bed.label,
         });
       });
-      return view;
     } catch (error) {
       throw mapStayConflict(error);
     }
@@ -194,54 +311,64 @@ export class StaysService implements OnModuleInit {
 
   async transfer(user: AuthUser, stayId: string, dto: TransferDto): Promise<StayView> {
     const overrideReason = dto.overrideReason?.trim() || null;
+    const policy = this.requirePolicy();
+    const residentId = { sql: '@hot_stay_resident', params: [] as unknown[] };
     for (let attempt = 0; ; attempt++) {
-      const seen = await this.findAccessible(user, stayId);
-      if (seen.status !== 'active') throw new InvalidTransitionError('Stay', seen.status, 'transfer');
-      if (dto.bedId === seen.bedId) throw new InvalidInputError('bedId: the stay is already on this bed');
       try {
-        return await this.tx.run(async (em) => {
-          const [first, second] = [seen.bedId, dto.bedId].sort();
-          const locked = new Map<string, Bed>();
-          for (const id of [first, second]) {
-            const bed = await this.beds.lockBed(em, id);
-            if (bed) locked.set(id, bed);
-          }
-          const newBed = locked.get(dto.bedId);
-          if (!newBed || newBed.facilityId !== seen.facilityId) throw new NotFoundError('Bed', dto.bedId);
-          const resident = await this.residents.lockForUpdate(em, seen.residentId);
-          const stay = await this.lockStay(em, stayId);
-          auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [seen.residentId] });
-          if (!resident || !stay) throw new NotFoundError('Stay', stayId);
-          if (stay.status !== 'active') throw new InvalidTransitionError('Stay', stay.status, 'transfer');
-          if (stay.bedId !== seen.bedId) throw new StaleStayError();
-
+        return await this.hot.run(async (tx) => {
+          // round trip 1: the stay's bed and resident as last committed, then the locks in order: both beds (by id),
+          // the resident, the stay, the stay's open bed period, then the policy's reads
           const now = new Date();
-          const activeStays = await this.activeStaysFor(em, newBed.id, resident.id);
-          const problem = admissionProblem({ bed: newBed, resident, activeStays, now, movingStayId: stay.id });
-          if (problem) throw problemError(problem);
-          if (this.policy) await this.policy.check(resident, newBed, overrideReason, em);
-
-          const at = await this.closeOpenPeriod(em, stay.id, now, 'transfer', true);
-          await em.query(
-            `INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
-            [randomUUID(), stay.id, newBed.id, resident.id, stay.facilityId, at],
-          );
-          await em.query('UPDATE stays SET bed_id = ?, override_reason = COALESCE(?, override_reason) WHERE id = ?', [
-            newBed.id,
-            overrideReason,
-            stay.id,
+          const reads = await tx.batch([
+            setStayVariables(stayId),
+            stmt(`SELECT ${BED_COLUMNS} FROM beds WHERE id IN (@hot_stay_bed, ?) ORDER BY id FOR UPDATE`, [dto.bedId]),
+            this.residents.lockStatementBySql('@hot_stay_resident'),
+            stmt(`${STAY_LOCK} FOR UPDATE`, [stayId]),
+            openPeriodStatement(stayId),
+            activeStaysStatement('?', [dto.bedId], residentId),
+            ...policy.reads({ residentIdSql: residentId.sql, residentIdParams: residentId.params, now }),
           ]);
-          await em.query(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [stay.bedId]);
-          await em.query(
-            `UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`,
-            [newBed.id],
-          );
-          if (this.policy?.afterPlacement) {
-            await this.policy.afterPlacement(
+          const [, bedRows, residentRows, stayRows, periodRows, activeRows] = reads;
+          const rest = reads.slice(6);
+          const stay = stayFrom(stayRows);
+          if (!stay) throw new NotFoundError('Stay', stayId);
+          assertFacilityAccess(user, stay.facilityId, 'Stay');
+          if (stay.status !== 'active') throw new InvalidTransitionError('Stay', stay.status, 'transfer');
+          if (dto.bedId === stay.bedId) throw new InvalidInputError('bedId: the stay is already on this bed');
+          const locked = new Map(rowsOf<BedRow>(bedRows).map((row) => [row.id, bedFromRow(row)]));
+          // the stay moved between the first read and its lock: its new bed is not locked, read it all again
+          if (!locked.has(stay.bedId)) throw new StaleStayError();
+          auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [stay.residentId] });
+          const newBed = locked.get(dto.bedId);
+          if (!newBed || newBed.facilityId !== stay.facilityId) throw new NotFoundError('Bed', dto.bedId);
+          const resident = this.residents.residentFrom(residentRows);
+          if (!resident || resident.id !== stay.residentId) throw new NotFoundError('Stay', stayId);
+
+          const problem = admissionProblem({ bed: newBed, resident, activeStays: activeStaysFrom(activeRows), now, movingStayId: stay.id });
+          if (problem) throw problemError(problem);
+          policy.check(resident, newBed, overrideReason, rest, now);
+
+          // round trip 2
+          const period = closePeriod(periodRows, stay.id, now, 'transfer', true, this.logger);
+          await tx.commit([
+            ...period.statements,
+            stmt(`INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`, [
+              randomUUID(),
+              stay.id,
+              newBed.id,
+              resident.id,
+              stay.facilityId,
+              period.at,
+            ]),
+            stmt('UPDATE stays SET bed_id = ?, override_reason = COALESCE(?, override_reason) WHERE id = ?', [newBed.id, overrideReason, stay.id]),
+            stmt(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [stay.bedId]),
+            stmt(`UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`, [newBed.id]),
+            ...policy.afterPlacement(
               { stayId: stay.id, residentId: resident.id, facilityId: stay.facilityId, bedId: newBed.id, kind: 'transfer' },
-              em,
-            );
-          }
+              rest,
+              now,
+            ),
+          ]);
           return toStayView({
             ...stay,
             bedId: newBed.id,
@@ -263,29 +390,45 @@ export class StaysService implements OnModuleInit {
     const now = new Date();
     const dischargedAt = dto.dischargedAt === undefined ? null : this.pastInstant('dischargedAt', dto.dischargedAt, now);
     for (let attempt = 0; ; attempt++) {
-      const seen = await this.findAccessible(user, stayId);
-      if (seen.status !== 'active') throw new InvalidTransitionError('Stay', seen.status, 'discharge');
       try {
-        return await this.tx.run(async (em) => {
-          const bed = await this.beds.lockBed(em, seen.bedId);
-          const resident = await this.residents.lockForUpdate(em, seen.residentId);
-          const stay = await this.lockStay(em, stayId);
-          auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [seen.residentId] });
-          if (!bed || !resident || !stay) throw new NotFoundError('Stay', stayId);
+        return await this.hot.run(async (tx) => {
+          // round trip 1: the stay's bed and resident as last committed, then the locks in order: the bed, the
+          // resident, the stay, its open bed period
+          const [, bedRows, residentRows, stayRows, periodRows] = await tx.batch([
+            setStayVariables(stayId),
+            stmt(`SELECT ${BED_COLUMNS} FROM beds WHERE id = @hot_stay_bed FOR UPDATE`),
+            this.residents.lockStatementBySql('@hot_stay_resident'),
+            stmt(`${STAY_LOCK} FOR UPDATE`, [stayId]),
+            openPeriodStatement(stayId),
+          ]);
+          const stay = stayFrom(stayRows);
+          if (!stay) throw new NotFoundError('Stay', stayId);
+          assertFacilityAccess(user, stay.facilityId, 'Stay');
           if (stay.status !== 'active') throw new InvalidTransitionError('Stay', stay.status, 'discharge');
-          if (stay.bedId !== seen.bedId) throw new StaleStayError();
+          const [bedRow] = rowsOf<BedRow>(bedRows);
+          // the stay moved between the first read and its lock: read it all again
+          if (!bedRow || bedRow.id !== stay.bedId) throw new StaleStayError();
+          auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [stay.residentId] });
+          const bed = bedFromRow(bedRow);
+          const resident = this.residents.residentFrom(residentRows);
+          if (!resident || resident.id !== stay.residentId) throw new NotFoundError('Stay', stayId);
 
-          const at = await this.closeOpenPeriod(em, stay.id, dischargedAt ?? new Date(), dto.reason, dischargedAt === null);
-          await em.query(
-            `UPDATE stays SET status = 'discharged', discharged_at = ?, discharge_reason = ? WHERE id = ?`,
-            [at, dto.reason, stay.id],
-          );
-          await em.query(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [bed.id]);
-          if (dto.reason === 'returned_home') await this.residents.setLivingArrangement(em, resident.id, 'home');
+          // round trip 2
+          const period = closePeriod(periodRows, stay.id, dischargedAt ?? new Date(), dto.reason, dischargedAt === null, this.logger);
+          await tx.commit([
+            ...period.statements,
+            stmt(`UPDATE stays SET status = 'discharged', discharged_at = ?, discharge_reason = ? WHERE id = ?`, [
+              period.at,
+              dto.reason,
+              stay.id,
+            ]),
+            stmt(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [bed.id]),
+            ...(dto.reason === 'returned_home' ? [this.residents.setLivingArrangementStatement(resident.id, 'home')] : []),
+          ]);
           return toStayView({
             ...stay,
             status: 'discharged',
-            dischargedAt: at,
+            dischargedAt: period.at,
             dischargeReason: dto.reason,
             residentName: resident.name,
             bedRoom: bed.room,
@@ -359,69 +502,9 @@ export class StaysService implements OnModuleInit {
 
   // ---- internals --------------------------------------------------------------------------------------------
 
-  /** A stay the user may act on: 404 when unknown or (for a manager) in another facility. */
-  private async findAccessible(user: AuthUser, stayId: string): Promise<Stay> {
-    const stay = await this.dataSource.getRepository(Stay).findOneBy({ id: stayId });
-    if (!stay) throw new NotFoundError('Stay', stayId);
-    assertFacilityAccess(user, stay.facilityId, 'Stay');
-    return stay;
-  }
-
-  /** Locks the bed if it belongs to the facility; 404 for an unknown facility or a bed that is not there. */
-  private async lockBedIn(em: EntityManager, bedId: string, facilityId: string): Promise<Bed> {
-    const bed = await this.beds.lockBed(em, bedId, facilityId);
-    if (bed) return bed;
-    if (!(await this.facilities.exists(facilityId, em))) throw new NotFoundError('Facility', facilityId);
-    throw new NotFoundError('Bed', bedId);
-  }
-
-  private async lockStay(em: EntityManager, stayId: string): Promise<Stay | null> {
-    return em.createQueryBuilder(Stay, 's').setLock('pessimistic_write').where('s.id = :stayId', { stayId }).getOne();
-  }
-
-  /** Active stays on the bed or of the resident (both unique indexes, read after the rows were locked). */
-  private async activeStaysFor(em: EntityManager, bedId: string, residentId: string): Promise<ActiveStayRef[]> {
-    const rows = await em.query<{ id: string; bed_id: string; resident_id: string }[]>(
-      `SELECT id, bed_id, resident_id FROM stays WHERE bed_id = ? AND active_marker = 1
-       UNION ALL
-       SELECT id, bed_id, resident_id FROM stays WHERE resident_id = ? AND active_marker = 1`,
-      [bedId, residentId],
-    );
-    return rows.map((r) => ({ stayId: r.id, bedId: r.bed_id, residentId: r.resident_id }));
-  }
-
-  /** A back-dated admission may not overlap the bed's or the resident's recorded history. */
-  private async assertAfterHistory(em: EntityManager, bedId: string, residentId: string, at: Date): Promise<void> {
-    const [row] = await em.query<{ bed_last: Date | null; resident_last: Date | null }[]>(
-      `SELECT (SELECT MAX(ended_at) FROM bed_occupancies WHERE bed_id = ?) AS bed_last,
-              (SELECT MAX(discharged_at) FROM stays WHERE resident_id = ?) AS resident_last`,
-      [bedId, residentId],
-    );
-    if (row.bed_last && at < row.bed_last) {
-      throw new InvalidInputError(`admittedAt: the bed was occupied until ${toCountyIso(row.bed_last)}`);
-    }
-    if (row.resident_last && at < row.resident_last) {
-      throw new InvalidInputError(`admittedAt: the resident's previous stay ended at ${toCountyIso(row.resident_last)}`);
-    }
-  }
-
-  /**
-   * Ends the stay's open bed period at `at` and returns the instant used. When `at` is the server's own clock it is
-   * moved up to the period's start if needed; a time the client gave must not lie before it (400).
-   */
-  private async closeOpenPeriod(em: EntityManager, stayId: string, at: Date, reason: string, clock: boolean): Promise<Date> {
-    const [open] = await em.query<{ id: string; started_at: Date }[]>(
-      'SELECT id, started_at FROM bed_occupancies WHERE stay_id = ? AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1 FOR UPDATE',
-      [stayId],
-    );
-    let end = at;
-    if (open && end < open.started_at) {
-      if (!clock) throw new InvalidInputError(`dischargedAt: the stay is on its bed since ${toCountyIso(open.started_at)}`);
-      end = open.started_at;
-    }
-    if (open) await em.query('UPDATE bed_occupancies SET ended_at = ?, end_reason = ? WHERE id = ?', [end, reason, open.id]);
-    else this.logger.warn(`stay ${stayId} had no open bed period`);
-    return end;
+  private requirePolicy(): AdmissionPolicyHook {
+    if (!this.policy) throw new Error('StaysService needs an ADMISSION_POLICY (the waitlist module provides it)');
+    return this.policy;
   }
 
   /** A client-given instant: parsed, and not later than now (with a little tolerance for clock skew). */

@@ -17,7 +17,11 @@ import {
   countyDate,
   duplicateKeyName,
   isDuplicateKeyError,
+  rowsOf,
   seesWholeCounty,
+  stmt,
+  type SqlResult,
+  type SqlStatement,
 } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
 import { RegionsService } from '@care/regions';
@@ -36,6 +40,24 @@ import { toResidentView, type ResidentDetailView, type ResidentView } from './re
 import { maskIdNumber, normalizeIdNumber, parseIdNumber } from './rules/id-number';
 
 const ID_NUMBER_LIKE = /^\d{17}[\dX]$/;
+
+/**
+ * How a hot-path transaction names the resident in its statements before it has read the row: by id, or by the
+ * look-up hash of an ID number (the desk flow). `idSql` is the resident's id as an SQL expression with its values.
+ */
+export interface ResidentKey {
+  readonly by: 'id' | 'id_number_hash';
+  readonly value: string;
+  /** For a residentId: the caller must be allowed to see the resident (checked from `visibilityStatement`). */
+  readonly checkVisibility: boolean;
+}
+
+/** The resident's id as an SQL expression (a placeholder, or a plain look-up by hash) with its values. */
+export function residentIdSql(key: ResidentKey): { sql: string; params: unknown[] } {
+  return key.by === 'id'
+    ? { sql: '?', params: [key.value] }
+    : { sql: '(SELECT id FROM residents WHERE id_number_hash = ?)', params: [key.value] };
+}
 
 interface ResidentRow {
   id: string;
@@ -324,6 +346,64 @@ export class ResidentsService implements OnModuleInit {
     const resident = await this.lockForUpdate(em, ref.residentId);
     if (!resident || !(await this.isVisibleTo(user, resident, em))) throw new NotFoundError('Resident', ref.residentId);
     return resident;
+  }
+
+  // ---- the same, as statements for a hot-path transaction (SqlTransactionRunner) ------------------------------
+
+  /** The key for {@link ResidentsService.lockForPlacement}'s rules: 400 for both or neither, or a malformed ID number. */
+  placementKey(ref: ResidentRef): ResidentKey {
+    if (ref.residentId !== undefined && ref.idNumber !== undefined) {
+      throw new InvalidInputError('idNumber: give either residentId or idNumber, not both');
+    }
+    if (ref.idNumber !== undefined) {
+      return { by: 'id_number_hash', value: this.cipher.lookupHash(this.validIdNumber(ref.idNumber)), checkVisibility: false };
+    }
+    if (ref.residentId === undefined) throw new InvalidInputError('residentId: give residentId or idNumber');
+    return { by: 'id', value: ref.residentId, checkVisibility: true };
+  }
+
+  /** SELECT ... FOR UPDATE of the resident; read its result with {@link ResidentsService.residentFrom}. */
+  lockStatement(key: ResidentKey | string): SqlStatement {
+    const k = typeof key === 'string' ? { by: 'id' as const, value: key } : key;
+    return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE ${k.by === 'id' ? 'id' : 'id_number_hash'} = ? FOR UPDATE`, [k.value]);
+  }
+
+  /** A resident id given as an SQL expression (e.g. a session variable set in the same round trip), locked. */
+  lockStatementBySql(idSql: string, params: readonly unknown[] = []): SqlStatement {
+    return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ${idSql} FOR UPDATE`, params);
+  }
+
+  residentFrom(result: SqlResult | undefined): Resident | null {
+    const [row] = rowsOf<ResidentRow>(result);
+    return row ? residentFromRow(row) : null;
+  }
+
+  /** What {@link ResidentsService.isVisibleTo} needs from the database for this user (a manager's links), or null. */
+  visibilityStatement(user: AuthUser, key: ResidentKey): SqlStatement | null {
+    if (!key.checkVisibility || user.role !== 'manager' || user.facilityIds.length === 0) return null;
+    return stmt(
+      `SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (${user.facilityIds.map(() => '?').join(',')})`,
+      [key.value, ...user.facilityIds],
+    );
+  }
+
+  /** {@link ResidentsService.isVisibleTo} from the result of {@link ResidentsService.visibilityStatement} (same rule). */
+  isVisibleFrom(user: AuthUser, resident: Resident, key: ResidentKey, links: SqlResult | undefined): boolean {
+    if (!key.checkVisibility || seesWholeCounty(user)) return true;
+    if (user.role === 'manager') return links !== undefined && Number(rowsOf<{ n: number | string }>(links)[0]?.n ?? 0) > 0;
+    if (user.role === 'dispatcher') return resident.livingArrangement === 'home';
+    return false;
+  }
+
+  linkToFacilityStatement(residentId: string, facilityId: string, reason: ResidentFacilityLinkReason): SqlStatement {
+    return stmt(
+      'INSERT INTO resident_facility_links (resident_id, facility_id, reason) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE reason = reason',
+      [residentId, facilityId, reason],
+    );
+  }
+
+  setLivingArrangementStatement(residentId: string, value: LivingArrangement): SqlStatement {
+    return stmt('UPDATE residents SET living_arrangement = ? WHERE id = ?', [value, residentId]);
   }
 
   /** Whether the user sees this resident (the same rule as the lists: {@link applyScope}). */

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { APP_CONFIG, AppConfig, UnprocessableError } from '@care/core';
+import { APP_CONFIG, AppConfig, UnprocessableError, type SqlResult, type SqlStatement } from '@care/core';
 import { AssessmentsService } from '@care/assessments';
 import type { Resident } from '@care/residents';
-import type { AdmissionPolicyHook, AdmittedStay } from '../admission-policy';
+import type { AdmissionPolicyHook, AdmittedStay, PlacementSubject } from '../admission-policy';
 import type { Bed } from '../bed.entity';
 import { nursingBedCheck } from '../rules/bed-fit';
 import { WaitlistService } from './waitlist.service';
@@ -13,6 +12,7 @@ import { WaitlistService } from './waitlist.service';
  * - a resident whose valid assessment is level 2 or worse (config NURSING_BED_FROM_LEVEL) goes to a nursing-type
  *   bed unless an override reason is given (kept on the stay) → 422 NURSING_BED_REQUIRED;
  * - once placed, the resident's open waitlist entries are closed and other reservations for them released.
+ * Reads: [0] the resident's assessments, [1] the open waitlist entries (locked).
  */
 @Injectable()
 export class AdmissionRules implements AdmissionPolicyHook {
@@ -22,15 +22,22 @@ export class AdmissionRules implements AdmissionPolicyHook {
     private readonly waitlist: WaitlistService,
   ) {}
 
-  async check(resident: Resident, bed: Bed, overrideReason: string | null, em: EntityManager): Promise<void> {
-    const valid = await this.assessments.validLevelOf(resident.id, new Date(), em);
+  reads(subject: PlacementSubject): SqlStatement[] {
+    return [
+      this.assessments.validLevelsStatement(subject.residentIdSql, subject.residentIdParams, subject.now),
+      this.waitlist.openEntriesForPlacementStatement(subject.residentIdSql, subject.residentIdParams),
+    ];
+  }
+
+  check(resident: Resident, bed: Bed, overrideReason: string | null, reads: readonly SqlResult[], now: Date): void {
+    const valid = this.assessments.validLevelsFrom(reads[0], now).get(resident.id) ?? null;
     const result = nursingBedCheck(valid?.level ?? null, bed.type, overrideReason, {
       nursingBedFromLevel: this.config.admission.nursingBedFromLevel,
     });
     if (!result.ok) throw new UnprocessableError(result.code, result.message, { level: valid?.level ?? null });
   }
 
-  async afterPlacement(stay: AdmittedStay, em: EntityManager): Promise<void> {
-    await this.waitlist.closeEntriesOnPlacement(em, stay.residentId, stay.facilityId, stay.bedId, stay.stayId);
+  afterPlacement(stay: AdmittedStay, reads: readonly SqlResult[], now: Date): SqlStatement[] {
+    return this.waitlist.closeEntriesOnPlacementStatements(reads[1], stay, now);
   }
 }

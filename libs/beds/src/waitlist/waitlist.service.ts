@@ -16,6 +16,10 @@ import {
   isDuplicateKeyError,
   toCountyIso,
   auditContext,
+  rowsOf,
+  stmt,
+  type SqlResult,
+  type SqlStatement,
 } from '@care/core';
 import { AssessmentsService, LEVEL_NAMES, isAbilityLevel, type ValidLevel } from '@care/assessments';
 import { FacilitiesService } from '@care/facilities';
@@ -503,40 +507,41 @@ export class WaitlistService {
   // ---- for the admission hook ---------------------------------------------------------------------------------
 
   /**
-   * Once a resident is placed on a bed: open entries at that facility are closed as admitted, open entries elsewhere
-   * as admitted_elsewhere, and any other bed still reserved for the resident is released. Runs in the admission's
-   * transaction (bed and resident already locked).
+   * The open entries of a resident being placed, locked (bed and resident first, as everywhere), for
+   * {@link closeEntriesOnPlacementStatements}. `residentIdSql` names the resident (a placeholder or an expression).
    */
-  async closeEntriesOnPlacement(
-    em: EntityManager,
-    residentId: string,
-    facilityId: string,
-    bedId: string,
-    stayId: string,
-  ): Promise<void> {
+  openEntriesForPlacementStatement(residentIdSql: string, params: readonly unknown[]): SqlStatement {
     // raw SQL: this runs in every admission, and usually finds nothing
-    const open = await em.query<{ id: string; facility_id: string; offered_bed_id: string | null }[]>(
+    return stmt(
       `SELECT id, facility_id, offered_bed_id FROM waitlist_entries
-        WHERE resident_id = ? AND status IN ('waiting', 'offered') ORDER BY id FOR UPDATE`,
-      [residentId],
+        WHERE resident_id = ${residentIdSql} AND status IN ('waiting', 'offered') ORDER BY id FOR UPDATE`,
+      params,
     );
-    const now = new Date();
-    for (const e of open) {
-      if (e.offered_bed_id && e.offered_bed_id !== bedId)
-        await this.releaseReservation(em, e.offered_bed_id, residentId);
-      const here = e.facility_id === facilityId;
-      await em.update(
-        WaitlistEntry,
-        { id: e.id },
-        {
-          status: here ? 'admitted' : 'cancelled',
-          closeReason: here ? 'admitted' : 'admitted_elsewhere',
-          closedAt: now,
-          stayId: here ? stayId : null,
-          offerExpiresAt: null,
-        },
+  }
+
+  /**
+   * Once a resident is placed: the entry at the placing facility becomes `admitted` (with the stay), entries
+   * elsewhere `cancelled` (admitted_elsewhere), and beds still reserved for the resident elsewhere are released.
+   */
+  closeEntriesOnPlacementStatements(
+    open: SqlResult | undefined,
+    stay: { residentId: string; facilityId: string; bedId: string; stayId: string },
+    now: Date,
+  ): SqlStatement[] {
+    const statements: SqlStatement[] = [];
+    for (const e of rowsOf<{ id: string; facility_id: string; offered_bed_id: string | null }>(open)) {
+      if (e.offered_bed_id && e.offered_bed_id !== stay.bedId)
+        statements.push(this.releaseReservationStatement(e.offered_bed_id, stay.residentId));
+      const here = e.facility_id === stay.facilityId;
+      statements.push(
+        stmt(
+          `UPDATE waitlist_entries SET status = ?, close_reason = ?, closed_at = ?, stay_id = ?, offer_expires_at = NULL
+            WHERE id = ?`,
+          [here ? 'admitted' : 'cancelled', here ? 'admitted' : 'admitted_elsewhere', now, here ? stay.stayId : null, e.id],
+        ),
       );
     }
+    return statements;
   }
 
   // ---- internals --------------------------------------------------------------------------------------------
@@ -547,7 +552,12 @@ export class WaitlistService {
 
   /** Frees a bed that is still reserved for this resident (no-op otherwise). */
   private async releaseReservation(em: EntityManager, bedId: string, residentId: string): Promise<void> {
-    await em.query(
+    const statement = this.releaseReservationStatement(bedId, residentId);
+    await em.query(statement.sql, [...statement.params]);
+  }
+
+  private releaseReservationStatement(bedId: string, residentId: string): SqlStatement {
+    return stmt(
       `UPDATE beds SET status = 'vacant', reserved_for_resident_id = NULL, reserved_until = NULL
        WHERE id = ? AND status = 'reserved' AND reserved_for_resident_id = ?`,
       [bedId, residentId],

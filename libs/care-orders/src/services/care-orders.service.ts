@@ -6,8 +6,10 @@ import {
   ConflictError,
   InvalidInputError,
   NotFoundError,
+  SqlTransactionRunner,
   TransactionRunner,
   UnprocessableError,
+  affectedRowsOf,
   countyInstant,
   auditContext,
   isDuplicateKeyError,
@@ -27,8 +29,16 @@ import { effectiveDuration, unknownServiceCodes } from '../rules/service-catalog
 import { CatalogueService } from './catalogue.service';
 import { DispatchEnqueuer } from './dispatch-enqueuer.service';
 import { orderViews, type CareOrderView } from './order-views';
-import { batchOrderIds, insertOrderBatch, insertOrderForResidentAtHome, type NewBatchOrder } from './order-writes';
-import { residentFacts } from './resident-facts';
+import {
+  batchOrderIds,
+  insertOrderBatch,
+  insertOrderForResidentAtHome,
+  newOrderStatements,
+  type NewBatchOrder,
+  type NewOrder,
+} from './order-writes';
+import { idempotencyKeyStatement } from './order-statements';
+import { residentFacts, residentFactsFrom, residentFactsStatement } from './resident-facts';
 
 export const CREATE_ORDER_ENDPOINT = 'POST /care-orders';
 export const CREATE_BATCH_ENDPOINT = 'POST /care-orders/batch';
@@ -101,6 +111,7 @@ export class CareOrdersService {
     @InjectRepository(CareOrder) private readonly orders: Repository<CareOrder>,
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
     private readonly tx: TransactionRunner,
+    private readonly hot: SqlTransactionRunner,
     private readonly catalogue: CatalogueService,
     private readonly enqueue: DispatchEnqueuer,
   ) {}
@@ -154,45 +165,21 @@ export class CareOrdersService {
     if (problems.length) throw new InvalidInputError(problems.join('; '));
 
     const id = randomUUID();
+    const order: NewOrder = {
+      id,
+      residentId: dto.residentId,
+      windowStart,
+      windowEnd,
+      durationMinutes,
+      priority: dto.priority ?? 'normal',
+      notes: dto.notes ?? null,
+      createdBy: user.id,
+      services: dto.services,
+      source: options.source,
+    };
     try {
-      await this.tx.run(async (em) => {
-        // inside the transaction: a replayed Idempotency-Key rolls it back, and the event names the earlier order
-        auditContext.note({ entity: 'care-order', ids: [id], residentIds: [dto.residentId] });
-        if (key !== null) {
-          try {
-            await em.insert(IdempotencyKey, {
-              userId: user.id,
-              key,
-              endpoint: CREATE_ORDER_ENDPOINT,
-              requestHash: hash,
-              orderId: id,
-              responseStatus: 202,
-            });
-          } catch (error) {
-            if (isDuplicateKeyError(error)) throw new KeyTaken();
-            throw error;
-          }
-        }
-        const inserted = await insertOrderForResidentAtHome(em, {
-          id,
-          residentId: dto.residentId,
-          windowStart,
-          windowEnd,
-          durationMinutes,
-          priority: dto.priority ?? 'normal',
-          notes: dto.notes ?? null,
-          createdBy: user.id,
-          services: dto.services,
-          source: options.source,
-        });
-        if (!inserted) {
-          const resident = (await residentFacts(em, [dto.residentId])).get(dto.residentId);
-          if (!resident) throw new InvalidInputError(`residentId: unknown resident "${dto.residentId}"`);
-          if (resident.livingArrangement === 'home') throw new Error(`care order ${id} was not written`);
-          throw new UnprocessableError('RESIDENT_NOT_AT_HOME', 'Doorstep services are for residents living at home');
-        }
-        if (options.within) await options.within(em, id);
-      });
+      if (options.within) await this.createWithin(user, order, key, hash, options.within);
+      else await this.createHot(user, order, key, hash);
     } catch (error) {
       if (error instanceof KeyTaken && key !== null) {
         const earlier = await this.keys.findOneBy({ userId: user.id, key });
@@ -202,6 +189,84 @@ export class CareOrdersService {
     }
     await this.enqueue.dispatch([{ id, version: 0, priority: dto.priority ?? 'normal' }]);
     return { id, status: 'pending', replayed: false };
+  }
+
+  /**
+   * POST /care-orders in two round trips (SqlTransactionRunner): the Idempotency-Key row and the order (written only
+   * for a resident at home, no read before it), then its services, the audit event and COMMIT.
+   */
+  private async createHot(user: AuthUser, order: NewOrder, key: string | null, hash: string): Promise<void> {
+    const statements = newOrderStatements(order);
+    await this.hot.run(async (tx) => {
+      // inside the transaction: a replayed Idempotency-Key rolls it back, and the event names the earlier order
+      auditContext.note({ entity: 'care-order', ids: [order.id], residentIds: [order.residentId] });
+      let results;
+      try {
+        results = await tx.batch([
+          ...(key !== null
+            ? [
+                idempotencyKeyStatement({
+                  userId: user.id,
+                  key,
+                  endpoint: CREATE_ORDER_ENDPOINT,
+                  requestHash: hash,
+                  orderId: order.id,
+                  responseStatus: 202,
+                }),
+              ]
+            : []),
+          statements.order,
+        ]);
+      } catch (error) {
+        // the order's own INSERT cannot collide (a new uuid): a duplicate is the key
+        if (key !== null && isDuplicateKeyError(error)) throw new KeyTaken();
+        throw error;
+      }
+      if (affectedRowsOf(results[results.length - 1]) !== 1) {
+        // say why nothing was written (this read only on the way to a 4xx)
+        const [facts] = await tx.batch([residentFactsStatement('?', [order.residentId])]);
+        await this.refuseOrder(order, residentFactsFrom(facts));
+      }
+      await tx.commit(statements.services ? [statements.services] : []);
+    });
+  }
+
+  /** POST /care-orders for another library's order (`within` runs in its transaction, on an EntityManager). */
+  private async createWithin(
+    user: AuthUser,
+    order: NewOrder,
+    key: string | null,
+    hash: string,
+    within: (em: EntityManager, orderId: string) => Promise<void>,
+  ): Promise<void> {
+    await this.tx.run(async (em) => {
+      auditContext.note({ entity: 'care-order', ids: [order.id], residentIds: [order.residentId] });
+      if (key !== null) {
+        try {
+          await em.insert(IdempotencyKey, {
+            userId: user.id,
+            key,
+            endpoint: CREATE_ORDER_ENDPOINT,
+            requestHash: hash,
+            orderId: order.id,
+            responseStatus: 202,
+          });
+        } catch (error) {
+          if (isDuplicateKeyError(error)) throw new KeyTaken();
+          throw error;
+        }
+      }
+      if (!(await insertOrderForResidentAtHome(em, order))) await this.refuseOrder(order, await residentFacts(em, [order.residentId]));
+      await within(em, order.id);
+    });
+  }
+
+  /** Why an order for this resident was not written: 400 unknown resident, 422 not living at home. */
+  private refuseOrder(order: NewOrder, facts: Map<string, { livingArrangement: string }>): Promise<never> {
+    const resident = facts.get(order.residentId);
+    if (!resident) throw new InvalidInputError(`residentId: unknown resident "${order.residentId}"`);
+    if (resident.livingArrangement === 'home') throw new Error(`care order ${order.id} was not written`);
+    throw new UnprocessableError('RESIDENT_NOT_AT_HOME', 'Doorstep services are for residents living at home');
   }
 
   /**

@@ -5,13 +5,17 @@ import {
   ConflictError,
   InvalidInputError,
   NotFoundError,
+  SqlTransactionRunner,
   TransactionRunner,
   auditContext,
   isDuplicateKeyError,
+  stmt,
   type AuthUser,
+  type SqlResult,
+  type SqlStatement,
 } from '@care/core';
 import type { AcceptDto, CheckInDto, CheckOutDto } from '../dto/care-order.dto';
-import { CareOrder, CareVisit, IdempotencyKey, OrderDecline } from '../entities/care-order.entity';
+import { CareOrder, IdempotencyKey, OrderDecline } from '../entities/care-order.entity';
 import { assessCheckIn } from '../rules/check-in';
 import { isIdempotencyKeyExpired, isValidIdempotencyKey, requestHash } from '../rules/idempotency';
 import { actionTime, isProxyAction } from '../rules/offline-action';
@@ -22,8 +26,17 @@ import { CatalogueService } from './catalogue.service';
 import { orderScope } from './care-orders.service';
 import { DispatchEnqueuer } from './dispatch-enqueuer.service';
 import { orderViews, type CareOrderView } from './order-views';
-import { RELEASED, applyTransition, lockOrder } from './order-writes';
-import { residentFacts } from './resident-facts';
+import { orderViewStatements, orderViewsFrom } from './order-views';
+import { RELEASED, applyTransition, lockOrder, type OrderPatch } from './order-writes';
+import {
+  assertOrderWritten,
+  idempotencyKeyStatement,
+  lockOrderStatement,
+  orderFrom,
+  orderStatement,
+  orderStatusStatement,
+} from './order-statements';
+import { residentFactsFrom, residentFactsStatement } from './resident-facts';
 
 /** The caregiver actions an offline phone queues, each with an Idempotency-Key of its own. */
 export type KeyedAction = 'accept' | 'check_in' | 'check_out';
@@ -63,6 +76,7 @@ export class OrderActionsService {
     @InjectRepository(IdempotencyKey) private readonly keys: Repository<IdempotencyKey>,
     @InjectRepository(CareOrder) private readonly orders: Repository<CareOrder>,
     private readonly tx: TransactionRunner,
+    private readonly hot: SqlTransactionRunner,
     private readonly catalogue: CatalogueService,
     private readonly enqueue: DispatchEnqueuer,
   ) {}
@@ -122,15 +136,16 @@ export class OrderActionsService {
     }
     const recordedAt = parseRecordedAt(dto.recordedAt);
     return this.keyed(user, id, 'check_in', dto, idempotencyKey, (keyed) =>
-      this.act(
+      this.actHot(
         user,
         id,
         'check_in',
-        async (em, order) => {
-          transition(order.status, 'check_in');
+        // the resident's home, for the distance (resident_id never changes, a plain read)
+        [residentFactsStatement('SELECT resident_id FROM care_orders WHERE id = ?', [id])],
+        (order, [facts]) => {
           const received = new Date();
           const time = actionTime(received, recordedAt);
-          const home = (await residentFacts(em, [order.residentId])).get(order.residentId)?.location ?? null;
+          const home = residentFactsFrom(facts).get(order.residentId)?.location ?? null;
           const position = dto.lat !== undefined && dto.lng !== undefined ? { lat: dto.lat, lng: dto.lng } : null;
           const assessment = assessCheckIn({
             at: time.effectiveAt,
@@ -138,27 +153,33 @@ export class OrderActionsService {
             home,
             plannedStart: order.plannedStart ?? order.windowStart,
           });
-          await em.insert(CareVisit, {
-            orderId: order.id,
-            caregiverId: order.caregiverId as string,
-            residentId: order.residentId,
-            checkedInAt: time.effectiveAt,
-            checkInRecordedAt: time.recordedAt,
-            checkInReceivedAt: received,
-            checkedInBy: user.id,
-            checkInLat: position?.lat ?? null,
-            checkInLng: position?.lng ?? null,
-            checkInDistanceM: assessment.distanceMeters,
-            flagEarly: assessment.flags.includes('early'),
-            flagLate: assessment.flags.includes('late'),
-            flagFar: assessment.flags.includes('far'),
-            flagNoLocation: assessment.flags.includes('no_location'),
-            flagProxy: isProxyAction(user, order.caregiverId),
-            flagClock: time.clock,
-            createdAt: received,
-            updatedAt: received,
-          });
-          return applyTransition(em, order, 'check_in');
+          const visit = stmt(
+            `INSERT INTO care_visits (order_id, caregiver_id, resident_id, checked_in_at, check_in_recorded_at,
+               check_in_received_at, checked_in_by, check_in_lat, check_in_lng, check_in_distance_m, flag_early, flag_late,
+               flag_far, flag_no_location, flag_proxy, flag_clock, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              order.id,
+              order.caregiverId as string,
+              order.residentId,
+              time.effectiveAt,
+              time.recordedAt,
+              received,
+              user.id,
+              position?.lat ?? null,
+              position?.lng ?? null,
+              assessment.distanceMeters,
+              assessment.flags.includes('early') ? 1 : 0,
+              assessment.flags.includes('late') ? 1 : 0,
+              assessment.flags.includes('far') ? 1 : 0,
+              assessment.flags.includes('no_location') ? 1 : 0,
+              isProxyAction(user, order.caregiverId) ? 1 : 0,
+              time.clock ? 1 : 0,
+              received,
+              received,
+            ],
+          );
+          return { statements: [visit], patch: {} };
         },
         keyed,
       ),
@@ -176,41 +197,41 @@ export class OrderActionsService {
     if (problems.length) throw new InvalidInputError(problems.join('; '));
     const recordedAt = parseRecordedAt(dto.recordedAt);
     return this.keyed(user, id, 'check_out', dto, idempotencyKey, (keyed) =>
-      this.act(
+      this.actHot(
         user,
         id,
         'check_out',
-        async (em, order) => {
-          transition(order.status, 'check_out');
+        [],
+        (order) => {
           const received = new Date();
           const time = actionTime(received, recordedAt);
           const vitals = dto.vitals ?? {};
           const proxy = isProxyAction(user, order.caregiverId);
           // flags only ever add up: a proxy or clock check-in stays flagged after a clean check-out
-          await em
-            .createQueryBuilder()
-            .update(CareVisit)
-            .set({
-              checkedOutAt: time.effectiveAt,
-              checkOutRecordedAt: time.recordedAt,
-              checkOutReceivedAt: received,
-              checkedOutBy: user.id,
-              checkOutLat: dto.lat ?? null,
-              checkOutLng: dto.lng ?? null,
-              servicesDone: dto.servicesDone,
-              notes: dto.notes ?? null,
-              systolic: vitals.systolic ?? null,
-              diastolic: vitals.diastolic ?? null,
-              heartRate: vitals.heartRate ?? null,
-              bloodGlucose: vitals.bloodGlucose ?? null,
-              temperature: vitals.temperature ?? null,
-              ...(proxy ? { flagProxy: true } : {}),
-              ...(time.clock ? { flagClock: true } : {}),
-              updatedAt: received,
-            })
-            .where('order_id = :id', { id: order.id })
-            .execute();
-          return applyTransition(em, order, 'check_out', { completedAt: time.effectiveAt });
+          const visit = stmt(
+            `UPDATE care_visits SET checked_out_at = ?, check_out_recorded_at = ?, check_out_received_at = ?, checked_out_by = ?,
+               check_out_lat = ?, check_out_lng = ?, services_done = ?, notes = ?, systolic = ?, diastolic = ?, heart_rate = ?,
+               blood_glucose = ?, temperature = ?${proxy ? ', flag_proxy = 1' : ''}${time.clock ? ', flag_clock = 1' : ''}, updated_at = ?
+             WHERE order_id = ?`,
+            [
+              time.effectiveAt,
+              time.recordedAt,
+              received,
+              user.id,
+              dto.lat ?? null,
+              dto.lng ?? null,
+              JSON.stringify(dto.servicesDone),
+              dto.notes ?? null,
+              vitals.systolic ?? null,
+              vitals.diastolic ?? null,
+              vitals.heartRate ?? null,
+              vitals.bloodGlucose ?? null,
+              vitals.temperature ?? null,
+              received,
+              order.id,
+            ],
+          );
+          return { statements: [visit], patch: { completedAt: time.effectiveAt } };
         },
         keyed,
       ),
@@ -313,6 +334,79 @@ export class OrderActionsService {
       const view = (await orderViews(em, [reread], { showDeclines: !scope }))[0];
       if (keyed)
         await em.update(IdempotencyKey, { userId: user.id, key: keyed.key }, { responseBody: JSON.stringify(view) });
+      return view;
+    });
+  }
+
+  /**
+   * {@link act} for the caregiver's check-in and check-out, in three round trips on SqlTransactionRunner: (1) the
+   * Idempotency-Key row, the order locked and the action's own reads; (2) the action's writes, the status UPDATE
+   * (writeOrderStatus's rules: transitions table, version and status guard) and the view's reads of what they wrote;
+   * (3) the key's stored answer, the audit event and COMMIT.
+   */
+  private async actHot(
+    user: AuthUser,
+    id: string,
+    action: OrderAction,
+    reads: SqlStatement[],
+    work: (order: CareOrder, reads: SqlResult[]) => { statements: SqlStatement[]; patch: OrderPatch },
+    keyed: Keyed | null,
+  ): Promise<CareOrderView> {
+    const scope = orderScope(user);
+    const showDeclines = !scope;
+    return this.hot.run(async (tx) => {
+      let first: SqlResult[];
+      try {
+        first = await tx.batch([
+          ...(keyed
+            ? [
+                idempotencyKeyStatement({
+                  userId: user.id,
+                  key: keyed.key,
+                  endpoint: keyed.endpoint,
+                  requestHash: keyed.hash,
+                  orderId: id,
+                  responseStatus: 200,
+                }),
+              ]
+            : []),
+          lockOrderStatement(id),
+          ...reads,
+        ]);
+      } catch (error) {
+        // the only INSERT of this round trip is the key's
+        if (keyed && isDuplicateKeyError(error)) throw new KeyTaken();
+        throw error;
+      }
+      if (keyed) first.shift();
+      const order = orderFrom(first[0]);
+      if (!order || (scope && order.caregiverId !== scope.caregiverId)) throw new NotFoundError('Care order', id);
+      auditContext.note({ entity: 'care-order', ids: [order.id], residentIds: [order.residentId] });
+      // the table decides first, so an illegal move is 409 INVALID_TRANSITION whatever the action's own checks
+      transition(order.status, action);
+      const { statements, patch } = work(order, first.slice(1));
+      const second = await tx.batch([
+        ...statements,
+        orderStatusStatement(order, action, patch),
+        orderStatement(order.id),
+        ...orderViewStatements([order], { showDeclines }),
+      ]);
+      const after = second.slice(statements.length);
+      assertOrderWritten(after[0], order.id);
+      const reread = orderFrom(after[1]);
+      if (!reread) throw new NotFoundError('Care order', id);
+      const view = orderViewsFrom([reread], after.slice(2), { showDeclines })[0];
+      await tx.commit(
+        keyed
+          ? [
+              stmt('UPDATE idempotency_keys SET response_body = ? WHERE user_id = ? AND idem_key = ?', [
+                JSON.stringify(view),
+                user.id,
+                keyed.key,
+              ]),
+            ]
+          : [],
+      );
       return view;
     });
   }

@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
+import { rowsOf, stmt, type SqlResult, type SqlStatement } from '@care/core';
 import type { CareOrder, CareVisit } from '../entities/care-order.entity';
 import { allowedActions, type OrderAction, type OrderStatus } from '../rules/order-status';
 import type { VisitFlag } from '../rules/check-in';
 import type { Vitals } from '../rules/vitals';
-import { residentFacts } from './resident-facts';
+import { residentFactsFrom, residentFactsStatement } from './resident-facts';
 import { iso, isoOrNull, placeholders } from './time-views';
 
 export interface VisitView {
@@ -159,19 +160,38 @@ export async function orderViews(
   options: { showDeclines: boolean },
 ): Promise<CareOrderView[]> {
   if (orders.length === 0) return [];
+  const statements = orderViewStatements(orders, options);
+  const results = (await Promise.all(statements.map((s) => em.query(s.sql, [...s.params])))) as SqlResult[];
+  return orderViewsFrom(orders, results, options);
+}
+
+/**
+ * The reads of {@link orderViews} as statements (services, declines when shown, visits, residents), for a hot-path
+ * transaction that sends them in the round trip of its writes; {@link orderViewsFrom} builds the views from the results.
+ */
+export function orderViewStatements(orders: readonly Pick<CareOrder, 'id' | 'residentId'>[], options: { showDeclines: boolean }): SqlStatement[] {
   const ids = orders.map((o) => o.id);
-  const [serviceRows, declineRows, visitRows, residents] = await Promise.all([
-    em.query(`SELECT order_id, service_code FROM care_order_services WHERE order_id IN (${placeholders(ids)}) ORDER BY order_id, position`, ids) as Promise<
-      { order_id: string; service_code: string }[]
-    >,
-    options.showDeclines
-      ? (em.query(`SELECT order_id, caregiver_id FROM order_declines WHERE order_id IN (${placeholders(ids)}) ORDER BY declined_at`, ids) as Promise<
-          { order_id: string; caregiver_id: string }[]
-        >)
-      : Promise.resolve([]),
-    em.query(`SELECT * FROM care_visits WHERE order_id IN (${placeholders(ids)})`, ids) as Promise<VisitRow[]>,
-    residentFacts(em, orders.map((o) => o.residentId)),
-  ]);
+  const residentIds = [...new Set(orders.map((o) => o.residentId))];
+  return [
+    stmt(`SELECT order_id, service_code FROM care_order_services WHERE order_id IN (${placeholders(ids)}) ORDER BY order_id, position`, ids),
+    ...(options.showDeclines
+      ? [stmt(`SELECT order_id, caregiver_id FROM order_declines WHERE order_id IN (${placeholders(ids)}) ORDER BY declined_at`, ids)]
+      : []),
+    stmt(`SELECT * FROM care_visits WHERE order_id IN (${placeholders(ids)})`, ids),
+    residentFactsStatement(placeholders(residentIds), residentIds),
+  ];
+}
+
+export function orderViewsFrom(
+  orders: readonly CareOrder[],
+  results: readonly SqlResult[],
+  options: { showDeclines: boolean },
+): CareOrderView[] {
+  const [serviceResult, ...rest] = results;
+  const serviceRows = rowsOf<{ order_id: string; service_code: string }>(serviceResult);
+  const declineRows = options.showDeclines ? rowsOf<{ order_id: string; caregiver_id: string }>(rest.shift()) : [];
+  const visitRows = rowsOf<VisitRow>(rest[0]);
+  const residents = residentFactsFrom(rest[1]);
   const services = new Map<string, string[]>();
   for (const row of serviceRows) services.set(row.order_id, [...(services.get(row.order_id) ?? []), row.service_code]);
   const declines = new Map<string, string[]>();

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { ConflictError } from '@care/core';
+import { ConflictError, stmt, type SqlStatement } from '@care/core';
 import { CareOrder, type OrderPriority, type OrderSource } from '../entities/care-order.entity';
 import { transition, type OrderAction, type OrderStatus } from '../rules/order-status';
 
@@ -26,7 +26,7 @@ export type OrderPatch = Partial<
 >;
 
 /** The columns of each patchable field (the one place that maps OrderPatch to SQL). */
-const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: string } = Object.freeze({
+export const PATCH_COLUMNS: { readonly [K in keyof Required<OrderPatch>]: string } = Object.freeze({
   caregiverId: 'caregiver_id',
   plannedStart: 'planned_start',
   plannedEnd: 'planned_end',
@@ -138,31 +138,44 @@ export interface NewOrder {
  * the resident is unknown or does not live at home (the caller reads the resident to say which).
  */
 export async function insertOrderForResidentAtHome(em: EntityManager, order: NewOrder): Promise<boolean> {
-  const result: unknown = await em.query(
-    `INSERT INTO care_orders (id, resident_id, region_code, window_start, window_end, duration_minutes, priority, notes,
-                              status, source, created_by, version)
-     SELECT ?, r.id, r.region_code, ?, ?, ?, ?, ?, 'pending', ?, ?, 0
-       FROM residents r WHERE r.id = ? AND r.living_arrangement = 'home'`,
-    [
-      order.id,
-      order.windowStart,
-      order.windowEnd,
-      order.durationMinutes,
-      order.priority,
-      order.notes,
-      order.source ?? 'manual',
-      order.createdBy,
-      order.residentId,
-    ],
-  );
+  const statements = newOrderStatements(order);
+  const result: unknown = await em.query(statements.order.sql, [...statements.order.params]);
   if (affectedRows(result) !== 1) return false;
-  if (order.services.length > 0) {
-    await em.query(
-      `INSERT INTO care_order_services (order_id, service_code, position) VALUES ${order.services.map(() => '(?, ?, ?)').join(', ')}`,
-      order.services.flatMap((code, position) => [order.id, code, position]),
-    );
-  }
+  if (statements.services) await em.query(statements.services.sql, [...statements.services.params]);
   return true;
+}
+
+/**
+ * {@link insertOrderForResidentAtHome}'s two INSERTs as statements (for SqlTransactionRunner): the order's inserts one
+ * row or none (then write nothing else); the services', null without services.
+ */
+export function newOrderStatements(order: NewOrder): { order: SqlStatement; services: SqlStatement | null } {
+  return {
+    order: stmt(
+      `INSERT INTO care_orders (id, resident_id, region_code, window_start, window_end, duration_minutes, priority, notes,
+                                status, source, created_by, version)
+       SELECT ?, r.id, r.region_code, ?, ?, ?, ?, ?, 'pending', ?, ?, 0
+         FROM residents r WHERE r.id = ? AND r.living_arrangement = 'home'`,
+      [
+        order.id,
+        order.windowStart,
+        order.windowEnd,
+        order.durationMinutes,
+        order.priority,
+        order.notes,
+        order.source ?? 'manual',
+        order.createdBy,
+        order.residentId,
+      ],
+    ),
+    services:
+      order.services.length > 0
+        ? stmt(
+            `INSERT INTO care_order_services (order_id, service_code, position) VALUES ${order.services.map(() => '(?, ?, ?)').join(', ')}`,
+            order.services.flatMap((code, position) => [order.id, code, position]),
+          )
+        : null,
+  };
 }
 
 function affectedRows(result: unknown): number {

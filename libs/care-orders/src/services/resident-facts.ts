@@ -1,4 +1,4 @@
-import type { AreaKind, GeoPoint } from '@care/core';
+import { rowsOf, stmt, type AreaKind, type GeoPoint, type SqlResult, type SqlStatement } from '@care/core';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -42,11 +42,20 @@ function toFacts(row: Row): ResidentFacts {
 export async function residentFacts(em: EntityManager, ids: readonly string[]): Promise<Map<string, ResidentFacts>> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
-  const rows: Row[] = await em.query(
+  const statement = residentFactsStatement(unique.map(() => '?').join(','), unique);
+  return residentFactsFrom(await em.query(statement.sql, [...statement.params]));
+}
+
+/** The read behind {@link residentFacts} as a statement: `idsSql` lists the ids (placeholders or an expression). */
+export function residentFactsStatement(idsSql: string, params: readonly unknown[]): SqlStatement {
+  return stmt(
     `SELECT r.id, r.name, r.region_code, r.living_arrangement, r.address, r.lat, r.lng, g.kind
        FROM residents r LEFT JOIN regions g ON g.code = r.region_code
-      WHERE r.id IN (${unique.map(() => '?').join(',')})`,
-    unique,
+      WHERE r.id IN (${idsSql})`,
+    params,
   );
-  return new Map(rows.map((row) => [row.id, toFacts(row)]));
+}
+
+export function residentFactsFrom(result: SqlResult | readonly Row[]): Map<string, ResidentFacts> {
+  return new Map(rowsOf<Row>(result as SqlResult).map((row) => [row.id, toFacts(row)]));
 }

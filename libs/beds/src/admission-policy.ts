@@ -14,7 +14,7 @@ export interface AdmittedStay {
 export interface PlacementSubject {
   readonly residentIdSql: string;
   readonly residentIdParams: readonly unknown[];
-  /** The transaction's clock, read when its statements are built. */
+  /** When the statements are built (before the locks; `check` and `afterPlacement` get the clock read after them). */
   readonly now: Date;
 }
 

@@ -237,7 +237,6 @@ export class StaysService implements OnModuleInit {
     try {
       return await this.hot.run(async (tx) => {
         // round trip 1, the locking reads in lock order: the bed, the resident, then what the checks need
-        const now = new Date();
         const visibility = this.residents.visibilityStatement(user, key);
         const reads = await tx.batch([
           stmt(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE`, [dto.bedId, facilityId]),
@@ -246,8 +245,10 @@ export class StaysService implements OnModuleInit {
           activeStaysStatement('?', [dto.bedId], residentId),
           historyStatement(dto.bedId, residentId),
           ...(visibility ? [visibility] : []),
-          ...policy.reads({ residentIdSql: residentId.sql, residentIdParams: residentId.params, now }),
+          ...policy.reads({ residentIdSql: residentId.sql, residentIdParams: residentId.params, now: new Date() }),
         ]);
+        // the clock is read once the locks are held: a discharge that freed the bed just before has ended earlier
+        const now = new Date();
         const [bedRows, residentRows, facilityRows, activeRows, historyRows] = reads;
         const rest = reads.slice(5);
         const links = visibility ? rest.shift() : undefined;
@@ -260,7 +261,6 @@ export class StaysService implements OnModuleInit {
         const resident = this.residents.residentFrom(residentRows);
         if (!resident) throw new NotFoundError('Resident', key.by === 'id' ? key.value : 'with this ID number');
         if (!this.residents.isVisibleFrom(user, resident, key, links)) throw new NotFoundError('Resident', key.value);
-        // the clock as read once the locks were held: a discharge that freed the bed just before has ended earlier
         const admittedAt = given ?? now;
         const problem = admissionProblem({ bed, resident, activeStays: activeStaysFrom(activeRows), now });
         if (problem) throw problemError(problem);
@@ -318,7 +318,6 @@ export class StaysService implements OnModuleInit {
         return await this.hot.run(async (tx) => {
           // round trip 1: the stay's bed and resident as last committed, then the locks in order: both beds (by id),
           // the resident, the stay, the stay's open bed period, then the policy's reads
-          const now = new Date();
           const reads = await tx.batch([
             setStayVariables(stayId),
             stmt(`SELECT ${BED_COLUMNS} FROM beds WHERE id IN (@hot_stay_bed, ?) ORDER BY id FOR UPDATE`, [dto.bedId]),
@@ -326,8 +325,10 @@ export class StaysService implements OnModuleInit {
             stmt(`${STAY_LOCK} FOR UPDATE`, [stayId]),
             openPeriodStatement(stayId),
             activeStaysStatement('?', [dto.bedId], residentId),
-            ...policy.reads({ residentIdSql: residentId.sql, residentIdParams: residentId.params, now }),
+            ...policy.reads({ residentIdSql: residentId.sql, residentIdParams: residentId.params, now: new Date() }),
           ]);
+          // the clock once the locks are held, as for an admission
+          const now = new Date();
           const [, bedRows, residentRows, stayRows, periodRows, activeRows] = reads;
           const rest = reads.slice(6);
           const stay = stayFrom(stayRows);

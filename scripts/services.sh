@@ -2,6 +2,7 @@
 # Makes sure MariaDB (or MySQL) and Redis answer on 127.0.0.1:3306 and 127.0.0.1:6379:
 # uses running ones, starts installed ones, installs them with apt when absent (needs root).
 # Set SKIP_SERVICES=1 to leave services alone (e.g. when DATABASE_URL/REDIS_URL point elsewhere).
+# Raises MariaDB's max_connections to DB_MAX_CONNECTIONS (default 500) when it is lower (SET GLOBAL, not persisted).
 set -euo pipefail
 [ "${SKIP_SERVICES:-0}" = 1 ] && exit 0
 

@@ -145,6 +145,18 @@ describe('data-key rotation (e2e)', () => {
       .set(auth(token))
       .send({ idNumber: before[3].idNumber });
     expect(waitlisted.status).toBe(201);
+    // and admitted by the full number: the admission's own look-up (on the hot path) takes both hashes too
+    const bed = await api()
+      .post(`/api/v1/facilities/${facility.body.id}/beds`)
+      .set(auth(token))
+      .send({ room: '101', label: '1', type: 'nursing' });
+    expect(bed.status).toBe(201);
+    const admitted = await api()
+      .post(`/api/v1/facilities/${facility.body.id}/admissions`)
+      .set(auth(token))
+      .send({ idNumber: before[3].idNumber, bedId: bed.body.id });
+    expect(admitted.status).toBe(201);
+    expect(admitted.body.residentId).toBe(before[3].id);
     // an elder still stored under A's hash is not registered a second time under B's
     const twice = await register(before[4].idNumber);
     expect(twice.status).toBe(409);

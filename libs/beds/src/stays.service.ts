@@ -259,8 +259,10 @@ export class StaysService implements OnModuleInit {
         }
         const bed = bedFromRow(bedRow);
         const resident = this.residents.residentFrom(residentRows);
-        if (!resident) throw new NotFoundError('Resident', key.by === 'id' ? key.value : 'with this ID number');
-        if (!this.residents.isVisibleFrom(user, resident, key, links)) throw new NotFoundError('Resident', key.value);
+        // the message never repeats an ID number
+        const named = key.by === 'id' ? key.value : 'with this ID number';
+        if (!resident) throw new NotFoundError('Resident', named);
+        if (!this.residents.isVisibleFrom(user, resident, key, links)) throw new NotFoundError('Resident', named);
         const admittedAt = given ?? now;
         const problem = admissionProblem({ bed, resident, activeStays: activeStaysFrom(activeRows), now });
         if (problem) throw problemError(problem);

@@ -42,21 +42,24 @@ import { maskIdNumber, normalizeIdNumber, parseIdNumber } from './rules/id-numbe
 const ID_NUMBER_LIKE = /^\d{17}[\dX]$/;
 
 /**
- * How a hot-path transaction names the resident in its statements before it has read the row: by id, or by the
- * look-up hash of an ID number (the desk flow). `idSql` is the resident's id as an SQL expression with its values.
+ * How a hot-path transaction names the resident in its statements before it has read the row: by id (the caller must
+ * be allowed to see the resident, checked from `visibilityStatement`), or by the look-up hashes of an ID number (the
+ * desk flow; both hashes while the data key is rotated, as in `lockForPlacement`).
  */
-export interface ResidentKey {
-  readonly by: 'id' | 'id_number_hash';
-  readonly value: string;
-  /** For a residentId: the caller must be allowed to see the resident (checked from `visibilityStatement`). */
-  readonly checkVisibility: boolean;
-}
+export type ResidentKey =
+  | { readonly by: 'id'; readonly value: string; readonly checkVisibility: boolean }
+  | { readonly by: 'id_number_hash'; readonly hashes: readonly string[]; readonly checkVisibility: false };
 
-/** The resident's id as an SQL expression (a placeholder, or a plain look-up by hash) with its values. */
+const hashList = (hashes: readonly string[]): string => hashes.map(() => '?').join(', ');
+
+/**
+ * The resident's id as an SQL expression (a placeholder, or a plain look-up by hash) with its values. An elder stored
+ * twice (once under each key) is taken by its smallest id, as {@link ResidentsService.lockStatement} does.
+ */
 export function residentIdSql(key: ResidentKey): { sql: string; params: unknown[] } {
   return key.by === 'id'
     ? { sql: '?', params: [key.value] }
-    : { sql: '(SELECT id FROM residents WHERE id_number_hash = ?)', params: [key.value] };
+    : { sql: `(SELECT MIN(id) FROM residents WHERE id_number_hash IN (${hashList(key.hashes)}))`, params: [...key.hashes] };
 }
 
 interface ResidentRow {
@@ -356,7 +359,8 @@ export class ResidentsService implements OnModuleInit {
       throw new InvalidInputError('idNumber: give either residentId or idNumber, not both');
     }
     if (ref.idNumber !== undefined) {
-      return { by: 'id_number_hash', value: this.cipher.lookupHash(this.validIdNumber(ref.idNumber)), checkVisibility: false };
+      // both hashes while the data key is rotated: the record may not be re-encrypted yet
+      return { by: 'id_number_hash', hashes: this.cipher.lookupHashes(this.validIdNumber(ref.idNumber)), checkVisibility: false };
     }
     if (ref.residentId === undefined) throw new InvalidInputError('residentId: give residentId or idNumber');
     return { by: 'id', value: ref.residentId, checkVisibility: true };
@@ -364,8 +368,11 @@ export class ResidentsService implements OnModuleInit {
 
   /** SELECT ... FOR UPDATE of the resident; read its result with {@link ResidentsService.residentFrom}. */
   lockStatement(key: ResidentKey | string): SqlStatement {
-    const k = typeof key === 'string' ? { by: 'id' as const, value: key } : key;
-    return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE ${k.by === 'id' ? 'id' : 'id_number_hash'} = ? FOR UPDATE`, [k.value]);
+    if (typeof key === 'string') return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [key]);
+    if (key.by === 'id') return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [key.value]);
+    return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id_number_hash IN (${hashList(key.hashes)}) ORDER BY id FOR UPDATE`, [
+      ...key.hashes,
+    ]);
   }
 
   /** A resident id given as an SQL expression (e.g. a session variable set in the same round trip), locked. */
@@ -380,7 +387,7 @@ export class ResidentsService implements OnModuleInit {
 
   /** What {@link ResidentsService.isVisibleTo} needs from the database for this user (a manager's links), or null. */
   visibilityStatement(user: AuthUser, key: ResidentKey): SqlStatement | null {
-    if (!key.checkVisibility || user.role !== 'manager' || user.facilityIds.length === 0) return null;
+    if (key.by !== 'id' || !key.checkVisibility || user.role !== 'manager' || user.facilityIds.length === 0) return null;
     return stmt(
       `SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (${user.facilityIds.map(() => '?').join(',')})`,
       [key.value, ...user.facilityIds],

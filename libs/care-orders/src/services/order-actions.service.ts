@@ -27,14 +27,13 @@ import { orderScope } from './care-orders.service';
 import { DispatchEnqueuer } from './dispatch-enqueuer.service';
 import { orderViews, type CareOrderView } from './order-views';
 import { orderViewStatements, orderViewsFrom } from './order-views';
-import { RELEASED, applyTransition, lockOrder, type OrderPatch } from './order-writes';
+import { RELEASED, applyTransition, lockOrder, orderStatusStatement, type OrderPatch } from './order-writes';
 import {
   assertOrderWritten,
   idempotencyKeyStatement,
   lockOrderStatement,
   orderFrom,
   orderStatement,
-  orderStatusStatement,
 } from './order-statements';
 import { residentFactsFrom, residentFactsStatement } from './resident-facts';
 
@@ -258,10 +257,15 @@ export class OrderActionsService {
     if (key === null) return { view: await run(null), replayed: false };
     if (!isValidIdempotencyKey(key))
       throw new InvalidInputError('Idempotency-Key: must be 1–255 printable ASCII characters');
-    const keyed: Keyed = { key, endpoint: ACTION_ENDPOINTS[action], hash: requestHash(ACTION_ENDPOINTS[action], { orderId: id, ...dto }) };
+    const keyed: Keyed = {
+      key,
+      endpoint: ACTION_ENDPOINTS[action],
+      hash: requestHash(ACTION_ENDPOINTS[action], { orderId: id, ...dto }),
+    };
     const keys = this.keys;
     const earlier = await keys.findOneBy({ userId: user.id, key });
-    if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date())) return this.replay(user, id, earlier, keyed);
+    if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date()))
+      return this.replay(user, id, earlier, keyed);
     if (earlier) await keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
     try {
       return { view: await run(keyed), replayed: false };

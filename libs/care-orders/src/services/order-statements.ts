@@ -1,7 +1,5 @@
 import { ConflictError, affectedRowsOf, rowsOf, stmt, type SqlResult, type SqlStatement } from '@care/core';
 import { CareOrder } from '../entities/care-order.entity';
-import { transition, type OrderAction } from '../rules/order-status';
-import { PATCH_COLUMNS, type OrderPatch, type OrderVersion } from './order-writes';
 
 /**
  * The statements of the care-order hot paths (POST /care-orders, check-in, check-out) on SqlTransactionRunner, which
@@ -93,29 +91,6 @@ export function orderFrom(result: SqlResult | undefined): CareOrder | null {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
-}
-
-/**
- * writeOrderStatus's UPDATE as a statement, with the same rules: the transitions table decides the new status (409
- * INVALID_TRANSITION otherwise), the version grows by one, and the row is written only if still at the version and
- * status read. Check its result with {@link assertOrderWritten}.
- */
-export function orderStatusStatement(order: OrderVersion, action: OrderAction, patch: OrderPatch = {}): SqlStatement {
-  const status = transition(order.status, action);
-  const sets = ['status = ?', 'version = version + 1'];
-  const values: unknown[] = [status];
-  for (const field of Object.keys(patch) as (keyof OrderPatch)[]) {
-    const value = patch[field];
-    if (value === undefined) continue;
-    sets.push(`${PATCH_COLUMNS[field]} = ?`);
-    values.push(value);
-  }
-  return stmt(`UPDATE care_orders SET ${sets.join(', ')} WHERE id = ? AND version = ? AND status = ?`, [
-    ...values,
-    order.id,
-    order.version,
-    order.status,
-  ]);
 }
 
 /** 409 ORDER_CHANGED when the status UPDATE found the order changed since it was read (applyTransition's rule). */

@@ -73,17 +73,11 @@ export interface OrderVersion {
 }
 
 /**
- * THE writer of order status (care-orders owns it; dispatch and this library's services all call it): the
- * transitions table decides the new status (409 INVALID_TRANSITION otherwise), the version grows by one, and the
- * row is written only if it is still at the version and status read (ideally under the caller's row lock). False
- * when it was not (someone changed the order meanwhile). One UPDATE, in the caller's transaction.
+ * The UPDATE of THE writer of order status, as a statement (the hot paths send it in a batch of their own): the
+ * transitions table decides the new status (409 INVALID_TRANSITION otherwise), the version grows by one, and the row
+ * is written only if it is still at the version and status read.
  */
-export async function writeOrderStatus(
-  em: EntityManager,
-  order: OrderVersion,
-  action: OrderAction,
-  patch: OrderPatch = {},
-): Promise<boolean> {
+export function orderStatusStatement(order: OrderVersion, action: OrderAction, patch: OrderPatch = {}): SqlStatement {
   const status = transition(order.status, action);
   const sets = ['status = ?', 'version = version + 1'];
   const values: unknown[] = [status];
@@ -93,10 +87,27 @@ export async function writeOrderStatus(
     sets.push(`${PATCH_COLUMNS[field]} = ?`);
     values.push(value);
   }
-  const result: unknown = await em.query(
-    `UPDATE care_orders SET ${sets.join(', ')} WHERE id = ? AND version = ? AND status = ?`,
-    [...values, order.id, order.version, order.status],
-  );
+  return stmt(`UPDATE care_orders SET ${sets.join(', ')} WHERE id = ? AND version = ? AND status = ?`, [
+    ...values,
+    order.id,
+    order.version,
+    order.status,
+  ]);
+}
+
+/**
+ * THE writer of order status (care-orders owns it; dispatch and this library's services all call it): the
+ * statement above, in the caller's transaction, ideally under the caller's row lock. False when the row was not at
+ * the version and status read (someone changed the order meanwhile).
+ */
+export async function writeOrderStatus(
+  em: EntityManager,
+  order: OrderVersion,
+  action: OrderAction,
+  patch: OrderPatch = {},
+): Promise<boolean> {
+  const update = orderStatusStatement(order, action, patch);
+  const result: unknown = await em.query(update.sql, [...update.params]);
   return affectedRows(result) === 1;
 }
 

@@ -14,9 +14,16 @@ const swc = [
   },
 ];
 
+/**
+ * ESM-only packages the server requires (Node ≥ 20.19 loads them with require(esm); jest's CommonJS runtime
+ * cannot): compiled to CommonJS like our own sources. content-disposition 3 comes with @fastify/static.
+ */
+const ESM_ONLY = ['content-disposition'];
+
 const common = {
   rootDir: __dirname,
-  transform: { '^.+\\.tsx?$': swc },
+  transform: { '^.+\\.tsx?$': swc, [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper: {
     ...pathsToModuleNameMapper(),
     // the console's aliases for the server's pure rules (apps/console/vite.config.ts), for its unit tests

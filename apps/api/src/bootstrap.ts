@@ -1,28 +1,39 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { INestApplication } from '@nestjs/common';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { NextFunction, Request, Response } from 'express';
-import express from 'express';
-import helmet from 'helmet';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DestinationStream } from 'pino';
-import pinoHttp from 'pino-http';
 import { AuthService } from '@care/auth';
 import {
   AppConfig,
   DomainExceptionFilter,
-  ERROR_SERIALIZERS,
   PinoNestLogger,
   createRootLogger,
   createValidationPipe,
-  redactRequestUrl,
+  logRequests,
+  requestIdOf,
 } from '@care/core';
 import { ApiModule } from './api.module';
 
 export const API_PREFIX = 'api/v1';
+
+/**
+ * The routes served outside /api/v1 — the one list of them (health probes, and whatever an operator's tools
+ * expect at a fixed path).
+ */
+export const OUTSIDE_API_PREFIX = ['health'];
+
+/** Largest request body: a batch of care orders or a township's residents fits many times over. */
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/** Paths that belong to the server, never to the console's client-side routes. */
+const SERVER_PATHS = /^\/(api|docs|health|admin)(\/|$|-)/;
 
 /** Where the built web console lives: dist/console, whether we run from dist or from sources. */
 function consoleDir(): string | undefined {
@@ -31,107 +42,101 @@ function consoleDir(): string | undefined {
   );
 }
 
-/** Builds the api application (shared by main.ts and the e2e harness) without listening. */
+/** Whether the caller takes an HTML page (a browser navigating), as express's req.accepts('html') said. */
+function acceptsHtml(accept: string | undefined): boolean {
+  return !accept || /(^|,)\s*(text\/html|text\/\*|\*\/\*)\s*(;|,|$)/i.test(accept);
+}
+
+/** Builds the api application (shared by main.ts and the e2e harness), initialised and ready, without listening. */
 export async function createApiApp(
   config: AppConfig,
   options: { logDestination?: DestinationStream } = {},
 ): Promise<INestApplication> {
   const rootLogger = createRootLogger(config.logLevel, 'api', options.logDestination);
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+  const adapter = new FastifyAdapter({
+    // Fastify's own logger stays off: requests are logged by one onResponse hook (logRequests), errors by the filter
+    logger: false,
+    // the client address (login throttling, audit events) from X-Forwarded-For only when a local proxy sent it
+    trustProxy: 'loopback',
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: requestIdOf,
+    // GET /api/v1/health is the same check as GET /health
+    rewriteUrl: (req: IncomingMessage) => (req.url === `/${API_PREFIX}/health` ? '/health' : (req.url ?? '/')),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(rootLogger),
     bufferLogs: true,
   });
   // bufferLogs holds every Nest Logger line (the exception filter's included) until a flush: without it the
   // start-up lines would be written never, and every later line kept in memory forever
   app.flushLogs();
-  app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  const fastify = app.getHttpAdapter().getInstance();
 
-  app.use(
-    pinoHttp({
-      logger: rootLogger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
+  logRequests(fastify, rootLogger);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      // the console and Swagger UI are same-origin; Swagger UI needs inline styles. No
+      // upgrade-insecure-requests: a county office may reach the api over plain HTTP on its LAN, and the
+      // upgrade would make the browser fetch the console's scripts over https and show a blank page.
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'"],
+        upgradeInsecureRequests: null,
       },
-      // never log bodies: they may carry ID numbers and passwords
-      serializers: {
-        ...ERROR_SERIALIZERS,
-        req: (req: { id: string; method: string; url: string }) => ({
-          id: req.id,
-          method: req.method,
-          // query values that are personal or secret (q=, idNumber=, name=, phone=, ?token=) never reach the log,
-          // and an ID number anywhere else in the URL is masked, 6 + 4 kept
-          url: redactRequestUrl(req.url),
-        }),
-        // status only: response headers carry cookies (the queue board's session token)
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/health' },
-    }),
-  );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        // the console and Swagger UI are same-origin; Swagger UI needs inline styles. No
-        // upgrade-insecure-requests: a county office may reach the api over plain HTTP on its LAN, and the
-        // upgrade would make the browser fetch the console's scripts over https and show a blank page.
-        directives: {
-          defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
-          upgradeInsecureRequests: null,
-        },
-      },
-      crossOriginEmbedderPolicy: false,
-    }),
-  );
+    },
+    crossOriginEmbedderPolicy: false,
+  });
   // API answers carry personal data (residents, assessments, positions): no browser or proxy may keep them.
   // Every /api/v1 answer, reference data included: a rule per route would be one more thing to get wrong, and
   // reference data is small.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path.startsWith(`/${API_PREFIX}/`) || req.path === '/health') {
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Pragma', 'no-cache');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const url = request.url;
+    if (url.startsWith(`/${API_PREFIX}/`) || url === '/health' || url.startsWith('/health?')) {
+      reply.header('Cache-Control', 'no-store');
+      reply.header('Pragma', 'no-cache');
     }
-    next();
-  });
-  // GET /api/v1/health is the same check as GET /health
-  app.use((req: Request, _res: Response, next: NextFunction) => {
-    if (req.url === `/${API_PREFIX}/health`) req.url = '/health';
-    next();
+    done();
   });
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: OUTSIDE_API_PREFIX });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
-  app.useBodyParser('json', { limit: '2mb' });
 
-  const document = SwaggerModule.createDocument(
+  // built on the first GET /docs-json or /docs, not at start: its ~1,000 schema objects stay out of a fresh
+  // process's heap, and most api processes never serve it
+  SwaggerModule.setup(
+    'docs',
     app,
-    new DocumentBuilder()
-      .setTitle('County elderly-care system')
-      .setDescription('Care homes, beds and residents, ability assessment, doorstep care dispatch, coverage statistics.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
+    () =>
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('County elderly-care system')
+          .setDescription('Care homes, beds and residents, ability assessment, doorstep care dispatch, coverage statistics.')
+          .setVersion('1')
+          .addBearerAuth()
+          .build(),
+      ),
+    { jsonDocumentUrl: 'docs-json' },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 
   const dir = consoleDir();
   if (dir) {
-    app.use(express.static(dir, { index: 'index.html', maxAge: '1h' }));
-    // single-page app: any other GET that is not an API path gets the console's index.html
-    app.use((req: Request, res: Response, next: NextFunction) => {
-      const apiPath = /^\/(api|docs|health|admin)(\/|$|-)/.test(req.path);
-      if (req.method === 'GET' && !apiPath && req.accepts('html')) res.sendFile(join(dir, 'index.html'));
-      else next();
+    // wildcard off: one route per built file (listed at start), so every other path reaches the fallback below
+    await app.register(fastifyStatic, { root: dir, wildcard: false, index: 'index.html', maxAge: '1h' });
+    // single-page app: any other GET that is not a server path and takes HTML gets the console's index.html
+    fastify.get('/*', (request: FastifyRequest, reply: FastifyReply) => {
+      const path = request.url.split('?')[0];
+      if (SERVER_PATHS.test(path) || !acceptsHtml(request.headers.accept)) return reply.callNotFound();
+      return reply.sendFile('index.html', { maxAge: 0 });
     });
   }
 
   await app.get(AuthService).ensureAdmin(config.adminPassword);
+  await app.init();
+  // Fastify loads its plugins and freezes its routes at ready(); supertest and listen() need it done
+  await fastify.ready();
   return app;
 }

@@ -12,7 +12,7 @@ import {
   type AuthUser,
 } from '@care/core';
 import { AuditWriter, OUTCOME_OK, eventFromScope } from './audit-writer';
-import { AUDITED } from './audit-refusals.middleware';
+import { AUDITED } from './audit-refusals';
 import { describeRoute, type AuditedRoute } from './audit-routes';
 import { idsInParams, residentIdsIn, residentIdsInBody } from './rules/resident-ids';
 

@@ -1,10 +1,11 @@
-import { Inject, MiddlewareConsumer, Module, NestModule, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { APP_INTERCEPTOR, DiscoveryModule, Reflector } from '@nestjs/core';
+import { Inject, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { APP_INTERCEPTOR, DiscoveryModule, HttpAdapterHost, Reflector } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, TransactionRunner, type AppConfig } from '@care/core';
 import { AuditEventsService } from './audit-events.service';
 import { AuditInterceptor } from './audit.interceptor';
-import { AuditRefusalsMiddleware } from './audit-refusals.middleware';
+import { AuditRefusals } from './audit-refusals';
 import { AuditRouteCheck } from './audit-routes';
 import { AuditWriter, OUTCOME_OK, eventFromScope } from './audit-writer';
 import { AuditEventsController } from './http/audit-events.controller';
@@ -22,6 +23,7 @@ import { AuditEventsController } from './http/audit-events.controller';
     AuditWriter,
     AuditEventsService,
     AuditRouteCheck,
+    AuditRefusals,
     {
       provide: APP_INTERCEPTOR,
       inject: [Reflector, AuditWriter, DataSource, APP_CONFIG],
@@ -31,17 +33,18 @@ import { AuditEventsController } from './http/audit-events.controller';
   ],
   exports: [AuditWriter],
 })
-export class AuditModule implements NestModule, OnModuleInit, OnModuleDestroy {
+export class AuditModule implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(TransactionRunner) private readonly tx: TransactionRunner,
     private readonly writer: AuditWriter,
+    private readonly refusals: AuditRefusals,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuditRefusalsMiddleware).forRoutes('*');
-  }
-
   onModuleInit(): void {
+    // refused writes (401/403/429 from the guards) are recorded as their answers go out
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter?.getType() === 'fastify') this.refusals.attach(adapter.getInstance<FastifyInstance>());
     this.tx.setAuditHook({
       beforeCommit: (em, scope) => this.writer.insert(em, [eventFromScope(scope, OUTCOME_OK)]),
       statementsBeforeCommit: (scope) => this.writer.statements([eventFromScope(scope, OUTCOME_OK)]),

@@ -1,9 +1,9 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Express } from 'express';
+import type { FastifyInstance } from 'fastify';
 import { AuthModule, AuthService } from '@care/auth';
 import { JobQueue } from '@care/core';
-import { QUEUE_BOARD_PATH, queueBoardAuth, queueBoardRouter } from './board/queue-board';
+import { QUEUE_BOARD_PATH, queueBoardPlugin } from './board/queue-board';
 import { CareOrdersDomainModule } from './care-orders-domain.module';
 import { CaregiverLookupModule } from './caregiver-lookup.module';
 import { CareOrdersController } from './http/care-orders.controller';
@@ -28,13 +28,13 @@ export class CareOrdersModule implements OnModuleInit {
   ) {}
 
   /**
-   * Mounts the queue board on the express app, outside the /api/v1 prefix. Nest has registered its routes by
-   * now and adds its 404 handler after the init hooks, so the board is reached before it.
+   * Registers the queue board on the Fastify instance, outside the /api/v1 prefix. Fastify loads the plugin at
+   * ready(), after Nest's init; the board's routes are its own, so Nest's 404 handler never sees them.
    */
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter;
-    if (!adapter || adapter.getType() !== 'express') return;
-    const app = adapter.getInstance<Express>();
-    app.use(QUEUE_BOARD_PATH, queueBoardAuth(this.auth), queueBoardRouter(this.jobs));
+    if (!adapter || adapter.getType() !== 'fastify') return;
+    const fastify = adapter.getInstance<FastifyInstance>();
+    void fastify.register(queueBoardPlugin(this.auth, this.jobs), { prefix: QUEUE_BOARD_PATH });
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, InvalidInputError, Roles, type AuthUser, AuditRead } from '@care/core';
 import {
   AcceptDto,
@@ -23,8 +23,8 @@ const ACTION_KEY_HEADER = {
 };
 
 /** The action's view; a replayed answer says so in `Idempotent-Replayed: true`. */
-function answer(result: ActionResult, res: Response) {
-  if (result.replayed) res.setHeader('Idempotent-Replayed', 'true');
+function answer(result: ActionResult, res: FastifyReply) {
+  if (result.replayed) res.header('Idempotent-Replayed', 'true');
   return result.view;
 }
 
@@ -50,10 +50,10 @@ export class CareOrdersController {
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateCareOrderDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const created = await this.orders.create(user, dto, key);
-    if (created.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (created.replayed) res.header('Idempotent-Replayed', 'true');
     return { id: created.id, status: created.status };
   }
 
@@ -67,10 +67,10 @@ export class CareOrdersController {
     @CurrentUser() user: AuthUser,
     @Body() dto: CreateCareOrderBatchDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const created = await this.orders.createBatch(user, dto, key);
-    if (created.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    if (created.replayed) res.header('Idempotent-Replayed', 'true');
     return { ids: created.ids };
   }
 
@@ -100,7 +100,7 @@ export class CareOrdersController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: AcceptDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return answer(await this.actions.accept(user, id, dto, key), res);
   }
@@ -126,7 +126,7 @@ export class CareOrdersController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: CheckInDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return answer(await this.actions.checkIn(user, id, dto, key), res);
   }
@@ -141,7 +141,7 @@ export class CareOrdersController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() dto: CheckOutDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     return answer(await this.actions.checkOut(user, id, dto, key), res);
   }

@@ -1,9 +1,10 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from './domain-error';
 import { asServiceUnavailable } from './outage';
 import { isDuplicateKeyError, isLockError } from '../database/mysql-errors';
 import { serializeError } from '../logging/logger';
+import { redactRequestUrl } from '../config/redact';
 
 export interface ErrorBody {
   statusCode: number;
@@ -27,8 +28,35 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /**
+ * What Fastify's own request errors (body parsing, before any route handler runs) say: a fixed message per code,
+ * never Fastify's text, which can quote the request (a bad URL, a JSON parser's snippet of the body).
+ */
+const BODY_ERRORS: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'body: malformed JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'body: empty, but Content-Type says JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body: too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'body: unsupported Content-Type (send application/json)',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'body: length does not match Content-Length',
+};
+
+/** A client error Fastify raised before routing reached Nest (body parser, URL, headers): its status, our words. */
+function fastifyClientError(exception: unknown): ErrorBody | undefined {
+  const e = exception as { code?: unknown; statusCode?: unknown } | null;
+  if (typeof e?.statusCode !== 'number' || e.statusCode < 400 || e.statusCode > 499) return undefined;
+  // secure-json-parse's SyntaxError reaches the handler with a statusCode of 400 and no Fastify code
+  const code = exception instanceof SyntaxError ? 'FST_ERR_CTP_INVALID_JSON_BODY' : e.code;
+  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
+  const status = e.statusCode;
+  return {
+    statusCode: status,
+    code: HTTP_CODES[status] ?? `HTTP_${status}`,
+    message: BODY_ERRORS[code] ?? 'Bad request',
+  };
+}
+
+/**
  * The one place where errors become HTTP. Domain errors carry their own status and code;
- * Nest's HttpExceptions (validation, body parser) keep their status; anything else is a 500 that
+ * Nest's HttpExceptions (validation) and Fastify's body errors keep their status; anything else is a 500 that
  * names only the request id, never internals.
  */
 @Catch()
@@ -37,22 +65,22 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const response = ctx.getResponse<Response>();
-    const request = ctx.getRequest<Request & { id?: string }>();
+    const response = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
     const body = this.toBody(exception);
     body.requestId = request.id;
     if (body.code === 'SERVICE_UNAVAILABLE') {
       // expected during an outage: one line per request, the driver's code but not its words
-      this.logger.warn({ err: serializeError(exception), requestId: request.id, path: request.path }, 'service unavailable');
+      this.logger.warn({ err: serializeError(exception), requestId: request.id, path: pathOf(request) }, 'service unavailable');
     } else if (body.statusCode >= 500) {
       // through the error serializer: no SQL text, parameters or driver error objects
-      this.logger.error({ err: serializeError(exception), requestId: request.id, path: request.path }, 'unhandled error');
+      this.logger.error({ err: serializeError(exception), requestId: request.id, path: pathOf(request) }, 'unhandled error');
     }
-    if (response.headersSent) return;
+    if (response.sent || response.raw.headersSent) return;
     if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      response.header('Retry-After', String(exception.retryAfterSeconds));
     }
-    response.status(body.statusCode).json(body);
+    response.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 
   private toBody(exception: unknown): ErrorBody {
@@ -72,16 +100,10 @@ export class DomainExceptionFilter implements ExceptionFilter {
         else if (typeof r.message === 'string') message = r.message;
         if (typeof r.code === 'string') code = r.code;
       }
-      // express's body parser reports malformed JSON as a 400 HttpException-like error
       return { statusCode: status, code, message };
     }
-    const maybe = exception as { type?: string; status?: number; message?: string };
-    if (maybe?.type === 'entity.parse.failed') {
-      return { statusCode: 400, code: 'VALIDATION_FAILED', message: 'body: malformed JSON' };
-    }
-    if (maybe?.type === 'entity.too.large') {
-      return { statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'body: too large' };
-    }
+    const clientError = fastifyClientError(exception);
+    if (clientError) return clientError;
     if (isDuplicateKeyError(exception)) {
       return { statusCode: 409, code: 'CONFLICT', message: 'A concurrent change conflicts with this request; retry' };
     }
@@ -90,4 +112,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, code: 'INTERNAL', message: 'Internal error' };
   }
+}
+
+/** The route's pattern when one matched (no ids, no query), else the URL with personal query values redacted. */
+function pathOf(request: FastifyRequest): string {
+  return request.routeOptions?.url ?? redactRequestUrl(request.url.split('?')[0]);
 }

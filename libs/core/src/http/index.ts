@@ -1,3 +1,4 @@
 export * from './auth-context';
 export * from './pagination';
 export * from './validation';
+export * from './request-log';

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, Roles, type AuthUser } from '@care/core';
 import { AlertsService } from '../alerts.service';
 import {
@@ -43,22 +43,22 @@ export class EmergencyCallsController {
     @CurrentUser() user: AuthUser,
     @Body() dto: RaiseCallDto,
     @Headers('idempotency-key') key: string | undefined,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ) {
     const { call, created } = await this.calls.raise(user, dto, key);
     // a retry or repeated press answers the call already open (201 either way: the gateway's contract)
     res.status(201);
-    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    if (!created) res.header('Idempotent-Replayed', 'true');
     return call;
   }
 
   @Post('simulate')
   @Roles('admin')
   @ApiOperation({ summary: 'Demo only: simulate a press of a demo resident’s device' })
-  async simulate(@CurrentUser() user: AuthUser, @Body() dto: SimulateCallDto, @Res({ passthrough: true }) res: Response) {
+  async simulate(@CurrentUser() user: AuthUser, @Body() dto: SimulateCallDto, @Res({ passthrough: true }) res: FastifyReply) {
     const { call, created } = await this.calls.simulate(user, dto.residentId);
     res.status(201);
-    if (!created) res.setHeader('Idempotent-Replayed', 'true');
+    if (!created) res.header('Idempotent-Replayed', 'true');
     return call;
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CurrentUser, JobQueue, Roles, type AuthUser } from '@care/core';
 
 import { CoverageService } from '../coverage.service';
@@ -44,11 +44,11 @@ export class StatsController {
   @Get('coverage/export')
   @Roles('admin', 'bureau')
   @ApiOperation({ summary: 'The coverage indicators as an xlsx or csv file' })
-  async export(@Query() query: ExportQueryDto, @Res({ passthrough: true }) res: Response) {
+  async export(@Query() query: ExportQueryDto, @Res({ passthrough: true }) res: FastifyReply) {
     const report = await this.coverage.coverage(query);
     const file = await exportCoverage(report, query.format ?? 'xlsx');
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Disposition', `attachment; filename="${file.filename}"`);
+    res.header('Content-Type', file.contentType);
+    res.header('Content-Disposition', `attachment; filename="${file.filename}"`);
     return new StreamableFile(file.body);
   }
 

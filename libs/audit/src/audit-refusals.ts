@@ -1,5 +1,6 @@
-import { Injectable, NestMiddleware, RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { Injectable, RequestMethod } from '@nestjs/common';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuthUser } from '@care/core';
 import { AuditRouteCheck } from './audit-routes';
 import { AuditWriter } from './audit-writer';
@@ -10,27 +11,16 @@ export const AUDITED = Symbol('care:audited');
 /** The codes the guards answer with (the exception filter's names for these statuses). */
 const REFUSALS: Record<number, string> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 429: 'TOO_MANY_ATTEMPTS' };
 
-interface RefusedRequest {
-  method: string;
-  route?: { path?: unknown };
-  user?: AuthUser;
-  ip?: string;
-  id?: unknown;
-  [AUDITED]?: boolean;
-}
-
-interface FinishingResponse {
-  statusCode: number;
-  on(event: 'finish', listener: () => void): unknown;
-}
+/** What the guard and the interceptor leave on Fastify's request object. */
+type RefusedRequest = FastifyRequest & { user?: AuthUser; [AUDITED]?: boolean };
 
 /**
  * A write refused before it reached the interceptor — by the global guard (no or bad token 401, a role that may not
  * 403) or a throttling guard (429) — still leaves an event with that outcome and the caller when known. Listens for
- * the response's end, so it costs nothing else; GET requests are not looked at.
+ * the response's end (a Fastify onResponse hook), so it costs nothing else; GET requests are not looked at.
  */
 @Injectable()
-export class AuditRefusalsMiddleware implements NestMiddleware {
+export class AuditRefusals {
   /** Route path → method → action, for write routes; paths without the global prefix. Built at the first refusal. */
   private actionsByPath: Map<string, Map<RequestMethod, string>> | null = null;
 
@@ -52,17 +42,21 @@ export class AuditRefusalsMiddleware implements NestMiddleware {
     return this.actionsByPath;
   }
 
-  use(request: RefusedRequest, response: FinishingResponse, next: () => void): void {
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
-      response.on('finish', () => this.finished(request, response.statusCode));
-    }
-    next();
+  /** Listens on every answer of the api's Fastify instance (call before it is ready). */
+  attach(fastify: FastifyInstance): void {
+    fastify.addHook('onResponse', (request, reply, done) => {
+      if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS') {
+        this.finished(request, reply.statusCode);
+      }
+      done();
+    });
   }
 
   private finished(request: RefusedRequest, status: number): void {
     const outcome = REFUSALS[status];
     if (!outcome || request[AUDITED]) return;
-    const path = typeof request.route?.path === 'string' ? request.route.path : null;
+    // the matched route's pattern (/api/v1/residents/:id); none when no route matched (a 404)
+    const path = typeof request.routeOptions?.url === 'string' ? request.routeOptions.url : null;
     const action = path === null ? undefined : this.actionOf(path, request.method);
     if (!action) return;
     const user = request.user;

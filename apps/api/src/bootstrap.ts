@@ -66,12 +66,16 @@ export async function createApiApp(
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(rootLogger),
     bufferLogs: true,
+    // Fastify's own JSON parser (no urlencoded forms; Nest's would read every body into a Buffer first)
+    bodyParser: false,
   });
   // bufferLogs holds every Nest Logger line (the exception filter's included) until a flush: without it the
   // start-up lines would be written never, and every later line kept in memory forever
   app.flushLogs();
   const fastify = app.getHttpAdapter().getInstance();
 
+  // the API speaks JSON only: any other body answers 415 (Fastify would otherwise hand text/plain to the handler)
+  fastify.removeContentTypeParser('text/plain');
   logRequests(fastify, rootLogger);
   await app.register(helmet, {
     contentSecurityPolicy: {

@@ -5,6 +5,7 @@ import { asServiceUnavailable } from './outage';
 import { isDuplicateKeyError, isLockError } from '../database/mysql-errors';
 import { serializeError } from '../logging/logger';
 import { redactRequestUrl } from '../config/redact';
+import { MALFORMED_JSON, requestErrorMessage } from './request-errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -26,33 +27,6 @@ const HTTP_CODES: Record<number, string> = {
   429: 'TOO_MANY_REQUESTS',
   503: 'SERVICE_UNAVAILABLE',
 };
-
-/**
- * What Fastify's own request errors (body parsing, before any route handler runs) say: a fixed message per code,
- * never Fastify's text, which can quote the request (a bad URL, a JSON parser's snippet of the body).
- */
-const BODY_ERRORS: Record<string, string> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'body: malformed JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'body: empty, but Content-Type says JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'body: too large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'body: unsupported Content-Type (send application/json)',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'body: length does not match Content-Length',
-};
-
-/** A client error Fastify raised before routing reached Nest (body parser, URL, headers): its status, our words. */
-function fastifyClientError(exception: unknown): ErrorBody | undefined {
-  const e = exception as { code?: unknown; statusCode?: unknown } | null;
-  if (typeof e?.statusCode !== 'number' || e.statusCode < 400 || e.statusCode > 499) return undefined;
-  // secure-json-parse's SyntaxError reaches the handler with a statusCode of 400 and no Fastify code
-  const code = exception instanceof SyntaxError ? 'FST_ERR_CTP_INVALID_JSON_BODY' : e.code;
-  if (typeof code !== 'string' || !code.startsWith('FST_')) return undefined;
-  const status = e.statusCode;
-  return {
-    statusCode: status,
-    code: HTTP_CODES[status] ?? `HTTP_${status}`,
-    message: BODY_ERRORS[code] ?? 'Bad request',
-  };
-}
 
 /**
  * The one place where errors become HTTP. Domain errors carry their own status and code;
@@ -94,6 +68,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       let message = exception.message;
       let code = HTTP_CODES[status] ?? `HTTP_${status}`;
+      // Nest re-throws Fastify's own request errors (body parsing, before any route runs) as HttpException(text)
+      if (typeof raw === 'string') return { statusCode: status, code, message: requestErrorMessage(raw, status) };
       if (typeof raw === 'object' && raw !== null) {
         const r = raw as { message?: unknown; code?: unknown };
         if (Array.isArray(r.message)) message = r.message.join('; ');
@@ -102,8 +78,10 @@ export class DomainExceptionFilter implements ExceptionFilter {
       }
       return { statusCode: status, code, message };
     }
-    const clientError = fastifyClientError(exception);
-    if (clientError) return clientError;
+    // the JSON parser's SyntaxError reaches the filter as it is, marked 400 (its text quotes the body: never sent)
+    if (exception instanceof SyntaxError && (exception as { statusCode?: unknown }).statusCode === 400) {
+      return { statusCode: 400, code: 'VALIDATION_FAILED', message: MALFORMED_JSON };
+    }
     if (isDuplicateKeyError(exception)) {
       return { statusCode: 409, code: 'CONFLICT', message: 'A concurrent change conflicts with this request; retry' };
     }

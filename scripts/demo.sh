@@ -20,7 +20,7 @@ echo "[demo] migrating $DATABASE_URL"
 npm run migrate --silent
 npm run seed:demo --silent
 
-node dist/apps/api/src/main.js &
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node dist/apps/api/src/main.js &
 api=$!
 node dist/apps/dispatcher/src/main.js &
 dispatcher=$!

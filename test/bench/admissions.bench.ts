@@ -304,6 +304,8 @@ async function startApi(
       JWT_SECRET: randomBytes(32).toString('hex'),
       DATA_ENCRYPTION_KEY: DATA_KEY.toString('hex'),
       LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'warn',
+      // as npm run start:api, the Dockerfile and the demo run it: two glibc malloc arenas (see README, Memory)
+      MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -108,8 +108,8 @@ export async function createApiApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new DomainExceptionFilter());
 
-  // built on the first GET /docs-json or /docs, not at start: its ~1,000 schema objects stay out of a fresh
-  // process's heap, and most api processes never serve it
+  // built on the first GET /docs or /docs-json, not at start: most api processes never serve it (measured: about
+  // 1 MB of heap and 61 KB of JSON, so this is a small saving, not the main one)
   SwaggerModule.setup(
     'docs',
     app,

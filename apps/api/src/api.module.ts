@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@care/core';
+import { MetricsModule } from '@care/metrics';
 import { API_DOMAIN_MODULES } from './api.modules';
 
 @Module({})
@@ -7,7 +8,8 @@ export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: ApiModule,
-      imports: [CoreModule.forRoot(config, { http: true }), ...API_DOMAIN_MODULES],
+      // MetricsModule before the domain modules: its request-timing guard must run ahead of the auth guard
+      imports: [CoreModule.forRoot(config, { http: true }), MetricsModule.forApi(), ...API_DOMAIN_MODULES],
     };
   }
 }

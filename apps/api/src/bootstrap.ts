@@ -27,7 +27,7 @@ export const API_PREFIX = 'api/v1';
  * The routes served outside /api/v1 — the one list of them (health probes, and whatever an operator's tools
  * expect at a fixed path).
  */
-export const OUTSIDE_API_PREFIX = ['health'];
+export const OUTSIDE_API_PREFIX = ['health', 'metrics'];
 
 /** Largest request body: a batch of care orders or a township's residents fits many times over. */
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;

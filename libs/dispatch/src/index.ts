@@ -8,3 +8,4 @@ export * from './http/dispatch-http.module';
 export { DispatchKpisService } from './http/dispatch-kpis.service';
 export * from './dispatch-round.service';
 export * from './partition-leases';
+export * from './jobs/dispatch-decisions';

@@ -2,10 +2,10 @@
  * The coverage report as a file a clerk can hand upward: one row per area and indicator, Chinese headers and
  * names first. CSV carries a UTF-8 byte-order mark so that Excel opens the Chinese text correctly.
  */
-import ExcelJS from 'exceljs';
 
 import type { CoverageReport } from './coverage.service';
 import type { Indicator, IndicatorKey } from './rules/indicators';
+import { writeXlsx } from './xlsx';
 
 export const INDICATOR_NAMES: Readonly<Record<IndicatorKey, { zh: string; en: string }>> = {
   nursing_bed_share: { zh: '养老机构护理型床位占比', en: 'Nursing-type bed share' },
@@ -85,18 +85,15 @@ export async function exportCoverage(
       body: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8'),
     };
   }
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'county-care';
-  const sheet = workbook.addWorksheet(`覆盖率 ${report.month}`);
-  sheet.addRow([`养老服务覆盖率统计 ${report.month}（截至 ${report.asOf}）`]);
-  sheet.addRow([...EXPORT_HEADERS]);
-  for (const r of rows) sheet.addRow(r.map(neutraliseCell));
-  sheet.getRow(2).font = { bold: true };
-  sheet.columns.forEach((c, i) => (c.width = [12, 16, 32, 36, 10, 10, 10, 10, 10][i] ?? 12));
-  const buffer = await workbook.xlsx.writeBuffer();
+  const body = writeXlsx({
+    name: `覆盖率 ${report.month}`,
+    rows: [[`养老服务覆盖率统计 ${report.month}（截至 ${report.asOf}）`], [...EXPORT_HEADERS], ...rows.map((r) => r.map(neutraliseCell))],
+    boldRows: [2],
+    widths: [12, 16, 32, 36, 10, 10, 10, 10, 10],
+  });
   return {
     filename: `${base}.xlsx`,
     contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    body: Buffer.from(buffer as ArrayBuffer),
+    body,
   };
 }

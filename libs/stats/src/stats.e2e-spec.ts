@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import ExcelJS from 'exceljs';
 import { auth, createTestApp, type TestContext } from '@care/testing';
+import { readXlsx } from '@care/testing/xlsx';
 import { itemsForLevel } from '@care/assessments';
 
 import { CoverageService } from './coverage.service';
@@ -313,11 +313,9 @@ describe('stats (e2e)', () => {
       .expect(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     expect(res.headers['content-disposition']).toContain(`coverage-${month}.xlsx`);
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(res.body as unknown as ExcelJS.Buffer);
-    const sheet = workbook.worksheets[0];
-    expect(sheet.getRow(2).values).toEqual([
-      undefined,
+    const [sheet] = readXlsx(res.body as Buffer);
+    expect(sheet.name).toBe(`覆盖率 ${month}`);
+    expect(sheet.rows[1]).toEqual([
       '区域代码',
       '区域',
       '指标代码',
@@ -328,10 +326,7 @@ describe('stats (e2e)', () => {
       '目标',
       '是否达标',
     ]);
-    const rows: unknown[][] = [];
-    sheet.eachRow((row, n) => {
-      if (n > 2) rows.push((row.values as unknown[]).slice(1));
-    });
+    const rows = sheet.rows.slice(2);
     expect(rows).toHaveLength(6 * 29); // county + 28 townships, 6 indicators each
     expect(rows[0]).toEqual([
       '',
@@ -376,13 +371,9 @@ describe('stats (e2e)', () => {
           response.on('end', () => callback(null, Buffer.concat(chunks)));
         })
         .expect(200);
-      const workbook = new ExcelJS.Workbook();
-      await workbook.xlsx.load(res.body as unknown as ExcelJS.Buffer);
-      const names: unknown[] = [];
-      workbook.worksheets[0].eachRow((row) => {
-        const values = row.values as unknown[];
-        if (values[1] === '620422102') names.push(values[2]);
-      });
+      const names = readXlsx(res.body as Buffer)[0]
+        .rows.filter((values) => values[0] === '620422102')
+        .map((values) => values[1]);
       expect(names.length).toBeGreaterThan(0);
       for (const cell of names) expect(cell).toBe(`'${formula}`);
     } finally {

@@ -141,3 +141,20 @@ describe('DATA_ENCRYPTION_KEY_PREVIOUS (a key rotation)', () => {
     expect(problemsOf({ NODE_ENV: 'development', ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: '0'.repeat(64) })).toBe('');
   });
 });
+
+describe('metrics settings', () => {
+  it('reads METRICS_ALLOW as addresses and CIDR ranges, and DISPATCHER_METRICS_PORT', () => {
+    const config = loadConfig({ NODE_ENV: 'test', METRICS_ALLOW: ' 10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8', DISPATCHER_METRICS_PORT: '9464' });
+    expect(config.metrics).toEqual({ allow: ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8'], dispatcherPort: 9464 });
+    expect(loadConfig({ NODE_ENV: 'test' }).metrics).toEqual({ allow: [], dispatcherPort: null });
+  });
+
+  it('names every entry that is not an address or a range, and a bad port', () => {
+    const problems = problemsOf({ NODE_ENV: 'test', METRICS_ALLOW: '10.0.0.0/33,prometheus,1.2.3.4/8/1,::1/129', DISPATCHER_METRICS_PORT: '70000' });
+    expect(problems).toMatch(/"10\.0\.0\.0\/33"/);
+    expect(problems).toMatch(/"prometheus"/);
+    expect(problems).toMatch(/"1\.2\.3\.4\/8\/1"/);
+    expect(problems).toMatch(/"::1\/129"/);
+    expect(problems).toMatch(/DISPATCHER_METRICS_PORT/);
+  });
+});

@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The one place that reads process.env. Everything else receives an AppConfig.
  * Invalid configuration is reported all at once, so an operator fixes it in one go.
@@ -57,6 +59,34 @@ export interface AppConfig {
    * care order, check-in/out) use per process (DB_HOT_POOL_SIZE, 1–10), beside TypeORM's pool of 20.
    */
   database: { hotPoolSize: number };
+  /**
+   * Prometheus metrics. `allow`: addresses or CIDR ranges (METRICS_ALLOW, comma-separated) that may scrape
+   * without a token; anyone else needs an admin's bearer token. `dispatcherPort`: where a dispatcher serves its own
+   * /metrics (DISPATCHER_METRICS_PORT); null = not served.
+   */
+  metrics: { allow: string[]; dispatcherPort: number | null };
+}
+
+/**
+ * METRICS_ALLOW: comma-separated IPv4/IPv6 addresses or CIDR ranges (`10.0.0.0/8`, `::1`). Returns the entries as
+ * written (trimmed) and a problem for each one that is not an address or a range.
+ */
+export function parseAddressList(raw: string | undefined): { entries: string[]; problems: string[] } {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const problems: string[] = [];
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 6 ? 128 : 32;
+    const badPrefix = prefix !== undefined && (!/^\d{1,3}$/.test(prefix) || Number(prefix) > maxPrefix);
+    if (family === 0 || badPrefix || extra !== undefined) {
+      problems.push(`METRICS_ALLOW: "${entry}" is not an IP address or a CIDR range (e.g. 10.0.0.0/8, ::1)`);
+    }
+  }
+  return { entries, problems };
 }
 
 export class ConfigError extends Error {
@@ -160,6 +190,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtExpiresIn = 12 * 3600;
   }
 
+  const metricsAllow = parseAddressList(env.METRICS_ALLOW);
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 3000, 1, 65535),
@@ -200,7 +231,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     visitPlans: { cron: env.VISIT_PLAN_CRON === 'off' ? null : env.VISIT_PLAN_CRON || '30 0 1 * *' },
     audit: { reads: env.AUDIT_READS !== 'off' },
     database: { hotPoolSize: int('DB_HOT_POOL_SIZE', 6, 1, 10) },
+    metrics: {
+      allow: metricsAllow.entries,
+      dispatcherPort: env.DISPATCHER_METRICS_PORT ? int('DISPATCHER_METRICS_PORT', 0, 1, 65535) || null : null,
+    },
   };
+  problems.push(...metricsAllow.problems);
   if (config.visitPlans.cron !== null && !/^\S+( \S+){4,5}$/.test(config.visitPlans.cron.trim())) {
     problems.push('VISIT_PLAN_CRON must be a cron pattern of 5 or 6 fields, or "off"');
   }

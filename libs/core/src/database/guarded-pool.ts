@@ -52,6 +52,12 @@ function codedError(code: string, message: string): Error {
 
 type GetConnectionCallback = (error: NodeJS.ErrnoException | null, connection: PoolConnection) => void;
 
+/**
+ * Emitted on the pool after every getConnection: (waitedMs, ok). Metrics listen to it; nothing else depends on it.
+ * A pool's own 'acquire' event fires only for connections taken from the free list, not for waits or failures.
+ */
+export const POOL_ACQUIRED_EVENT = 'care:acquired';
+
 /** A pool whose getConnection gives up after `acquireTimeoutMs`, and whose new connections get the statement limit. */
 function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
   if (limits.statementTimeoutMs !== null) {
@@ -65,9 +71,11 @@ function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
   const acquire = pool.getConnection.bind(pool) as (callback: GetConnectionCallback) => void;
   const bounded = (callback: GetConnectionCallback): void => {
     let settled = false;
+    const started = performance.now();
     const timer = setTimeout(() => {
       if (settled) return;
       settled = true;
+      pool.emit(POOL_ACQUIRED_EVENT, performance.now() - started, false);
       callback(codedError('POOL_ACQUIRE_TIMEOUT', `no database connection within ${limits.acquireTimeoutMs} ms`), undefined as unknown as PoolConnection);
     }, limits.acquireTimeoutMs);
     acquire((error, connection) => {
@@ -78,6 +86,7 @@ function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
       }
       settled = true;
       clearTimeout(timer);
+      pool.emit(POOL_ACQUIRED_EVENT, performance.now() - started, !error);
       if (error && error.message === 'Queue limit reached.') error.code = 'POOL_QUEUE_LIMIT';
       if (error && error.message === 'Pool is closed.') error.code = 'POOL_CLOSED';
       callback(error, connection);

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from './domain-error';
+import { tagErrorCode } from './error-tag';
 import { asServiceUnavailable } from './outage';
 import { isDuplicateKeyError, isLockError } from '../database/mysql-errors';
 import { serializeError } from '../logging/logger';
@@ -43,6 +44,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const body = this.toBody(exception);
     body.requestId = request.id;
+    tagErrorCode(request, body.code);
     if (body.code === 'SERVICE_UNAVAILABLE') {
       // expected during an outage: one line per request, the driver's code but not its words
       this.logger.warn({ err: serializeError(exception), requestId: request.id, path: pathOf(request) }, 'service unavailable');

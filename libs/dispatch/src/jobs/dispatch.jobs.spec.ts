@@ -2,10 +2,11 @@ import type { Job } from 'bullmq';
 import type { AppConfig, JobHandler, JobName, JobQueue, JobWorkerHost } from '@care/core';
 import type { DispatchService } from '../dispatch.service';
 import type { DispatchRoundService } from '../dispatch-round.service';
+import type { DispatchDecisions } from './dispatch-decisions';
 import { DispatchJobs } from './dispatch.jobs';
 
 /** The dispatch queue's handlers only check the payload's ids and call one use case each. */
-function setup() {
+function setup(decisions?: DispatchDecisions) {
   const handlers = new Map<JobName, JobHandler<JobName>>();
   const host = { register: jest.fn((name: JobName, handler: JobHandler<JobName>) => handlers.set(name, handler)) };
   const queue = { add: jest.fn(async () => 'id') };
@@ -25,6 +26,7 @@ function setup() {
     service as unknown as DispatchService,
     rounds as unknown as DispatchRoundService,
     { dispatch: { acceptTimeoutMinutes: 15, concurrency: 8, sweepSeconds: 30 } } as AppConfig,
+    decisions,
   );
   jobs.onModuleInit();
   const run = (name: JobName, payload: unknown) => {
@@ -69,6 +71,27 @@ describe('DispatchJobs', () => {
     await expect(run('AcceptTimeout', { orderId: 'o-1', assignedAt: 'yesterday' })).rejects.toThrow(/assignedAt/);
     await expect(run('DispatchRound', { partition: '' })).rejects.toThrow(/partition/);
     expect(service.dispatch).not.toHaveBeenCalled();
+    jobs.onApplicationShutdown();
+  });
+
+  it('reports each decision to the optional observer: outcome counts and the time taken, a throw as failed', async () => {
+    const decided = jest.fn();
+    const { jobs, service, rounds, run } = setup({ decided });
+    await run('DispatchOrder', { orderId: 'o1' });
+    expect(decided).toHaveBeenLastCalledWith('DispatchOrder', { skipped: 1 }, expect.any(Number));
+    // a batch only requests rounds: no order decided yet
+    await run('DispatchBatch', { batchId: 'b1' });
+    expect(decided).toHaveBeenLastCalledWith('DispatchBatch', {}, expect.any(Number));
+    // a round decides its partition's orders: its tally (replanned orders are decided in a later round)
+    rounds.handle.mockResolvedValueOnce({ outcome: 'rounds', partition: 'p1', rounds: 2, assigned: 3, unassigned: 2, replanned: 1 } as never);
+    await run('DispatchRound', { partition: 'p1' });
+    expect(decided).toHaveBeenLastCalledWith('DispatchRound', { assigned: 3, unassigned: 2 }, expect.any(Number));
+    service.dispatch.mockRejectedValueOnce(new Error('contention'));
+    await expect(run('DispatchOrder', { orderId: 'o2' })).rejects.toThrow('contention');
+    expect(decided).toHaveBeenLastCalledWith('DispatchOrder', { failed: 1 }, expect.any(Number));
+    // a payload refused before any decision is a failed job too (it is retried, then kept as failed)
+    await expect(run('DispatchOrder', { orderId: '' })).rejects.toThrow();
+    expect(decided).toHaveBeenCalledTimes(5);
     jobs.onApplicationShutdown();
   });
 });

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, JobQueue, JobWorkerHost } from '@care/core';
 import { DispatchService } from '../dispatch.service';
-import { DispatchRoundService } from '../dispatch-round.service';
+import { DispatchRoundService, type RoundOutcome } from '../dispatch-round.service';
+import { DISPATCH_DECISIONS, type DispatchDecisionJob, type DispatchDecisionOutcome, type DispatchDecisions } from './dispatch-decisions';
 
 /**
  * The dispatch queue's handlers: each validates the payload's ids and calls one use case. Also the sweep timer:
@@ -20,16 +21,26 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
     private readonly dispatch: DispatchService,
     private readonly rounds: DispatchRoundService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(DISPATCH_DECISIONS) private readonly decisions?: DispatchDecisions,
   ) {}
 
   onModuleInit(): void {
-    this.host.register('DispatchOrder', async ({ orderId }) => this.dispatch.dispatch(requireId(orderId, 'orderId')));
-    this.host.register('DispatchBatch', async ({ batchId }) => this.rounds.dispatchBatch(requireId(batchId, 'batchId')));
+    this.host.register('DispatchOrder', async ({ orderId }) =>
+      this.reported('DispatchOrder', () => this.dispatch.dispatch(requireId(orderId, 'orderId')), (done) => ({ [done.outcome]: 1 })),
+    );
+    this.host.register('DispatchBatch', async ({ batchId }) =>
+      this.reported('DispatchBatch', () => this.rounds.dispatchBatch(requireId(batchId, 'batchId')), roundDecisions),
+    );
     this.host.register('DispatchRound', async ({ partition, orderId }) =>
-      this.rounds.handle({
-        partition: partition === undefined ? undefined : requireId(partition, 'partition'),
-        orderId: orderId === undefined ? undefined : requireId(orderId, 'orderId'),
-      }),
+      this.reported(
+        'DispatchRound',
+        () =>
+          this.rounds.handle({
+            partition: partition === undefined ? undefined : requireId(partition, 'partition'),
+            orderId: orderId === undefined ? undefined : requireId(orderId, 'orderId'),
+          }),
+        roundDecisions,
+      ),
     );
     this.host.register('AcceptTimeout', async ({ orderId, assignedAt }) => {
       if (typeof assignedAt !== 'string' || Number.isNaN(Date.parse(assignedAt))) throw new Error('AcceptTimeout: assignedAt must be an ISO instant');
@@ -41,6 +52,23 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
     const periodMs = this.config.dispatch.sweepSeconds * 1000;
     this.timer = setInterval(() => void this.enqueueSweep(periodMs), periodMs);
     this.timer.unref();
+  }
+
+  /** Runs a dispatch job and tells the optional observer what it decided and how long it took (a throw: `failed`). */
+  private async reported<T>(
+    job: DispatchDecisionJob,
+    work: () => Promise<T>,
+    outcomes: (result: T) => Partial<Record<DispatchDecisionOutcome, number>>,
+  ): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await work();
+      this.decisions?.decided(job, outcomes(result), (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      this.decisions?.decided(job, { failed: 1 }, (performance.now() - started) / 1000);
+      throw error;
+    }
   }
 
   private async enqueueSweep(periodMs: number): Promise<void> {
@@ -55,6 +83,11 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
+}
+
+/** A round decides orders (its tally); a job that only requested or deferred rounds decided none. */
+function roundDecisions(done: RoundOutcome): Partial<Record<DispatchDecisionOutcome, number>> {
+  return done.outcome === 'rounds' ? { assigned: done.assigned, unassigned: done.unassigned } : {};
 }
 
 function requireId(value: unknown, name: string): string {

@@ -70,6 +70,8 @@ const next = () => ++counter;
 const MATRIX: Record<string, Row> = {
   // ---- health, auth, users
   'GET /health': { roles: 'public' },
+  // admins, or a client from METRICS_ALLOW (empty in tests), as the metrics e2e test shows
+  'GET /metrics': { roles: [A] },
   'POST /auth/login': { roles: 'public', body: () => ({ username: 'admin', password: ADMIN_PASSWORD }) },
   'GET /auth/me': { roles: HUMANS },
   'POST /users': { roles: [A], body: () => ({ username: `matrix${next()}`, password: 'password-123', role: 'dispatcher' }) },
@@ -403,7 +405,8 @@ describe('authorization matrix: every route × every role × own/other facility 
       return encodeURIComponent(value);
     });
     const query = row.query ? `?${new URLSearchParams(row.query(seed)).toString()}` : '';
-    const url = path === '/health' ? '/health' : `${API}${filled}${query}`;
+    // outside the /api/v1 prefix
+    const url = path === '/health' || path === '/metrics' ? path : `${API}${filled}${query}`;
     return { method: method.toLowerCase(), url };
   }
 

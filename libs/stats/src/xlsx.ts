@@ -17,7 +17,6 @@ export interface XlsxSheet {
 }
 
 // XML 1.0 refuses most control characters even escaped: they are dropped (tab, LF and CR stay)
-// eslint-disable-next-line no-control-regex
 const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 function xml(text: string): string {

@@ -89,13 +89,13 @@ export class MetricsService implements OnModuleInit {
   });
   private readonly dispatchDecisions = new Counter({
     name: 'care_dispatch_decisions_total',
-    help: 'Dispatch decisions by job and outcome (assigned, unassigned, skipped, failed)',
+    help: 'Orders decided by dispatch jobs (DispatchRound, DispatchOrder, DispatchBatch), by outcome (assigned, unassigned, skipped, failed)',
     labelNames: ['job', 'outcome'] as const,
     registers: [this.registry],
   });
   private readonly dispatchDuration = new Histogram({
     name: 'care_dispatch_job_duration_seconds',
-    help: 'Time a dispatch job took to decide (DispatchOrder: one order; DispatchBatch: every order of a batch)',
+    help: 'Time a dispatch job took (DispatchRound: a round of a partition; DispatchOrder: one order; DispatchBatch: requesting its rounds)',
     labelNames: ['job'] as const,
     buckets: SECONDS_BUCKETS,
     registers: [this.registry],

@@ -78,6 +78,11 @@ describe('dispatcher metrics', () => {
     expect(metricSum(text, 'care_dispatch_decisions_total', { outcome: 'failed' })).toBe(0);
     expect(metricSum(text, 'care_dispatch_job_duration_seconds_count')).toBeGreaterThan(0);
     expect(metricSum(text, 'care_dispatch_job_duration_seconds_sum')).toBeGreaterThan(0);
+    // the api wrote the orders on its hot-path pool: its figures appear beside TypeORM's
+    const apiText = (await t.http().get('/metrics').set(auth(t.adminToken)).expect(200)).text;
+    expect(metricSum(apiText, 'care_db_pool_acquire_seconds_count', { pool: 'hot', ok: 'true' })).toBeGreaterThanOrEqual(4);
+    expect(metricSum(apiText, 'care_db_pool_connections', { pool: 'hot', state: 'limit' })).toBe(t.config.database.hotPoolSize);
+    expect(metricSum(apiText, 'care_db_pool_connections', { pool: 'typeorm', state: 'limit' })).toBeGreaterThan(0);
     // the dispatch queue is empty again once every order is decided
     expect(metricSum(text, 'care_queue_jobs', { queue: 'dispatch', state: 'wait' })).toBe(0);
   });

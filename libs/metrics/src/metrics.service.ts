@@ -1,8 +1,8 @@
 import type { EventEmitter } from 'node:events';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { JobQueue, POOL_ACQUIRED_EVENT, QUEUE_NAMES } from '@care/core';
+import { JobQueue, POOL_ACQUIRED_EVENT, QUEUE_NAMES, SqlTransactionRunner } from '@care/core';
 
 /** No scrape waits longer than this for Redis or the database: a scrape during an outage answers, with `up` 0. */
 export const SCRAPE_PROBE_TIMEOUT_MS = 1000;
@@ -58,8 +58,8 @@ export class MetricsService implements OnModuleInit {
   });
   private readonly poolAcquire = new Histogram({
     name: 'care_db_pool_acquire_seconds',
-    help: 'Time to get a database connection from the pool; ok="false" for acquires that failed or timed out',
-    labelNames: ['ok'] as const,
+    help: 'Time to get a database connection, per pool (typeorm, hot); ok="false" for acquires that failed or timed out',
+    labelNames: ['pool', 'ok'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 3, 10],
     registers: [this.registry],
   });
@@ -101,40 +101,62 @@ export class MetricsService implements OnModuleInit {
     registers: [this.registry],
   });
 
+  /** Pools whose acquire event this service already listens to (the hot pool appears on first use). */
+  private readonly watched = new WeakSet<object>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
+    @Optional() private readonly hot?: SqlTransactionRunner,
   ) {
     collectDefaultMetrics({ register: this.registry });
-    const pool = (): Mysql2PoolInternals | undefined => (this.dataSource.driver as unknown as { pool?: Mysql2PoolInternals }).pool;
+    const pools = (): [string, Mysql2PoolInternals | undefined][] => this.pools();
     new Gauge({
       name: 'care_db_pool_connections',
-      help: 'Database pool connections: open, in_use, free, and limit (the pool size)',
-      labelNames: ['state'] as const,
+      help: 'Database pool connections per pool (typeorm, hot): open, in_use, free, and limit (the pool size)',
+      labelNames: ['pool', 'state'] as const,
       registers: [this.registry],
       collect() {
-        const p = pool();
-        const open = p?._allConnections?.length ?? 0;
-        const free = p?._freeConnections?.length ?? 0;
-        this.set({ state: 'open' }, open);
-        this.set({ state: 'free' }, free);
-        this.set({ state: 'in_use' }, open - free);
-        this.set({ state: 'limit' }, p?.config?.connectionLimit ?? 0);
+        for (const [pool, p] of pools()) {
+          const open = p?._allConnections?.length ?? 0;
+          const free = p?._freeConnections?.length ?? 0;
+          this.set({ pool, state: 'open' }, open);
+          this.set({ pool, state: 'free' }, free);
+          this.set({ pool, state: 'in_use' }, open - free);
+          this.set({ pool, state: 'limit' }, p?.config?.connectionLimit ?? 0);
+        }
       },
     });
     new Gauge({
       name: 'care_db_pool_waiting',
-      help: 'Requests waiting for a database connection',
+      help: 'Requests waiting for a database connection, per pool',
+      labelNames: ['pool'] as const,
       registers: [this.registry],
       collect() {
-        this.set(pool()?._connectionQueue?.length ?? 0);
+        for (const [pool, p] of pools()) this.set({ pool }, p?._connectionQueue?.length ?? 0);
       },
     });
   }
 
   onModuleInit(): void {
-    const pool = (this.dataSource.driver as unknown as { pool?: EventEmitter }).pool;
-    pool?.on(POOL_ACQUIRED_EVENT, (ms: number, ok: boolean) => this.poolAcquire.observe({ ok: String(ok) }, ms / 1000));
+    this.pools();
+    // the hot pool is made on the first hot-path transaction: listen to it from its first acquire
+    this.hot?.watchPool(() => this.pools());
+  }
+
+  /** TypeORM's pool and, once created, the hot-path pool; starts listening to each one's acquire event. */
+  private pools(): [string, Mysql2PoolInternals | undefined][] {
+    const pools: [string, Mysql2PoolInternals | undefined][] = [
+      ['typeorm', (this.dataSource.driver as unknown as { pool?: Mysql2PoolInternals }).pool],
+    ];
+    const hot = this.hot?.hotPool as unknown as Mysql2PoolInternals | null | undefined;
+    if (hot) pools.push(['hot', hot]);
+    for (const [name, pool] of pools) {
+      if (!pool || this.watched.has(pool)) continue;
+      this.watched.add(pool);
+      pool.on(POOL_ACQUIRED_EVENT, (ms: number, ok: boolean) => this.poolAcquire.observe({ pool: name, ok: String(ok) }, ms / 1000));
+    }
+    return pools;
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number, errorCode: string | undefined): void {
@@ -151,6 +173,7 @@ export class MetricsService implements OnModuleInit {
 
   /** The text exposition, after reading queues and alerts (each bounded in time; a source that fails reads as down). */
   async scrape(): Promise<string> {
+    this.pools(); // the hot pool may have appeared since
     await Promise.all([this.readQueues(), this.readAlerts()]);
     return this.registry.metrics();
   }

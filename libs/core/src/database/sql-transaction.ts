@@ -104,6 +104,7 @@ class Transaction implements SqlTransaction {
 export class SqlTransactionRunner implements OnModuleDestroy {
   private readonly logger = new Logger(SqlTransactionRunner.name);
   private pool: Pool | null = null;
+  private readonly poolWatchers: ((pool: Pool) => void)[] = [];
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -122,6 +123,17 @@ export class SqlTransactionRunner implements OnModuleDestroy {
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
       }
     }
+  }
+
+  /** The hot pool once a hot path created it, else null: metrics read its counts. */
+  get hotPool(): Pool | null {
+    return this.pool;
+  }
+
+  /** Calls `watch` with the hot pool as soon as it exists (now, or when a hot path creates it): metrics listen to it. */
+  watchPool(watch: (pool: Pool) => void): void {
+    if (this.pool) watch(this.pool);
+    else this.poolWatchers.push(watch);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -163,9 +175,14 @@ export class SqlTransactionRunner implements OnModuleDestroy {
   }
 
   private acquire(): Promise<PoolConnection> {
-    const pool = this.pool ?? (this.pool = this.createPool());
+    let pool = this.pool;
+    if (!pool) {
+      pool = this.pool = this.createPool();
+      for (const watch of this.poolWatchers.splice(0)) watch(pool);
+    }
+    const created = pool;
     return new Promise((resolve, reject) => {
-      pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection)));
+      created.getConnection((error, connection) => (error ? reject(error) : resolve(connection)));
     });
   }
 

@@ -299,6 +299,8 @@ async function main(): Promise<void> {
         JWT_SECRET: randomBytes(32).toString('hex'),
         DATA_ENCRYPTION_KEY: DATA_KEY.toString('hex'),
         LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'warn',
+        // as `npm run start:api` and the Dockerfile run it
+        MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       },
       async (port) => (await call(port, 'GET', '/health', null)).status === 200,
     );

@@ -19,7 +19,9 @@ export {
   lockOrder,
   requeueUnassignedOrders,
   writeOrderStatus,
+  writeOrderStatusMany,
   type OrderPatch,
+  type OrderStatusWrite,
   type OrderVersion,
 } from './services/order-writes';
 export { residentFacts, type ResidentFacts } from './services/resident-facts';

@@ -1,7 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, DEFAULT_TRAVEL_MODEL, JobQueue, TransactionRunner, type TravelModelOptions } from '@care/core';
 import { DISPATCH_PRIORITY, roundWindow } from '@care/care-orders';
-import { type CaregiverFingerprint, DispatchRepository, type OrderFacts, type PendingRef } from './dispatch.repository';
+import {
+  type CaregiverFingerprint,
+  DispatchRepository,
+  type OrderFacts,
+  type OrderState,
+  type PendingRef,
+} from './dispatch.repository';
 import { PartitionLeases } from './partition-leases';
 import { acceptTimeoutJobId, type Clock, DISPATCH_CLOCK, DispatchService } from './dispatch.service';
 import {
@@ -182,7 +188,10 @@ export class DispatchRoundService {
 
   /** One round of the partition: its pending orders (or its urgent ones only), at most ROUND_MAX_ORDERS, urgent first. */
   async round(partition: string, urgentOnly = false): Promise<RoundTally> {
-    const refs = await this.repo.pendingOrderRefs();
+    const t0 = performance.now();
+    // only the partition's box is read (not every pending order of the county), then each ref's partition checked
+    const box = partition === NO_PARTITION ? undefined : await this.boxOf(partition);
+    const refs = await this.repo.pendingOrderRefs(undefined, undefined, { urgentOnly, box });
     const mine: PendingRef[] = [];
     for (const ref of refs) {
       if (urgentOnly && ref.priority !== 'urgent') continue;
@@ -193,8 +202,31 @@ export class DispatchRoundService {
     const result = await this.roundOf(
       picked.map((o) => o.id),
       partition,
+      performance.now() - t0,
     );
     return { ...result, more };
+  }
+
+  /**
+   * The box of latitudes and longitudes around the partition's service points that holds every home its circles
+   * may hold (the radius as degrees, a little wider); undefined when the partition has no point (read it all).
+   */
+  private async boxOf(partition: string): Promise<{ minLat: number; maxLat: number; minLng: number; maxLng: number } | undefined> {
+    const { points, partitions } = await this.partitions();
+    const mine = points.filter((p) => partitions.get(p.id) === partition);
+    if (mine.length === 0) return undefined;
+    const radiusKm = serviceCircleRadiusKm(this.travel) * 1.05 + 1;
+    const lats = mine.map((p) => p.location.lat);
+    const maxAbsLat = Math.min(89, Math.max(...lats.map((l) => Math.abs(l))) + radiusKm / 111);
+    const dLat = radiusKm / 110.5;
+    const dLng = radiusKm / (111.3 * Math.cos((maxAbsLat * Math.PI) / 180));
+    const lngs = mine.map((p) => p.location.lng);
+    return {
+      minLat: Math.min(...lats) - dLat,
+      maxLat: Math.max(...lats) + dLat,
+      minLng: Math.min(...lngs) - dLng,
+      maxLng: Math.max(...lngs) + dLng,
+    };
   }
 
   private async partitionOfRef(ref: PendingRef): Promise<string> {
@@ -214,8 +246,16 @@ export class DispatchRoundService {
   }
 
   /** One round over these orders (those no longer pending are left alone). */
-  async roundOf(orderIds: readonly string[], partition: string | null = null): Promise<RoundTally> {
+  async roundOf(orderIds: readonly string[], partition: string | null = null, pickMs = 0): Promise<RoundTally> {
     const now = this.clock();
+    // milliseconds by phase, for the round's log line (where a slow round spends its time)
+    const phases: Record<string, number> = { pick: pickMs };
+    let mark = performance.now();
+    const lap = (name: string): void => {
+      const t = performance.now();
+      phases[name] = t - mark;
+      mark = t;
+    };
     const facts = (await this.repo.orders(orderIds)).filter((o) => o.status === 'pending');
     const tally: RoundTally = { assigned: 0, unassigned: 0, replanned: 0 };
     // orders the rules cannot plan at all (not at home, no coordinates) take the single path, which says why
@@ -254,6 +294,7 @@ export class DispatchRoundService {
       from,
       to,
     );
+    lap('read');
     const existing = new Map<string, PlannedVisit[]>();
     for (const [caregiverId, list] of visits) {
       for (const v of list) {
@@ -263,7 +304,9 @@ export class DispatchRoundService {
     }
     const planned = planDay(orders, caregivers, catalogue, { travel: this.travel, existing, notBefore: now });
     // local search within its time budget; it keeps every order placed, so never fewer than planDay (nor greedy)
+    lap('plan');
     const plan = improvePlan(planned, { existing, notBefore: now });
+    lap('search');
     // EMERGENCY (issue 13): an emergency order nobody in the circle can take goes the single way, which searches
     // past the circle and wakes the alerts; the round does not mark it unassigned
     const emergencyIds = new Set(plannable.filter((o) => o.source === 'emergency').map((o) => o.id));
@@ -273,11 +316,12 @@ export class DispatchRoundService {
     // the caregiver-day rows the round will lock exist beforehand (autocommit, once per process and day)
     const touched = new Map<string, { caregiverId: string; date: string }>();
     for (const a of plan.assignments) touched.set(`${a.caregiverId}|${a.date}`, { caregiverId: a.caregiverId, date: a.date });
-    for (const d of touched.values()) await this.repo.ensureCaregiverDay(d.caregiverId, d.date);
+    await this.repo.ensureCaregiverDays([...touched.values()]);
     const days = [...touched.values()].sort((a, b) =>
       a.caregiverId < b.caregiverId ? -1 : a.caregiverId > b.caregiverId ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
     );
 
+    lap('days');
     const committed = await this.tx.run(async (em) => {
       const out = { assigned: [] as { id: string; assignedAt: Date }[], unassigned: 0, replanned: 0 };
       const states = await this.repo.lockOrders(
@@ -303,6 +347,9 @@ export class DispatchRoundService {
       const travelChanged = new Set<string>();
       const assignedAt = new Date(this.clock());
       const ordered = [...plan.assignments].sort((a, b) => a.plannedStart - b.plannedStart);
+      // every placement checked first, then written in multi-row statements (the rows are locked and their
+      // versions checked above, so each write holds; one that does not rolls the whole round back)
+      const placements: Parameters<DispatchRepository['assignMany']>[1][number][] = [];
       for (const a of ordered) {
         const key = `${a.caregiverId}|${a.date}`;
         const state = current(a.orderId);
@@ -324,20 +371,21 @@ export class DispatchRoundService {
           out.replanned++;
           continue;
         }
-        const written = await this.repo.assign(em, state, {
+        placements.push({
+          order: state,
           caregiverId: caregiver.id,
           plannedStart: placed.plannedStart,
           plannedEnd: placed.plannedEnd,
           travelMinutes: placed.travelMinutesFromPrevious,
           assignedAt,
         });
-        if (!written) {
-          out.replanned++;
-          continue;
-        }
         dayVisits.set(key, [...dayNow, visitOf(order, placed.plannedStart, placed.plannedEnd)]);
         travelChanged.add(key);
         out.assigned.push({ id: order.id, assignedAt });
+      }
+      const written = await this.repo.assignMany(em, placements);
+      if (written !== placements.length) {
+        throw new Error(`round commit: ${written} of ${placements.length} assignments written under the locks`);
       }
       // the travel into every visit of the days the round changed, as the days finally stand
       const travel = new Map<string, number>();
@@ -351,16 +399,23 @@ export class DispatchRoundService {
 
       // "unassigned" only when the caregivers are as the plan saw them (else a RetryUnassigned may have missed it)
       if (toUnassign.length > 0 && (await this.unchanged(em, fingerprint))) {
+        const marks: { order: OrderState; reason: (typeof toUnassign)[number]['reason'] }[] = [];
         for (const u of toUnassign) {
           const state = current(u.orderId);
-          if (state && (await this.repo.markUnassigned(em, state, u.reason))) out.unassigned++;
+          if (state) marks.push({ order: state, reason: u.reason });
         }
+        const unassigned = await this.repo.markUnassignedMany(em, marks);
+        if (unassigned !== marks.length) {
+          throw new Error(`round commit: ${unassigned} of ${marks.length} orders marked unassigned under the locks`);
+        }
+        out.unassigned += unassigned;
       } else {
         out.replanned += toUnassign.length;
       }
       await this.faultPause(partition);
       return out;
     });
+    lap('commit');
     for (const id of leftEmergency) {
       const outcome = await this.single.dispatch(id);
       if (outcome.outcome === 'assigned') tally.assigned++;
@@ -386,8 +441,12 @@ export class DispatchRoundService {
     tally.assigned += committed.assigned.length;
     tally.unassigned += committed.unassigned;
     tally.replanned += committed.replanned;
-    this.logger.log(
-      `round of ${plannable.length} order(s): ${committed.assigned.length} assigned, ${committed.unassigned} unassigned, ${committed.replanned} to plan again`,
+    lap('enqueue');
+    const timing = Object.entries(phases)
+      .map(([name, ms]) => `${name} ${Math.round(ms)}`)
+      .join(', ');
+    this.logger.warn(
+      `round of ${plannable.length} order(s): ${committed.assigned.length} assigned, ${committed.unassigned} unassigned, ${committed.replanned} to plan again (ms: ${timing})`,
     );
     return tally;
   }

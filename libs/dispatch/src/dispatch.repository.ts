@@ -8,6 +8,7 @@ import {
   RELEASED,
   requeueUnassignedOrders,
   writeOrderStatus,
+  writeOrderStatusMany,
 } from '@care/care-orders';
 import {
   catalogueOf,
@@ -126,6 +127,9 @@ function location(
   if (regionLat !== null && regionLng !== null) return { lat: Number(regionLat), lng: Number(regionLng) };
   return null;
 }
+
+/** As `location` reads it: the home's coordinates when both are known, else the township's. */
+const HOME_KNOWN = 'r.lat IS NOT NULL AND r.lng IS NOT NULL';
 
 const kindOf = (kind: string | null): AreaKind => (kind === 'urban' ? 'urban' : 'rural');
 
@@ -593,6 +597,29 @@ export class DispatchRepository {
     this.knownDays.add(key);
   }
 
+  /**
+   * `ensureCaregiverDay` for many caregiver-days: the ones this process has not seen yet in one multi-row INSERT
+   * IGNORE (a round touches dozens of days; one statement each cost a round trip apiece before its commit).
+   */
+  async ensureCaregiverDays(days: readonly { caregiverId: string; date: string }[]): Promise<void> {
+    const missing = new Map<string, { caregiverId: string; date: string }>();
+    for (const d of days) {
+      const key = `${d.caregiverId}|${d.date}`;
+      if (!this.knownDays.has(key)) missing.set(key, d);
+    }
+    if (missing.size === 0) return;
+    const rows = [...missing.values()];
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await this.db.query(
+        `INSERT IGNORE INTO caregiver_days (caregiver_id, date) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+        chunk.flatMap((d) => [d.caregiverId, d.date]),
+      );
+    }
+    if (this.knownDays.size + missing.size > KNOWN_DAYS_MAX) this.knownDays.clear();
+    for (const key of missing.keys()) this.knownDays.add(key);
+  }
+
   /** Locks one caregiver's day for the rest of the transaction; false when the row is missing. */
   async lockCaregiverDay(em: EntityManager, caregiverId: string, date: string): Promise<boolean> {
     const rows: unknown[] = await em.query(
@@ -638,6 +665,52 @@ export class DispatchRepository {
       // EMERGENCY (issue 13): placed past the service circle, flagged on the order
       circleWidened: placement.circleWidened ?? false,
     });
+  }
+
+  /**
+   * `assign` for many orders in multi-row statements (a round's commit), through care-orders' writer; how many
+   * were written. Circle widening never happens in a round.
+   */
+  async assignMany(
+    em: EntityManager,
+    placements: readonly {
+      order: OrderState;
+      caregiverId: string;
+      plannedStart: number;
+      plannedEnd: number;
+      travelMinutes: number;
+      assignedAt: Date;
+    }[],
+  ): Promise<number> {
+    return writeOrderStatusMany(
+      em,
+      'assign',
+      placements.map((p) => ({
+        order: p.order,
+        patch: {
+          caregiverId: p.caregiverId,
+          plannedStart: new Date(p.plannedStart),
+          plannedEnd: new Date(p.plannedEnd),
+          travelMinutes: p.travelMinutes,
+          assignedAt: p.assignedAt,
+          acceptedAt: null,
+          unassignedReason: null,
+          circleWidened: false,
+        },
+      })),
+    );
+  }
+
+  /** `markUnassigned` for many orders in multi-row statements; how many were written. */
+  async markUnassignedMany(
+    em: EntityManager,
+    orders: readonly { order: OrderState; reason: UnassignedReason }[],
+  ): Promise<number> {
+    return writeOrderStatusMany(
+      em,
+      'mark_unassigned',
+      orders.map((o) => ({ order: o.order, patch: { ...RELEASED, unassignedReason: o.reason } })),
+    );
   }
 
   /** The travel into a visit changed because another was placed before it (not a status change). */
@@ -705,17 +778,29 @@ export class DispatchRepository {
    * of them, or those of `ids`. Rounds read this to take a partition's orders; at most `limit`, urgent first, then
    * the soonest due (so past the limit the orders that matter most are still seen).
    */
-  async pendingOrderRefs(ids?: readonly string[], limit = 50_000): Promise<PendingRef[]> {
+  async pendingOrderRefs(
+    ids?: readonly string[],
+    limit = 50_000,
+    near?: { urgentOnly?: boolean; box?: { minLat: number; maxLat: number; minLng: number; maxLng: number } },
+  ): Promise<PendingRef[]> {
     if (ids && ids.length === 0) return [];
+    // a round reads only what may be its partition's: urgent ones when it asks, homes within the partition's box
+    const box = near?.box;
+    const filters = `${near?.urgentOnly ? ` AND o.priority = 'urgent'` : ''}${
+      box
+        ? ` AND IF(${HOME_KNOWN}, r.lat, g.lat) BETWEEN ? AND ? AND IF(${HOME_KNOWN}, r.lng, g.lng) BETWEEN ? AND ?`
+        : ''
+    }`;
+    const boxValues = box ? [box.minLat, box.maxLat, box.minLng, box.maxLng] : [];
     const rows: { id: string; priority: string; window_start: Date; lat: string | null; lng: string | null; region_lat: string | null; region_lng: string | null }[] =
       await this.db.query(
         `SELECT o.id, o.priority, o.window_start, r.lat, r.lng, g.lat AS region_lat, g.lng AS region_lng
            FROM care_orders o
            LEFT JOIN residents r ON r.id = o.resident_id
            LEFT JOIN regions g ON g.code = r.region_code
-          WHERE o.status = 'pending'${ids ? ` AND o.id IN (${placeholders(ids.length)})` : ''}
+          WHERE o.status = 'pending'${ids ? ` AND o.id IN (${placeholders(ids.length)})` : ''}${filters}
           ORDER BY o.priority = 'urgent' DESC, o.window_start, o.id LIMIT ?`,
-        [...(ids ?? []), limit],
+        [...(ids ?? []), ...boxValues, limit],
       );
     return rows.map((r) => ({
       id: r.id,

@@ -111,6 +111,55 @@ export async function writeOrderStatus(
   return affectedRows(result) === 1;
 }
 
+/** One row of {@link writeOrderStatusMany}: the order as read (under the caller's lock) and its own patch. */
+export interface OrderStatusWrite {
+  readonly order: OrderVersion;
+  readonly patch: OrderPatch;
+}
+
+/**
+ * {@link writeOrderStatus} for many orders and one action, in multi-row UPDATEs (a round commits hundreds): the
+ * same transitions table, version + 1, each row written only at the version and status read. Every order must be
+ * in the same status and every patch set the same fields. Returns how many rows were written: the caller holds
+ * the rows' locks, so fewer than given means one was written without its lock (the caller decides: a round rolls back).
+ */
+export async function writeOrderStatusMany(
+  em: EntityManager,
+  action: OrderAction,
+  writes: readonly OrderStatusWrite[],
+): Promise<number> {
+  if (writes.length === 0) return 0;
+  const from = writes[0].order.status;
+  const status = transition(from, action);
+  const fields = (Object.keys(writes[0].patch) as (keyof OrderPatch)[]).filter((f) => writes[0].patch[f] !== undefined);
+  for (const w of writes) {
+    if (w.order.status !== from) throw new Error(`writeOrderStatusMany: orders in ${from} and ${w.order.status}`);
+    const own = (Object.keys(w.patch) as (keyof OrderPatch)[]).filter((f) => w.patch[f] !== undefined);
+    if (own.length !== fields.length || own.some((f) => !fields.includes(f))) {
+      throw new Error('writeOrderStatusMany: every patch must set the same fields');
+    }
+  }
+  let written = 0;
+  for (let i = 0; i < writes.length; i += 500) {
+    const chunk = writes.slice(i, i + 500);
+    const whens = chunk.map(() => 'WHEN ? THEN ?').join(' ');
+    const sets = ['status = ?'];
+    const values: unknown[] = [status];
+    for (const field of fields) {
+      sets.push(`${PATCH_COLUMNS[field]} = CASE id ${whens} END`);
+      for (const w of chunk) values.push(w.order.id, w.patch[field]);
+    }
+    // the version check per row (read before the SET of version below: MySQL evaluates WHERE on the old row)
+    const result: unknown = await em.query(
+      `UPDATE care_orders SET ${sets.join(', ')}, version = version + 1
+        WHERE id IN (${chunk.map(() => '?').join(',')}) AND status = ? AND version = CASE id ${whens} END`,
+      [...values, ...chunk.map((w) => w.order.id), from, ...chunk.flatMap((w) => [w.order.id, w.order.version])],
+    );
+    written += affectedRows(result);
+  }
+  return written;
+}
+
 /**
  * `requeue` for many unassigned orders at once (RetryUnassigned), through the same transitions table; only rows
  * still unassigned are written. Returns how many were.

@@ -287,8 +287,11 @@ export function greedyNearestFeasible(
   const builder = new PlanBuilder(caregivers, catalogue, travel, options.existing, options.notBefore);
   for (const order of orders) {
     const prepared = prepareOrder(order, catalogue);
-    const distance = new Map(caregivers.map((c) => [c.id, haversineKm(c.servicePoint, order.location)]));
-    const nearest = [...caregivers].sort((a, b) => (distance.get(a.id) ?? 0) - (distance.get(b.id) ?? 0) || cmp(a.id, b.id));
+    // distances computed once per caregiver and sorted beside it (a Map lookup per comparison cost a round its time)
+    const nearest = caregivers
+      .map((c) => ({ c, d: haversineKm(c.servicePoint, order.location) }))
+      .sort((a, b) => a.d - b.d || cmp(a.c.id, b.c.id))
+      .map((x) => x.c);
     const dates = localDatesBetween(order.windowStart, order.windowEnd);
     const rejected: InfeasibleInsertion[] = [];
     let placed = false;

@@ -259,6 +259,61 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     expect((await auditDispatch(db)).violations).toEqual([]);
   });
 
+  it('an urgent order whose partition is held: the holder runs an urgent-only round for it next, then the full round', async () => {
+    await setup('urgent-want', 600); // no sweep: only the calls below may run rounds
+    const day = generateCountyDay({ seed: 46, date, orders: 40, caregivers: 10 });
+    const { orderIds } = await seedCountyDay(db, day, { prefix: 'uwant' });
+    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map((r: { id: string; lat: string; lng: string }) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+    const partitions = servicePointPartitions(points, serviceCircleRadiusKm());
+    const refs = await a!.get(DispatchRepository).pendingOrderRefs(orderIds);
+    const byPartition = new Map<string, string[]>();
+    for (const r of refs) {
+      const p = (r.location && partitionOf(r.location, points, partitions, serviceCircleRadiusKm())) || 'none';
+      byPartition.set(p, [...(byPartition.get(p) ?? []), r.id]);
+    }
+    const [partition, ids] = [...byPartition].filter(([p]) => p !== 'none').sort((x, y) => y[1].length - x[1].length)[0];
+    expect(ids.length).toBeGreaterThanOrEqual(4);
+    // held back until the holder's first round: one urgent order and a few normal ones
+    const late = ids.slice(0, Math.floor(ids.length / 2));
+    const [urgentId, ...normalLate] = late;
+    const inList = (list: readonly string[]) => `id IN (${list.map(() => '?').join(',')})`;
+    await db.query(`UPDATE care_orders SET status = 'unassigned' WHERE ${inList(late)}`, late);
+    await db.query(`UPDATE care_orders SET priority = 'urgent' WHERE id = ?`, [urgentId]);
+    await db.query(`UPDATE care_orders SET priority = 'normal' WHERE ${inList(normalLate)}`, normalLate);
+
+    const holder = a!.get(DispatchRoundService);
+    const other = b!.get(DispatchRoundService);
+    const leases = a!.get(PartitionLeases);
+    const redis = a!.get(JobQueue).redis;
+    const original = holder.roundOf.bind(holder);
+    const rounds: string[][] = [];
+    let requested: unknown = null;
+    const spy = jest.spyOn(holder, 'roundOf').mockImplementation(async (orderIds, p, pickMs, budget) => {
+      rounds.push([...orderIds]);
+      if (requested === null) {
+        // while the holder plans its first round: the held-back orders arrive, the urgent one's job finds the lease taken
+        await db.query(`UPDATE care_orders SET status = 'pending' WHERE ${inList(late)}`, late);
+        requested = await other.urgent(urgentId);
+        expect(await redis.exists(leases.urgentKeyOf(partition))).toBe(1);
+      }
+      return original(orderIds, p, pickMs, budget);
+    });
+    try {
+      const outcome = await holder.runPartition(partition);
+      expect(requested).toEqual({ outcome: 'deferred', partition });
+      expect(outcome).toMatchObject({ outcome: 'rounds', partition });
+    } finally {
+      spy.mockRestore();
+    }
+    // the second round took the urgent order alone (the normal ones waited for the third)
+    expect(rounds.length).toBeGreaterThanOrEqual(3);
+    expect(rounds[1]).toEqual([urgentId]);
+    expect(rounds.slice(2).flat()).toEqual(expect.arrayContaining(normalLate.filter((id) => !rounds[1].includes(id))));
+    expect(await count(db, `status = 'pending' AND ${inList(ids)}`, ids)).toBe(0);
+    expect(await redis.exists(leases.urgentKeyOf(partition))).toBe(0);
+    expect((await auditDispatch(db)).violations).toEqual([]);
+  });
+
   it('never double-books when many orders race for one caregiver', async () => {
     await setup('race');
     const day = generateCountyDay({ seed: 7, date, orders: 40, caregivers: 1 });

@@ -37,6 +37,11 @@ const DAY_MS = 24 * 3600_000;
 const NO_PARTITION = 'none';
 
 const CONTINUITY_MS = 90 * DAY_MS;
+/**
+ * The local search's budget in an urgent-only round: the order's latency counts more than minutes of travel there
+ * (the search keeps every placement, so a short budget never places fewer; the next full round plans the rest).
+ */
+const URGENT_SEARCH_BUDGET_MS = 50;
 /** How long the service points' partitions are reused in-process (service points change rarely; a round re-checks). */
 const PARTITIONS_TTL_MS = 10_000;
 
@@ -152,13 +157,17 @@ export class DispatchRoundService {
     let rounds = 0;
     let again = false;
     let done = await this.leases.withLease(partition, async () => {
-      for (let urgentOnly = urgentFirst; rounds < ROUNDS_PER_LEASE; urgentOnly = false) {
+      for (let urgentOnly = urgentFirst; rounds < ROUNDS_PER_LEASE; ) {
         if (!urgentOnly) await this.leases.clearWant(partition);
         const r = await this.round(partition, urgentOnly);
         rounds++;
         tally.assigned += r.assigned;
         tally.unassigned += r.unassigned;
         tally.replanned += r.replanned;
+        // an urgent order arrived meanwhile (its job found the lease taken): its round comes before the backlog's;
+        // the want flag stays set, so the full round follows
+        urgentOnly = await this.leases.takeUrgent(partition);
+        if (urgentOnly) continue;
         const progress = r.assigned + r.unassigned > 0;
         if ((r.more || r.replanned > 0) && progress) continue;
         if (await this.leases.wanted(partition)) continue;
@@ -167,11 +176,14 @@ export class DispatchRoundService {
       again = true;
     });
     if (!done) {
+      if (urgentFirst) await this.leases.wantUrgent(partition);
       await this.leases.want(partition);
       // the holder may have let go between our two tries: then its check of the flag may have come before our SET
       done = await this.leases.withLease(partition, async () => {
-        await this.leases.clearWant(partition);
-        const r = await this.round(partition);
+        // an urgent order's round stays urgent-only (quick), and the full round it leaves is asked for below
+        const urgentOnly = urgentFirst && (await this.leases.takeUrgent(partition));
+        if (!urgentOnly) await this.leases.clearWant(partition);
+        const r = await this.round(partition, urgentOnly);
         rounds++;
         tally.assigned += r.assigned;
         tally.unassigned += r.unassigned;
@@ -203,6 +215,7 @@ export class DispatchRoundService {
       picked.map((o) => o.id),
       partition,
       performance.now() - t0,
+      urgentOnly ? URGENT_SEARCH_BUDGET_MS : undefined,
     );
     return { ...result, more };
   }
@@ -246,7 +259,12 @@ export class DispatchRoundService {
   }
 
   /** One round over these orders (those no longer pending are left alone). */
-  async roundOf(orderIds: readonly string[], partition: string | null = null, pickMs = 0): Promise<RoundTally> {
+  async roundOf(
+    orderIds: readonly string[],
+    partition: string | null = null,
+    pickMs = 0,
+    searchBudgetMs?: number,
+  ): Promise<RoundTally> {
     const now = this.clock();
     // milliseconds by phase, for the round's log line (where a slow round spends its time)
     const phases: Record<string, number> = { pick: pickMs };
@@ -305,7 +323,7 @@ export class DispatchRoundService {
     const planned = planDay(orders, caregivers, catalogue, { travel: this.travel, existing, notBefore: now });
     // local search within its time budget; it keeps every order placed, so never fewer than planDay (nor greedy)
     lap('plan');
-    const plan = improvePlan(planned, { existing, notBefore: now });
+    const plan = improvePlan(planned, { existing, notBefore: now, budgetMs: searchBudgetMs });
     lap('search');
     // EMERGENCY (issue 13): an emergency order nobody in the circle can take goes the single way, which searches
     // past the circle and wakes the alerts; the round does not mark it unassigned
@@ -445,7 +463,7 @@ export class DispatchRoundService {
     const timing = Object.entries(phases)
       .map(([name, ms]) => `${name} ${Math.round(ms)}`)
       .join(', ');
-    this.logger.warn(
+    this.logger.log(
       `round of ${plannable.length} order(s): ${committed.assigned.length} assigned, ${committed.unassigned} unassigned, ${committed.replanned} to plan again (ms: ${timing})`,
     );
     return tally;

@@ -65,6 +65,23 @@ export class PartitionLeases implements OnApplicationShutdown {
     return (await this.client().exists(this.wantKeyOf(partition))) === 1;
   }
 
+  /**
+   * The partition's "urgent" flag: an urgent order found the lease taken. The holder runs an urgent-only round
+   * next (before more of a backlog), so the order waits for the round under way at most, not for the backlog.
+   */
+  urgentKeyOf(partition: string): string {
+    return `${this.config.queuePrefix}:dispatch:urgent:${partition}`;
+  }
+
+  async wantUrgent(partition: string): Promise<void> {
+    await this.client().set(this.urgentKeyOf(partition), '1', 'PX', LEASE_TTL_MS * 4);
+  }
+
+  /** Takes the urgent flag (true when it was set): DEL is atomic, so one holder takes each request. */
+  async takeUrgent(partition: string): Promise<boolean> {
+    return (await this.client().del(this.urgentKeyOf(partition))) === 1;
+  }
+
   /** A short-lived marker, for the fault test: the dispatcher is paused inside a round's commit. */
   async markPausedInCommit(partition: string, ttlMs: number): Promise<void> {
     await this.client().set(`${this.config.queuePrefix}:dispatch:fault:paused-in-commit`, partition, 'PX', Math.max(1, ttlMs));

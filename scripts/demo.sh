@@ -22,7 +22,7 @@ npm run seed:demo --silent
 
 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node dist/apps/api/src/main.js &
 api=$!
-node dist/apps/dispatcher/src/main.js &
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node dist/apps/dispatcher/src/main.js &
 dispatcher=$!
 stop() { kill -TERM "$api" "$dispatcher" 2>/dev/null || true; wait "$api" "$dispatcher" 2>/dev/null || true; }
 trap stop INT TERM EXIT

@@ -138,6 +138,8 @@ function spawnNode(
       JWT_SECRET,
       DATA_ENCRYPTION_KEY: DATA_KEY,
       DISPATCH_CONCURRENCY: String(CONCURRENCY),
+      // as start:api, start:dispatcher and the Docker image run them
+      MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       ...extraEnv,
     },
     cwd: ROOT,

@@ -17,9 +17,31 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../../*/src/*', '../../../libs/*', '**/libs/*/src/**'], message: 'Import another library through @care/<lib>.' }] },
+        {
+          patterns: [
+            {
+              group: ['../../*/src/*', '../../../libs/*', '**/libs/*/src/**'],
+              message: 'Import another library through @care/<lib>.',
+            },
+          ],
+        },
       ],
     },
+  },
+  {
+    // the scripts are plain CommonJS run by node
+    files: ['scripts/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts'],

@@ -48,12 +48,16 @@ for (let i = 0; i < profile.samples.length; i++) {
 const idle = selfMs.get('(idle)') ?? 0;
 const total = [...selfMs.values()].reduce((a, b) => a + b, 0);
 const busy = total - idle;
-console.log(`${file}: ${(total / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s busy (idle left out of the shares)`);
+console.log(
+  `${file}: ${(total / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s busy (idle left out of the shares)`,
+);
 const rows = [...selfMs.entries()].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]);
 for (const [name, ms] of rows.slice(0, top)) {
   console.log(`${((100 * ms) / busy).toFixed(1).padStart(5)} %  ${ms.toFixed(0).padStart(7)} ms  ${name}`);
 }
 if (rows.length > top) {
   const rest = rows.slice(top).reduce((a, [, ms]) => a + ms, 0);
-  console.log(`${((100 * rest) / busy).toFixed(1).padStart(5)} %  ${rest.toFixed(0).padStart(7)} ms  (${rows.length - top} more)`);
+  console.log(
+    `${((100 * rest) / busy).toFixed(1).padStart(5)} %  ${rest.toFixed(0).padStart(7)} ms  (${rows.length - top} more)`,
+  );
 }

@@ -81,7 +81,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `worker` on CONCURRENCY loops until the deadline or the pairs run out; latencies in ms. */
-async function runPhase<T>(name: string, pairs: T[], seconds: number, once: (pair: T) => Promise<string | null>): Promise<PhaseResult> {
+async function runPhase<T>(
+  name: string,
+  pairs: T[],
+  seconds: number,
+  once: (pair: T) => Promise<string | null>,
+): Promise<PhaseResult> {
   let next = 0;
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
@@ -133,7 +138,13 @@ async function dropDatabase(name: string): Promise<void> {
 }
 
 /** n nursing beds (rooms of 6, the JGJ 450 maximum) and n residents at home, written in bulk. */
-async function preparePairs(pool: Pool, facilityId: string, prefix: string, n: number, offset: number): Promise<Pair[]> {
+async function preparePairs(
+  pool: Pool,
+  facilityId: string,
+  prefix: string,
+  n: number,
+  offset: number,
+): Promise<Pair[]> {
   const cipher = new FieldCipher(DATA_KEY);
   const pairs: Pair[] = [];
   const base = Date.UTC(1930, 0, 1);
@@ -186,14 +197,15 @@ async function rawAdmission(pool: Pool, facilityId: string, userId: string, pair
       'SELECT id, facility_id, status, gender, reserved_for_resident_id, reserved_until FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE',
       [pair.bedId, facilityId],
     );
-    const [residents] = await conn.query<RowDataPacket[]>('SELECT id, gender, living_arrangement FROM residents WHERE id = ? FOR UPDATE', [
-      pair.residentId,
-    ]);
+    const [residents] = await conn.query<RowDataPacket[]>(
+      'SELECT id, gender, living_arrangement FROM residents WHERE id = ? FOR UPDATE',
+      [pair.residentId],
+    );
     // the api checks that the manager sees the resident (linked to its facility); the raw path does the same read
-    await conn.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (?)', [
-      pair.residentId,
-      facilityId,
-    ]);
+    await conn.query<RowDataPacket[]>(
+      'SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (?)',
+      [pair.residentId, facilityId],
+    );
     const [active] = await conn.query<RowDataPacket[]>(
       `SELECT id, bed_id, resident_id FROM stays WHERE bed_id = ? AND active_marker = 1
        UNION ALL SELECT id, bed_id, resident_id FROM stays WHERE resident_id = ? AND active_marker = 1`,
@@ -211,15 +223,14 @@ async function rawAdmission(pool: Pool, facilityId: string, userId: string, pair
       `INSERT INTO stays (id, resident_id, facility_id, bed_id, status, admitted_at, override_reason, created_by) VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`,
       [stayId, pair.residentId, facilityId, pair.bedId, now, null, userId],
     );
-    await conn.query('INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)', [
-      randomUUID(),
-      stayId,
-      pair.bedId,
-      pair.residentId,
-      facilityId,
-      now,
-    ]);
-    await conn.query(`UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`, [pair.bedId]);
+    await conn.query(
+      'INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)',
+      [randomUUID(), stayId, pair.bedId, pair.residentId, facilityId, now],
+    );
+    await conn.query(
+      `UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`,
+      [pair.bedId],
+    );
     if (resident.living_arrangement !== 'institution') {
       await conn.query('UPDATE residents SET living_arrangement = ? WHERE id = ?', ['institution', pair.residentId]);
     }
@@ -239,10 +250,19 @@ async function rawAdmission(pool: Pool, facilityId: string, userId: string, pair
 
 // ---- api phase -------------------------------------------------------------------------------------------------
 
-function post(agent: http.Agent, port: number, path: string, token: string | null, body: unknown): Promise<{ status: number; body: string }> {
+function post(
+  agent: http.Agent,
+  port: number,
+  path: string,
+  token: string | null,
+  body: unknown,
+): Promise<{ status: number; body: string }> {
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
+    const headers: http.OutgoingHttpHeaders = {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(data),
+    };
     if (token) headers.authorization = `Bearer ${token}`;
     const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -344,7 +364,9 @@ function memoryOf(pid: number): { rssMb: number; peakMb: number } {
 function cpuSecondsOf(pid: number | undefined): number {
   if (!pid) return NaN;
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
   } catch {
     return NaN;
@@ -399,7 +421,9 @@ async function main(): Promise<void> {
     api = await startApi(db.url, queuePrefix);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-    const admin = JSON.parse((await post(agent, api.port, '/api/v1/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).body) as {
+    const admin = JSON.parse(
+      (await post(agent, api.port, '/api/v1/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).body,
+    ) as {
       accessToken: string;
     };
     const facilityRes = await post(agent, api.port, '/api/v1/facilities', admin.accessToken, {
@@ -422,12 +446,23 @@ async function main(): Promise<void> {
     });
     if (userRes.status !== 201) throw new Error(`manager: ${userRes.status} ${userRes.body}`);
     const managerId = (JSON.parse(userRes.body) as { id: string }).id;
-    const manager = (JSON.parse((await post(agent, api.port, '/api/v1/auth/login', null, { username: managerName, password: 'password-123' })).body) as {
-      accessToken: string;
-    }).accessToken;
+    const manager = (
+      JSON.parse(
+        (await post(agent, api.port, '/api/v1/auth/login', null, { username: managerName, password: 'password-123' }))
+          .body,
+      ) as {
+        accessToken: string;
+      }
+    ).accessToken;
 
     const makePool = (size: number) => {
-      const p = createPool({ uri: db.url, connectionLimit: size, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true });
+      const p = createPool({
+        uri: db.url,
+        connectionLimit: size,
+        timezone: 'Z',
+        charset: 'utf8mb4_unicode_ci',
+        supportBigNumbers: true,
+      });
       // the isolation level the api's transactions use, set once per connection
       p.on('connection', (c) => void c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'));
       return p;
@@ -435,7 +470,9 @@ async function main(): Promise<void> {
     const rawPool = makePool(CONCURRENCY);
     pool = rawPool;
     // the api's own pool size, for the informational "raw at the api's pool size" phase
-    const apiPoolSize = (dataSourceOptions({ databaseUrl: db.url }) as { extra?: { connectionLimit?: number } }).extra?.connectionLimit ?? 10;
+    const apiPoolSize =
+      (dataSourceOptions({ databaseUrl: db.url }) as { extra?: { connectionLimit?: number } }).extra?.connectionLimit ??
+      10;
     const rawSmallPool = makePool(apiPoolSize);
     smallPool = rawSmallPool;
     const t0 = performance.now();
@@ -493,8 +530,16 @@ async function main(): Promise<void> {
       const readPath = `/api/v1/residents?limit=${READ_LIMIT}`;
       // each process signs its own tokens (startApi gives each a secret of its own)
       const tokenOf = async (target: { port: number }) =>
-        (JSON.parse((await post(agent, target.port, '/api/v1/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).body) as { accessToken: string })
-          .accessToken;
+        (
+          JSON.parse(
+            (
+              await post(agent, target.port, '/api/v1/auth/login', null, {
+                username: 'admin',
+                password: ADMIN_PASSWORD,
+              })
+            ).body,
+          ) as { accessToken: string }
+        ).accessToken;
       const variants = { off: apiNoReadAudit, on: api };
       const tokens = { off: await tokenOf(apiNoReadAudit), on: await tokenOf(api) };
       const reader = (key: 'off' | 'on') => async () => {
@@ -504,15 +549,27 @@ async function main(): Promise<void> {
       const tickets = (n: number) => new Array<number>(n).fill(0);
       const results: { off: PhaseResult[]; on: PhaseResult[] } = { off: [], on: [] };
       const cpuSpent = { off: 0, on: 0 };
-      for (const key of ['off', 'on'] as const) await runPhase('warm', tickets(CONCURRENCY * 20), WARMUP_SECONDS, reader(key));
+      for (const key of ['off', 'on'] as const)
+        await runPhase('warm', tickets(CONCURRENCY * 20), WARMUP_SECONDS, reader(key));
       for (const key of ['off', 'on', 'off', 'on'] as const) {
         const before = cpuSecondsOf(variants[key].child.pid);
-        const result = await runPhase(`read-${key}`, tickets(Math.max(100_000, READ_SECONDS * 20_000)), READ_SECONDS, reader(key));
+        const result = await runPhase(
+          `read-${key}`,
+          tickets(Math.max(100_000, READ_SECONDS * 20_000)),
+          READ_SECONDS,
+          reader(key),
+        );
         cpuSpent[key] += (cpuSecondsOf(variants[key].child.pid) - before) * 1000;
         results[key].push(result);
       }
       const count = (list: PhaseResult[]) => list.reduce((a, r) => a + r.ok, 0);
-      reads = { ...results, cpuMsPerRead: { off: cpuSpent.off / Math.max(count(results.off), 1), on: cpuSpent.on / Math.max(count(results.on), 1) } };
+      reads = {
+        ...results,
+        cpuMsPerRead: {
+          off: cpuSpent.off / Math.max(count(results.off), 1),
+          on: cpuSpent.on / Math.max(count(results.on), 1),
+        },
+      };
     }
 
     console.log('');
@@ -521,21 +578,37 @@ async function main(): Promise<void> {
     printPhase(apiResult);
     if (reads) for (const r of [...reads.off, ...reads.on]) printPhase(r);
     for (const [name, c] of Object.entries(cpu)) {
-      log(`cpu ms per admission ${name.padEnd(7)} bench process ${fmt(c.client, 2)}  api process ${fmt(c.api, 2)}  database server ${fmt(c.db, 2)}`);
+      log(
+        `cpu ms per admission ${name.padEnd(7)} bench process ${fmt(c.client, 2)}  api process ${fmt(c.api, 2)}  database server ${fmt(c.db, 2)}`,
+      );
     }
     log('(database server CPU counts everything the server did meanwhile, other clients included)');
-    log(`raw: ${CONCURRENCY} connections; raw/${apiPoolSize}: the same with the api's pool size (${apiPoolSize} connections), for reference`);
-    if (raw.ok >= rawPairs.length || apiResult.ok >= apiPairs.length) log('note: a phase ran out of prepared pairs; raise BENCH_PAIRS');
+    log(
+      `raw: ${CONCURRENCY} connections; raw/${apiPoolSize}: the same with the api's pool size (${apiPoolSize} connections), for reference`,
+    );
+    if (raw.ok >= rawPairs.length || apiResult.ok >= apiPairs.length)
+      log('note: a phase ran out of prepared pairs; raise BENCH_PAIRS');
     const throughputRatio = apiResult.throughput / raw.throughput;
     const p99Ratio = apiResult.p99 / raw.p99;
     const checks = [
-      { name: 'throughput api/raw', value: `${fmt(throughputRatio * 100, 1)} %`, target: '≥ 50 %', ok: throughputRatio >= 0.5 },
+      {
+        name: 'throughput api/raw',
+        value: `${fmt(throughputRatio * 100, 1)} %`,
+        target: '≥ 50 %',
+        ok: throughputRatio >= 0.5,
+      },
       { name: 'p99 api/raw', value: `${fmt(p99Ratio, 2)} ×`, target: '≤ 2 ×', ok: p99Ratio <= 2 },
-      { name: 'api RSS (now / peak)', value: `${fmt(memory.rssMb, 0)} / ${fmt(memory.peakMb, 0)} MB`, target: '< 256 MB', ok: memory.peakMb < 256 },
+      {
+        name: 'api RSS (now / peak)',
+        value: `${fmt(memory.rssMb, 0)} / ${fmt(memory.peakMb, 0)} MB`,
+        target: '< 256 MB',
+        ok: memory.peakMb < 256,
+      },
       { name: 'api errors', value: String(apiResult.failed), target: '0', ok: apiResult.failed === 0 },
     ];
     if (reads) {
-      const mean = (list: PhaseResult[], key: 'throughput' | 'p50' | 'p99') => list.reduce((a, r) => a + r[key], 0) / list.length;
+      const mean = (list: PhaseResult[], key: 'throughput' | 'p50' | 'p99') =>
+        list.reduce((a, r) => a + r[key], 0) / list.length;
       const readThroughput = mean(reads.on, 'throughput') / mean(reads.off, 'throughput');
       const readP50 = mean(reads.on, 'p50') / mean(reads.off, 'p50');
       log(
@@ -544,13 +617,26 @@ async function main(): Promise<void> {
           `api cpu ms per read off ${fmt(reads.cpuMsPerRead.off, 2)} on ${fmt(reads.cpuMsPerRead.on, 2)}`,
       );
       checks.push(
-        { name: 'reads audited/not', value: `${fmt(readThroughput * 100, 1)} %`, target: '≥ 90 %', ok: readThroughput >= 0.9 },
+        {
+          name: 'reads audited/not',
+          value: `${fmt(readThroughput * 100, 1)} %`,
+          target: '≥ 90 %',
+          ok: readThroughput >= 0.9,
+        },
         { name: 'read p50 audited/not', value: `${fmt(readP50, 2)} ×`, target: '≤ 1.1 ×', ok: readP50 <= 1.1 },
-        { name: 'read errors', value: String([...reads.off, ...reads.on].reduce((a, r) => a + r.failed, 0)), target: '0', ok: [...reads.off, ...reads.on].every((r) => r.failed === 0) },
+        {
+          name: 'read errors',
+          value: String([...reads.off, ...reads.on].reduce((a, r) => a + r.failed, 0)),
+          target: '0',
+          ok: [...reads.off, ...reads.on].every((r) => r.failed === 0),
+        },
       );
     }
-    log(`info  vs raw/${apiPoolSize}: throughput ${fmt((apiResult.throughput / rawSmall.throughput) * 100, 1)} %, p99 ${fmt(apiResult.p99 / rawSmall.p99, 2)} ×`);
-    for (const c of checks) log(`${c.ok ? 'PASS' : 'MISS'}  ${c.name.padEnd(22)} ${c.value.padStart(14)}   target ${c.target}`);
+    log(
+      `info  vs raw/${apiPoolSize}: throughput ${fmt((apiResult.throughput / rawSmall.throughput) * 100, 1)} %, p99 ${fmt(apiResult.p99 / rawSmall.p99, 2)} ×`,
+    );
+    for (const c of checks)
+      log(`${c.ok ? 'PASS' : 'MISS'}  ${c.name.padEnd(22)} ${c.value.padStart(14)}   target ${c.target}`);
     console.log(
       JSON.stringify({
         bench: 'admissions',
@@ -580,6 +666,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[bench] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });

@@ -58,10 +58,16 @@ interface PhaseResult {
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
 /** CONCURRENCY loops calling `once` until the deadline; `once` returns null or a failure label. Latencies in ms. */
-async function runPhase(name: string, seconds: number, once: (n: number) => Promise<string | null>): Promise<PhaseResult> {
+async function runPhase(
+  name: string,
+  seconds: number,
+  once: (n: number) => Promise<string | null>,
+): Promise<PhaseResult> {
   let n = 0;
   const latencies: number[] = [];
   const failures: Record<string, number> = {};
@@ -109,7 +115,8 @@ function call(
   const data = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const h: http.OutgoingHttpHeaders = { ...headers };
-    if (data !== undefined) Object.assign(h, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
+    if (data !== undefined)
+      Object.assign(h, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
     if (token) h.authorization = `Bearer ${token}`;
     const req = http.request({ host: '127.0.0.1', port, path, method, agent, headers: h }, (res) => {
       const chunks: Buffer[] = [];
@@ -143,10 +150,17 @@ function freePort(): Promise<number> {
 }
 
 /** Starts a built script in its own process and waits until `ready(port)` answers true. */
-async function startProcess(script: string, extraEnv: Record<string, string>, ready: (port: number) => Promise<boolean>) {
+async function startProcess(
+  script: string,
+  extraEnv: Record<string, string>,
+  ready: (port: number) => Promise<boolean>,
+) {
   if (!existsSync(script)) throw new Error(`${script} not found: run npm run build:server first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [script], { env: { PATH: env.PATH, PORT: String(port), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: env.PATH, PORT: String(port), ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (c: Buffer) => (output = (output + c.toString()).slice(-20_000));
   child.stdout?.on('data', keep);
@@ -180,7 +194,9 @@ function rssMbOf(pid: number | undefined): number {
 /** The adapter the built api uses: Fastify once its bootstrap imports @nestjs/platform-fastify, else Express. */
 function apiAdapter(): 'express' | 'fastify' {
   const bootstrap = join(__dirname, '..', '..', 'apps', 'api', 'src', 'bootstrap.js');
-  return existsSync(bootstrap) && readFileSync(bootstrap, 'utf8').includes('@nestjs/platform-fastify') ? 'fastify' : 'express';
+  return existsSync(bootstrap) && readFileSync(bootstrap, 'utf8').includes('@nestjs/platform-fastify')
+    ? 'fastify'
+    : 'express';
 }
 
 // ---- data ------------------------------------------------------------------------------------------------------
@@ -196,14 +212,28 @@ async function seedResidents(pool: Pool, n: number): Promise<string[]> {
       const birth = new Date(base + (i % 10000) * 86400_000).toISOString().slice(0, 10);
       const body = `620422${birth.replace(/-/g, '')}${String(Math.floor(i / 10000)).padStart(3, '0')}`;
       const idNumber = body + idNumberCheckCharacter(body);
-      rows.push([id, `老人${i}`, cipher.encrypt(idNumber), cipher.lookupHash(idNumber), maskIdNumber(idNumber), i % 2 ? 'male' : 'female', birth, TOWNSHIP, 'home', 35.69, 105.05]);
+      rows.push([
+        id,
+        `老人${i}`,
+        cipher.encrypt(idNumber),
+        cipher.lookupHash(idNumber),
+        maskIdNumber(idNumber),
+        i % 2 ? 'male' : 'female',
+        birth,
+        TOWNSHIP,
+        'home',
+        35.69,
+        105.05,
+      ]);
       ids.push(id);
     }
     await pool.query(
       `INSERT INTO residents (id, name, id_number_cipher, id_number_hash, id_number_masked, gender, birth_date, region_code, living_arrangement, lat, lng) VALUES ?`,
       [rows],
     );
-    await pool.query('INSERT INTO resident_categories (resident_id, category) VALUES ?', [rows.map((r) => [r[0], 'destitute'])]);
+    await pool.query('INSERT INTO resident_categories (resident_id, category) VALUES ?', [
+      rows.map((r) => [r[0], 'destitute']),
+    ]);
   }
   return ids;
 }
@@ -237,11 +267,28 @@ async function rawCareOrder(pool: Pool, adminId: string, residentId: string, n: 
       [id, start, end, 30, 'normal', null, 'manual', adminId, residentId],
     );
     if ((inserted as unknown as { affectedRows: number }).affectedRows !== 1) throw new Error('order not written');
-    await conn.query('INSERT INTO care_order_services (order_id, service_code, position) VALUES (?, ?, ?)', [id, 'health_check', 0]);
+    await conn.query('INSERT INTO care_order_services (order_id, service_code, position) VALUES (?, ?, ?)', [
+      id,
+      'health_check',
+      0,
+    ]);
     await conn.query(
       `INSERT INTO audit_events (id, at, actor_id, actor_username, role, action, entity, entity_ids, resident_ids, request_id, ip, outcome)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [randomUUID(), new Date(), adminId, 'admin', 'admin', 'careOrders.create', 'care-order', JSON.stringify([id]), JSON.stringify([residentId]), randomUUID(), '127.0.0.1', 'ok'],
+      [
+        randomUUID(),
+        new Date(),
+        adminId,
+        'admin',
+        'admin',
+        'careOrders.create',
+        'care-order',
+        JSON.stringify([id]),
+        JSON.stringify([residentId]),
+        randomUUID(),
+        '127.0.0.1',
+        'ok',
+      ],
     );
     await conn.query('COMMIT');
     return null;
@@ -259,7 +306,10 @@ async function rawResidents(pool: Pool): Promise<string | null> {
      FROM residents r ORDER BY r.name ASC, r.id ASC LIMIT 50`,
   );
   await pool.query('SELECT COUNT(DISTINCT r.id) AS cnt FROM residents r');
-  if (rows.length) await pool.query('SELECT resident_id, category FROM resident_categories WHERE resident_id IN (?)', [rows.map((r) => r.id)]);
+  if (rows.length)
+    await pool.query('SELECT resident_id, category FROM resident_categories WHERE resident_id IN (?)', [
+      rows.map((r) => r.id),
+    ]);
   return rows.length === 50 ? null : `rows ${rows.length}`;
 }
 
@@ -282,10 +332,18 @@ async function main(): Promise<void> {
   const adapter = (env.BENCH_HELLO_ADAPTER as 'express' | 'fastify' | undefined) ?? apiAdapter();
   let api: { child: ChildProcess; port: number } | undefined;
   let hello: { child: ChildProcess; port: number } | undefined;
-  const pool = createPool({ uri: url, connectionLimit: CONCURRENCY, timezone: 'Z', charset: 'utf8mb4_unicode_ci', supportBigNumbers: true });
+  const pool = createPool({
+    uri: url,
+    connectionLimit: CONCURRENCY,
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+  });
   pool.on('connection', (c) => void c.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED'));
   try {
-    log(`database ${name}; ${CONCURRENCY} clients; ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per phase; hello on ${adapter}`);
+    log(
+      `database ${name}; ${CONCURRENCY} clients; ${WARMUP_SECONDS} s warm-up + ${SECONDS} s per phase; hello on ${adapter}`,
+    );
     await migrate(url, () => undefined);
     const residents = await seedResidents(pool, RESIDENTS);
     api = await startProcess(
@@ -304,10 +362,16 @@ async function main(): Promise<void> {
       },
       async (port) => (await call(port, 'GET', '/health', null)).status === 200,
     );
-    hello = await startProcess(join(__dirname, 'hello-app.js'), { BENCH_HELLO_ADAPTER: adapter }, async (port) => (await call(port, 'GET', '/hello', null)).status === 200);
+    hello = await startProcess(
+      join(__dirname, 'hello-app.js'),
+      { BENCH_HELLO_ADAPTER: adapter },
+      async (port) => (await call(port, 'GET', '/hello', null)).status === 200,
+    );
     const apiPort = api.port;
     const helloPort = hello.port;
-    const login = JSON.parse((await call(apiPort, 'POST', '/api/v1/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).body) as {
+    const login = JSON.parse(
+      (await call(apiPort, 'POST', '/api/v1/auth/login', null, { username: 'admin', password: ADMIN_PASSWORD })).body,
+    ) as {
       accessToken: string;
     };
     const token = login.accessToken;
@@ -333,14 +397,23 @@ async function main(): Promise<void> {
     await run('raw POST /care-orders', (n) => rawCareOrder(pool, adminId, residents[n % residents.length], n));
     await run('api POST /care-orders', async (n) =>
       failure(
-        await call(apiPort, 'POST', '/api/v1/care-orders', token, { residentId: residents[n % residents.length], services: ['health_check'], ...orderWindow(n) }, {
-          'idempotency-key': randomUUID(),
-        }),
+        await call(
+          apiPort,
+          'POST',
+          '/api/v1/care-orders',
+          token,
+          { residentId: residents[n % residents.length], services: ['health_check'], ...orderWindow(n) },
+          {
+            'idempotency-key': randomUUID(),
+          },
+        ),
         202,
       ),
     );
     await run('raw GET /residents', () => rawResidents(pool));
-    await run('api GET /residents', async () => failure(await call(apiPort, 'GET', '/api/v1/residents?limit=50', token), 200));
+    await run('api GET /residents', async () =>
+      failure(await call(apiPort, 'GET', '/api/v1/residents?limit=50', token), 200),
+    );
     await run('raw GET /stats/coverage', async () => {
       const checkedTo = new Date();
       await Promise.all([coverageRepo.townships(), kept.month(month)]);
@@ -348,7 +421,9 @@ async function main(): Promise<void> {
       await coverageRepo.changes(new Date(checkedTo.getTime() - 5000), checkedTo);
       return null;
     });
-    await run('api GET /stats/coverage', async () => failure(await call(apiPort, 'GET', '/api/v1/stats/coverage', token), 200));
+    await run('api GET /stats/coverage', async () =>
+      failure(await call(apiPort, 'GET', '/api/v1/stats/coverage', token), 200),
+    );
     const rssMb = rssMbOf(api.child.pid);
 
     const ratio = (a: string, b: string) => results[a].throughput / results[b].throughput;
@@ -373,7 +448,12 @@ async function main(): Promise<void> {
         seconds: SECONDS,
         helloAdapter: adapter,
         apiRssMb: Number(fmt(rssMb, 1)),
-        phases: Object.values(results).map((r) => ({ ...r, throughput: Number(fmt(r.throughput, 1)), p50: Number(fmt(r.p50, 2)), p99: Number(fmt(r.p99, 2)) })),
+        phases: Object.values(results).map((r) => ({
+          ...r,
+          throughput: Number(fmt(r.throughput, 1)),
+          p50: Number(fmt(r.p50, 2)),
+          p99: Number(fmt(r.p99, 2)),
+        })),
         targets,
       }),
     );

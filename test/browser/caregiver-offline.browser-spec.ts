@@ -52,7 +52,14 @@ function ensureConsoleBuilt(): void {
     return;
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn'],
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'apps/console/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
     { cwd: ROOT, stdio: 'inherit' },
   );
 }
@@ -62,7 +69,8 @@ type Json = Record<string, unknown>;
 async function api<T = Json>(method: 'get' | 'post', path: string, token: string, body?: object): Promise<T> {
   const req = t.http()[method](`/api/v1${path}`).set(auth(token));
   const res = body === undefined ? await req : await req.send(body);
-  if (res.status < 200 || res.status > 299) throw new Error(`${method.toUpperCase()} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status < 200 || res.status > 299)
+    throw new Error(`${method.toUpperCase()} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as T;
 }
 
@@ -90,7 +98,8 @@ async function eventually(assertion: () => Promise<void> | void, timeout = 20_00
     }
   }
 }
-const attr = (l: Locator, name: string, value: string) => eventually(async () => expect(await l.getAttribute(name)).toBe(value));
+const attr = (l: Locator, name: string, value: string) =>
+  eventually(async () => expect(await l.getAttribute(name)).toBe(value));
 const count = (l: Locator, n: number) => eventually(async () => expect(await l.count()).toBe(n));
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
@@ -108,7 +117,8 @@ interface VisitRow {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
   ensureConsoleBuilt();
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -120,7 +130,16 @@ beforeAll(async () => {
   ctx = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=zh-CN'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=zh-CN',
+    ],
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 390, height: 844 },
@@ -137,7 +156,11 @@ afterAll(async () => {
 
 describe('caregiver app without signal', () => {
   it('opens offline, queues check-in and check-out with the phone’s times, sends each exactly once when back online', async () => {
-    const sp = await api<{ id: string }>('post', '/service-points', t.adminToken, { name: '会师镇西关服务网点', regionCode: '620422100', ...SEAT });
+    const sp = await api<{ id: string }>('post', '/service-points', t.adminToken, {
+      name: '会师镇西关服务网点',
+      regionCode: '620422100',
+      ...SEAT,
+    });
     const cg = await api<{ id: string }>('post', '/caregivers', t.adminToken, {
       name: '王秀英',
       phone: '13800000001',
@@ -266,7 +289,9 @@ describe('caregiver app without signal', () => {
       const backOnline = Date.now();
       await ctx.setOffline(false);
       await count(page.locator('[data-testid=outbox-item]'), 0);
-      await eventually(async () => expect((await api<Json>('get', `/care-orders/${orderId}`, t.adminToken)).status).toBe('completed'));
+      await eventually(async () =>
+        expect((await api<Json>('get', `/care-orders/${orderId}`, t.adminToken)).status).toBe('completed'),
+      );
       await attr(card, 'data-status', 'completed');
       await page.waitForSelector('[data-testid=offline-banner]', { state: 'detached' });
       await shot(page, '05-back-online-sent');
@@ -287,10 +312,9 @@ describe('caregiver app without signal', () => {
       const visits = (await t.db.query('SELECT * FROM care_visits WHERE order_id = ?', [orderId])) as VisitRow[];
       expect(visits).toHaveLength(1);
       const [visit] = visits;
-      const keys = (await t.db.query(
-        `SELECT endpoint FROM idempotency_keys WHERE order_id = ? ORDER BY created_at`,
-        [orderId],
-      )) as { endpoint: string }[];
+      const keys = (await t.db.query(`SELECT endpoint FROM idempotency_keys WHERE order_id = ? ORDER BY created_at`, [
+        orderId,
+      ])) as { endpoint: string }[];
       expect(keys.map((k) => k.endpoint)).toEqual([
         'POST /care-orders/:id/accept',
         'POST /care-orders/:id/check-in',
@@ -315,14 +339,16 @@ describe('caregiver app without signal', () => {
         `/care-orders/${orderId}`,
         t.adminToken,
       );
-      expect(Math.floor(Date.parse(order.visit.checkInRecordedAt) / 1000)).toBe(Math.floor((visit.check_in_recorded_at as Date).getTime() / 1000));
+      expect(Math.floor(Date.parse(order.visit.checkInRecordedAt) / 1000)).toBe(
+        Math.floor((visit.check_in_recorded_at as Date).getTime() / 1000),
+      );
 
       // the visit with no position: not located, no coordinates of anyone's
-      const noFix = await api<{ status: string; flags: string[]; visit: { checkInLat: number | null; checkInLng: number | null } }>(
-        'get',
-        `/care-orders/${noFixOrderId}`,
-        t.adminToken,
-      );
+      const noFix = await api<{
+        status: string;
+        flags: string[];
+        visit: { checkInLat: number | null; checkInLng: number | null };
+      }>('get', `/care-orders/${noFixOrderId}`, t.adminToken);
       expect(noFix.status).toBe('in_progress');
       expect(noFix.flags).toContain('no_location');
       expect(noFix.visit).toMatchObject({ checkInLat: null, checkInLng: null });
@@ -339,7 +365,11 @@ describe('caregiver app without signal', () => {
 describe('caregiver app from a cold start', () => {
   /** Two visits assigned to a new caregiver with a login of their own. */
   async function seedDay(tag: string, seq: number) {
-    const sp = await api<{ id: string }>('post', '/service-points', t.adminToken, { name: `会师镇${tag}服务网点`, regionCode: '620422100', ...SEAT });
+    const sp = await api<{ id: string }>('post', '/service-points', t.adminToken, {
+      name: `会师镇${tag}服务网点`,
+      regionCode: '620422100',
+      ...SEAT,
+    });
     const cg = await api<{ id: string }>('post', '/caregivers', t.adminToken, {
       name: '张玉梅',
       phone: '13800000002',
@@ -394,7 +424,9 @@ describe('caregiver app from a cold start', () => {
   /** The server has the acceptances and the day kept on the phone was fetched after them. */
   async function keepDayAccepted(page: Page, orders: string[], late: boolean) {
     for (const id of orders)
-      await eventually(async () => expect((await api<Json>('get', `/care-orders/${id}`, t.adminToken)).status).toBe('accepted'));
+      await eventually(async () =>
+        expect((await api<Json>('get', `/care-orders/${id}`, t.adminToken)).status).toBe('accepted'),
+      );
     await page.reload();
     if (late) await page.click('.seg button:has-text("明天")');
     for (const id of orders) await attr(page.locator(`[data-testid=visit-${id}]`), 'data-status', 'accepted');
@@ -471,7 +503,9 @@ describe('caregiver app from a cold start', () => {
       await ctx.setOffline(false);
       await count(cold.locator('[data-testid=outbox-item]'), 0);
       for (const id of orders) {
-        await eventually(async () => expect((await api<Json>('get', `/care-orders/${id}`, t.adminToken)).status).toBe('in_progress'));
+        await eventually(async () =>
+          expect((await api<Json>('get', `/care-orders/${id}`, t.adminToken)).status).toBe('in_progress'),
+        );
         expect(await visitCount(id, 'POST /care-orders/:id/check-in')).toBe(1);
         const visits = (await t.db.query('SELECT order_id FROM care_visits WHERE order_id = ?', [id])) as unknown[];
         expect(visits).toHaveLength(1);
@@ -531,7 +565,9 @@ describe('caregiver app from a cold start', () => {
       // logged in again: the kept check-in is sent, once
       await uiLogin(page, username);
       await count(page.locator('[data-testid=outbox-item]'), 0);
-      await eventually(async () => expect((await api<Json>('get', `/care-orders/${orderId}`, t.adminToken)).status).toBe('in_progress'));
+      await eventually(async () =>
+        expect((await api<Json>('get', `/care-orders/${orderId}`, t.adminToken)).status).toBe('in_progress'),
+      );
       expect(await visitCount(orderId, 'POST /care-orders/:id/check-in')).toBe(1);
     } catch (error) {
       await page.screenshot({ path: join(ARTIFACTS, 'FAILED-401.png'), fullPage: true }).catch(() => undefined);

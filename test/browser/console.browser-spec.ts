@@ -555,7 +555,9 @@ describe('web console', () => {
         await shot(page, '32-caregiver-done');
 
         // the caregiver's session is kept across closing the phone app (localStorage); logging out forgets it
-        expect(await page.evaluate<string | null>("localStorage.getItem('care.console.token')")).toEqual(expect.any(String));
+        expect(await page.evaluate<string | null>("localStorage.getItem('care.console.token')")).toEqual(
+          expect.any(String),
+        );
         await page.click('button:has-text("退出")');
         await page.waitForSelector('input[name=username]');
         expect(

@@ -43,16 +43,33 @@ function ensureConsoleBuilt(): void {
   const src = join(ROOT, 'apps', 'console');
   const sourcesTime = Math.max(newestMtime(join(src, 'src')), statSync(join(src, 'index.html')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sourcesTime) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'apps/console/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+      'build',
+      '--config',
+      'apps/console/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
 }
 
-async function api<T = Record<string, unknown>>(method: 'get' | 'post' | 'put', path: string, token: string, body?: object): Promise<T> {
+async function api<T = Record<string, unknown>>(
+  method: 'get' | 'post' | 'put',
+  path: string,
+  token: string,
+  body?: object,
+): Promise<T> {
   const req = t.http()[method](`/api/v1${path}`).set(auth(token));
   const res = body === undefined ? await req : await req.send(body);
-  if (res.status < 200 || res.status > 299) throw new Error(`${method.toUpperCase()} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status < 200 || res.status > 299)
+    throw new Error(`${method.toUpperCase()} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as T;
 }
 
@@ -127,7 +144,11 @@ afterAll(async () => {
 
 it('demo path: simulated press → urgent order → alert acknowledged → caregiver phone, emergency first → check-in → resolved', async () => {
   const admin = t.adminToken;
-  const sp = await api<{ id: string }>('post', '/service-points', admin, { name: '会师镇西关服务网点', regionCode: '620422100', ...SEAT });
+  const sp = await api<{ id: string }>('post', '/service-points', admin, {
+    name: '会师镇西关服务网点',
+    regionCode: '620422100',
+    ...SEAT,
+  });
   const cg = await api<{ id: string }>('post', '/caregivers', admin, {
     name: '王秀英',
     phone: '13800000001',
@@ -167,7 +188,9 @@ it('demo path: simulated press → urgent order → alert acknowledged → careg
     windowStart: start.toISOString(),
     windowEnd: new Date(start.getTime() + 40 * 60_000).toISOString(),
   });
-  await eventually(async () => expect((await api<{ status: string }>('get', `/care-orders/${normal.id}`, admin)).status).toBe('assigned'));
+  await eventually(async () =>
+    expect((await api<{ status: string }>('get', `/care-orders/${normal.id}`, admin)).status).toBe('assigned'),
+  );
 
   // the admin presses the demo button on the dispatcher page
   const adminName = await createUser('admin');
@@ -176,11 +199,17 @@ it('demo path: simulated press → urgent order → alert acknowledged → careg
   await desk.goto(`${base}/#/dispatch`);
   await desk.click('[data-testid=simulate-press]');
   await desk.waitForSelector('text=已模拟一键呼叫');
-  const calls = await api<{ items: { id: string; orderId: string; residentId: string }[] }>('get', '/emergency-calls?status=open', admin);
+  const calls = await api<{ items: { id: string; orderId: string; residentId: string }[] }>(
+    'get',
+    '/emergency-calls?status=open',
+    admin,
+  );
   expect(calls.items).toHaveLength(1);
   const call = calls.items[0];
   expect(call.residentId).toBe(elder.id);
-  await eventually(async () => expect((await api<{ status: string }>('get', `/care-orders/${call.orderId}`, admin)).status).toBe('assigned'));
+  await eventually(async () =>
+    expect((await api<{ status: string }>('get', `/care-orders/${call.orderId}`, admin)).status).toBe('assigned'),
+  );
 
   // nobody accepts for 6 minutes: the alert job raises it, the panel beeps and blinks the title
   await dispatcher?.get(AlertsService).scan(new Date(Date.now() + 6 * 60_000));
@@ -216,7 +245,12 @@ it('demo path: simulated press → urgent order → alert acknowledged → careg
     expect(typeof now.secondsToArrive).toBe('number');
   });
 
-  const resolved = await api<{ status: string; secondsToArrive: number | null }>('post', `/emergency-calls/${call.id}/resolve`, admin, { outcome: 'visited' });
+  const resolved = await api<{ status: string; secondsToArrive: number | null }>(
+    'post',
+    `/emergency-calls/${call.id}/resolve`,
+    admin,
+    { outcome: 'visited' },
+  );
   expect(resolved.status).toBe('resolved');
   expect(typeof resolved.secondsToArrive).toBe('number');
   await desk.close();

@@ -13,8 +13,10 @@ describe('admission races', () => {
 
   const admit = (body: Record<string, unknown>) =>
     t.http().post(`${API}/facilities/${facility}/admissions`).set(auth(manager)).send(body);
-  const transfer = (stayId: string, bedId: string) => t.http().post(`${API}/stays/${stayId}/transfer`).set(auth(manager)).send({ bedId });
-  const discharge = (stayId: string, reason = 'other') => t.http().post(`${API}/stays/${stayId}/discharge`).set(auth(manager)).send({ reason });
+  const transfer = (stayId: string, bedId: string) =>
+    t.http().post(`${API}/stays/${stayId}/transfer`).set(auth(manager)).send({ bedId });
+  const discharge = (stayId: string, reason = 'other') =>
+    t.http().post(`${API}/stays/${stayId}/discharge`).set(auth(manager)).send({ reason });
   // registered at the facility, so its manager reaches them by id (an elder registered elsewhere needs the full ID number)
   const residents = async (n: number) =>
     Promise.all(Array.from({ length: n }, () => createResident(t, { facilityId: facility }).then((r) => r.id)));
@@ -30,8 +32,12 @@ describe('admission races', () => {
   /** Every invariant the stays must keep, checked in SQL. */
   async function assertConsistent(): Promise<void> {
     const q = <T>(sql: string) => t.db.query<T[]>(sql);
-    expect(await q(`SELECT bed_id, COUNT(*) AS n FROM stays WHERE status = 'active' GROUP BY bed_id HAVING n > 1`)).toEqual([]);
-    expect(await q(`SELECT resident_id, COUNT(*) AS n FROM stays WHERE status = 'active' GROUP BY resident_id HAVING n > 1`)).toEqual([]);
+    expect(
+      await q(`SELECT bed_id, COUNT(*) AS n FROM stays WHERE status = 'active' GROUP BY bed_id HAVING n > 1`),
+    ).toEqual([]);
+    expect(
+      await q(`SELECT resident_id, COUNT(*) AS n FROM stays WHERE status = 'active' GROUP BY resident_id HAVING n > 1`),
+    ).toEqual([]);
     // a bed is occupied exactly when an active stay is on it
     expect(
       await q(`SELECT b.id, b.status FROM beds b LEFT JOIN stays s ON s.bed_id = b.id AND s.status = 'active'
@@ -42,7 +48,11 @@ describe('admission races', () => {
       await q(`SELECT s.id FROM stays s LEFT JOIN bed_occupancies o ON o.stay_id = s.id AND o.ended_at IS NULL
                WHERE s.status = 'active' GROUP BY s.id HAVING COUNT(o.id) <> 1 OR MAX(o.bed_id) <> MAX(s.bed_id)`),
     ).toEqual([]);
-    expect(await q(`SELECT o.id FROM bed_occupancies o JOIN stays s ON s.id = o.stay_id WHERE s.status = 'discharged' AND o.ended_at IS NULL`)).toEqual([]);
+    expect(
+      await q(
+        `SELECT o.id FROM bed_occupancies o JOIN stays s ON s.id = o.stay_id WHERE s.status = 'discharged' AND o.ended_at IS NULL`,
+      ),
+    ).toEqual([]);
     // periods on one bed never overlap, nor periods of one resident
     for (const col of ['bed_id', 'resident_id']) {
       expect(
@@ -93,7 +103,9 @@ describe('admission races', () => {
     const [residentId] = await residents(1);
     const results = await Promise.all(beds.map((bedId) => admit({ residentId, bedId })));
     expect(tally(results)).toEqual({ '201': 1, '409 RESIDENT_ALREADY_ADMITTED': 9 });
-    const [{ n }] = await t.db.query<{ n: number }[]>(`SELECT COUNT(*) AS n FROM beds WHERE room LIKE 'TEN%' AND status = 'occupied'`);
+    const [{ n }] = await t.db.query<{ n: number }[]>(
+      `SELECT COUNT(*) AS n FROM beds WHERE room LIKE 'TEN%' AND status = 'occupied'`,
+    );
     expect(Number(n)).toBe(1);
     await assertConsistent();
   });
@@ -122,7 +134,10 @@ describe('admission races', () => {
       }
       const [row] = await t.db.query<{ status: string }[]>('SELECT status FROM stays WHERE id = ?', [stay]);
       expect(row.status).toBe('discharged');
-      const occupied = await t.db.query<unknown[]>(`SELECT id FROM beds WHERE id IN (?, ?, ?) AND status <> 'vacant'`, beds);
+      const occupied = await t.db.query<unknown[]>(
+        `SELECT id FROM beds WHERE id IN (?, ?, ?) AND status <> 'vacant'`,
+        beds,
+      );
       expect(occupied).toEqual([]);
     }
     await assertConsistent();
@@ -133,7 +148,13 @@ describe('admission races', () => {
     const ids = await residents(2);
     const s1 = (await admit({ residentId: ids[0], bedId: beds[0] }).expect(201)).body.id as string;
     const s2 = (await admit({ residentId: ids[1], bedId: beds[1] }).expect(201)).body.id as string;
-    const results = await Promise.all([transfer(s1, beds[1]), transfer(s2, beds[0]), transfer(s1, beds[2]), transfer(s2, beds[3]), transfer(s1, beds[3])]);
+    const results = await Promise.all([
+      transfer(s1, beds[1]),
+      transfer(s2, beds[0]),
+      transfer(s1, beds[2]),
+      transfer(s2, beds[3]),
+      transfer(s1, beds[3]),
+    ]);
     for (const r of results) expect([200, 409]).toContain(r.status);
     await assertConsistent();
   });
@@ -144,7 +165,10 @@ describe('admission races', () => {
     const active = new Map<string, string>(); // stayId → resident
     const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
     for (let wave = 0; wave < 6; wave++) {
-      const ops: Promise<{ status: number; body: { id?: string; residentId?: string; code?: string; status?: string } }>[] = [];
+      const ops: Promise<{
+        status: number;
+        body: { id?: string; residentId?: string; code?: string; status?: string };
+      }>[] = [];
       for (let i = 0; i < 24; i++) {
         const roll = Math.random();
         const stays = [...active.keys()];
@@ -157,7 +181,10 @@ describe('admission races', () => {
         expect(r.status).toBeLessThan(500);
         expect([200, 201, 400, 409, 422]).toContain(r.status);
       }
-      const rows = await t.db.query<{ id: string; resident_id: string }[]>(`SELECT id, resident_id FROM stays WHERE status = 'active' AND facility_id = ?`, [facility]);
+      const rows = await t.db.query<{ id: string; resident_id: string }[]>(
+        `SELECT id, resident_id FROM stays WHERE status = 'active' AND facility_id = ?`,
+        [facility],
+      );
       active.clear();
       for (const row of rows) active.set(row.id, row.resident_id);
       await assertConsistent();

@@ -74,12 +74,18 @@ const MATRIX: Record<string, Row> = {
   'GET /metrics': { roles: [A] },
   'POST /auth/login': { roles: 'public', body: () => ({ username: 'admin', password: ADMIN_PASSWORD }) },
   'GET /auth/me': { roles: HUMANS },
-  'POST /users': { roles: [A], body: () => ({ username: `matrix${next()}`, password: 'password-123', role: 'dispatcher' }) },
+  'POST /users': {
+    roles: [A],
+    body: () => ({ username: `matrix${next()}`, password: 'password-123', role: 'dispatcher' }),
+  },
   'GET /users': { roles: [A] },
   'PATCH /users/:id': { roles: [A], body: () => ({ active: true }) },
   'POST /users/:id/password': { roles: [A], body: () => ({ password: `matrix-password-${next()}` }) },
   // a wrong current password answers 400 to every role that may call it, and changes nothing
-  'POST /auth/password': { roles: HUMANS, body: () => ({ currentPassword: 'not-the-password', newPassword: 'another-password-1' }) },
+  'POST /auth/password': {
+    roles: HUMANS,
+    body: () => ({ currentPassword: 'not-the-password', newPassword: 'another-password-1' }),
+  },
   'GET /audit-events': { roles: [A, B] },
   // ---- regions (reference data), facilities
   'GET /regions': { roles: HUMANS },
@@ -115,11 +121,19 @@ const MATRIX: Record<string, Row> = {
   'GET /facilities/:facilityId/stays': { roles: [A, B, M], scope: 'facility' },
   'GET /facilities/:facilityId/occupancy': { roles: [A, B, M], scope: 'facility' },
   // ---- waitlist, recommendations
-  'POST /facilities/:facilityId/waitlist': { roles: [A, M], scope: 'facility', body: (s) => ({ residentId: s.resident }) },
+  'POST /facilities/:facilityId/waitlist': {
+    roles: [A, M],
+    scope: 'facility',
+    body: (s) => ({ residentId: s.resident }),
+  },
   'GET /facilities/:facilityId/waitlist': { roles: [A, B, M], scope: 'facility' },
   'GET /facilities/:facilityId/waitlist/:entryId': { roles: [A, B, M], scope: 'facility' },
   'POST /facilities/:facilityId/waitlist/:entryId/cancel': { roles: [A, M], scope: 'facility', body: () => ({}) },
-  'POST /facilities/:facilityId/waitlist/offers': { roles: [A, M], scope: 'facility', body: (s) => ({ bedId: s.spareBed }) },
+  'POST /facilities/:facilityId/waitlist/offers': {
+    roles: [A, M],
+    scope: 'facility',
+    body: (s) => ({ bedId: s.spareBed }),
+  },
   'GET /facilities/:facilityId/bed-recommendations': {
     roles: [A, B, M],
     scope: 'facility',
@@ -129,7 +143,13 @@ const MATRIX: Record<string, Row> = {
   // ---- residents
   'POST /residents': {
     roles: [A, M, D],
-    body: () => ({ name: '矩阵老人', idNumber: makeIdNumber('1946-05-05'), regionCode: TOWNSHIP, livingArrangement: 'home', categories: [] }),
+    body: () => ({
+      name: '矩阵老人',
+      idNumber: makeIdNumber('1946-05-05'),
+      regionCode: TOWNSHIP,
+      livingArrangement: 'home',
+      categories: [],
+    }),
   },
   'GET /residents': { roles: [A, B, M, D] },
   'GET /residents/:id': { roles: [A, B, M, D], scope: 'facility' },
@@ -156,7 +176,10 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /residents/:id/assessments': { roles: [A, B, M, D], scope: 'facility' },
   // ---- caregivers, service points, services
-  'POST /service-points': { roles: [A, D], body: () => ({ name: `矩阵服务站${next()}`, regionCode: TOWNSHIP, lat: 35.69, lng: 105.05 }) },
+  'POST /service-points': {
+    roles: [A, D],
+    body: () => ({ name: `矩阵服务站${next()}`, regionCode: TOWNSHIP, lat: 35.69, lng: 105.05 }),
+  },
   'GET /service-points': { roles: [A, B, D] },
   'GET /service-points/:id': { roles: [A, B, D] },
   'POST /caregivers': {
@@ -191,7 +214,12 @@ const MATRIX: Record<string, Row> = {
     roles: [A, D],
     body: (s) => ({
       orders: [
-        { residentId: s.resident, services: ['health_check'], windowStart: `${s.date}T13:00:00+08:00`, windowEnd: `${s.date}T16:00:00+08:00` },
+        {
+          residentId: s.resident,
+          services: ['health_check'],
+          windowStart: `${s.date}T13:00:00+08:00`,
+          windowEnd: `${s.date}T16:00:00+08:00`,
+        },
       ],
     }),
   },
@@ -213,7 +241,11 @@ const MATRIX: Record<string, Row> = {
   'POST /care-orders/:id/accept': { roles: [A, D, C], scope: 'caregiver' },
   'POST /care-orders/:id/decline': { roles: [A, D, C], scope: 'caregiver', body: () => ({ reason: '临时有事' }) },
   'POST /care-orders/:id/check-in': { roles: [A, D, C], scope: 'caregiver', body: () => ({ lat: 35.69, lng: 105.05 }) },
-  'POST /care-orders/:id/check-out': { roles: [A, D, C], scope: 'caregiver', body: () => ({ servicesDone: ['health_check'] }) },
+  'POST /care-orders/:id/check-out': {
+    roles: [A, D, C],
+    scope: 'caregiver',
+    body: () => ({ servicesDone: ['health_check'] }),
+  },
   'POST /care-orders/:id/cancel': { roles: [A, D], body: () => ({ reason: '家属取消' }) },
   'POST /visit-plans/generate': { roles: [A, D], body: (s) => ({ month: s.month }) },
   // ---- statistics
@@ -256,7 +288,10 @@ function routesOf(app: INestApplication): string[] {
         if (path === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
         for (const sub of asList(path)) {
-          const full = `/${[base, sub].map((x) => x.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+          const full = `/${[base, sub]
+            .map((x) => x.replace(/^\/+|\/+$/g, ''))
+            .filter(Boolean)
+            .join('/')}`;
           routes.push(`${method} ${full}`);
         }
       }
@@ -317,7 +352,12 @@ describe('authorization matrix: every route × every role × own/other facility 
       items: itemsForTotal(80),
       conditions: {},
     });
-    const servicePoint = await post('/service-points', { name: '矩阵服务站', regionCode: TOWNSHIP, lat: 35.69, lng: 105.05 });
+    const servicePoint = await post('/service-points', {
+      name: '矩阵服务站',
+      regionCode: TOWNSHIP,
+      lat: 35.69,
+      lng: 105.05,
+    });
     const caregiverBody = {
       phone: '13800000000',
       gender: 'female',
@@ -333,7 +373,12 @@ describe('authorization matrix: every route × every role × own/other facility 
     const day = new Date(Date.now() + 2 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
     const order = await post(
       '/care-orders',
-      { residentId: home.id, services: ['health_check'], windowStart: `${day}T09:00:00+08:00`, windowEnd: `${day}T12:00:00+08:00` },
+      {
+        residentId: home.id,
+        services: ['health_check'],
+        windowStart: `${day}T09:00:00+08:00`,
+        windowEnd: `${day}T12:00:00+08:00`,
+      },
       202,
     );
     seed = {
@@ -358,7 +403,11 @@ describe('authorization matrix: every route × every role × own/other facility 
     const spareUser = await post('/users', { username: 'matrix-spare', password: 'password-123', role: 'dispatcher' });
     seed.user = spareUser.id;
     const callerOfCalls = await t.userToken('dispatcher');
-    const call = await t.http().post(`${API}/emergency-calls`).set(auth(callerOfCalls)).send({ residentId: admitResident.id, source: 'phone' });
+    const call = await t
+      .http()
+      .post(`${API}/emergency-calls`)
+      .set(auth(callerOfCalls))
+      .send({ residentId: admitResident.id, source: 'phone' });
     if (call.status !== 201) throw new Error(`emergency call: ${call.status} ${JSON.stringify(call.body)}`);
     seed.call = (call.body as { id: string }).id;
     // alerts are raised by the dispatcher's scan job; one row stands in for it
@@ -371,12 +420,30 @@ describe('authorization matrix: every route × every role × own/other facility 
     callers = [
       // callers that must be refused come first: they change nothing
       { label: 'integration', role: 'integration', token: await t.userToken('integration') },
-      { label: 'caregiver (other)', role: 'caregiver', token: await t.userToken('caregiver', { caregiverId: otherCaregiver }), outside: 'caregiver' },
-      { label: 'manager (other facility)', role: 'manager', token: await t.userToken('manager', { facilityIds: [otherFacility] }), outside: 'facility' },
+      {
+        label: 'caregiver (other)',
+        role: 'caregiver',
+        token: await t.userToken('caregiver', { caregiverId: otherCaregiver }),
+        outside: 'caregiver',
+      },
+      {
+        label: 'manager (other facility)',
+        role: 'manager',
+        token: await t.userToken('manager', { facilityIds: [otherFacility] }),
+        outside: 'facility',
+      },
       { label: 'bureau', role: 'bureau', token: await t.userToken('bureau') },
       { label: 'dispatcher', role: 'dispatcher', token: await t.userToken('dispatcher') },
-      { label: 'caregiver (own)', role: 'caregiver', token: await t.userToken('caregiver', { caregiverId: caregiver.id }) },
-      { label: 'manager (own facility)', role: 'manager', token: await t.userToken('manager', { facilityIds: [facility] }) },
+      {
+        label: 'caregiver (own)',
+        role: 'caregiver',
+        token: await t.userToken('caregiver', { caregiverId: caregiver.id }),
+      },
+      {
+        label: 'manager (own facility)',
+        role: 'manager',
+        token: await t.userToken('manager', { facilityIds: [facility] }),
+      },
       { label: 'admin', role: 'admin', token: t.adminToken },
     ];
   });
@@ -384,7 +451,10 @@ describe('authorization matrix: every route × every role × own/other facility 
 
   /** The seeded order is assigned to the own caregiver again before each call on it (an accept or decline moves it). */
   async function assignOrder(): Promise<void> {
-    await t.db.query("UPDATE care_orders SET status = 'assigned', caregiver_id = ? WHERE id = ?", [seed.caregiver, seed.order]);
+    await t.db.query("UPDATE care_orders SET status = 'assigned', caregiver_id = ? WHERE id = ?", [
+      seed.caregiver,
+      seed.order,
+    ]);
   }
 
   function expectation(row: Row, caller: Caller): 'allowed' | 403 | 404 {
@@ -401,7 +471,8 @@ describe('authorization matrix: every route × every role × own/other facility 
     const params = { ...(PARAMS[segment]?.(seed) ?? {}), ...(row.params?.(seed) ?? {}) };
     const filled = path.replace(/:(\w+)/g, (_m, name: string) => {
       const value = params[name];
-      if (value === undefined) throw new Error(`${route}: no value for :${name} (add it to PARAMS or the row's params)`);
+      if (value === undefined)
+        throw new Error(`${route}: no value for :${name} (add it to PARAMS or the row's params)`);
       return encodeURIComponent(value);
     });
     const query = row.query ? `?${new URLSearchParams(row.query(seed)).toString()}` : '';
@@ -452,7 +523,10 @@ describe('authorization matrix: every route × every role × own/other facility 
           expected === 'allowed'
             ? status < 500 && status !== 401 && status !== 403 && status !== 404
             : status === expected;
-        if (!ok) wrong.push(`${route} as ${caller.label}: expected ${expected}, got ${status} ${JSON.stringify(body).slice(0, 160)}`);
+        if (!ok)
+          wrong.push(
+            `${route} as ${caller.label}: expected ${expected}, got ${status} ${JSON.stringify(body).slice(0, 160)}`,
+          );
       }
     }
     expect(wrong).toEqual([]);

@@ -49,10 +49,27 @@ class RedisServer {
   async start(): Promise<void> {
     this.child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+      ],
       { stdio: 'ignore' },
     );
-    const probe = new IORedis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    const probe = new IORedis(this.port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     for (let i = 0; i < 100; i++) {
       try {
@@ -90,7 +107,9 @@ function startDispatcher(env: Record<string, string>): Promise<Dispatcher> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`dispatcher did not start: ${out}`)), 30_000);
     const onData = (d: Buffer) => {
@@ -110,7 +129,12 @@ function startDispatcher(env: Record<string, string>): Promise<Dispatcher> {
 }
 
 /** The DispatchRound jobs care-orders' enqueuer makes for these orders (one intake job; urgent ones their own). */
-async function enqueueAsPosted(queue: Queue, day: ReturnType<typeof generateCountyDay>, orderIds: string[], prefix: string): Promise<void> {
+async function enqueueAsPosted(
+  queue: Queue,
+  day: ReturnType<typeof generateCountyDay>,
+  orderIds: string[],
+  prefix: string,
+): Promise<void> {
   const urgent = new Set(day.orders.filter((o) => o.priority === 'urgent').map((o) => seededId(prefix, o.id)));
   const retried = { attempts: 8, backoff: { type: 'exponential' as const, delay: 500 } };
   const urgentJobs = orderIds
@@ -118,7 +142,10 @@ async function enqueueAsPosted(queue: Queue, day: ReturnType<typeof generateCoun
     .map((id) => urgentRoundJob({ id, version: 0, priority: 'urgent' }))
     .map((j) => ({ name: 'DispatchRound', data: j.payload, opts: { ...j.options, ...retried } }));
   const intake = dispatchIntakeJob(Date.now());
-  await queue.addBulk([...urgentJobs, { name: 'DispatchRound', data: intake.payload, opts: { ...intake.options, ...retried } }]);
+  await queue.addBulk([
+    ...urgentJobs,
+    { name: 'DispatchRound', data: intake.payload, opts: { ...intake.options, ...retried } },
+  ]);
 }
 
 describe('dispatch under faults (SIGKILL a dispatcher, restart Redis)', () => {
@@ -168,7 +195,9 @@ describe('dispatch under faults (SIGKILL a dispatcher, restart Redis)', () => {
     await enqueueAsPosted(queue, day, orderIds, 'fault');
 
     const pending = async (): Promise<number> => {
-      const rows: { n: number | string }[] = await db.query(`SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending'`);
+      const rows: { n: number | string }[] = await db.query(
+        `SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending'`,
+      );
       return Number(rows[0].n);
     };
     const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs: number) => {
@@ -242,7 +271,10 @@ describe('dispatch under faults (SIGKILL a dispatcher, restart Redis)', () => {
     const queue = new Queue('dispatch', { connection, prefix: '{lease}' });
     await enqueueAsPosted(queue, day, orderIds, 'lease');
     const pending = async (): Promise<number> => {
-      const rows: { n: number | string }[] = await db.query(`SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending' AND ${ours}`, orderIds);
+      const rows: { n: number | string }[] = await db.query(
+        `SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending' AND ${ours}`,
+        orderIds,
+      );
       return Number(rows[0].n);
     };
 

@@ -44,14 +44,28 @@ describe('dispatch through the api', () => {
   it('assigns a posted order, and after a decline gives it to someone else', async () => {
     const admin = auth(ctx.adminToken);
     const seat = { lat: 35.6929, lng: 105.0466 };
-    const sp = await ctx.http().post('/api/v1/service-points').set(admin).send({ name: '会师镇服务站', regionCode: '620422100', ...seat }).expect(201);
+    const sp = await ctx
+      .http()
+      .post('/api/v1/service-points')
+      .set(admin)
+      .send({ name: '会师镇服务站', regionCode: '620422100', ...seat })
+      .expect(201);
     const caregiverIds: string[] = [];
     for (const name of ['王护理', '李护理']) {
       const res = await ctx
         .http()
         .post('/api/v1/caregivers')
         .set(admin)
-        .send({ name, phone: '13800000000', gender: 'female', servicePointId: sp.body.id, skills: ['housekeeping', 'health'], shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 6 })
+        .send({
+          name,
+          phone: '13800000000',
+          gender: 'female',
+          servicePointId: sp.body.id,
+          skills: ['housekeeping', 'health'],
+          shiftStart: '08:00',
+          shiftEnd: '18:00',
+          maxDailyVisits: 6,
+        })
         .expect(201);
       caregiverIds.push(res.body.id);
     }
@@ -59,14 +73,27 @@ describe('dispatch through the api', () => {
       .http()
       .post('/api/v1/residents')
       .set(admin)
-      .send({ name: '张大爷', idNumber: idNumber('19450101', 1), regionCode: '620422100', livingArrangement: 'home', categories: ['destitute'], lat: seat.lat + 0.01, lng: seat.lng })
+      .send({
+        name: '张大爷',
+        idNumber: idNumber('19450101', 1),
+        regionCode: '620422100',
+        livingArrangement: 'home',
+        categories: ['destitute'],
+        lat: seat.lat + 0.01,
+        lng: seat.lng,
+      })
       .expect(201);
     const date = localDateOf(Date.now() + 2 * 24 * 3600_000);
     const order = await ctx
       .http()
       .post('/api/v1/care-orders')
       .set(admin)
-      .send({ residentId: resident.body.id, services: ['health_check', 'safety_check'], windowStart: `${date}T09:00:00+08:00`, windowEnd: `${date}T12:00:00+08:00` })
+      .send({
+        residentId: resident.body.id,
+        services: ['health_check', 'safety_check'],
+        windowStart: `${date}T09:00:00+08:00`,
+        windowEnd: `${date}T12:00:00+08:00`,
+      })
       .expect(202);
     const get = async () => (await ctx.http().get(`/api/v1/care-orders/${order.body.id}`).set(admin).expect(200)).body;
     const waitFor = async (ok: (o: Record<string, unknown>) => boolean) => {
@@ -86,12 +113,22 @@ describe('dispatch through the api', () => {
     expect(first.travelMinutes).toBe(5);
 
     const caregiverToken = await ctx.userToken('caregiver', { caregiverId: first.caregiverId as string });
-    await ctx.http().post(`/api/v1/care-orders/${order.body.id}/decline`).set(auth(caregiverToken)).send({ reason: '生病' }).expect(200);
+    await ctx
+      .http()
+      .post(`/api/v1/care-orders/${order.body.id}/decline`)
+      .set(auth(caregiverToken))
+      .send({ reason: '生病' })
+      .expect(200);
     const second = await waitFor((o) => o.status === 'assigned' && o.caregiverId !== first.caregiverId);
     expect(caregiverIds).toContain(second.caregiverId);
 
     const otherToken = await ctx.userToken('caregiver', { caregiverId: second.caregiverId as string });
-    await ctx.http().post(`/api/v1/care-orders/${order.body.id}/decline`).set(auth(otherToken)).send({ reason: '太远' }).expect(200);
+    await ctx
+      .http()
+      .post(`/api/v1/care-orders/${order.body.id}/decline`)
+      .set(auth(otherToken))
+      .send({ reason: '太远' })
+      .expect(200);
     const last = await waitFor((o) => o.status === 'unassigned');
     expect(last.unassignedReason).toBe('NO_CAPACITY');
   });
@@ -100,12 +137,26 @@ describe('dispatch through the api', () => {
     const admin = auth(ctx.adminToken);
     // far from the first test's caregivers (outside their service circle): only the one below can serve these
     const seat = { lat: 36.2, lng: 104.6 };
-    const sp = await ctx.http().post('/api/v1/service-points').set(admin).send({ name: '北山服务站', regionCode: '620422101', ...seat }).expect(201);
+    const sp = await ctx
+      .http()
+      .post('/api/v1/service-points')
+      .set(admin)
+      .send({ name: '北山服务站', regionCode: '620422101', ...seat })
+      .expect(201);
     await ctx
       .http()
       .post('/api/v1/caregivers')
       .set(admin)
-      .send({ name: '赵护理', phone: '13800000001', gender: 'female', servicePointId: sp.body.id, skills: ['housekeeping', 'health'], shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 2 })
+      .send({
+        name: '赵护理',
+        phone: '13800000001',
+        gender: 'female',
+        servicePointId: sp.body.id,
+        skills: ['housekeeping', 'health'],
+        shiftStart: '08:00',
+        shiftEnd: '18:00',
+        maxDailyVisits: 2,
+      })
       .expect(201);
     const residentIds: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -113,7 +164,15 @@ describe('dispatch through the api', () => {
         .http()
         .post('/api/v1/residents')
         .set(admin)
-        .send({ name: `批量${i}`, idNumber: idNumber('19440101', 10 + i), regionCode: '620422101', livingArrangement: 'home', categories: ['destitute'], lat: seat.lat + 0.005 * i, lng: seat.lng })
+        .send({
+          name: `批量${i}`,
+          idNumber: idNumber('19440101', 10 + i),
+          regionCode: '620422101',
+          livingArrangement: 'home',
+          categories: ['destitute'],
+          lat: seat.lat + 0.005 * i,
+          lng: seat.lng,
+        })
         .expect(201);
       residentIds.push(r.body.id);
     }
@@ -130,11 +189,23 @@ describe('dispatch through the api', () => {
       .http()
       .post('/api/v1/care-orders/batch')
       .set(admin)
-      .send({ orders: [body(residentIds[0], 'normal'), body(residentIds[1], 'normal'), body(residentIds[2], 'urgent'), body(residentIds[3], 'urgent')] })
+      .send({
+        orders: [
+          body(residentIds[0], 'normal'),
+          body(residentIds[1], 'normal'),
+          body(residentIds[2], 'urgent'),
+          body(residentIds[3], 'urgent'),
+        ],
+      })
       .expect(202);
     const ids = res.body.ids as string[];
     const statuses = async () =>
-      Promise.all(ids.map(async (id) => (await ctx.http().get(`/api/v1/care-orders/${id}`).set(admin).expect(200)).body as Record<string, unknown>));
+      Promise.all(
+        ids.map(
+          async (id) =>
+            (await ctx.http().get(`/api/v1/care-orders/${id}`).set(admin).expect(200)).body as Record<string, unknown>,
+        ),
+      );
     let orders = await statuses();
     for (let i = 0; i < 300 && orders.some((o) => o.status === 'pending'); i++) {
       await sleep(100);

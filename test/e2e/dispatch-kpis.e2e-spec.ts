@@ -1,5 +1,12 @@
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { at, countyDay, createCaregiver, createServicePoint, insertResident, SEAT } from '../../libs/care-orders/test/support';
+import {
+  at,
+  countyDay,
+  createCaregiver,
+  createServicePoint,
+  insertResident,
+  SEAT,
+} from '../../libs/care-orders/test/support';
 
 /** GET /dispatch/kpis over MySQL: the day's orders through the one pure function. */
 describe('GET /dispatch/kpis', () => {
@@ -12,13 +19,22 @@ describe('GET /dispatch/kpis', () => {
   });
   afterAll(async () => t?.close());
 
-  async function order(residentId: string, extra: { priority?: string; window?: [string, string] } = {}): Promise<string> {
+  async function order(
+    residentId: string,
+    extra: { priority?: string; window?: [string, string] } = {},
+  ): Promise<string> {
     const [from, to] = extra.window ?? [at(day, '09:00'), at(day, '17:00')];
     const res = await t
       .http()
       .post('/api/v1/care-orders')
       .set(auth(t.adminToken))
-      .send({ residentId, services: ['health_check'], windowStart: from, windowEnd: to, priority: extra.priority ?? 'normal' })
+      .send({
+        residentId,
+        services: ['health_check'],
+        windowStart: from,
+        windowEnd: to,
+        priority: extra.priority ?? 'normal',
+      })
       .expect(202);
     return res.body.id as string;
   }
@@ -44,13 +60,23 @@ describe('GET /dispatch/kpis', () => {
               assigned_at = created_at + INTERVAL 8 SECOND, version = version + 1 WHERE id = ?`,
       [c1, new Date(at(day, '11:00')), new Date(at(day, '11:30')), b],
     );
-    await t.db.query(`UPDATE care_orders SET status = 'unassigned', unassigned_reason = 'NO_CAPACITY', version = version + 1 WHERE id = ?`, [u]);
+    await t.db.query(
+      `UPDATE care_orders SET status = 'unassigned', unassigned_reason = 'NO_CAPACITY', version = version + 1 WHERE id = ?`,
+      [u],
+    );
     // r1 was served by c1 a month ago (continuity for order a)
     const past = await order(r1, { window: [at(day, '09:00'), at(day, '17:00')] });
     await t.db.query(
       `UPDATE care_orders SET status = 'completed', caregiver_id = ?, window_start = ?, window_end = ?, planned_start = ?, planned_end = ?
         WHERE id = ?`,
-      [c1, new Date(Date.now() - 30 * 86_400_000), new Date(Date.now() - 30 * 86_400_000 + 3600_000), new Date(Date.now() - 30 * 86_400_000), new Date(Date.now() - 30 * 86_400_000 + 1800_000), past],
+      [
+        c1,
+        new Date(Date.now() - 30 * 86_400_000),
+        new Date(Date.now() - 30 * 86_400_000 + 3600_000),
+        new Date(Date.now() - 30 * 86_400_000),
+        new Date(Date.now() - 30 * 86_400_000 + 1800_000),
+        past,
+      ],
     );
 
     const dispatcher = await t.userToken('dispatcher');
@@ -72,7 +98,11 @@ describe('GET /dispatch/kpis', () => {
     expect(res.body.travelMinutesPerVisit).toBeGreaterThan(4);
     expect(res.body.travelMinutesPerVisit).toBeLessThan(12);
 
-    const byRegion = await t.http().get(`/api/v1/dispatch/kpis?date=${day}&regionCode=620422101`).set(auth(t.adminToken)).expect(200);
+    const byRegion = await t
+      .http()
+      .get(`/api/v1/dispatch/kpis?date=${day}&regionCode=620422101`)
+      .set(auth(t.adminToken))
+      .expect(200);
     expect(byRegion.body).toMatchObject({ orders: 0, assigned: 0, travelMinutesPerVisit: null });
     const bureau = await t.userToken('bureau');
     await t.http().get(`/api/v1/dispatch/kpis?date=${other}&regionCode=620422100`).set(auth(bureau)).expect(200);

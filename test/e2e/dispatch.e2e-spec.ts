@@ -56,8 +56,16 @@ async function count(db: DataSource, where: string, params: unknown[] = []): Pro
 }
 
 async function orderRow(db: DataSource, id: string) {
-  const rows: { status: string; caregiver_id: string | null; unassigned_reason: string | null; version: number; planned_start: Date | null }[] =
-    await db.query('SELECT status, caregiver_id, unassigned_reason, version, planned_start FROM care_orders WHERE id = ?', [id]);
+  const rows: {
+    status: string;
+    caregiver_id: string | null;
+    unassigned_reason: string | null;
+    version: number;
+    planned_start: Date | null;
+  }[] = await db.query(
+    'SELECT status, caregiver_id, unassigned_reason, version, planned_start FROM care_orders WHERE id = ?',
+    [id],
+  );
   return rows[0];
 }
 
@@ -107,8 +115,11 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     const unassigned = audit.byStatus.unassigned ?? 0;
     expect(assigned + unassigned).toBe(160);
     expect(assigned).toBeGreaterThan(40);
-    const reasons: { unassigned_reason: string }[] = await db.query(`SELECT DISTINCT unassigned_reason FROM care_orders WHERE status = 'unassigned'`);
-    for (const r of reasons) expect(['NO_SKILLED_CAREGIVER', 'OUT_OF_SERVICE_CIRCLE', 'NO_CAPACITY']).toContain(r.unassigned_reason);
+    const reasons: { unassigned_reason: string }[] = await db.query(
+      `SELECT DISTINCT unassigned_reason FROM care_orders WHERE status = 'unassigned'`,
+    );
+    for (const r of reasons)
+      expect(['NO_SKILLED_CAREGIVER', 'OUT_OF_SERVICE_CIRCLE', 'NO_CAPACITY']).toContain(r.unassigned_reason);
     // the online dispatcher (orders in queue order, racing workers) still does at least as well as the greedy baseline
     const greedy = greedyNearestFeasible(day.orders, day.caregivers, day.catalogue);
     expect(assigned).toBeGreaterThanOrEqual(greedy.assignments.length * 0.9);
@@ -127,7 +138,9 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     const day = generateCountyDay({ seed: 42, date, orders: 160, caregivers: 24 });
     const { orderIds } = await seedCountyDay(db, day, { prefix: 'rounds' });
     // the batch as POST /care-orders/batch writes it, and its one job (both workers race for nothing: one job)
-    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-rounds', 'manual', ?)`, [orderIds.length]);
+    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-rounds', 'manual', ?)`, [
+      orderIds.length,
+    ]);
     await db.query(
       `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${orderIds.map(() => "('batch-rounds', ?, ?)").join(', ')}`,
       orderIds.flatMap((id, i) => [i, id]),
@@ -146,11 +159,15 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     const urgentAssigned = await count(db, `status = 'assigned' AND priority = 'urgent'`);
     expect(urgentAssigned).toBeGreaterThanOrEqual(greedyUrgent);
     // every assignment has its accept timeout waiting
-    const one: { id: string; assigned_at: Date }[] = await db.query(`SELECT id, assigned_at FROM care_orders WHERE status = 'assigned' LIMIT 1`);
-    expect(await queue.queue('dispatch').getJob(`AcceptTimeout-${one[0].id}-${new Date(one[0].assigned_at).getTime()}`)).toBeDefined();
+    const one: { id: string; assigned_at: Date }[] = await db.query(
+      `SELECT id, assigned_at FROM care_orders WHERE status = 'assigned' LIMIT 1`,
+    );
+    expect(
+      await queue.queue('dispatch').getJob(`AcceptTimeout-${one[0].id}-${new Date(one[0].assigned_at).getTime()}`),
+    ).toBeDefined();
   });
 
-  it('leases partitions in Redis: one holder at a time, compare-and-delete, a dead holder\'s lease runs out; a batch waits for it', async () => {
+  it("leases partitions in Redis: one holder at a time, compare-and-delete, a dead holder's lease runs out; a batch waits for it", async () => {
     await setup('lease');
     const leases = a!.get(PartitionLeases);
     const first = await leases.acquire('p-test', 60_000);
@@ -172,10 +189,17 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     // a batch whose partitions are all held by a (dead) dispatcher: nothing is placed until the leases run out
     const day = generateCountyDay({ seed: 43, date, orders: 30, caregivers: 8 });
     const { orderIds } = await seedCountyDay(db, day, { prefix: 'lease' });
-    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map((r: { id: string; lat: string; lng: string }) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map(
+      (r: { id: string; lat: string; lng: string }) => ({
+        id: r.id,
+        location: { lat: Number(r.lat), lng: Number(r.lng) },
+      }),
+    );
     const partitions = new Set(servicePointPartitions(points, serviceCircleRadiusKm()).values());
     for (const p of [...partitions, 'none']) expect(await leases.acquire(p, 2500)).not.toBeNull();
-    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-lease', 'manual', ?)`, [orderIds.length]);
+    await db.query(`INSERT INTO care_order_batches (id, source, order_count) VALUES ('batch-lease', 'manual', ?)`, [
+      orderIds.length,
+    ]);
     await db.query(
       `INSERT INTO care_order_batch_items (batch_id, position, order_id) VALUES ${orderIds.map(() => "('batch-lease', ?, ?)").join(', ')}`,
       orderIds.flatMap((id, i) => [i, id]),
@@ -183,7 +207,11 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     await queue.add('DispatchBatch', { batchId: 'batch-lease' }, { jobId: 'DispatchBatch-batch-lease' });
     await sleep(1500);
     expect(await count(db, `status = 'pending'`)).toBe(30);
-    await waitFor('the batch dispatched once the leases ran out', async () => (await count(db, `status = 'pending'`)) === 0, 60_000);
+    await waitFor(
+      'the batch dispatched once the leases ran out',
+      async () => (await count(db, `status = 'pending'`)) === 0,
+      60_000,
+    );
     expect((await auditDispatch(db)).violations).toEqual([]);
   });
 
@@ -195,7 +223,8 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     // as 120 single POSTs would: one enqueue per order, through care-orders' enqueuer
     const enqueuer = a!.get(DispatchEnqueuer);
     const startedAt = Date.now();
-    for (const id of orderIds) await enqueuer.dispatch([{ id, version: 0, priority: urgentIds.has(id) ? 'urgent' : 'normal' }]);
+    for (const id of orderIds)
+      await enqueuer.dispatch([{ id, version: 0, priority: urgentIds.has(id) ? 'urgent' : 'normal' }]);
     await waitFor('every order decided', async () => (await count(db, `status = 'pending'`)) === 0, 60_000);
     const jobs = await queue.queue('dispatch').getJobs(['completed']);
     const intake = jobs.filter((j) => j.name === 'DispatchRound' && String(j.id).startsWith('DispatchRound-intake-'));
@@ -217,10 +246,20 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     const day = generateCountyDay({ seed: 45, date, orders: 40, caregivers: 10 });
     const { orderIds } = await seedCountyDay(db, day, { prefix: 'want' });
     const config = a!.get<AppConfig>(APP_CONFIG);
-    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map((r: { id: string; lat: string; lng: string }) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map(
+      (r: { id: string; lat: string; lng: string }) => ({
+        id: r.id,
+        location: { lat: Number(r.lat), lng: Number(r.lng) },
+      }),
+    );
     const partitions = servicePointPartitions(points, serviceCircleRadiusKm());
     const refs = await a!.get(DispatchRepository).pendingOrderRefs(orderIds);
-    const partitionOfOrder = new Map(refs.map((r) => [r.id, (r.location && partitionOf(r.location, points, partitions, serviceCircleRadiusKm())) || 'none']));
+    const partitionOfOrder = new Map(
+      refs.map((r) => [
+        r.id,
+        (r.location && partitionOf(r.location, points, partitions, serviceCircleRadiusKm())) || 'none',
+      ]),
+    );
     // the partition with the most orders; half its orders are held back (not pending) until the holder's first round
     const counts = new Map<string, string[]>();
     for (const [id, p] of partitionOfOrder) counts.set(p, [...(counts.get(p) ?? []), id]);
@@ -239,7 +278,10 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     const spy = jest.spyOn(holder, 'roundOf').mockImplementation(async (orderIds, p) => {
       if (requested === null) {
         // while the holder plans its first round: the held-back orders arrive, and another dispatcher asks for a round
-        await db.query(`UPDATE care_orders SET status = 'pending' WHERE id IN (${late.map(() => '?').join(',')})`, late);
+        await db.query(
+          `UPDATE care_orders SET status = 'pending' WHERE id IN (${late.map(() => '?').join(',')})`,
+          late,
+        );
         requested = await other.runPartition(partition);
         expect(await redis.exists(wantKey)).toBe(1);
       }
@@ -263,7 +305,12 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     await setup('urgent-want', 600); // no sweep: only the calls below may run rounds
     const day = generateCountyDay({ seed: 46, date, orders: 40, caregivers: 10 });
     const { orderIds } = await seedCountyDay(db, day, { prefix: 'uwant' });
-    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map((r: { id: string; lat: string; lng: string }) => ({ id: r.id, location: { lat: Number(r.lat), lng: Number(r.lng) } }));
+    const points = (await db.query('SELECT id, lat, lng FROM service_points')).map(
+      (r: { id: string; lat: string; lng: string }) => ({
+        id: r.id,
+        location: { lat: Number(r.lat), lng: Number(r.lng) },
+      }),
+    );
     const partitions = servicePointPartitions(points, serviceCircleRadiusKm());
     const refs = await a!.get(DispatchRepository).pendingOrderRefs(orderIds);
     const byPartition = new Map<string, string[]>();
@@ -271,7 +318,9 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
       const p = (r.location && partitionOf(r.location, points, partitions, serviceCircleRadiusKm())) || 'none';
       byPartition.set(p, [...(byPartition.get(p) ?? []), r.id]);
     }
-    const [partition, ids] = [...byPartition].filter(([p]) => p !== 'none').sort((x, y) => y[1].length - x[1].length)[0];
+    const [partition, ids] = [...byPartition]
+      .filter(([p]) => p !== 'none')
+      .sort((x, y) => y[1].length - x[1].length)[0];
     expect(ids.length).toBeGreaterThanOrEqual(4);
     // held back until the holder's first round: one urgent order and a few normal ones
     const late = ids.slice(0, Math.floor(ids.length / 2));
@@ -318,7 +367,16 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     await setup('race');
     const day = generateCountyDay({ seed: 7, date, orders: 40, caregivers: 1 });
     // one caregiver at the seat, able to do everything, 8 visits a day; 40 companionship visits around the seat
-    const caregiver = { ...day.caregivers[0], active: true, skills: ['housekeeping', 'personal_care', 'health', 'escort', 'nursing'], maxDailyVisits: 8, shiftStart: '08:00', shiftEnd: '18:00', servicePoint: day.servicePoints[0].location, servicePointId: day.servicePoints[0].id };
+    const caregiver = {
+      ...day.caregivers[0],
+      active: true,
+      skills: ['housekeeping', 'personal_care', 'health', 'escort', 'nursing'],
+      maxDailyVisits: 8,
+      shiftStart: '08:00',
+      shiftEnd: '18:00',
+      servicePoint: day.servicePoints[0].location,
+      servicePointId: day.servicePoints[0].id,
+    };
     const orders = day.orders.map((o, i) => ({
       ...o,
       services: ['companionship'],
@@ -341,15 +399,36 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     await setup('decline');
     const day = generateCountyDay({ seed: 11, date, orders: 1, caregivers: 2 });
     const sp = day.servicePoints[0];
-    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
-    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const caregivers = day.caregivers.map((c) => ({
+      ...c,
+      active: true,
+      skills: ['housekeeping', 'health'],
+      servicePoint: sp.location,
+      servicePointId: sp.id,
+      shiftStart: '08:00',
+      shiftEnd: '18:00',
+      maxDailyVisits: 8,
+    }));
+    const orders = day.orders.map((o) => ({
+      ...o,
+      services: ['health_check'],
+      durationMinutes: null,
+      declinedBy: [],
+      location: sp.location,
+      regionCode: sp.regionCode,
+      kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const),
+    }));
     const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'decline' });
     const [id] = orderIds;
     await enqueue([{ id, version: 0 }]);
     await waitFor('first assignment', async () => (await orderRow(db, id)).status === 'assigned');
     const first = await orderRow(db, id);
     // the decline as the care-orders library records it: a decline row, back to pending, version + 1, a new job
-    await db.query('INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [id, first.caregiver_id, 'ill']);
+    await db.query('INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [
+      id,
+      first.caregiver_id,
+      'ill',
+    ]);
     await db.query(
       `UPDATE care_orders SET status = 'pending', caregiver_id = NULL, planned_start = NULL, planned_end = NULL, assigned_at = NULL, version = version + 1 WHERE id = ?`,
       [id],
@@ -361,8 +440,15 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     expect(second.caregiver_id).not.toBe(first.caregiver_id);
 
     // declined by both: unassigned, NO_CAPACITY
-    await db.query('INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [id, second.caregiver_id, 'busy']);
-    await db.query(`UPDATE care_orders SET status = 'pending', caregiver_id = NULL, planned_start = NULL, planned_end = NULL, assigned_at = NULL, version = version + 1 WHERE id = ?`, [id]);
+    await db.query('INSERT INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [
+      id,
+      second.caregiver_id,
+      'busy',
+    ]);
+    await db.query(
+      `UPDATE care_orders SET status = 'pending', caregiver_id = NULL, planned_start = NULL, planned_end = NULL, assigned_at = NULL, version = version + 1 WHERE id = ?`,
+      [id],
+    );
     await enqueue([{ id, version: Number(second.version) + 1 }]);
     await waitFor('unassigned', async () => (await orderRow(db, id)).status === 'unassigned');
     expect((await orderRow(db, id)).unassigned_reason).toBe('NO_CAPACITY');
@@ -372,13 +458,35 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     await setup('retry');
     const day = generateCountyDay({ seed: 12, date, orders: 2, caregivers: 1 });
     const sp = day.servicePoints[0];
-    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00' }));
-    const orders = day.orders.map((o) => ({ ...o, services: ['rehab_care'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const caregivers = day.caregivers.map((c) => ({
+      ...c,
+      active: true,
+      skills: ['housekeeping'],
+      servicePoint: sp.location,
+      servicePointId: sp.id,
+      shiftStart: '08:00',
+      shiftEnd: '18:00',
+    }));
+    const orders = day.orders.map((o) => ({
+      ...o,
+      services: ['rehab_care'],
+      durationMinutes: null,
+      declinedBy: [],
+      location: sp.location,
+      regionCode: sp.regionCode,
+      kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const),
+    }));
     const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'retry' });
     const [rehab, away] = orderIds;
-    await db.query(`UPDATE residents SET living_arrangement = 'institution' WHERE id = (SELECT resident_id FROM care_orders WHERE id = ?)`, [away]);
+    await db.query(
+      `UPDATE residents SET living_arrangement = 'institution' WHERE id = (SELECT resident_id FROM care_orders WHERE id = ?)`,
+      [away],
+    );
     await enqueue(orderIds.map((id) => ({ id, version: 0 })));
-    await waitFor('unassigned', async () => (await count(db, `id IN (?, ?) AND status = 'unassigned'`, [rehab, away])) === 2);
+    await waitFor(
+      'unassigned',
+      async () => (await count(db, `id IN (?, ?) AND status = 'unassigned'`, [rehab, away])) === 2,
+    );
     expect((await orderRow(db, rehab)).unassigned_reason).toBe('NO_SKILLED_CAREGIVER');
     expect((await orderRow(db, away)).unassigned_reason).toBe('RESIDENT_NOT_AT_HOME');
 
@@ -399,11 +507,32 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     await setup('sweep');
     const day = generateCountyDay({ seed: 13, date, orders: 1, caregivers: 1 });
     const sp = day.servicePoints[0];
-    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
-    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const caregivers = day.caregivers.map((c) => ({
+      ...c,
+      active: true,
+      skills: ['housekeeping', 'health'],
+      servicePoint: sp.location,
+      servicePointId: sp.id,
+      shiftStart: '08:00',
+      shiftEnd: '18:00',
+      maxDailyVisits: 8,
+    }));
+    const orders = day.orders.map((o) => ({
+      ...o,
+      services: ['health_check'],
+      durationMinutes: null,
+      declinedBy: [],
+      location: sp.location,
+      regionCode: sp.regionCode,
+      kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const),
+    }));
     const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'sweep' });
     // no job enqueued at all: the api "died" between commit and enqueue
-    await waitFor('the sweep to dispatch it', async () => (await orderRow(db, orderIds[0])).status === 'assigned', 20_000);
+    await waitFor(
+      'the sweep to dispatch it',
+      async () => (await orderRow(db, orderIds[0])).status === 'assigned',
+      20_000,
+    );
   });
 });
 
@@ -420,13 +549,33 @@ describe('dispatcher: accept timeout', () => {
     const created = await createTestConfig('accepttimeout');
     drop = created.drop;
     // 0.02 min = 1.2 s
-    worker = await startWorker({ ...created.config, dispatch: { ...created.config.dispatch, acceptTimeoutMinutes: 0.02, sweepSeconds: 60 } });
+    worker = await startWorker({
+      ...created.config,
+      dispatch: { ...created.config.dispatch, acceptTimeoutMinutes: 0.02, sweepSeconds: 60 },
+    });
     const db = worker.get(DataSource);
     const date = localDateOf(Date.now() + 2 * DAY_MS);
     const day = generateCountyDay({ seed: 21, date, orders: 1, caregivers: 2 });
     const sp = day.servicePoints[0];
-    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
-    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const caregivers = day.caregivers.map((c) => ({
+      ...c,
+      active: true,
+      skills: ['housekeeping', 'health'],
+      servicePoint: sp.location,
+      servicePointId: sp.id,
+      shiftStart: '08:00',
+      shiftEnd: '18:00',
+      maxDailyVisits: 8,
+    }));
+    const orders = day.orders.map((o) => ({
+      ...o,
+      services: ['health_check'],
+      durationMinutes: null,
+      declinedBy: [],
+      location: sp.location,
+      regionCode: sp.regionCode,
+      kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const),
+    }));
     const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'lapse' });
     const [id] = orderIds;
     await worker.get(JobQueue).add('DispatchOrder', { orderId: id }, { jobId: dispatchJobId(id, 0) });
@@ -436,7 +585,10 @@ describe('dispatcher: accept timeout', () => {
       const now = await orderRow(db, id);
       return now.status === 'assigned' && now.caregiver_id !== first.caregiver_id;
     });
-    const lapses: { caregiver_id: string; reason: string }[] = await db.query('SELECT caregiver_id, reason FROM order_declines WHERE order_id = ?', [id]);
+    const lapses: { caregiver_id: string; reason: string }[] = await db.query(
+      'SELECT caregiver_id, reason FROM order_declines WHERE order_id = ?',
+      [id],
+    );
     expect(lapses).toEqual([expect.objectContaining({ caregiver_id: first.caregiver_id })]);
     expect(lapses[0].reason).toMatch(/ACCEPT_TIMEOUT/);
     // the second caregiver lets it lapse too: nobody is left
@@ -462,12 +614,31 @@ describe('dispatcher: a caregiver deactivation racing an assignment', () => {
     const date = localDateOf(Date.now() + 2 * DAY_MS);
     const day = generateCountyDay({ seed: 31, date, orders: 1, caregivers: 1 });
     const sp = day.servicePoints[0];
-    const caregivers = day.caregivers.map((c) => ({ ...c, active: true, skills: ['housekeeping', 'health'], servicePoint: sp.location, servicePointId: sp.id, shiftStart: '08:00', shiftEnd: '18:00', maxDailyVisits: 8 }));
-    const orders = day.orders.map((o) => ({ ...o, services: ['health_check'], durationMinutes: null, declinedBy: [], location: sp.location, regionCode: sp.regionCode, kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const) }));
+    const caregivers = day.caregivers.map((c) => ({
+      ...c,
+      active: true,
+      skills: ['housekeeping', 'health'],
+      servicePoint: sp.location,
+      servicePointId: sp.id,
+      shiftStart: '08:00',
+      shiftEnd: '18:00',
+      maxDailyVisits: 8,
+    }));
+    const orders = day.orders.map((o) => ({
+      ...o,
+      services: ['health_check'],
+      durationMinutes: null,
+      declinedBy: [],
+      location: sp.location,
+      regionCode: sp.regionCode,
+      kind: sp.regionCode === '620422100' ? ('urban' as const) : ('rural' as const),
+    }));
     const { orderIds } = await seedCountyDay(db, { ...day, caregivers, orders }, { prefix: 'deact' });
     const [id] = orderIds;
     const caregiverId = seededId('deact', caregivers[0].id);
-    const orderDate = localDateOf((await db.query('SELECT window_start FROM care_orders WHERE id = ?', [id]))[0].window_start.getTime());
+    const orderDate = localDateOf(
+      (await db.query('SELECT window_start FROM care_orders WHERE id = ?', [id]))[0].window_start.getTime(),
+    );
     // the caregiver-day row exists and this process knows it (no INSERT, whose foreign-key check would also wait)
     await app.get(DispatchRepository).ensureCaregiverDay(caregiverId, orderDate);
 

@@ -61,7 +61,8 @@ describe('dispatcher metrics', () => {
     const decided = async (text?: string) => {
       const t2 = text ?? (await (await get('/metrics', t.adminToken)).text());
       return (
-        metricSum(t2, 'care_dispatch_decisions_total', { outcome: 'assigned' }) + metricSum(t2, 'care_dispatch_decisions_total', { outcome: 'unassigned' })
+        metricSum(t2, 'care_dispatch_decisions_total', { outcome: 'assigned' }) +
+        metricSum(t2, 'care_dispatch_decisions_total', { outcome: 'unassigned' })
       );
     };
     for (let i = 0; i < 150 && (await decided()) < 4; i++) await sleep(200);
@@ -80,8 +81,12 @@ describe('dispatcher metrics', () => {
     expect(metricSum(text, 'care_dispatch_job_duration_seconds_sum')).toBeGreaterThan(0);
     // the api wrote the orders on its hot-path pool: its figures appear beside TypeORM's
     const apiText = (await t.http().get('/metrics').set(auth(t.adminToken)).expect(200)).text;
-    expect(metricSum(apiText, 'care_db_pool_acquire_seconds_count', { pool: 'hot', ok: 'true' })).toBeGreaterThanOrEqual(4);
-    expect(metricSum(apiText, 'care_db_pool_connections', { pool: 'hot', state: 'limit' })).toBe(t.config.database.hotPoolSize);
+    expect(
+      metricSum(apiText, 'care_db_pool_acquire_seconds_count', { pool: 'hot', ok: 'true' }),
+    ).toBeGreaterThanOrEqual(4);
+    expect(metricSum(apiText, 'care_db_pool_connections', { pool: 'hot', state: 'limit' })).toBe(
+      t.config.database.hotPoolSize,
+    );
     expect(metricSum(apiText, 'care_db_pool_connections', { pool: 'typeorm', state: 'limit' })).toBeGreaterThan(0);
     // the dispatch queue is empty again once every order is decided
     expect(metricSum(text, 'care_queue_jobs', { queue: 'dispatch', state: 'wait' })).toBe(0);

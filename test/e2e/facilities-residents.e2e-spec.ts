@@ -25,7 +25,12 @@ describe('facilities and residents', () => {
   beforeAll(async () => {
     t = await createTestApp('facres');
     facilityA = await createFacility(t, { name: '会师镇敬老院', type: 'nursing_home' });
-    facilityB = await createFacility(t, { name: '郭城驿镇敬老院', type: 'nursing_home', regionCode: OTHER_TOWNSHIP, comprehensive: false });
+    facilityB = await createFacility(t, {
+      name: '郭城驿镇敬老院',
+      type: 'nursing_home',
+      regionCode: OTHER_TOWNSHIP,
+      comprehensive: false,
+    });
     managerA = await t.userToken('manager', { facilityIds: [facilityA] });
     managerB = await t.userToken('manager', { facilityIds: [facilityB] });
     managerAB = await t.userToken('manager', { facilityIds: [facilityA, facilityB] });
@@ -37,7 +42,12 @@ describe('facilities and residents', () => {
 
   describe('POST /facilities', () => {
     it('creates a facility (admin, bureau) with the contract fields', async () => {
-      const res = await t.http().post(`${API}/facilities`).set(auth(bureau)).send(facilityBody({ name: '区域养老服务中心', type: 'service_center' })).expect(201);
+      const res = await t
+        .http()
+        .post(`${API}/facilities`)
+        .set(auth(bureau))
+        .send(facilityBody({ name: '区域养老服务中心', type: 'service_center' }))
+        .expect(201);
       expect(res.body).toMatchObject({
         id: expect.any(String),
         name: '区域养老服务中心',
@@ -65,7 +75,16 @@ describe('facilities and residents', () => {
         .http()
         .post(`${API}/facilities`)
         .set(auth(t.adminToken))
-        .send({ name: '', type: 'hotel', regionCode: 'x', lat: 91, lng: -181, ownership: 'state', comprehensive: 'yes', extra: 1 })
+        .send({
+          name: '',
+          type: 'hotel',
+          regionCode: 'x',
+          lat: 91,
+          lng: -181,
+          ownership: 'state',
+          comprehensive: 'yes',
+          extra: 1,
+        })
         .expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       for (const field of ['name', 'type', 'regionCode', 'lat', 'lng', 'ownership', 'comprehensive', 'extra']) {
@@ -73,19 +92,40 @@ describe('facilities and residents', () => {
       }
       const missing = await t.http().post(`${API}/facilities`).set(auth(t.adminToken)).send({}).expect(400);
       expect(missing.body.message).toMatch(/lat/);
-      const stringy = await t.http().post(`${API}/facilities`).set(auth(t.adminToken)).send(facilityBody({ lat: '35.6' as unknown as number })).expect(400);
+      const stringy = await t
+        .http()
+        .post(`${API}/facilities`)
+        .set(auth(t.adminToken))
+        .send(facilityBody({ lat: '35.6' as unknown as number }))
+        .expect(400);
       expect(stringy.body.message).toMatch(/lat/);
     });
 
     it('400 for a region that is not a known township', async () => {
-      const res = await t.http().post(`${API}/facilities`).set(auth(t.adminToken)).send(facilityBody({ regionCode: '620422999' })).expect(400);
+      const res = await t
+        .http()
+        .post(`${API}/facilities`)
+        .set(auth(t.adminToken))
+        .send(facilityBody({ regionCode: '620422999' }))
+        .expect(400);
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(res.body.message).toMatch(/regionCode/);
-      await t.http().post(`${API}/facilities`).set(auth(t.adminToken)).send(facilityBody({ regionCode: '620422' })).expect(400);
+      await t
+        .http()
+        .post(`${API}/facilities`)
+        .set(auth(t.adminToken))
+        .send(facilityBody({ regionCode: '620422' }))
+        .expect(400);
     });
 
     it('400 for malformed JSON, not 500', async () => {
-      await t.http().post(`${API}/facilities`).set(auth(t.adminToken)).set('Content-Type', 'application/json').send('{"name":').expect(400);
+      await t
+        .http()
+        .post(`${API}/facilities`)
+        .set(auth(t.adminToken))
+        .set('Content-Type', 'application/json')
+        .send('{"name":')
+        .expect(400);
     });
   });
 
@@ -96,11 +136,26 @@ describe('facilities and residents', () => {
         expect(res.body.items.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining([facilityA, facilityB]));
         expect(res.body.total).toBe(res.body.items.length);
       }
-      const byRegion = await t.http().get(`${API}/facilities`).query({ regionCode: OTHER_TOWNSHIP }).set(auth(t.adminToken)).expect(200);
+      const byRegion = await t
+        .http()
+        .get(`${API}/facilities`)
+        .query({ regionCode: OTHER_TOWNSHIP })
+        .set(auth(t.adminToken))
+        .expect(200);
       expect(byRegion.body.items.map((f: { id: string }) => f.id)).toEqual([facilityB]);
-      const byType = await t.http().get(`${API}/facilities`).query({ type: 'service_center' }).set(auth(t.adminToken)).expect(200);
+      const byType = await t
+        .http()
+        .get(`${API}/facilities`)
+        .query({ type: 'service_center' })
+        .set(auth(t.adminToken))
+        .expect(200);
       expect(byType.body.items.every((f: { type: string }) => f.type === 'service_center')).toBe(true);
-      const paged = await t.http().get(`${API}/facilities`).query({ limit: 1, offset: 1 }).set(auth(t.adminToken)).expect(200);
+      const paged = await t
+        .http()
+        .get(`${API}/facilities`)
+        .query({ limit: 1, offset: 1 })
+        .set(auth(t.adminToken))
+        .expect(200);
       expect(paged.body.items).toHaveLength(1);
       expect(paged.body.total).toBeGreaterThanOrEqual(3);
     });
@@ -112,7 +167,12 @@ describe('facilities and residents', () => {
 
     it('403 for a caregiver, 400 for bad filters', async () => {
       await t.http().get(`${API}/facilities`).set(auth(caregiver)).expect(403);
-      const bad = await t.http().get(`${API}/facilities`).query({ type: 'hotel', limit: 501, offset: -1, foo: 1 }).set(auth(t.adminToken)).expect(400);
+      const bad = await t
+        .http()
+        .get(`${API}/facilities`)
+        .query({ type: 'hotel', limit: 501, offset: -1, foo: 1 })
+        .set(auth(t.adminToken))
+        .expect(400);
       for (const field of ['type', 'limit', 'offset', 'foo']) expect(bad.body.message).toMatch(new RegExp(field));
     });
   });
@@ -137,16 +197,38 @@ describe('facilities and residents', () => {
   describe('PATCH /facilities/:id', () => {
     it('admin and bureau change fields; a cleared address is null', async () => {
       const id = await createFacility(t, { name: '临时', type: 'community_station', comprehensive: false });
-      const res = await t.http().patch(`${API}/facilities/${id}`).set(auth(bureau)).send({ name: '新名', comprehensive: true, address: null, regionCode: OTHER_TOWNSHIP }).expect(200);
-      expect(res.body).toMatchObject({ id, name: '新名', comprehensive: true, address: null, regionCode: OTHER_TOWNSHIP, type: 'community_station' });
+      const res = await t
+        .http()
+        .patch(`${API}/facilities/${id}`)
+        .set(auth(bureau))
+        .send({ name: '新名', comprehensive: true, address: null, regionCode: OTHER_TOWNSHIP })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        id,
+        name: '新名',
+        comprehensive: true,
+        address: null,
+        regionCode: OTHER_TOWNSHIP,
+        type: 'community_station',
+      });
       await t.http().patch(`${API}/facilities/${id}`).set(auth(t.adminToken)).send({ lat: 36 }).expect(200);
     });
 
     it('403 for a manager; 400 for null, wrong values, unknown fields or regions; 404 for an unknown id', async () => {
       await t.http().patch(`${API}/facilities/${facilityA}`).set(auth(managerA)).send({ name: 'x' }).expect(403);
-      const res = await t.http().patch(`${API}/facilities/${facilityA}`).set(auth(t.adminToken)).send({ name: null, type: 'x', lat: 100, colour: 'red' }).expect(400);
+      const res = await t
+        .http()
+        .patch(`${API}/facilities/${facilityA}`)
+        .set(auth(t.adminToken))
+        .send({ name: null, type: 'x', lat: 100, colour: 'red' })
+        .expect(400);
       for (const field of ['name', 'type', 'lat', 'colour']) expect(res.body.message).toMatch(new RegExp(field));
-      await t.http().patch(`${API}/facilities/${facilityA}`).set(auth(t.adminToken)).send({ regionCode: '620422998' }).expect(400);
+      await t
+        .http()
+        .patch(`${API}/facilities/${facilityA}`)
+        .set(auth(t.adminToken))
+        .send({ regionCode: '620422998' })
+        .expect(400);
       await t.http().patch(`${API}/facilities/${UNKNOWN_UUID}`).set(auth(t.adminToken)).send({ name: 'x' }).expect(404);
       await t.http().patch(`${API}/facilities/123`).set(auth(t.adminToken)).send({ name: 'x' }).expect(400);
     });
@@ -158,7 +240,16 @@ describe('facilities and residents', () => {
         .http()
         .post(`${API}/residents`)
         .set(auth(managerA))
-        .send({ name: '王秀英', idNumber: '620422193806150024', regionCode: TOWNSHIP, livingArrangement: 'institution', categories: ['destitute', 'disabled'], phone: '0943-3221234', lat: 35.7, lng: 105.1 })
+        .send({
+          name: '王秀英',
+          idNumber: '620422193806150024',
+          regionCode: TOWNSHIP,
+          livingArrangement: 'institution',
+          categories: ['destitute', 'disabled'],
+          phone: '0943-3221234',
+          lat: 35.7,
+          lng: 105.1,
+        })
         .expect(201);
       expect(res.body).toMatchObject({
         id: expect.any(String),
@@ -181,65 +272,155 @@ describe('facilities and residents', () => {
     });
 
     it('409 RESIDENT_EXISTS for a number already registered, whatever its case', async () => {
-      const first = await t.http().post(`${API}/residents`).set(auth(t.adminToken))
-        .send({ name: '李', idNumber: '11010519491231002X', regionCode: TOWNSHIP, livingArrangement: 'home', categories: [] })
+      const first = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({
+          name: '李',
+          idNumber: '11010519491231002X',
+          regionCode: TOWNSHIP,
+          livingArrangement: 'home',
+          categories: [],
+        })
         .expect(201);
-      expect(first.body).toMatchObject({ idNumberMasked: '110105***********X', gender: 'female', birthDate: '1949-12-31' });
-      const dup = await t.http().post(`${API}/residents`).set(auth(dispatcher))
-        .send({ name: '李', idNumber: '11010519491231002x', regionCode: TOWNSHIP, livingArrangement: 'home', categories: [] })
+      expect(first.body).toMatchObject({
+        idNumberMasked: '110105***********X',
+        gender: 'female',
+        birthDate: '1949-12-31',
+      });
+      const dup = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(dispatcher))
+        .send({
+          name: '李',
+          idNumber: '11010519491231002x',
+          regionCode: TOWNSHIP,
+          livingArrangement: 'home',
+          categories: [],
+        })
         .expect(409);
       expect(dup.body.code).toBe('RESIDENT_EXISTS');
       expect(dup.body.message).not.toContain('11010519491231002');
     });
 
     it('accepts gender and birth date that agree; 400 when they disagree', async () => {
-      const body = { name: '赵', idNumber: '620422194501010017', regionCode: TOWNSHIP, livingArrangement: 'home', categories: [] };
-      const wrong = await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({ ...body, gender: 'female', birthDate: '1945-01-02' }).expect(400);
+      const body = {
+        name: '赵',
+        idNumber: '620422194501010017',
+        regionCode: TOWNSHIP,
+        livingArrangement: 'home',
+        categories: [],
+      };
+      const wrong = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({ ...body, gender: 'female', birthDate: '1945-01-02' })
+        .expect(400);
       expect(wrong.body.message).toMatch(/gender/);
       expect(wrong.body.message).toMatch(/birthDate/);
-      const ok = await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({ ...body, gender: 'male', birthDate: '1945-01-01' }).expect(201);
+      const ok = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({ ...body, gender: 'male', birthDate: '1945-01-01' })
+        .expect(201);
       expect(ok.body).toMatchObject({ gender: 'male', birthDate: '1945-01-01' });
     });
 
     it('400 for a wrong check digit, an impossible or future birth date, a malformed number', async () => {
       const base = { name: '钱', regionCode: TOWNSHIP, livingArrangement: 'home', categories: [] };
-      const check = await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({ ...base, idNumber: '620422194501010018' }).expect(400);
-      expect(check.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/idNumber: check digit/) });
+      const check = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({ ...base, idNumber: '620422194501010018' })
+        .expect(400);
+      expect(check.body).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        message: expect.stringMatching(/idNumber: check digit/),
+      });
       expect(check.body.message).not.toContain('620422194501010018');
       const future = makeIdNumber('2099-01-01');
-      const fut = await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({ ...base, idNumber: future }).expect(400);
+      const fut = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({ ...base, idNumber: future })
+        .expect(400);
       expect(fut.body.message).toMatch(/idNumber: .*future/);
       const impossible = makeIdNumber('1945-02-30');
-      await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({ ...base, idNumber: impossible }).expect(400);
+      await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({ ...base, idNumber: impossible })
+        .expect(400);
       for (const bad of ['12345', '62042219450101001Y', 620422194501010017]) {
-        const res = await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({ ...base, idNumber: bad }).expect(400);
+        const res = await t
+          .http()
+          .post(`${API}/residents`)
+          .set(auth(t.adminToken))
+          .send({ ...base, idNumber: bad })
+          .expect(400);
         expect(res.body.message).toMatch(/idNumber/);
       }
     });
 
     it('400 naming every bad field: categories, living arrangement, region, coordinates, dates, unknown fields', async () => {
-      const res = await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({
-        name: '',
-        idNumber: makeIdNumber(),
-        regionCode: 'abc',
-        livingArrangement: 'hotel',
-        categories: ['rich', 'rich'],
-        lat: 100,
-        lng: 'east',
-        birthDate: '1945-13-01',
-        gender: 'x',
-        phone: 'call me',
-        facilityId: 'nope',
-        idNumberMasked: 'x',
-      }).expect(400);
-      for (const field of ['name', 'regionCode', 'livingArrangement', 'categories', 'lat', 'lng', 'birthDate', 'gender', 'phone', 'facilityId', 'idNumberMasked']) {
+      const res = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({
+          name: '',
+          idNumber: makeIdNumber(),
+          regionCode: 'abc',
+          livingArrangement: 'hotel',
+          categories: ['rich', 'rich'],
+          lat: 100,
+          lng: 'east',
+          birthDate: '1945-13-01',
+          gender: 'x',
+          phone: 'call me',
+          facilityId: 'nope',
+          idNumberMasked: 'x',
+        })
+        .expect(400);
+      for (const field of [
+        'name',
+        'regionCode',
+        'livingArrangement',
+        'categories',
+        'lat',
+        'lng',
+        'birthDate',
+        'gender',
+        'phone',
+        'facilityId',
+        'idNumberMasked',
+      ]) {
         expect(res.body.message).toMatch(new RegExp(field));
       }
-      const region = await t.http().post(`${API}/residents`).set(auth(t.adminToken))
-        .send({ name: '孙', idNumber: makeIdNumber(), regionCode: '620422999', livingArrangement: 'home', categories: [] })
+      const region = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({
+          name: '孙',
+          idNumber: makeIdNumber(),
+          regionCode: '620422999',
+          livingArrangement: 'home',
+          categories: [],
+        })
         .expect(400);
       expect(region.body.message).toMatch(/regionCode/);
-      const noCategories = await t.http().post(`${API}/residents`).set(auth(t.adminToken))
+      const noCategories = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
         .send({ name: '孙', idNumber: makeIdNumber(), regionCode: TOWNSHIP, livingArrangement: 'home' })
         .expect(400);
       expect(noCategories.body.message).toMatch(/categories/);
@@ -247,24 +428,68 @@ describe('facilities and residents', () => {
 
     it('a manager of several facilities names one; another facility is refused', async () => {
       const body = { name: '周', regionCode: TOWNSHIP, livingArrangement: 'institution', categories: [] };
-      const ambiguous = await t.http().post(`${API}/residents`).set(auth(managerAB)).send({ ...body, idNumber: makeIdNumber() }).expect(400);
+      const ambiguous = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(managerAB))
+        .send({ ...body, idNumber: makeIdNumber() })
+        .expect(400);
       expect(ambiguous.body.message).toMatch(/facilityId/);
-      const ok = await t.http().post(`${API}/residents`).set(auth(managerAB)).send({ ...body, idNumber: makeIdNumber(), facilityId: facilityB }).expect(201);
+      const ok = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(managerAB))
+        .send({ ...body, idNumber: makeIdNumber(), facilityId: facilityB })
+        .expect(201);
       await t.http().get(`${API}/residents/${ok.body.id}`).set(auth(managerB)).expect(200);
       await t.http().get(`${API}/residents/${ok.body.id}`).set(auth(managerA)).expect(404);
-      const foreign = await t.http().post(`${API}/residents`).set(auth(managerA)).send({ ...body, idNumber: makeIdNumber(), facilityId: facilityB }).expect(400);
+      const foreign = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(managerA))
+        .send({ ...body, idNumber: makeIdNumber(), facilityId: facilityB })
+        .expect(400);
       expect(foreign.body.message).toMatch(/facilityId/);
-      const unknown = await t.http().post(`${API}/residents`).set(auth(t.adminToken)).send({ ...body, idNumber: makeIdNumber(), facilityId: UNKNOWN_UUID }).expect(400);
+      const unknown = await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(t.adminToken))
+        .send({ ...body, idNumber: makeIdNumber(), facilityId: UNKNOWN_UUID })
+        .expect(400);
       expect(unknown.body.message).toMatch(/facilityId/);
     });
 
     it('a dispatcher registers residents living at home only; a caregiver none', async () => {
       const body = { name: '吴', regionCode: TOWNSHIP, categories: ['living_alone'] };
-      await t.http().post(`${API}/residents`).set(auth(dispatcher)).send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home' }).expect(201);
-      await t.http().post(`${API}/residents`).set(auth(dispatcher)).send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'institution' }).expect(403);
-      await t.http().post(`${API}/residents`).set(auth(dispatcher)).send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home', facilityId: facilityA }).expect(400);
-      await t.http().post(`${API}/residents`).set(auth(caregiver)).send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home' }).expect(403);
-      await t.http().post(`${API}/residents`).send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home' }).expect(401);
+      await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(dispatcher))
+        .send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home' })
+        .expect(201);
+      await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(dispatcher))
+        .send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'institution' })
+        .expect(403);
+      await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(dispatcher))
+        .send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home', facilityId: facilityA })
+        .expect(400);
+      await t
+        .http()
+        .post(`${API}/residents`)
+        .set(auth(caregiver))
+        .send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home' })
+        .expect(403);
+      await t
+        .http()
+        .post(`${API}/residents`)
+        .send({ ...body, idNumber: makeIdNumber(), livingArrangement: 'home' })
+        .expect(401);
     });
 
     it('stores the number only encrypted and hashed: no column holds it in clear', async () => {
@@ -281,8 +506,21 @@ describe('facilities and residents', () => {
     let atHome: string;
     let atHomeNumber: string;
     beforeAll(async () => {
-      atA = (await createResident(t, { name: '陈阿婆', livingArrangement: 'institution', facilityId: facilityA, categories: ['low_income'] })).id;
-      const home = await createResident(t, { name: '冯大爷', gender: 'male', livingArrangement: 'home', categories: ['economic_hardship', 'living_alone'], token: dispatcher });
+      atA = (
+        await createResident(t, {
+          name: '陈阿婆',
+          livingArrangement: 'institution',
+          facilityId: facilityA,
+          categories: ['low_income'],
+        })
+      ).id;
+      const home = await createResident(t, {
+        name: '冯大爷',
+        gender: 'male',
+        livingArrangement: 'home',
+        categories: ['economic_hardship', 'living_alone'],
+        token: dispatcher,
+      });
       atHome = home.id;
       atHomeNumber = home.idNumber;
     });
@@ -292,7 +530,12 @@ describe('facilities and residents', () => {
       expect(all.body.total).toBeGreaterThanOrEqual(2);
       const ids = all.body.items.map((r: { id: string }) => r.id);
       expect(ids).toEqual(expect.arrayContaining([atA, atHome]));
-      const cat = await t.http().get(`${API}/residents`).query({ category: 'economic_hardship', livingArrangement: 'home', regionCode: TOWNSHIP }).set(auth(t.adminToken)).expect(200);
+      const cat = await t
+        .http()
+        .get(`${API}/residents`)
+        .query({ category: 'economic_hardship', livingArrangement: 'home', regionCode: TOWNSHIP })
+        .set(auth(t.adminToken))
+        .expect(200);
       expect(cat.body.items.map((r: { id: string }) => r.id)).toEqual([atHome]);
       for (const item of all.body.items) {
         expect(item.idNumberMasked).toMatch(/^\d{6}\*{11}[\dX]$/);
@@ -303,9 +546,19 @@ describe('facilities and residents', () => {
     it('q matches part of the name, or the exact ID number (any case) through its hash', async () => {
       const byName = await t.http().get(`${API}/residents`).query({ q: '冯大' }).set(auth(t.adminToken)).expect(200);
       expect(byName.body.items.map((r: { id: string }) => r.id)).toEqual([atHome]);
-      const byNumber = await t.http().get(`${API}/residents`).query({ q: atHomeNumber.toLowerCase() }).set(auth(t.adminToken)).expect(200);
+      const byNumber = await t
+        .http()
+        .get(`${API}/residents`)
+        .query({ q: atHomeNumber.toLowerCase() })
+        .set(auth(t.adminToken))
+        .expect(200);
       expect(byNumber.body.items.map((r: { id: string }) => r.id)).toEqual([atHome]);
-      const partialNumber = await t.http().get(`${API}/residents`).query({ q: atHomeNumber.slice(0, 10) }).set(auth(t.adminToken)).expect(200);
+      const partialNumber = await t
+        .http()
+        .get(`${API}/residents`)
+        .query({ q: atHomeNumber.slice(0, 10) })
+        .set(auth(t.adminToken))
+        .expect(200);
       expect(partialNumber.body.total).toBe(0);
       const wildcard = await t.http().get(`${API}/residents`).query({ q: '%' }).set(auth(t.adminToken)).expect(200);
       expect(wildcard.body.total).toBe(0);
@@ -326,13 +579,25 @@ describe('facilities and residents', () => {
     });
 
     it('400 for bad filters', async () => {
-      const res = await t.http().get(`${API}/residents`).query({ category: 'rich', livingArrangement: 'moon', limit: 0 }).set(auth(t.adminToken)).expect(400);
-      for (const field of ['category', 'livingArrangement', 'limit']) expect(res.body.message).toMatch(new RegExp(field));
+      const res = await t
+        .http()
+        .get(`${API}/residents`)
+        .query({ category: 'rich', livingArrangement: 'moon', limit: 0 })
+        .set(auth(t.adminToken))
+        .expect(400);
+      for (const field of ['category', 'livingArrangement', 'limit'])
+        expect(res.body.message).toMatch(new RegExp(field));
     });
 
     it('GET /residents/:id adds age and latestAssessment; scoped like the list', async () => {
       const res = await t.http().get(`${API}/residents/${atHome}`).set(auth(dispatcher)).expect(200);
-      expect(res.body).toMatchObject({ id: atHome, name: '冯大爷', gender: 'male', age: expect.any(Number), latestAssessment: null });
+      expect(res.body).toMatchObject({
+        id: atHome,
+        name: '冯大爷',
+        gender: 'male',
+        age: expect.any(Number),
+        latestAssessment: null,
+      });
       expect(res.body.categories).toEqual(['economic_hardship', 'living_alone']);
       await t.http().get(`${API}/residents/${atA}`).set(auth(dispatcher)).expect(404);
       await t.http().get(`${API}/residents/${atA}`).set(auth(managerB)).expect(404);
@@ -346,13 +611,35 @@ describe('facilities and residents', () => {
   describe('PATCH /residents/:id', () => {
     it('changes contact details, categories and living arrangement', async () => {
       const { id } = await createResident(t, { name: '褚', facilityId: facilityA });
-      const res = await t.http().patch(`${API}/residents/${id}`).set(auth(managerA))
-        .send({ phone: '13800000000', address: '会师镇东街2号', categories: ['empty_nest'], livingArrangement: 'institution', lat: null })
+      const res = await t
+        .http()
+        .patch(`${API}/residents/${id}`)
+        .set(auth(managerA))
+        .send({
+          phone: '13800000000',
+          address: '会师镇东街2号',
+          categories: ['empty_nest'],
+          livingArrangement: 'institution',
+          lat: null,
+        })
         .expect(200);
-      expect(res.body).toMatchObject({ id, phone: '13800000000', address: '会师镇东街2号', categories: ['empty_nest'], livingArrangement: 'institution', lat: null });
+      expect(res.body).toMatchObject({
+        id,
+        phone: '13800000000',
+        address: '会师镇东街2号',
+        categories: ['empty_nest'],
+        livingArrangement: 'institution',
+        lat: null,
+      });
       await t.http().patch(`${API}/residents/${id}`).set(auth(managerB)).send({ phone: '12345' }).expect(404);
-      const bad = await t.http().patch(`${API}/residents/${id}`).set(auth(managerA)).send({ categories: null, livingArrangement: 'moon', idNumber: makeIdNumber() }).expect(400);
-      for (const field of ['categories', 'livingArrangement', 'idNumber']) expect(bad.body.message).toMatch(new RegExp(field));
+      const bad = await t
+        .http()
+        .patch(`${API}/residents/${id}`)
+        .set(auth(managerA))
+        .send({ categories: null, livingArrangement: 'moon', idNumber: makeIdNumber() })
+        .expect(400);
+      for (const field of ['categories', 'livingArrangement', 'idNumber'])
+        expect(bad.body.message).toMatch(new RegExp(field));
       await t.http().patch(`${API}/residents/${id}`).set(auth(caregiver)).send({ phone: '1234' }).expect(403);
     });
   });

@@ -23,12 +23,26 @@ describe('foundation: health, auth, users, regions, docs', () => {
 
   describe('login', () => {
     it('returns a token and the user', async () => {
-      const res = await t.http().post('/api/v1/auth/login').send({ username: 'admin', password: 'admin-password-for-tests' }).expect(200);
+      const res = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'admin', password: 'admin-password-for-tests' })
+        .expect(200);
       expect(res.body.accessToken).toEqual(expect.any(String));
-      expect(res.body.user).toEqual({ id: expect.any(String), username: 'admin', role: 'admin', facilityIds: [], caregiverId: null });
+      expect(res.body.user).toEqual({
+        id: expect.any(String),
+        username: 'admin',
+        role: 'admin',
+        facilityIds: [],
+        caregiverId: null,
+      });
     });
     it('401 on a wrong password or an unknown user, with the contract body', async () => {
-      const res = await t.http().post('/api/v1/auth/login').send({ username: 'admin', password: 'nope-nope' }).expect(401);
+      const res = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'admin', password: 'nope-nope' })
+        .expect(401);
       expect(res.body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
       await t.http().post('/api/v1/auth/login').send({ username: 'ghost', password: 'nope-nope' }).expect(401);
     });
@@ -39,7 +53,12 @@ describe('foundation: health, auth, users, regions, docs', () => {
       expect(res.body.message).toMatch(/extra/);
     });
     it('400, not 500, for malformed JSON', async () => {
-      const res = await t.http().post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"username":').expect(400);
+      const res = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .set('Content-Type', 'application/json')
+        .send('{"username":')
+        .expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     });
   });
@@ -51,7 +70,12 @@ describe('foundation: health, auth, users, regions, docs', () => {
     });
     it('403 for a role that may not act', async () => {
       const token = await t.userToken('dispatcher');
-      const res = await t.http().post('/api/v1/users').set(auth(token)).send({ username: 'x1234', password: 'password-1', role: 'bureau' }).expect(403);
+      const res = await t
+        .http()
+        .post('/api/v1/users')
+        .set(auth(token))
+        .send({ username: 'x1234', password: 'password-1', role: 'bureau' })
+        .expect(403);
       expect(res.body.code).toBe('FORBIDDEN');
     });
   });
@@ -63,18 +87,40 @@ describe('foundation: health, auth, users, regions, docs', () => {
       expect(res.body).toMatchObject({ username: 'bureau.clerk', role: 'bureau', facilityIds: [] });
       const dup = await t.http().post('/api/v1/users').set(auth(t.adminToken)).send(body).expect(409);
       expect(dup.body.code).toBe('USERNAME_TAKEN');
-      const login = await t.http().post('/api/v1/auth/login').send({ username: 'bureau.clerk', password: 'password-123' }).expect(200);
+      const login = await t
+        .http()
+        .post('/api/v1/auth/login')
+        .send({ username: 'bureau.clerk', password: 'password-123' })
+        .expect(200);
       expect(login.body.user.role).toBe('bureau');
     });
     it('400 for a bad role, a short password, a manager without facilities, unknown facilities', async () => {
-      const bad = await t.http().post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'a', password: 'short', role: 'king' }).expect(400);
+      const bad = await t
+        .http()
+        .post('/api/v1/users')
+        .set(auth(t.adminToken))
+        .send({ username: 'a', password: 'short', role: 'king' })
+        .expect(400);
       expect(bad.body.message).toMatch(/username/);
       expect(bad.body.message).toMatch(/password/);
       expect(bad.body.message).toMatch(/role/);
-      const noFacility = await t.http().post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'mgr1', password: 'password-123', role: 'manager' }).expect(400);
+      const noFacility = await t
+        .http()
+        .post('/api/v1/users')
+        .set(auth(t.adminToken))
+        .send({ username: 'mgr1', password: 'password-123', role: 'manager' })
+        .expect(400);
       expect(noFacility.body.message).toMatch(/facilityIds/);
-      const unknown = await t.http().post('/api/v1/users').set(auth(t.adminToken))
-        .send({ username: 'mgr2', password: 'password-123', role: 'manager', facilityIds: ['00000000-0000-4000-8000-000000000000'] })
+      const unknown = await t
+        .http()
+        .post('/api/v1/users')
+        .set(auth(t.adminToken))
+        .send({
+          username: 'mgr2',
+          password: 'password-123',
+          role: 'manager',
+          facilityIds: ['00000000-0000-4000-8000-000000000000'],
+        })
         .expect(400);
       expect(unknown.body.message).toMatch(/unknown facility/);
     });
@@ -82,9 +128,26 @@ describe('foundation: health, auth, users, regions, docs', () => {
 
   it('GET /regions lists the 28 townships, the seat urban and the rest rural', async () => {
     // a caregiver user must name a caregiver that exists (CAREGIVER_LOOKUP, provided by libs/care-orders)
-    const sp = await t.http().post('/api/v1/service-points').set(auth(t.adminToken)).send({ name: '会师镇服务站', regionCode: '620422100', lat: 35.6929, lng: 105.0466 }).expect(201);
-    const cg = await t.http().post('/api/v1/caregivers').set(auth(t.adminToken))
-      .send({ name: '护理员', phone: '13800000000', gender: 'female', servicePointId: sp.body.id, skills: [], shiftStart: '08:00', shiftEnd: '17:00', maxDailyVisits: 6 })
+    const sp = await t
+      .http()
+      .post('/api/v1/service-points')
+      .set(auth(t.adminToken))
+      .send({ name: '会师镇服务站', regionCode: '620422100', lat: 35.6929, lng: 105.0466 })
+      .expect(201);
+    const cg = await t
+      .http()
+      .post('/api/v1/caregivers')
+      .set(auth(t.adminToken))
+      .send({
+        name: '护理员',
+        phone: '13800000000',
+        gender: 'female',
+        servicePointId: sp.body.id,
+        skills: [],
+        shiftStart: '08:00',
+        shiftEnd: '17:00',
+        maxDailyVisits: 6,
+      })
       .expect(201);
     const token = await t.userToken('caregiver', { caregiverId: cg.body.id });
     const res = await t.http().get('/api/v1/regions').set(auth(token)).expect(200);

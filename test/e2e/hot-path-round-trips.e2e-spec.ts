@@ -8,7 +8,15 @@
 import { createRequire } from 'node:module';
 import { auditContext } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { SEAT, assignInSql, at, countyDay, createCaregiver, createServicePoint, insertResident } from '../../libs/care-orders/test/support';
+import {
+  SEAT,
+  assignInSql,
+  at,
+  countyDay,
+  createCaregiver,
+  createServicePoint,
+  insertResident,
+} from '../../libs/care-orders/test/support';
 import { API, createBed, createFacility, createResident } from './support/care-homes';
 
 interface Counts {
@@ -92,12 +100,21 @@ describe('hot paths: round trips per request', () => {
     // the hot pool's first connection sets its session up (isolation, statement limit) once: not per transaction
     const first = await createResident(t, { facilityId: facility });
     const firstBed = await createBed(t, facility, { room: '100', label: '1', type: 'nursing' });
-    await t.http().post(`${API}/facilities/${facility}/admissions`).set(auth(manager)).send({ residentId: first.id, bedId: firstBed }).expect(201);
+    await t
+      .http()
+      .post(`${API}/facilities/${facility}/admissions`)
+      .set(auth(manager))
+      .send({ residentId: first.id, bedId: firstBed })
+      .expect(201);
     const resident = await createResident(t, { facilityId: facility });
     const bed = await createBed(t, facility, { room: '101', label: '1', type: 'nursing' });
     const warm = () => t.http().get(`${API}/facilities/${facility}/beds`).set(auth(manager)).expect(200);
     const res = await measure('admission', warm, () =>
-      t.http().post(`${API}/facilities/${facility}/admissions`).set(auth(manager)).send({ residentId: resident.id, bedId: bed }),
+      t
+        .http()
+        .post(`${API}/facilities/${facility}/admissions`)
+        .set(auth(manager))
+        .send({ residentId: resident.id, bedId: bed }),
     );
     expect(res.status).toBe(201);
     expect(measured.admission).toEqual({ hot: 2, other: 0 });
@@ -117,7 +134,9 @@ describe('hot paths: round trips per request', () => {
       .expect(201);
     const stayId = stay.body.id as string;
     const warm = () => t.http().get(`${API}/stays/${stayId}`).set(auth(manager)).expect(200);
-    const moved = await measure('transfer', warm, () => t.http().post(`${API}/stays/${stayId}/transfer`).set(auth(manager)).send({ bedId: to }));
+    const moved = await measure('transfer', warm, () =>
+      t.http().post(`${API}/stays/${stayId}/transfer`).set(auth(manager)).send({ bedId: to }),
+    );
     expect(moved.status).toBe(200);
     expect(moved.body.bedId).toBe(to);
     expect(measured.transfer).toEqual({ hot: 2, other: 0 });
@@ -132,16 +151,17 @@ describe('hot paths: round trips per request', () => {
   it('POST /care-orders: 2 round trips; check-in and check-out: 3 each', async () => {
     const resident = await insertResident(t.db, { categories: ['destitute'] });
     const day = countyDay(0);
-    const order = { residentId: resident, services: ['health_check'], windowStart: at(countyDay(1), '09:00'), windowEnd: at(countyDay(1), '17:00') };
+    const order = {
+      residentId: resident,
+      services: ['health_check'],
+      windowStart: at(countyDay(1), '09:00'),
+      windowEnd: at(countyDay(1), '17:00'),
+    };
     // the service catalogue is cached per process: the first order reads it
     await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).send(order).expect(202);
     const warmDispatcher = () => t.http().get('/api/v1/care-orders?limit=1').set(auth(dispatcher)).expect(200);
     const created = await measure('careOrder', warmDispatcher, () =>
-      t
-        .http()
-        .post('/api/v1/care-orders')
-        .set(auth(dispatcher))
-        .send(order),
+      t.http().post('/api/v1/care-orders').set(auth(dispatcher)).send(order),
     );
     expect(created.status).toBe(202);
     expect(measured.careOrder).toEqual({ hot: 2, other: 0 });
@@ -151,7 +171,12 @@ describe('hot paths: round trips per request', () => {
     await t.http().post(`/api/v1/care-orders/${id}/accept`).set(auth(caregiverToken)).send({}).expect(200);
 
     const inn = await measure('checkIn', warmCaregiver, () =>
-      t.http().post(`/api/v1/care-orders/${id}/check-in`).set(auth(caregiverToken)).set('Idempotency-Key', `in-${id}`).send(SEAT),
+      t
+        .http()
+        .post(`/api/v1/care-orders/${id}/check-in`)
+        .set(auth(caregiverToken))
+        .set('Idempotency-Key', `in-${id}`)
+        .send(SEAT),
     );
     expect(inn.status).toBe(200);
     expect(inn.body.status).toBe('in_progress');

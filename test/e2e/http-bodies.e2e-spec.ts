@@ -14,26 +14,50 @@ describe('request bodies: malformed, empty, too large, not JSON', () => {
   const login = '/api/v1/auth/login';
 
   it('400 VALIDATION_FAILED for malformed JSON, without quoting the body', async () => {
-    const res = await t.http().post(login).set('Content-Type', 'application/json').send('{"username":"secret-name-42",').expect(400);
-    expect(res.body).toEqual({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'body: malformed JSON', requestId: expect.any(String) });
+    const res = await t
+      .http()
+      .post(login)
+      .set('Content-Type', 'application/json')
+      .send('{"username":"secret-name-42",')
+      .expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'body: malformed JSON',
+      requestId: expect.any(String),
+    });
     expect(res.headers['x-request-id']).toBe(res.body.requestId);
     expect(res.text).not.toContain('secret-name-42');
   });
 
   it('400 for a prototype-poisoning body', async () => {
-    const res = await t.http().post(login).set('Content-Type', 'application/json').send('{"__proto__":{"admin":true}}').expect(400);
+    const res = await t
+      .http()
+      .post(login)
+      .set('Content-Type', 'application/json')
+      .send('{"__proto__":{"admin":true}}')
+      .expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
   });
 
   it('400 for an empty body that says it is JSON', async () => {
     const res = await t.http().post(login).set('Content-Type', 'application/json').send('').expect(400);
-    expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', message: expect.stringMatching(/^body: /) });
+    expect(res.body).toMatchObject({
+      statusCode: 400,
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/^body: /),
+    });
   });
 
   it('413 PAYLOAD_TOO_LARGE beyond 2 MB, and a body just under the limit still reaches validation', async () => {
     const big = JSON.stringify({ username: 'admin', password: 'x'.repeat(2 * 1024 * 1024) });
     const res = await t.http().post(login).set('Content-Type', 'application/json').send(big).expect(413);
-    expect(res.body).toEqual({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE', message: 'body: too large', requestId: expect.any(String) });
+    expect(res.body).toEqual({
+      statusCode: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      message: 'body: too large',
+      requestId: expect.any(String),
+    });
     const fits = JSON.stringify({ username: 'admin', password: 'x'.repeat(1024 * 1024), extra: 1 });
     const checked = await t.http().post(login).set('Content-Type', 'application/json').send(fits).expect(400);
     expect(checked.body.message).toMatch(/extra/);
@@ -42,7 +66,11 @@ describe('request bodies: malformed, empty, too large, not JSON', () => {
   it('415 UNSUPPORTED_MEDIA_TYPE for a body that is not JSON', async () => {
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'application/xml']) {
       const res = await t.http().post(login).set('Content-Type', type).send('username=admin&password=x').expect(415);
-      expect(res.body).toMatchObject({ statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) });
+      expect(res.body).toMatchObject({
+        statusCode: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.stringMatching(/application\/json/),
+      });
     }
   });
 

@@ -71,7 +71,8 @@ describe('metrics', () => {
     }
     await t.http().get('/api/v1/regions/620422100').expect(401);
     const after = await scrape();
-    const count = (text: string, labels: Record<string, string>) => metricSum(text, 'care_http_request_duration_seconds_count', labels);
+    const count = (text: string, labels: Record<string, string>) =>
+      metricSum(text, 'care_http_request_duration_seconds_count', labels);
     expect(count(after, series) - count(before, series)).toBe(3);
     expect(count(after, { ...series, status: '401' }) - count(before, { ...series, status: '401' })).toBe(1);
     // the template, never the raw URL
@@ -82,7 +83,8 @@ describe('metrics', () => {
   });
 
   it('counts errors by the code of the answer', async () => {
-    const errors = (text: string, code: string, status: string) => metricSum(text, 'care_http_errors_total', { code, status });
+    const errors = (text: string, code: string, status: string) =>
+      metricSum(text, 'care_http_errors_total', { code, status });
     const before = await scrape();
     await t.http().get(`/api/v1/care-orders/${randomUUID()}`).set(auth(t.adminToken)).expect(404);
     await t.http().get(`/api/v1/care-orders/${randomUUID()}`).set(auth(t.adminToken)).expect(404);
@@ -115,7 +117,8 @@ describe('metrics', () => {
     expect(age).toBeGreaterThanOrEqual(1.1);
     expect(age).toBeLessThan(30);
     expect(metricSum(text, 'care_metrics_source_up', { source: 'redis' })).toBe(1);
-    for (const name of ['dispatch', 'planning', 'stats', 'alerts']) expect(hasSeries(text, 'care_queue_jobs', { queue: name, state: 'active' })).toBe(true);
+    for (const name of ['dispatch', 'planning', 'stats', 'alerts'])
+      expect(hasSeries(text, 'care_queue_jobs', { queue: name, state: 'active' })).toBe(true);
     await queue.drain(true);
   });
 
@@ -124,10 +127,18 @@ describe('metrics', () => {
     try {
       // an alert needs an order (foreign key); the figure only counts rows, so the checks are off for this insert
       await runner.query('SET FOREIGN_KEY_CHECKS = 0');
-      const insert = 'INSERT INTO alerts (id, type, order_id, resident_id, region_code, status, raised_at) VALUES (?, ?, ?, ?, ?, ?, NOW(3))';
+      const insert =
+        'INSERT INTO alerts (id, type, order_id, resident_id, region_code, status, raised_at) VALUES (?, ?, ?, ?, ?, ?, NOW(3))';
       await runner.query(insert, [randomUUID(), 'visit_missed', randomUUID(), randomUUID(), '620422100', 'open']);
       await runner.query(insert, [randomUUID(), 'visit_missed', randomUUID(), randomUUID(), '620422100', 'open']);
-      await runner.query(insert, [randomUUID(), 'visit_missed', randomUUID(), randomUUID(), '620422100', 'acknowledged']);
+      await runner.query(insert, [
+        randomUUID(),
+        'visit_missed',
+        randomUUID(),
+        randomUUID(),
+        '620422100',
+        'acknowledged',
+      ]);
       await runner.query('SET FOREIGN_KEY_CHECKS = 1');
     } finally {
       await runner.release();

@@ -5,7 +5,17 @@ import { API_DATABASE_LIMITS, asServiceUnavailable, dataSourceOptions } from '@c
 import { auditDispatch } from '@care/dispatch';
 import { createTestConfig } from '@care/testing';
 import { createApiApp } from '../../apps/api/src/bootstrap';
-import { TcpProxy, adminToken, freePort, orderBody, seedCounty, sleep, startDispatcher, timedClient, type Timed } from './support/outage';
+import {
+  TcpProxy,
+  adminToken,
+  freePort,
+  orderBody,
+  seedCounty,
+  sleep,
+  startDispatcher,
+  timedClient,
+  type Timed,
+} from './support/outage';
 
 /**
  * MariaDB becomes unreachable mid-traffic: the api and a dispatcher reach the shared server through a TCP proxy of
@@ -33,7 +43,11 @@ describe('outage: MariaDB unreachable mid-traffic', () => {
     const proxied = new URL(test.config.databaseUrl);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
-    const config = { ...test.config, databaseUrl: proxied.toString(), dispatch: { ...test.config.dispatch, sweepSeconds: 2 } };
+    const config = {
+      ...test.config,
+      databaseUrl: proxied.toString(),
+      dispatch: { ...test.config.dispatch, sweepSeconds: 2 },
+    };
     app = await createApiApp(config);
     await app.init();
     worker = await startDispatcher(config);
@@ -61,7 +75,10 @@ describe('outage: MariaDB unreachable mid-traffic', () => {
     let n = 0;
     const postOrder = async (key: string = randomUUID(), i = n++) => {
       const res = await send('POST /care-orders', (r) =>
-        r.post('/api/v1/care-orders').set('Idempotency-Key', key).send(orderBody(residents[i % residents.length], i)),
+        r
+          .post('/api/v1/care-orders')
+          .set('Idempotency-Key', key)
+          .send(orderBody(residents[i % residents.length], i)),
       );
       answers.push(res);
       keys.set(key, res.status === 202 ? String(res.body.id) : keys.get(key));
@@ -129,7 +146,10 @@ describe('outage: MariaDB unreachable mid-traffic', () => {
 
     // every order is dispatched (by its job, or by the sweep once the database is back), each once
     const pending = async () =>
-      Number(((await direct.query(`SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending'`)) as { n: string }[])[0].n);
+      Number(
+        ((await direct.query(`SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending'`)) as { n: string }[])[0]
+          .n,
+      );
     const deadline = Date.now() + 90_000;
     while ((await pending()) > 0 && Date.now() < deadline) await sleep(250);
     expect(await pending()).toBe(0);
@@ -175,7 +195,9 @@ describe('outage: MariaDB unreachable mid-traffic', () => {
     const limit: Record<string, string | number>[] = await db.query(
       mariadb ? 'SELECT @@SESSION.max_statement_time AS t' : 'SELECT @@SESSION.max_execution_time AS t',
     );
-    expect(Number(limit[0].t)).toBe(mariadb ? API_DATABASE_LIMITS.statementTimeoutMs! / 1000 : API_DATABASE_LIMITS.statementTimeoutMs);
+    expect(Number(limit[0].t)).toBe(
+      mariadb ? API_DATABASE_LIMITS.statementTimeoutMs! / 1000 : API_DATABASE_LIMITS.statementTimeoutMs,
+    );
     // a statement past the limit is interrupted by the server, and that is a 503, not a 500
     const started = Date.now();
     const error = await db.query('SELECT COUNT(*) AS n FROM care_orders WHERE SLEEP(10) = 0').then(

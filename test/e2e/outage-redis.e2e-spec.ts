@@ -62,7 +62,10 @@ describe('outage: Redis stops mid-traffic', () => {
     const postOrder = async () => {
       const i = n++;
       const res = await send('POST /care-orders', (r) =>
-        r.post('/api/v1/care-orders').set('Idempotency-Key', randomUUID()).send(orderBody(residents[i % residents.length], i)),
+        r
+          .post('/api/v1/care-orders')
+          .set('Idempotency-Key', randomUUID())
+          .send(orderBody(residents[i % residents.length], i)),
       );
       answers.push(res);
       if (res.status === 202) accepted.add(String(res.body.id));

@@ -2,7 +2,15 @@ import { itemsForTotal } from '@care/assessments';
 import { idNumberCheckCharacter } from '@care/residents';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { MaskIdNumberFirst6Last11765100000000 } from '../../libs/residents/src/migrations/1765100000000-MaskIdNumberFirst6Last1';
-import { API, TOWNSHIP, caregiverToken, createBed, createFacility, createResident, makeIdNumber } from './support/care-homes';
+import {
+  API,
+  TOWNSHIP,
+  caregiverToken,
+  createBed,
+  createFacility,
+  createResident,
+  makeIdNumber,
+} from './support/care-homes';
 
 const MASKED = /^\d{6}\*{11}[\dX]$/;
 
@@ -22,7 +30,8 @@ describe('resident scope, ID numbers and assessment detail', () => {
   let caregiver: string;
 
   const get = (path: string, token: string) => t.http().get(`${API}${path}`).set(auth(token));
-  const post = (path: string, body: object, token: string) => t.http().post(`${API}${path}`).set(auth(token)).send(body);
+  const post = (path: string, body: object, token: string) =>
+    t.http().post(`${API}${path}`).set(auth(token)).send(body);
 
   beforeAll(async () => {
     t = await createTestApp('resident-scope');
@@ -58,12 +67,27 @@ describe('resident scope, ID numbers and assessment detail', () => {
     });
 
     it('the desk look-up by the full number finds that one elder; waitlisting by the number brings it into scope', async () => {
-      const elder = await createResident(t, { name: '王老汉', gender: 'male', birthDate: '1941-02-03', token: dispatcher });
-      const decoy = await createResident(t, { name: '王老汉', gender: 'male', birthDate: '1941-02-03', token: dispatcher });
+      const elder = await createResident(t, {
+        name: '王老汉',
+        gender: 'male',
+        birthDate: '1941-02-03',
+        token: dispatcher,
+      });
+      const decoy = await createResident(t, {
+        name: '王老汉',
+        gender: 'male',
+        birthDate: '1941-02-03',
+        token: dispatcher,
+      });
       const found = await get(`/residents?idNumber=${elder.idNumber}`, managerA).expect(200);
-      expect(found.body).toMatchObject({ total: 1, items: [{ id: elder.id, name: '王老汉', birthDate: '1941-02-03' }] });
+      expect(found.body).toMatchObject({
+        total: 1,
+        items: [{ id: elder.id, name: '王老汉', birthDate: '1941-02-03' }],
+      });
       expect(found.body.items[0].idNumberMasked).toMatch(MASKED);
-      expect(found.body.items[0].idNumberMasked).toBe(`${elder.idNumber.slice(0, 6)}***********${elder.idNumber.slice(17)}`);
+      expect(found.body.items[0].idNumberMasked).toBe(
+        `${elder.idNumber.slice(0, 6)}***********${elder.idNumber.slice(17)}`,
+      );
       expect(JSON.stringify(found.body)).not.toContain(elder.idNumber);
       // lower-case x and blanks as elsewhere; an unknown valid number: nothing; a wrong check digit or a part: 400
       const unknownBody = '62042219410203099';
@@ -82,7 +106,11 @@ describe('resident scope, ID numbers and assessment detail', () => {
       // the look-up alone does not give the id's record
       await get(`/residents/${elder.id}`, managerA).expect(404);
 
-      const entry = await post(`/facilities/${home}/waitlist`, { idNumber: elder.idNumber.toLowerCase() }, managerA).expect(201);
+      const entry = await post(
+        `/facilities/${home}/waitlist`,
+        { idNumber: elder.idNumber.toLowerCase() },
+        managerA,
+      ).expect(201);
       expect(entry.body.residentId).toBe(elder.id);
       await get(`/residents/${elder.id}`, managerA).expect(200);
       await get(`/facilities/${home}/bed-recommendations?residentId=${elder.id}`, managerA).expect(200);
@@ -94,19 +122,31 @@ describe('resident scope, ID numbers and assessment detail', () => {
     it('admission by the full number: 201, the resident is then in scope; by id once in scope', async () => {
       const elder = await createResident(t, { name: '李奶奶', token: dispatcher });
       const bed = await createBed(t, home, { room: '202', label: '1', type: 'nursing' });
-      const stay = await post(`/facilities/${home}/admissions`, { idNumber: elder.idNumber, bedId: bed }, managerA).expect(201);
+      const stay = await post(
+        `/facilities/${home}/admissions`,
+        { idNumber: elder.idNumber, bedId: bed },
+        managerA,
+      ).expect(201);
       expect(stay.body).toMatchObject({ residentId: elder.id, facilityId: home, status: 'active' });
       await get(`/residents/${elder.id}`, managerA).expect(200);
     });
 
     it('residentId and idNumber together, neither, or an unknown number', async () => {
       const elder = await createResident(t, { token: managerA, facilityId: home });
-      const both = await post(`/facilities/${home}/waitlist`, { residentId: elder.id, idNumber: elder.idNumber }, managerA).expect(400);
+      const both = await post(
+        `/facilities/${home}/waitlist`,
+        { residentId: elder.id, idNumber: elder.idNumber },
+        managerA,
+      ).expect(400);
       expect(both.body.message).toContain('idNumber');
       const neither = await post(`/facilities/${home}/waitlist`, {}, managerA).expect(400);
       expect(neither.body.message).toContain('residentId');
       const unknownBody = '62042219300101055';
-      await post(`/facilities/${home}/waitlist`, { idNumber: unknownBody + idNumberCheckCharacter(unknownBody) }, managerA).expect(404);
+      await post(
+        `/facilities/${home}/waitlist`,
+        { idNumber: unknownBody + idNumberCheckCharacter(unknownBody) },
+        managerA,
+      ).expect(404);
       await post(`/facilities/${home}/waitlist`, { idNumber: '6204221930' }, managerA).expect(400);
       // a resident the manager registered is in scope by id
       await post(`/facilities/${home}/waitlist`, { residentId: elder.id }, managerA).expect(201);
@@ -141,13 +181,33 @@ describe('resident scope, ID numbers and assessment detail', () => {
     it('403 on residents, beds and snapshots; 201 on facilities', async () => {
       const elder = await createResident(t);
       const bed = await createBed(t, home, { room: '301', label: '1', type: 'ordinary' });
-      await post('/residents', { name: '甲', idNumber: makeIdNumber(), regionCode: TOWNSHIP, livingArrangement: 'home', categories: [] }, bureau).expect(403);
+      await post(
+        '/residents',
+        { name: '甲', idNumber: makeIdNumber(), regionCode: TOWNSHIP, livingArrangement: 'home', categories: [] },
+        bureau,
+      ).expect(403);
       await t.http().patch(`${API}/residents/${elder.id}`).set(auth(bureau)).send({ name: '乙' }).expect(403);
       await post(`/facilities/${home}/beds`, { room: '302', label: '1', type: 'ordinary' }, bureau).expect(403);
-      await post(`/facilities/${home}/beds/bulk`, { beds: [{ room: '303', label: '1', type: 'ordinary' }] }, bureau).expect(403);
+      await post(
+        `/facilities/${home}/beds/bulk`,
+        { beds: [{ room: '303', label: '1', type: 'ordinary' }] },
+        bureau,
+      ).expect(403);
       await t.http().patch(`${API}/beds/${bed}`).set(auth(bureau)).send({ status: 'maintenance' }).expect(403);
       await post('/stats/coverage/snapshots', {}, bureau).expect(403);
-      await post('/facilities', { name: '新站', type: 'community_station', regionCode: TOWNSHIP, lat: 35.7, lng: 105.05, ownership: 'public', comprehensive: false }, bureau).expect(201);
+      await post(
+        '/facilities',
+        {
+          name: '新站',
+          type: 'community_station',
+          regionCode: TOWNSHIP,
+          lat: 35.7,
+          lng: 105.05,
+          ownership: 'public',
+          comprehensive: false,
+        },
+        bureau,
+      ).expect(201);
       // reads stay open
       await get(`/residents/${elder.id}`, bureau).expect(200);
       await get(`/facilities/${home}/beds`, bureau).expect(200);
@@ -159,15 +219,28 @@ describe('resident scope, ID numbers and assessment detail', () => {
       const elder = await createResident(t, { token: dispatcher });
       const created = await post(
         `/residents/${elder.id}/assessments`,
-        { assessedAt: '2026-06-01T09:00:00+08:00', assessors: ['评估员甲', '评估员乙'], reason: 'initial', items: itemsForTotal(55), conditions: {} },
+        {
+          assessedAt: '2026-06-01T09:00:00+08:00',
+          assessors: ['评估员甲', '评估员乙'],
+          reason: 'initial',
+          items: itemsForTotal(55),
+          conditions: {},
+        },
         t.adminToken,
       ).expect(201);
       const id: string = created.body.id;
       const hidden = ['items', 'scores', 'conditions', 'total', 'preliminaryLevel', 'adjustmentReasons'];
       for (const token of [dispatcher, bureau]) {
         const detail = await get(`/residents/${elder.id}`, token).expect(200);
-        expect(detail.body.latestAssessment).toMatchObject({ id, level: 2, careGrade: expect.any(String), validity: expect.any(String), validUntil: expect.any(String) });
-        for (const key of ['total', 'preliminaryLevel', 'items', 'scores', 'conditions']) expect(detail.body.latestAssessment).not.toHaveProperty(key);
+        expect(detail.body.latestAssessment).toMatchObject({
+          id,
+          level: 2,
+          careGrade: expect.any(String),
+          validity: expect.any(String),
+          validUntil: expect.any(String),
+        });
+        for (const key of ['total', 'preliminaryLevel', 'items', 'scores', 'conditions'])
+          expect(detail.body.latestAssessment).not.toHaveProperty(key);
         const list = await get(`/residents/${elder.id}/assessments`, token).expect(200);
         expect(list.body.items[0]).toMatchObject({ id, level: 2, residentId: elder.id });
         for (const key of hidden) expect(list.body.items[0]).not.toHaveProperty(key);
@@ -185,7 +258,10 @@ describe('resident scope, ID numbers and assessment detail', () => {
   describe('the stored masked ID number', () => {
     it('is in the new form for new residents, and the migration moves old rows to it (idempotent)', async () => {
       const elder = await createResident(t, { birthDate: '1938-06-15' });
-      const [row] = await t.db.query<{ id_number_masked: string }[]>('SELECT id_number_masked FROM residents WHERE id = ?', [elder.id]);
+      const [row] = await t.db.query<{ id_number_masked: string }[]>(
+        'SELECT id_number_masked FROM residents WHERE id = ?',
+        [elder.id],
+      );
       expect(row.id_number_masked).toMatch(MASKED);
       expect(row.id_number_masked).toBe(`${elder.idNumber.slice(0, 6)}***********${elder.idNumber.slice(17)}`);
 
@@ -200,9 +276,13 @@ describe('resident scope, ID numbers and assessment detail', () => {
       } finally {
         await runner.release();
       }
-      const rows = await t.db.query<{ id: string; id_number_masked: string }[]>('SELECT id, id_number_masked FROM residents');
+      const rows = await t.db.query<{ id: string; id_number_masked: string }[]>(
+        'SELECT id, id_number_masked FROM residents',
+      );
       for (const r of rows) expect(r.id_number_masked).toMatch(MASKED);
-      expect(rows.find((r) => r.id === old.id)?.id_number_masked).toBe(`${old.idNumber.slice(0, 6)}***********${old.idNumber.slice(17)}`);
+      expect(rows.find((r) => r.id === old.id)?.id_number_masked).toBe(
+        `${old.idNumber.slice(0, 6)}***********${old.idNumber.slice(17)}`,
+      );
       expect(rows.find((r) => r.id === elder.id)?.id_number_masked).toBe(row.id_number_masked);
       // nothing in a clear column holds digits 15–17 any more
       const cleartext = await t.db.query<{ n: number | string }[]>(

@@ -341,7 +341,12 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
         level: 3,
         levelName: '重度失能',
         reasons: [{ code: 'DESTITUTE_NEEDS_CARE', zh: expect.stringContaining('特困') }],
-        resident: { id: p.t1, age: 76, categories: ['destitute'], idNumberMasked: expect.stringMatching(/^\d{6}\*{11}[\dX]$/) },
+        resident: {
+          id: p.t1,
+          age: 76,
+          categories: ['destitute'],
+          idNumberMasked: expect.stringMatching(/^\d{6}\*{11}[\dX]$/),
+        },
         offer: null,
       });
       expect(first.priorityName.zh).toMatch(/第一优先/);
@@ -407,7 +412,9 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
       await t.http().get(`${API}/residents/${homeElder}`).set(auth(managerW)).expect(404);
       await waitlist(fw, { residentId: homeElder, note: '子女代为申请' }, managerW).expect(404);
       await t.http().get(`${API}/residents/${homeElder}`).set(auth(managerW)).expect(404);
-      const res = await waitlist(fw, { idNumber: idNumbers.get(homeElder), note: '子女代为申请' }, managerW).expect(201);
+      const res = await waitlist(fw, { idNumber: idNumbers.get(homeElder), note: '子女代为申请' }, managerW).expect(
+        201,
+      );
       expect(res.body).toMatchObject({ status: 'waiting', note: '子女代为申请', priority: 4 });
       await t.http().get(`${API}/residents/${homeElder}`).set(auth(managerW)).expect(200);
       const cancelled = await t

@@ -15,4 +15,17 @@ import { StatsModule } from '@care/stats';
  * The domain HTTP modules the api composes, in one list. Each domain library exposes one module
  * and the api only puts them together.
  */
-export const API_DOMAIN_MODULES: Type[] = [AuditModule, AuthModule, RegionsModule, AssessmentsModule, FacilitiesModule, ResidentsModule, BedsModule, WaitlistModule, StatsModule, CareOrdersModule, DispatchHttpModule, EmergencyModule];
+export const API_DOMAIN_MODULES: Type[] = [
+  AuditModule,
+  AuthModule,
+  RegionsModule,
+  AssessmentsModule,
+  FacilitiesModule,
+  ResidentsModule,
+  BedsModule,
+  WaitlistModule,
+  StatsModule,
+  CareOrdersModule,
+  DispatchHttpModule,
+  EmergencyModule,
+];

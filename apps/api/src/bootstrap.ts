@@ -118,7 +118,9 @@ export async function createApiApp(
         app,
         new DocumentBuilder()
           .setTitle('County elderly-care system')
-          .setDescription('Care homes, beds and residents, ability assessment, doorstep care dispatch, coverage statistics.')
+          .setDescription(
+            'Care homes, beds and residents, ability assessment, doorstep care dispatch, coverage statistics.',
+          )
           .setVersion('1')
           .addBearerAuth()
           .build(),

@@ -13,12 +13,18 @@ export async function createDispatcher(
   queues: readonly QueueName[] = QUEUE_NAMES,
 ): Promise<INestApplicationContext> {
   const logger = new PinoNestLogger(createRootLogger(config.logLevel, 'dispatcher'));
-  const app = await NestFactory.createApplicationContext(DispatcherModule.forRoot(config), { logger, bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(DispatcherModule.forRoot(config), {
+    logger,
+    bufferLogs: true,
+  });
   // bufferLogs holds every Nest Logger line until a flush: without it, no warning would ever be written
   app.flushLogs();
   const host = app.get(JobWorkerHost);
   const registered = queues.filter((queue) => host.canServe(queue));
   host.start(registered, { dispatch: config.dispatch.concurrency });
-  logger.log(`dispatcher ready (pid ${process.pid}), serving queues: ${registered.join(', ') || 'none yet'}`, 'Dispatcher');
+  logger.log(
+    `dispatcher ready (pid ${process.pid}), serving queues: ${registered.join(', ') || 'none yet'}`,
+    'Dispatcher',
+  );
   return app;
 }

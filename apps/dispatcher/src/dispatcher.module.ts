@@ -6,6 +6,9 @@ import { DISPATCHER_JOB_MODULES } from './dispatcher.modules';
 @Module({})
 export class DispatcherModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: DispatcherModule, imports: [CoreModule.forRoot(config), MetricsModule.forDispatcher(), ...DISPATCHER_JOB_MODULES] };
+    return {
+      module: DispatcherModule,
+      imports: [CoreModule.forRoot(config), MetricsModule.forDispatcher(), ...DISPATCHER_JOB_MODULES],
+    };
   }
 }

@@ -423,7 +423,12 @@ describe('assessments (GB/T 42195-2022)', () => {
       expect(res.body).toMatchObject({ id: ids[0], total: 80, level: 1, items: itemsForTotal(80) });
       // the bureau sees the outcome only: level, grade, validity
       const outcome = await t.http().get(`/api/v1/assessments/${ids[0]}`).set(auth(bureau)).expect(200);
-      expect(outcome.body).toMatchObject({ id: ids[0], level: 1, careGrade: expect.any(String), validity: expect.any(String) });
+      expect(outcome.body).toMatchObject({
+        id: ids[0],
+        level: 1,
+        careGrade: expect.any(String),
+        validity: expect.any(String),
+      });
       for (const hidden of ['items', 'scores', 'conditions', 'total', 'preliminaryLevel', 'adjustmentReasons']) {
         expect(outcome.body).not.toHaveProperty(hidden);
       }

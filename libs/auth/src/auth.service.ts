@@ -120,7 +120,11 @@ export class AuthService {
    * POST /auth/password: one's own password, checked like a login (counted against the username, within the
    * hashing cap). Ends every token of the user, the caller's too, and answers a fresh one.
    */
-  async changeOwnPassword(caller: AuthUser, currentPassword: string, newPassword: string): Promise<{ accessToken: string }> {
+  async changeOwnPassword(
+    caller: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<{ accessToken: string }> {
     const problem = passwordProblem(newPassword, caller.username);
     if (problem) throw new InvalidInputError(`newPassword: ${problem}`);
     const stored = await this.users
@@ -172,7 +176,10 @@ export class AuthService {
           }),
         );
         if (facilityIds.length) {
-          await em.insert(UserFacility, facilityIds.map((facilityId) => ({ userId: created.id, facilityId })));
+          await em.insert(
+            UserFacility,
+            facilityIds.map((facilityId) => ({ userId: created.id, facilityId })),
+          );
         }
         return em.findOneByOrFail(User, { id: created.id });
       });
@@ -225,7 +232,8 @@ export class AuthService {
       const active = dto.active ?? user.active;
       // leaving a role drops what belonged to it, unless the request names it again (then it is refused below)
       const facilityIds = dto.facilityIds ?? (role === 'manager' ? links.map((l) => l.facilityId) : []);
-      const caregiverId = dto.caregiverId !== undefined ? dto.caregiverId : role === 'caregiver' ? user.caregiverId : null;
+      const caregiverId =
+        dto.caregiverId !== undefined ? dto.caregiverId : role === 'caregiver' ? user.caregiverId : null;
 
       if (caller.id === id && !active) {
         throw new ConflictError('CANNOT_DEACTIVATE_SELF', 'An admin cannot deactivate its own user');
@@ -257,7 +265,10 @@ export class AuthService {
       if (oldFacilities.join() !== newFacilities.join()) {
         await em.delete(UserFacility, { userId: id });
         if (newFacilities.length) {
-          await em.insert(UserFacility, newFacilities.map((facilityId) => ({ userId: id, facilityId })));
+          await em.insert(
+            UserFacility,
+            newFacilities.map((facilityId) => ({ userId: id, facilityId })),
+          );
         }
       }
       return { user: await em.findOneByOrFail(User, { id }), facilityIds: newFacilities };
@@ -274,7 +285,10 @@ export class AuthService {
     if (problem) throw new InvalidInputError(`password: ${problem}`);
     const passwordHash = await this.guard.hash(() => hashPassword(password));
     await this.tx.run((em) =>
-      em.query('UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?', [passwordHash, id]),
+      em.query('UPDATE users SET password_hash = ?, token_version = token_version + 1 WHERE id = ?', [
+        passwordHash,
+        id,
+      ]),
     );
     this.forgetUsers(id);
   }
@@ -290,7 +304,12 @@ export class AuthService {
       throw new Error('No user "admin" exists yet: set ADMIN_PASSWORD (at least 10 characters) for the first start');
     }
     try {
-      await this.users.insert({ username: 'admin', passwordHash: await hashPassword(password), role: 'admin', active: true });
+      await this.users.insert({
+        username: 'admin',
+        passwordHash: await hashPassword(password),
+        role: 'admin',
+        active: true,
+      });
       this.logger.log('created user "admin" from ADMIN_PASSWORD');
       return 'created';
     } catch (error) {
@@ -328,7 +347,13 @@ export class AuthService {
       .map((r) => r.facility_id)
       .filter((f): f is string => f !== null)
       .sort();
-    const user: AuthUser = { id: row.id, username: row.username, role: row.role, facilityIds, caregiverId: row.caregiver_id };
+    const user: AuthUser = {
+      id: row.id,
+      username: row.username,
+      role: row.role,
+      facilityIds,
+      caregiverId: row.caregiver_id,
+    };
     const entry: CachedUser = { user, tokenVersion: Number(row.token_version) };
     if (this.recent.size >= AUTH_USER_CACHE_MAX) this.recent.clear();
     this.recent.set(id, { entry, until: now + AUTH_USER_CACHE_MS });
@@ -340,10 +365,16 @@ export class AuthService {
   }
 
   /** What a role needs: a manager one or more facilities, a caregiver user an existing caregiver; nobody else either. */
-  private async assignmentProblems(role: User['role'], facilityIds: string[], caregiverId: string | null): Promise<string[]> {
+  private async assignmentProblems(
+    role: User['role'],
+    facilityIds: string[],
+    caregiverId: string | null,
+  ): Promise<string[]> {
     const problems: string[] = [];
-    if (role === 'manager' && facilityIds.length === 0) problems.push('facilityIds: a manager needs at least one facility');
-    if (role !== 'manager' && facilityIds.length > 0) problems.push('facilityIds: only managers are tied to facilities');
+    if (role === 'manager' && facilityIds.length === 0)
+      problems.push('facilityIds: a manager needs at least one facility');
+    if (role !== 'manager' && facilityIds.length > 0)
+      problems.push('facilityIds: only managers are tied to facilities');
     if (role === 'caregiver' && !caregiverId) problems.push('caregiverId: a caregiver user must name its caregiver');
     if (role !== 'caregiver' && caregiverId) problems.push('caregiverId: only caregiver users act for a caregiver');
     if (role === 'caregiver' && caregiverId && this.caregivers && !(await this.caregivers.exists(caregiverId))) {

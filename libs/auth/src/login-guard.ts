@@ -112,7 +112,8 @@ export class LoginGuard implements OnModuleInit, OnModuleDestroy {
     try {
       return await this.gate.run(work);
     } catch (error) {
-      if (error instanceof HashGateBusy) throw new LoginUnavailableError('Too many password checks at once; retry shortly');
+      if (error instanceof HashGateBusy)
+        throw new LoginUnavailableError('Too many password checks at once; retry shortly');
       throw error;
     }
   }

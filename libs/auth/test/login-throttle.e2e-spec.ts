@@ -40,10 +40,18 @@ class PrivateRedis {
   ) {}
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const probe = new IORedis(this.port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
     });
-    const probe = new IORedis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
     probe.on('error', () => undefined);
     for (let i = 0; i < 100; i++) {
       try {
@@ -83,7 +91,12 @@ describe('login throttling (e2e)', () => {
 
   const createUser = async (): Promise<string> => {
     const username = `throttled${++seq}`;
-    await t.http().post('/api/v1/users').set(auth(t.adminToken)).send({ username, password: PASSWORD, role: 'dispatcher' }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/users')
+      .set(auth(t.adminToken))
+      .send({ username, password: PASSWORD, role: 'dispatcher' })
+      .expect(201);
     return username;
   };
   const attempt = (http: () => TestAgent, from: string, username: string, password: string) =>
@@ -168,9 +181,14 @@ describe('login throttling (e2e)', () => {
   });
 
   it('once the window has passed, logins are counted afresh', async () => {
-    const short = await startApp('short', (c) => ({ ...c, login: { ...c.login, windowSeconds: 10, hashWaitMs: 10_000 } }));
+    const short = await startApp('short', (c) => ({
+      ...c,
+      login: { ...c.login, windowSeconds: 10, hashWaitMs: 10_000 },
+    }));
     const username = await createUser();
-    const failures = await Promise.all([0, 1, 2, 3, 4].map(() => attempt(short, '198.51.100.7', username, 'wrong-password')));
+    const failures = await Promise.all(
+      [0, 1, 2, 3, 4].map(() => attempt(short, '198.51.100.7', username, 'wrong-password')),
+    );
     expect(failures.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
     const blocked = await attempt(short, '198.51.100.7', username, PASSWORD).expect(429);
     const retryAfter = Number(blocked.headers['retry-after']);
@@ -188,7 +206,9 @@ describe('login throttling (e2e)', () => {
     const username = await createUser();
     const started = Date.now();
     const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => attempt(capped, `192.0.2.${i + 1}`, username, i % 2 ? PASSWORD : 'wrong-password')),
+      Array.from({ length: 12 }, (_, i) =>
+        attempt(capped, `192.0.2.${i + 1}`, username, i % 2 ? PASSWORD : 'wrong-password'),
+      ),
     );
     const statuses = answers.map((r) => r.status);
     expect(Date.now() - started).toBeLessThan(5000);

@@ -37,7 +37,11 @@ describe('users and token versions (e2e)', () => {
   };
 
   const idOf = async (username: string): Promise<string> => {
-    const res = await t.http().get(`${API}/users?q=${encodeURIComponent(username)}`).set(auth(t.adminToken)).expect(200);
+    const res = await t
+      .http()
+      .get(`${API}/users?q=${encodeURIComponent(username)}`)
+      .set(auth(t.adminToken))
+      .expect(200);
     return res.body.items.find((u: { username: string }) => u.username === username).id as string;
   };
 
@@ -75,7 +79,14 @@ describe('users and token versions (e2e)', () => {
         .http()
         .post(`${API}/facilities`)
         .set(auth(t.adminToken))
-        .send({ name, type: 'nursing_home', regionCode: '620422100', ...SEAT, ownership: 'public', comprehensive: false })
+        .send({
+          name,
+          type: 'nursing_home',
+          regionCode: '620422100',
+          ...SEAT,
+          ownership: 'public',
+          comprehensive: false,
+        })
         .expect(201)
         .then((r) => r.body.id as string);
     facilityA = await facility('会宁县敬老院');
@@ -125,35 +136,87 @@ describe('users and token versions (e2e)', () => {
     it('creates a user with the contract fields (and active, createdAt); 409 USERNAME_TAKEN', async () => {
       const body = { username: 'mgr.huishi', password: 'a-good-password', role: 'manager', facilityIds: [facilityA] };
       const res = await t.http().post(`${API}/users`).set(auth(t.adminToken)).send(body).expect(201);
-      expect(res.body).toMatchObject({ username: 'mgr.huishi', role: 'manager', facilityIds: [facilityA], caregiverId: null, active: true });
+      expect(res.body).toMatchObject({
+        username: 'mgr.huishi',
+        role: 'manager',
+        facilityIds: [facilityA],
+        caregiverId: null,
+        active: true,
+      });
       expect(res.body.createdAt).toMatch(/\+08:00$/);
-      const dup = await t.http().post(`${API}/users`).set(auth(t.adminToken)).send({ ...body, username: 'MGR.huishi' }).expect(409);
+      const dup = await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({ ...body, username: 'MGR.huishi' })
+        .expect(409);
       expect(dup.body.code).toBe('USERNAME_TAKEN');
     });
 
     it('refuses a password under 10 characters or equal to the username, naming the field', async () => {
-      const short = await t.http().post(`${API}/users`).set(auth(t.adminToken)).send({ username: 'short.pw', password: '123456789', role: 'bureau' }).expect(400);
+      const short = await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({ username: 'short.pw', password: '123456789', role: 'bureau' })
+        .expect(400);
       expect(short.body).toMatchObject({ code: 'VALIDATION_FAILED' });
       expect(short.body.message).toMatch(/password/);
-      const same = await t.http().post(`${API}/users`).set(auth(t.adminToken)).send({ username: 'dispatcher.one', password: 'Dispatcher.One', role: 'dispatcher' }).expect(400);
+      const same = await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({ username: 'dispatcher.one', password: 'Dispatcher.One', role: 'dispatcher' })
+        .expect(400);
       expect(same.body.message).toMatch(/password: must not be the username/);
-      await t.http().post(`${API}/users`).set(auth(t.adminToken)).send({ username: 'dispatcher.one', password: '1234567890', role: 'dispatcher' }).expect(201);
+      await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({ username: 'dispatcher.one', password: '1234567890', role: 'dispatcher' })
+        .expect(201);
     });
 
     it('checks a caregiver user’s caregiverId and a manager’s facilities exist', async () => {
-      const unknownCaregiver = await t.http().post(`${API}/users`).set(auth(t.adminToken))
-        .send({ username: 'cg.bad', password: 'a-good-password', role: 'caregiver', caregiverId: '00000000-0000-4000-8000-000000000000' }).expect(400);
+      const unknownCaregiver = await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({
+          username: 'cg.bad',
+          password: 'a-good-password',
+          role: 'caregiver',
+          caregiverId: '00000000-0000-4000-8000-000000000000',
+        })
+        .expect(400);
       expect(unknownCaregiver.body.message).toMatch(/caregiverId: unknown caregiver/);
-      const unknownFacility = await t.http().post(`${API}/users`).set(auth(t.adminToken))
-        .send({ username: 'mgr.bad', password: 'a-good-password', role: 'manager', facilityIds: ['00000000-0000-4000-8000-000000000000'] }).expect(400);
+      const unknownFacility = await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({
+          username: 'mgr.bad',
+          password: 'a-good-password',
+          role: 'manager',
+          facilityIds: ['00000000-0000-4000-8000-000000000000'],
+        })
+        .expect(400);
       expect(unknownFacility.body.message).toMatch(/facilityIds: unknown facility/);
-      await t.http().post(`${API}/users`).set(auth(t.adminToken))
-        .send({ username: 'cg.ok', password: 'a-good-password', role: 'caregiver', caregiverId }).expect(201);
+      await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({ username: 'cg.ok', password: 'a-good-password', role: 'caregiver', caregiverId })
+        .expect(201);
     });
 
     it('creates the integration machine user, which may not use the routes of people', async () => {
-      const res = await t.http().post(`${API}/users`).set(auth(t.adminToken))
-        .send({ username: 'gateway.onekey', password: 'gateway-secret-123', role: 'integration' }).expect(201);
+      const res = await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(t.adminToken))
+        .send({ username: 'gateway.onekey', password: 'gateway-secret-123', role: 'integration' })
+        .expect(201);
       expect(res.body).toMatchObject({ role: 'integration', facilityIds: [], caregiverId: null });
       const token = await login('gateway.onekey', 'gateway-secret-123');
       await t.http().get(`${API}/auth/me`).set(auth(token)).expect(403);
@@ -162,10 +225,20 @@ describe('users and token versions (e2e)', () => {
 
     it('answers 403 to every role but admin', async () => {
       const bureau = await createUser('bureau');
-      await t.http().post(`${API}/users`).set(auth(bureau.token)).send({ username: 'x.bureau', password: 'a-good-password', role: 'bureau' }).expect(403);
+      await t
+        .http()
+        .post(`${API}/users`)
+        .set(auth(bureau.token))
+        .send({ username: 'x.bureau', password: 'a-good-password', role: 'bureau' })
+        .expect(403);
       await t.http().get(`${API}/users`).set(auth(bureau.token)).expect(403);
       await t.http().patch(`${API}/users/${bureau.id}`).set(auth(bureau.token)).send({ active: true }).expect(403);
-      await t.http().post(`${API}/users/${bureau.id}/password`).set(auth(bureau.token)).send({ password: 'a-good-password' }).expect(403);
+      await t
+        .http()
+        .post(`${API}/users/${bureau.id}/password`)
+        .set(auth(bureau.token))
+        .send({ password: 'a-good-password' })
+        .expect(403);
     });
   });
 
@@ -175,7 +248,10 @@ describe('users and token versions (e2e)', () => {
       const names = all.body.items.map((u: { username: string }) => u.username);
       expect(all.body.total).toBe(names.length);
       expect(names).toEqual([...names].sort((a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)));
-      expect(all.body.items.find((u: { username: string }) => u.username === 'admin')).toMatchObject({ role: 'admin', active: true });
+      expect(all.body.items.find((u: { username: string }) => u.username === 'admin')).toMatchObject({
+        role: 'admin',
+        active: true,
+      });
 
       const page = await t.http().get(`${API}/users?limit=2&offset=1`).set(auth(t.adminToken)).expect(200);
       expect(page.body.total).toBe(all.body.total);
@@ -184,7 +260,9 @@ describe('users and token versions (e2e)', () => {
       const managers = await t.http().get(`${API}/users?role=manager`).set(auth(t.adminToken)).expect(200);
       expect(managers.body.items.length).toBeGreaterThan(0);
       expect(managers.body.items.every((u: { role: string }) => u.role === 'manager')).toBe(true);
-      expect(managers.body.items.find((u: { username: string }) => u.username === 'mgr.huishi').facilityIds).toEqual([facilityA]);
+      expect(managers.body.items.find((u: { username: string }) => u.username === 'mgr.huishi').facilityIds).toEqual([
+        facilityA,
+      ]);
 
       const q = await t.http().get(`${API}/users?q=HUISHI`).set(auth(t.adminToken)).expect(200);
       expect(q.body.items.map((u: { username: string }) => u.username)).toEqual(['mgr.huishi']);
@@ -204,45 +282,104 @@ describe('users and token versions (e2e)', () => {
   describe('PATCH /users/:id', () => {
     it('moves a manager to other facilities without ending its token; unknown facilities are a 400', async () => {
       const m = await createUser('manager', { facilityIds: [facilityA] });
-      const res = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ facilityIds: [facilityB, facilityA] }).expect(200);
+      const res = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ facilityIds: [facilityB, facilityA] })
+        .expect(200);
       expect(res.body.facilityIds).toEqual([facilityA, facilityB].sort());
       const me = await t.http().get(`${API}/auth/me`).set(auth(m.token)).expect(200);
       expect(me.body.facilityIds).toEqual([facilityA, facilityB].sort());
-      const bad = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ facilityIds: ['00000000-0000-4000-8000-000000000000'] }).expect(400);
+      const bad = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ facilityIds: ['00000000-0000-4000-8000-000000000000'] })
+        .expect(400);
       expect(bad.body.message).toMatch(/facilityIds/);
-      const none = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ facilityIds: [] }).expect(400);
+      const none = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ facilityIds: [] })
+        .expect(400);
       expect(none.body.message).toMatch(/a manager needs at least one facility/);
     });
 
     it('checks what a new role needs, and drops what the old one had', async () => {
       const m = await createUser('manager', { facilityIds: [facilityA] });
-      const noCaregiver = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ role: 'caregiver' }).expect(400);
+      const noCaregiver = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ role: 'caregiver' })
+        .expect(400);
       expect(noCaregiver.body.message).toMatch(/caregiverId/);
-      const unknown = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken))
-        .send({ role: 'caregiver', caregiverId: '00000000-0000-4000-8000-000000000000' }).expect(400);
+      const unknown = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ role: 'caregiver', caregiverId: '00000000-0000-4000-8000-000000000000' })
+        .expect(400);
       expect(unknown.body.message).toMatch(/unknown caregiver/);
-      const res = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ role: 'caregiver', caregiverId }).expect(200);
+      const res = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ role: 'caregiver', caregiverId })
+        .expect(200);
       expect(res.body).toMatchObject({ role: 'caregiver', caregiverId, facilityIds: [] });
-      const back = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ role: 'dispatcher' }).expect(200);
+      const back = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ role: 'dispatcher' })
+        .expect(200);
       expect(back.body).toMatchObject({ role: 'dispatcher', caregiverId: null, facilityIds: [] });
-      const mixed = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ facilityIds: [facilityA] }).expect(400);
+      const mixed = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ facilityIds: [facilityA] })
+        .expect(400);
       expect(mixed.body.message).toMatch(/only managers/);
     });
 
     it('404 for an unknown user, 400 for a bad id or an unknown field', async () => {
-      await t.http().patch(`${API}/users/00000000-0000-4000-8000-000000000000`).set(auth(t.adminToken)).send({ active: false }).expect(404);
+      await t
+        .http()
+        .patch(`${API}/users/00000000-0000-4000-8000-000000000000`)
+        .set(auth(t.adminToken))
+        .send({ active: false })
+        .expect(404);
       await t.http().patch(`${API}/users/nope`).set(auth(t.adminToken)).send({ active: false }).expect(400);
       const m = await createUser('bureau');
-      const res = await t.http().patch(`${API}/users/${m.id}`).set(auth(t.adminToken)).send({ username: 'renamed', active: 'no' }).expect(400);
+      const res = await t
+        .http()
+        .patch(`${API}/users/${m.id}`)
+        .set(auth(t.adminToken))
+        .send({ username: 'renamed', active: 'no' })
+        .expect(400);
       expect(res.body.message).toMatch(/username/);
       expect(res.body.message).toMatch(/active/);
     });
 
     it('an admin cannot deactivate or demote itself', async () => {
       const adminId = await idOf('admin');
-      const self = await t.http().patch(`${API}/users/${adminId}`).set(auth(t.adminToken)).send({ active: false }).expect(409);
+      const self = await t
+        .http()
+        .patch(`${API}/users/${adminId}`)
+        .set(auth(t.adminToken))
+        .send({ active: false })
+        .expect(409);
       expect(self.body.code).toBe('CANNOT_DEACTIVATE_SELF');
-      const demote = await t.http().patch(`${API}/users/${adminId}`).set(auth(t.adminToken)).send({ role: 'bureau' }).expect(409);
+      const demote = await t
+        .http()
+        .patch(`${API}/users/${adminId}`)
+        .set(auth(t.adminToken))
+        .send({ role: 'bureau' })
+        .expect(409);
       expect(demote.body.code).toBe('CANNOT_CHANGE_OWN_ROLE');
     });
   });
@@ -250,13 +387,33 @@ describe('users and token versions (e2e)', () => {
   describe('token version: old tokens answer 401 within 5 s, on every api instance', () => {
     it('after an admin sets a new password (which follows the password rule)', async () => {
       const u = await createUser('dispatcher');
-      const short = await t.http().post(`${API}/users/${u.id}/password`).set(auth(t.adminToken)).send({ password: 'short' }).expect(400);
+      const short = await t
+        .http()
+        .post(`${API}/users/${u.id}/password`)
+        .set(auth(t.adminToken))
+        .send({ password: 'short' })
+        .expect(400);
       expect(short.body.message).toMatch(/password/);
-      const same = await t.http().post(`${API}/users/${u.id}/password`).set(auth(t.adminToken)).send({ password: u.username }).expect(400);
+      const same = await t
+        .http()
+        .post(`${API}/users/${u.id}/password`)
+        .set(auth(t.adminToken))
+        .send({ password: u.username })
+        .expect(400);
       expect(same.body.message).toMatch(/username/);
-      await t.http().post(`${API}/users/00000000-0000-4000-8000-000000000000/password`).set(auth(t.adminToken)).send({ password: 'a-good-password' }).expect(404);
+      await t
+        .http()
+        .post(`${API}/users/00000000-0000-4000-8000-000000000000/password`)
+        .set(auth(t.adminToken))
+        .send({ password: 'a-good-password' })
+        .expect(404);
       await expectTokenEnds(u.token, () =>
-        t.http().post(`${API}/users/${u.id}/password`).set(auth(t.adminToken)).send({ password: 'second-password-2' }).expect(204),
+        t
+          .http()
+          .post(`${API}/users/${u.id}/password`)
+          .set(auth(t.adminToken))
+          .send({ password: 'second-password-2' })
+          .expect(204),
       );
       await t.http().post(`${API}/auth/login`).send({ username: u.username, password: 'first-password-1' }).expect(401);
       await login(u.username, 'second-password-2');
@@ -264,26 +421,46 @@ describe('users and token versions (e2e)', () => {
 
     it('after one’s own password change, which answers a fresh token', async () => {
       const u = await createUser('caregiver', { caregiverId });
-      const wrong = await t.http().post(`${API}/auth/password`).set(auth(u.token))
-        .send({ currentPassword: 'not-my-password', newPassword: 'second-password-2' }).expect(400);
+      const wrong = await t
+        .http()
+        .post(`${API}/auth/password`)
+        .set(auth(u.token))
+        .send({ currentPassword: 'not-my-password', newPassword: 'second-password-2' })
+        .expect(400);
       expect(wrong.body.code).toBe('WRONG_PASSWORD');
-      const same = await t.http().post(`${API}/auth/password`).set(auth(u.token))
-        .send({ currentPassword: 'first-password-1', newPassword: u.username.toUpperCase() }).expect(400);
+      const same = await t
+        .http()
+        .post(`${API}/auth/password`)
+        .set(auth(u.token))
+        .send({ currentPassword: 'first-password-1', newPassword: u.username.toUpperCase() })
+        .expect(400);
       expect(same.body.message).toMatch(/newPassword: must not be the username/);
-      const short = await t.http().post(`${API}/auth/password`).set(auth(u.token))
-        .send({ currentPassword: 'first-password-1', newPassword: 'short' }).expect(400);
+      const short = await t
+        .http()
+        .post(`${API}/auth/password`)
+        .set(auth(u.token))
+        .send({ currentPassword: 'first-password-1', newPassword: 'short' })
+        .expect(400);
       expect(short.body.message).toMatch(/newPassword/);
       let fresh = '';
       await expectTokenEnds(u.token, async () => {
-        const res = await t.http().post(`${API}/auth/password`).set(auth(u.token))
-          .send({ currentPassword: 'first-password-1', newPassword: 'second-password-2' }).expect(200);
+        const res = await t
+          .http()
+          .post(`${API}/auth/password`)
+          .set(auth(u.token))
+          .send({ currentPassword: 'first-password-1', newPassword: 'second-password-2' })
+          .expect(200);
         fresh = res.body.accessToken;
       });
       await t.http().get(`${API}/auth/me`).set(auth(fresh)).expect(200);
       await otherHttp().get(`${API}/auth/me`).set(auth(fresh)).expect(200);
       await login(u.username, 'second-password-2', otherHttp);
       // not without a token
-      await t.http().post(`${API}/auth/password`).send({ currentPassword: 'x', newPassword: 'second-password-2' }).expect(401);
+      await t
+        .http()
+        .post(`${API}/auth/password`)
+        .send({ currentPassword: 'x', newPassword: 'second-password-2' })
+        .expect(401);
     });
 
     it('after a deactivation; an inactive user cannot log in until reactivated', async () => {
@@ -314,7 +491,12 @@ describe('users and token versions (e2e)', () => {
       const u = await createUser('dispatcher');
       await t.http().get(`${API}/auth/me`).set(auth(u.token)).expect(200);
       await otherHttp().get(`${API}/auth/me`).set(auth(u.token)).expect(200); // cached on the other instance
-      await t.http().post(`${API}/users/${u.id}/password`).set(auth(t.adminToken)).send({ password: 'second-password-2' }).expect(204);
+      await t
+        .http()
+        .post(`${API}/users/${u.id}/password`)
+        .set(auth(t.adminToken))
+        .send({ password: 'second-password-2' })
+        .expect(204);
       const fresh = await login(u.username, 'second-password-2');
       await otherHttp().get(`${API}/auth/me`).set(auth(fresh)).expect(200);
       await otherHttp().get(`${API}/auth/me`).set(auth(u.token)).expect(401);
@@ -325,7 +507,11 @@ describe('users and token versions (e2e)', () => {
       const [, payload] = u.token.split('.');
       const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
       expect(claims.ver).toBe(0);
-      const forged = [u.token.split('.')[0], Buffer.from(JSON.stringify({ ...claims, ver: 1 })).toString('base64url'), u.token.split('.')[2]].join('.');
+      const forged = [
+        u.token.split('.')[0],
+        Buffer.from(JSON.stringify({ ...claims, ver: 1 })).toString('base64url'),
+        u.token.split('.')[2],
+      ].join('.');
       await t.http().get(`${API}/auth/me`).set(auth(forged)).expect(401);
     });
   });

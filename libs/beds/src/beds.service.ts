@@ -163,13 +163,18 @@ export class BedsService {
    */
   async lockBed(em: EntityManager, bedId: string, facilityId?: string): Promise<Bed | null> {
     const [row] = facilityId
-      ? await em.query<BedRow[]>(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE`, [bedId, facilityId])
+      ? await em.query<BedRow[]>(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE`, [
+          bedId,
+          facilityId,
+        ])
       : await em.query<BedRow[]>(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? FOR UPDATE`, [bedId]);
     return row ? bedFromRow(row) : null;
   }
 
   private async hasActiveStay(em: EntityManager, bedId: string): Promise<boolean> {
-    const rows = await em.query<unknown[]>('SELECT 1 FROM stays WHERE bed_id = ? AND active_marker = 1 LIMIT 1', [bedId]);
+    const rows = await em.query<unknown[]>('SELECT 1 FROM stays WHERE bed_id = ? AND active_marker = 1 LIMIT 1', [
+      bedId,
+    ]);
     return rows.length > 0;
   }
 
@@ -210,7 +215,8 @@ export class BedsService {
     } catch (error) {
       if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_beds_facility_room_label') {
         const message = /Duplicate entry '([^']*)'/.exec((error as { message?: string }).message ?? '')?.[1];
-        const taken = rows.find((r) => message?.toLowerCase().includes(`${r.room}-${r.label}`.toLowerCase())) ?? rows[0];
+        const taken =
+          rows.find((r) => message?.toLowerCase().includes(`${r.room}-${r.label}`.toLowerCase())) ?? rows[0];
         throw labelTaken(taken.room, taken.label);
       }
       throw error;
@@ -244,7 +250,8 @@ export class BedsService {
         .filter((b) => roomKey(b.room) === key && b.id !== exceptBedId && b.status !== 'closed')
         .map((b) => b.type);
       const check = checkRoomCapacity(room, types, added);
-      if (!check.ok) throw new UnprocessableError(check.code, check.message, { limit: check.limit, count: check.count });
+      if (!check.ok)
+        throw new UnprocessableError(check.code, check.message, { limit: check.limit, count: check.count });
     }
   }
 }

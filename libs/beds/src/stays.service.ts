@@ -108,7 +108,11 @@ function stayFrom(result: SqlResult | undefined): StayRecord | null {
 }
 
 /** Active stays on the bed or of the resident (both unique indexes, read after the rows were locked). */
-function activeStaysStatement(bedSql: string, bedParams: unknown[], resident: { sql: string; params: unknown[] }): SqlStatement {
+function activeStaysStatement(
+  bedSql: string,
+  bedParams: unknown[],
+  resident: { sql: string; params: unknown[] },
+): SqlStatement {
   return stmt(
     `SELECT id, bed_id, resident_id FROM stays WHERE bed_id = ${bedSql} AND active_marker = 1
      UNION ALL
@@ -171,10 +175,14 @@ function closePeriod(
   }
   let end = at;
   if (end < open.started_at) {
-    if (!clock) throw new InvalidInputError(`dischargedAt: the stay is on its bed since ${toCountyIso(open.started_at)}`);
+    if (!clock)
+      throw new InvalidInputError(`dischargedAt: the stay is on its bed since ${toCountyIso(open.started_at)}`);
     end = open.started_at;
   }
-  return { at: end, statements: [stmt('UPDATE bed_occupancies SET ended_at = ?, end_reason = ? WHERE id = ?', [end, reason, open.id])] };
+  return {
+    at: end,
+    statements: [stmt('UPDATE bed_occupancies SET ended_at = ?, end_reason = ? WHERE id = ?', [end, reason, open.id])],
+  };
 }
 
 export interface OccupancyPeriodView {
@@ -254,7 +262,8 @@ export class StaysService implements OnModuleInit {
         const links = visibility ? rest.shift() : undefined;
         const [bedRow] = rowsOf<BedRow>(bedRows);
         if (!bedRow) {
-          if (Number(rowsOf<{ n: number | string }>(facilityRows)[0].n) === 0) throw new NotFoundError('Facility', facilityId);
+          if (Number(rowsOf<{ n: number | string }>(facilityRows)[0].n) === 0)
+            throw new NotFoundError('Facility', facilityId);
           throw new NotFoundError('Bed', dto.bedId);
         }
         const bed = bedFromRow(bedRow);
@@ -282,14 +291,19 @@ export class StaysService implements OnModuleInit {
             `INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
             [randomUUID(), stayId, bed.id, resident.id, facilityId, admittedAt],
           ),
-          stmt(`UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`, [
-            bed.id,
-          ]),
+          stmt(
+            `UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`,
+            [bed.id],
+          ),
           ...(resident.livingArrangement !== 'institution'
             ? [this.residents.setLivingArrangementStatement(resident.id, 'institution')]
             : []),
           this.residents.linkToFacilityStatement(resident.id, facilityId, 'placed'),
-          ...policy.afterPlacement({ stayId, residentId: resident.id, facilityId, bedId: bed.id, kind: 'admission' }, rest, now),
+          ...policy.afterPlacement(
+            { stayId, residentId: resident.id, facilityId, bedId: bed.id, kind: 'admission' },
+            rest,
+            now,
+          ),
         ]);
         return toStayView({
           id: stayId,
@@ -347,7 +361,13 @@ export class StaysService implements OnModuleInit {
           const resident = this.residents.residentFrom(residentRows);
           if (!resident || resident.id !== stay.residentId) throw new NotFoundError('Stay', stayId);
 
-          const problem = admissionProblem({ bed: newBed, resident, activeStays: activeStaysFrom(activeRows), now, movingStayId: stay.id });
+          const problem = admissionProblem({
+            bed: newBed,
+            resident,
+            activeStays: activeStaysFrom(activeRows),
+            now,
+            movingStayId: stay.id,
+          });
           if (problem) throw problemError(problem);
           policy.check(resident, newBed, overrideReason, rest, now);
 
@@ -355,19 +375,28 @@ export class StaysService implements OnModuleInit {
           const period = closePeriod(periodRows, stay.id, now, 'transfer', true, this.logger);
           await tx.commit([
             ...period.statements,
-            stmt(`INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`, [
-              randomUUID(),
-              stay.id,
+            stmt(
+              `INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
+              [randomUUID(), stay.id, newBed.id, resident.id, stay.facilityId, period.at],
+            ),
+            stmt('UPDATE stays SET bed_id = ?, override_reason = COALESCE(?, override_reason) WHERE id = ?', [
               newBed.id,
-              resident.id,
-              stay.facilityId,
-              period.at,
+              overrideReason,
+              stay.id,
             ]),
-            stmt('UPDATE stays SET bed_id = ?, override_reason = COALESCE(?, override_reason) WHERE id = ?', [newBed.id, overrideReason, stay.id]),
             stmt(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [stay.bedId]),
-            stmt(`UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`, [newBed.id]),
+            stmt(
+              `UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`,
+              [newBed.id],
+            ),
             ...policy.afterPlacement(
-              { stayId: stay.id, residentId: resident.id, facilityId: stay.facilityId, bedId: newBed.id, kind: 'transfer' },
+              {
+                stayId: stay.id,
+                residentId: resident.id,
+                facilityId: stay.facilityId,
+                bedId: newBed.id,
+                kind: 'transfer',
+              },
               rest,
               now,
             ),
@@ -383,7 +412,8 @@ export class StaysService implements OnModuleInit {
         });
       } catch (error) {
         if (error instanceof StaleStayError && attempt < STALE_RETRIES) continue;
-        if (error instanceof StaleStayError) throw new ConflictError('CONCURRENT_CHANGE', 'The stay keeps changing; retry');
+        if (error instanceof StaleStayError)
+          throw new ConflictError('CONCURRENT_CHANGE', 'The stay keeps changing; retry');
         throw mapStayConflict(error);
       }
     }
@@ -391,7 +421,8 @@ export class StaysService implements OnModuleInit {
 
   async discharge(user: AuthUser, stayId: string, dto: DischargeDto): Promise<StayView> {
     const now = new Date();
-    const dischargedAt = dto.dischargedAt === undefined ? null : this.pastInstant('dischargedAt', dto.dischargedAt, now);
+    const dischargedAt =
+      dto.dischargedAt === undefined ? null : this.pastInstant('dischargedAt', dto.dischargedAt, now);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.hot.run(async (tx) => {
@@ -417,7 +448,14 @@ export class StaysService implements OnModuleInit {
           if (!resident || resident.id !== stay.residentId) throw new NotFoundError('Stay', stayId);
 
           // round trip 2
-          const period = closePeriod(periodRows, stay.id, dischargedAt ?? new Date(), dto.reason, dischargedAt === null, this.logger);
+          const period = closePeriod(
+            periodRows,
+            stay.id,
+            dischargedAt ?? new Date(),
+            dto.reason,
+            dischargedAt === null,
+            this.logger,
+          );
           await tx.commit([
             ...period.statements,
             stmt(`UPDATE stays SET status = 'discharged', discharged_at = ?, discharge_reason = ? WHERE id = ?`, [
@@ -426,7 +464,9 @@ export class StaysService implements OnModuleInit {
               stay.id,
             ]),
             stmt(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [bed.id]),
-            ...(dto.reason === 'returned_home' ? [this.residents.setLivingArrangementStatement(resident.id, 'home')] : []),
+            ...(dto.reason === 'returned_home'
+              ? [this.residents.setLivingArrangementStatement(resident.id, 'home')]
+              : []),
           ]);
           return toStayView({
             ...stay,
@@ -440,7 +480,8 @@ export class StaysService implements OnModuleInit {
         });
       } catch (error) {
         if (error instanceof StaleStayError && attempt < STALE_RETRIES) continue;
-        if (error instanceof StaleStayError) throw new ConflictError('CONCURRENT_CHANGE', 'The stay keeps changing; retry');
+        if (error instanceof StaleStayError)
+          throw new ConflictError('CONCURRENT_CHANGE', 'The stay keeps changing; retry');
         throw error;
       }
     }
@@ -451,11 +492,10 @@ export class StaysService implements OnModuleInit {
     const where = query.status ? 'WHERE s.facility_id = ? AND s.status = ?' : 'WHERE s.facility_id = ?';
     const params: unknown[] = query.status ? [facilityId, query.status] : [facilityId];
     const [rows, [count]] = await Promise.all([
-      this.dataSource.query<StayRow[]>(`${STAY_SELECT} ${where} ORDER BY s.admitted_at DESC, s.id ASC LIMIT ? OFFSET ?`, [
-        ...params,
-        query.limit,
-        query.offset,
-      ]),
+      this.dataSource.query<StayRow[]>(
+        `${STAY_SELECT} ${where} ORDER BY s.admitted_at DESC, s.id ASC LIMIT ? OFFSET ?`,
+        [...params, query.limit, query.offset],
+      ),
       this.dataSource.query<{ n: string | number }[]>(`SELECT COUNT(*) AS n FROM stays s ${where}`, params),
     ]);
     return { items: rows.map((r) => toStayView(fromRow(r))), total: Number(count.n) };
@@ -514,8 +554,8 @@ export class StaysService implements OnModuleInit {
   private pastInstant(field: string, value: string, now: Date): Date {
     const at = new Date(value);
     if (Number.isNaN(at.getTime())) throw new InvalidInputError(`${field}: not a valid time`);
-    if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS) throw new InvalidInputError(`${field}: must not be in the future`);
+    if (at.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+      throw new InvalidInputError(`${field}: must not be in the future`);
     return at;
   }
 }
-

@@ -18,7 +18,13 @@ import { VisitPlansController } from './http/visit-plans.controller';
  */
 @Module({
   imports: [CareOrdersDomainModule, CaregiverLookupModule, AuthModule],
-  controllers: [ServicesController, ServicePointsController, CaregiversController, CareOrdersController, VisitPlansController],
+  controllers: [
+    ServicesController,
+    ServicePointsController,
+    CaregiversController,
+    CareOrdersController,
+    VisitPlansController,
+  ],
 })
 export class CareOrdersModule implements OnModuleInit {
   constructor(

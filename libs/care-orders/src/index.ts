@@ -6,8 +6,18 @@ export * from './care-orders-domain.module';
 export * from './caregiver-lookup.module';
 export * from './jobs/care-orders-jobs.module';
 export { CatalogueService } from './services/catalogue.service';
-export { CaregiversService, type CaregiverView, type ScheduleView, type ScheduleVisitView } from './services/caregivers.service';
-export { CareOrdersService, orderScope, type CreateOrderOptions, type CreatedOrder } from './services/care-orders.service';
+export {
+  CaregiversService,
+  type CaregiverView,
+  type ScheduleView,
+  type ScheduleVisitView,
+} from './services/caregivers.service';
+export {
+  CareOrdersService,
+  orderScope,
+  type CreateOrderOptions,
+  type CreatedOrder,
+} from './services/care-orders.service';
 export { CreateCareOrderDto } from './dto/care-order.dto';
 export { OrderActionsService } from './services/order-actions.service';
 export { VisitPlansService, type VisitPlanResult } from './services/visit-plans.service';

@@ -45,7 +45,11 @@ describe('care orders: bulk intake', () => {
     expect(await countOrders(t.db)).toBe(before + 3);
     for (const [i, id] of (res.body.ids as string[]).entries()) {
       const got = await t.http().get(`/api/v1/care-orders/${id}`).set(auth(dispatcher)).expect(200);
-      expect(got.body).toMatchObject({ residentId: body.orders[i].residentId, status: 'pending', services: body.orders[i].services });
+      expect(got.body).toMatchObject({
+        residentId: body.orders[i].residentId,
+        status: 'pending',
+        services: body.orders[i].services,
+      });
     }
     const rows: { id: string; duration_minutes: number; priority: string; region_code: string }[] = await t.db.query(
       `SELECT id, duration_minutes, priority, region_code FROM care_orders WHERE id IN (?, ?, ?)`,
@@ -93,7 +97,9 @@ describe('care orders: bulk intake', () => {
   });
 
   it('refuses DTO errors by index, an empty batch and more than 1,000 orders', async () => {
-    const dto = await post({ orders: [order(residents[0]), { ...order(residents[1]), residentId: 'x', extra: 1 }] }).expect(400);
+    const dto = await post({
+      orders: [order(residents[0]), { ...order(residents[1]), residentId: 'x', extra: 1 }],
+    }).expect(400);
     expect(dto.body.message).toMatch(/orders\.1\.residentId/);
     expect(dto.body.message).toMatch(/orders\.1\.extra: property extra should not exist/);
     await post({ orders: [] }).expect(400);
@@ -103,7 +109,9 @@ describe('care orders: bulk intake', () => {
 
   it('takes 1,000 orders at once', async () => {
     const before = await countOrders(t.db);
-    const res = await post({ orders: Array.from({ length: 1000 }, (_, i) => order(residents[i % residents.length])) }).expect(202);
+    const res = await post({
+      orders: Array.from({ length: 1000 }, (_, i) => order(residents[i % residents.length])),
+    }).expect(202);
     expect(res.body.ids).toHaveLength(1000);
     expect(new Set(res.body.ids).size).toBe(1000);
     expect(await countOrders(t.db)).toBe(before + 1000);
@@ -125,6 +133,12 @@ describe('care orders: bulk intake', () => {
     expect(both[0].body.ids).toEqual(both[1].body.ids);
     expect(await countOrders(t.db)).toBe(before + 2);
     // a single order's key is not a batch's
-    await t.http().post('/api/v1/care-orders').set(auth(dispatcher)).set('Idempotency-Key', 'batch-key-1').send(order(residents[4])).expect(409);
+    await t
+      .http()
+      .post('/api/v1/care-orders')
+      .set(auth(dispatcher))
+      .set('Idempotency-Key', 'batch-key-1')
+      .send(order(residents[4]))
+      .expect(409);
   });
 });

@@ -79,7 +79,10 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
         .expect(202);
       expect(res.body).toEqual({ id: expect.any(String), status: 'pending' });
       // urgent: a round of its own, at once, priority 1
-      const job = await t.app.get(JobQueue).queue('dispatch').getJob(urgentRoundJob({ id: res.body.id, version: 0, priority: 'urgent' }).options.jobId);
+      const job = await t.app
+        .get(JobQueue)
+        .queue('dispatch')
+        .getJob(urgentRoundJob({ id: res.body.id, version: 0, priority: 'urgent' }).options.jobId);
       expect(job).toMatchObject({ name: 'DispatchRound', data: { orderId: res.body.id }, opts: { priority: 1 } });
       const got = await t.http().get(`/api/v1/care-orders/${res.body.id}`).set(auth(dispatcher)).expect(200);
       expect(got.body).toMatchObject({
@@ -108,7 +111,9 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       await queue.drain(true); // the jobs of the tests above, delayed ones too
       const normal = [await create(), await create(), await create()];
       const urgent = await create({ priority: 'urgent' });
-      const waiting = (await queue.getJobs(['delayed', 'waiting', 'prioritized'])).filter((j) => j.name === 'DispatchRound');
+      const waiting = (await queue.getJobs(['delayed', 'waiting', 'prioritized'])).filter(
+        (j) => j.name === 'DispatchRound',
+      );
       const intake = waiting.filter((j) => j.data.orderId === undefined);
       // three POSTs in a row fall in one or two debounce windows: at most one job per window, never one per order
       expect(intake.length).toBeGreaterThanOrEqual(1);
@@ -550,7 +555,10 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
       // a normal order: the intake of the current debounce window (one job for every order of the window)
       const queue = t.app.get(JobQueue).queue('dispatch');
       const intake = (await queue.getJobs(['delayed', 'waiting', 'prioritized'])).filter(
-        (j) => j.name === 'DispatchRound' && Number(/^DispatchRound-intake-(\d+)$/.exec(String(j.id))?.[1] ?? -1) >= Math.floor(declinedFrom / ROUND_DEBOUNCE_MS),
+        (j) =>
+          j.name === 'DispatchRound' &&
+          Number(/^DispatchRound-intake-(\d+)$/.exec(String(j.id))?.[1] ?? -1) >=
+            Math.floor(declinedFrom / ROUND_DEBOUNCE_MS),
       );
       expect(intake.length).toBeGreaterThanOrEqual(1);
       // no longer theirs

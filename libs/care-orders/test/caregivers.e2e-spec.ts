@@ -1,7 +1,18 @@
 import { ROUND_DEBOUNCE_MS, retryUnassignedJobId } from '@care/care-orders';
 import { JobQueue as CoreJobQueue } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { RURAL, SEAT, URBAN, assignInSql, at, countyDay, createCaregiver, createServicePoint, insertResident, orderRow } from './support';
+import {
+  RURAL,
+  SEAT,
+  URBAN,
+  assignInSql,
+  at,
+  countyDay,
+  createCaregiver,
+  createServicePoint,
+  insertResident,
+  orderRow,
+} from './support';
 
 describe('care orders: catalogue, service points, caregivers, schedule, queue board', () => {
   let t: TestContext;
@@ -18,7 +29,14 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
       .http()
       .post('/api/v1/facilities')
       .set(auth(t.adminToken))
-      .send({ name: '会宁县敬老院', type: 'nursing_home', regionCode: URBAN, ...SEAT, ownership: 'public', comprehensive: false })
+      .send({
+        name: '会宁县敬老院',
+        type: 'nursing_home',
+        regionCode: URBAN,
+        ...SEAT,
+        ownership: 'public',
+        comprehensive: false,
+      })
       .expect(201);
     manager = await t.userToken('manager', { facilityIds: [facility.body.id] });
     sp = await createServicePoint(t);
@@ -27,7 +45,14 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
 
   it('the OpenAPI document describes the doorstep-care endpoints', async () => {
     const res = await t.http().get('/docs-json').expect(200);
-    for (const path of ['/api/v1/services', '/api/v1/service-points', '/api/v1/caregivers/{id}/schedule', '/api/v1/care-orders', '/api/v1/care-orders/{id}/check-out', '/api/v1/visit-plans/generate']) {
+    for (const path of [
+      '/api/v1/services',
+      '/api/v1/service-points',
+      '/api/v1/caregivers/{id}/schedule',
+      '/api/v1/care-orders',
+      '/api/v1/care-orders/{id}/check-out',
+      '/api/v1/visit-plans/generate',
+    ]) {
       expect(res.body.paths[path]).toBeDefined();
     }
   });
@@ -49,8 +74,16 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
         'companionship',
         'errand',
       ]);
-      expect(res.body.items[0]).toMatchObject({ code: 'home_cleaning', name: '居家环境清扫', defaultMinutes: 60, skill: 'housekeeping' });
-      expect(res.body.items.find((s: { code: string }) => s.code === 'errand')).toMatchObject({ defaultMinutes: 60, skill: null });
+      expect(res.body.items[0]).toMatchObject({
+        code: 'home_cleaning',
+        name: '居家环境清扫',
+        defaultMinutes: 60,
+        skill: 'housekeeping',
+      });
+      expect(res.body.items.find((s: { code: string }) => s.code === 'errand')).toMatchObject({
+        defaultMinutes: 60,
+        skill: null,
+      });
       await t.http().get('/api/v1/services').expect(401);
     });
 
@@ -60,7 +93,9 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
       await loadServiceCatalogue(t.db);
       const rows: { n: string }[] = await t.db.query('SELECT COUNT(*) AS n FROM services');
       expect(Number(rows[0].n)).toBe(11);
-      const hc: { default_minutes: number }[] = await t.db.query("SELECT default_minutes FROM services WHERE code = 'health_check'");
+      const hc: { default_minutes: number }[] = await t.db.query(
+        "SELECT default_minutes FROM services WHERE code = 'health_check'",
+      );
       expect(hc[0].default_minutes).toBe(20);
       await t.db.query("UPDATE services SET default_minutes = 15 WHERE code = 'health_check'");
     });
@@ -74,7 +109,13 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
         .set(auth(dispatcher))
         .send({ name: '郭城驿镇服务站', regionCode: RURAL, lat: 35.9, lng: 105.1 })
         .expect(201);
-      expect(res.body).toMatchObject({ id: expect.any(String), name: '郭城驿镇服务站', regionCode: RURAL, lat: 35.9, lng: 105.1 });
+      expect(res.body).toMatchObject({
+        id: expect.any(String),
+        name: '郭城驿镇服务站',
+        regionCode: RURAL,
+        lat: 35.9,
+        lng: 105.1,
+      });
       const list = await t.http().get(`/api/v1/service-points?regionCode=${RURAL}`).set(auth(bureau)).expect(200);
       expect(list.body.items.map((p: { id: string }) => p.id)).toEqual([res.body.id]);
       expect(list.body.total).toBe(1);
@@ -82,15 +123,30 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
     });
 
     it('400 naming the fields; unknown region 400', async () => {
-      const bad = await t.http().post('/api/v1/service-points').set(auth(dispatcher)).send({ name: '', lat: 100, extra: 1 }).expect(400);
+      const bad = await t
+        .http()
+        .post('/api/v1/service-points')
+        .set(auth(dispatcher))
+        .send({ name: '', lat: 100, extra: 1 })
+        .expect(400);
       expect(bad.body.code).toBe('VALIDATION_FAILED');
       for (const field of ['name', 'regionCode', 'lat', 'lng', 'extra']) expect(bad.body.message).toMatch(field);
-      const region = await t.http().post('/api/v1/service-points').set(auth(dispatcher)).send({ name: 'x', regionCode: '999', ...SEAT }).expect(400);
+      const region = await t
+        .http()
+        .post('/api/v1/service-points')
+        .set(auth(dispatcher))
+        .send({ name: 'x', regionCode: '999', ...SEAT })
+        .expect(400);
       expect(region.body.message).toMatch(/regionCode: unknown region/);
     });
 
     it('roles: bureau reads but may not create; caregiver and manager neither', async () => {
-      await t.http().post('/api/v1/service-points').set(auth(bureau)).send({ name: 'x', regionCode: URBAN, ...SEAT }).expect(403);
+      await t
+        .http()
+        .post('/api/v1/service-points')
+        .set(auth(bureau))
+        .send({ name: 'x', regionCode: URBAN, ...SEAT })
+        .expect(403);
       await t.http().get('/api/v1/service-points').set(auth(manager)).expect(403);
       await t.http().get('/api/v1/caregivers').set(auth(manager)).expect(403);
       await t.http().get('/api/v1/services').set(auth(manager)).expect(200);
@@ -135,9 +191,29 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
         .http()
         .post('/api/v1/caregivers')
         .set(auth(dispatcher))
-        .send({ name: '', phone: 'x', gender: 'other', servicePointId: 'nope', skills: ['cooking'], shiftStart: '8am', shiftEnd: '25:00', maxDailyVisits: 0, age: 40 })
+        .send({
+          name: '',
+          phone: 'x',
+          gender: 'other',
+          servicePointId: 'nope',
+          skills: ['cooking'],
+          shiftStart: '8am',
+          shiftEnd: '25:00',
+          maxDailyVisits: 0,
+          age: 40,
+        })
         .expect(400);
-      for (const field of ['name', 'phone', 'gender', 'servicePointId', 'skills', 'shiftStart', 'shiftEnd', 'maxDailyVisits', 'age']) {
+      for (const field of [
+        'name',
+        'phone',
+        'gender',
+        'servicePointId',
+        'skills',
+        'shiftStart',
+        'shiftEnd',
+        'maxDailyVisits',
+        'age',
+      ]) {
         expect(res.body.message).toMatch(field);
       }
     });
@@ -147,14 +223,32 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
         .http()
         .post('/api/v1/caregivers')
         .set(auth(dispatcher))
-        .send({ name: 'a', phone: '13800000000', gender: 'male', servicePointId: sp, skills: [], shiftStart: '17:00', shiftEnd: '08:00', maxDailyVisits: 4 })
+        .send({
+          name: 'a',
+          phone: '13800000000',
+          gender: 'male',
+          servicePointId: sp,
+          skills: [],
+          shiftStart: '17:00',
+          shiftEnd: '08:00',
+          maxDailyVisits: 4,
+        })
         .expect(400);
       expect(shift.body.message).toMatch(/shiftEnd: must be after shiftStart/);
       const point = await t
         .http()
         .post('/api/v1/caregivers')
         .set(auth(dispatcher))
-        .send({ name: 'a', phone: '13800000000', gender: 'male', servicePointId: '00000000-0000-4000-8000-000000000000', skills: [], shiftStart: '08:00', shiftEnd: '17:00', maxDailyVisits: 4 })
+        .send({
+          name: 'a',
+          phone: '13800000000',
+          gender: 'male',
+          servicePointId: '00000000-0000-4000-8000-000000000000',
+          skills: [],
+          shiftStart: '08:00',
+          shiftEnd: '17:00',
+          maxDailyVisits: 4,
+        })
         .expect(400);
       expect(point.body.message).toMatch(/servicePointId: unknown service point/);
     });
@@ -165,7 +259,10 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
       const urban = await t.http().get(`/api/v1/caregivers?regionCode=${URBAN}`).set(auth(bureau)).expect(200);
       expect(urban.body.items.map((c: { id: string }) => c.id)).not.toContain(rural);
       const byRegion = await t.http().get('/api/v1/caregivers?regionCode=620422102').set(auth(dispatcher)).expect(200);
-      expect(byRegion.body).toMatchObject({ total: 1, items: [{ id: rural, regionCode: '620422102', skills: ['escort'] }] });
+      expect(byRegion.body).toMatchObject({
+        total: 1,
+        items: [{ id: rural, regionCode: '620422102', skills: ['escort'] }],
+      });
       const bySkill = await t.http().get('/api/v1/caregivers?skill=escort').set(auth(dispatcher)).expect(200);
       expect(bySkill.body.items.map((c: { id: string }) => c.id)).toEqual([rural]);
       await t.http().get('/api/v1/caregivers?skill=cooking&limit=501').set(auth(dispatcher)).expect(400);
@@ -184,12 +281,22 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
 
     it('POST /users checks a caregiver user’s caregiverId (CAREGIVER_LOOKUP)', async () => {
       const own = await createCaregiver(t, sp);
-      await t.http().post('/api/v1/users').set(auth(t.adminToken)).send({ username: 'cg.ok', password: 'password-123', role: 'caregiver', caregiverId: own }).expect(201);
+      await t
+        .http()
+        .post('/api/v1/users')
+        .set(auth(t.adminToken))
+        .send({ username: 'cg.ok', password: 'password-123', role: 'caregiver', caregiverId: own })
+        .expect(201);
       const bad = await t
         .http()
         .post('/api/v1/users')
         .set(auth(t.adminToken))
-        .send({ username: 'cg.bad', password: 'password-123', role: 'caregiver', caregiverId: '00000000-0000-4000-8000-000000000009' })
+        .send({
+          username: 'cg.bad',
+          password: 'password-123',
+          role: 'caregiver',
+          caregiverId: '00000000-0000-4000-8000-000000000009',
+        })
         .expect(400);
       expect(bad.body.message).toMatch(/caregiverId: unknown caregiver/);
     });
@@ -202,13 +309,30 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
         .set(auth(dispatcher))
         .send({ skills: ['nursing'], shiftStart: '09:00', shiftEnd: '18:00', maxDailyVisits: 3 })
         .expect(200);
-      expect(res.body).toMatchObject({ skills: ['nursing'], shiftStart: '09:00', shiftEnd: '18:00', maxDailyVisits: 3, version: 1, releasedOrders: [] });
+      expect(res.body).toMatchObject({
+        skills: ['nursing'],
+        shiftStart: '09:00',
+        shiftEnd: '18:00',
+        maxDailyVisits: 3,
+        version: 1,
+        releasedOrders: [],
+      });
       expect(await t.app.get(CoreJobQueue).queue('dispatch').getJob(retryUnassignedJobId(id, 1))).toBeDefined();
-      const bad = await t.http().patch(`/api/v1/caregivers/${id}`).set(auth(dispatcher)).send({ shiftEnd: '08:00' }).expect(400);
+      const bad = await t
+        .http()
+        .patch(`/api/v1/caregivers/${id}`)
+        .set(auth(dispatcher))
+        .send({ shiftEnd: '08:00' })
+        .expect(400);
       expect(bad.body.message).toMatch(/shiftEnd: must be after shiftStart/);
       await t.http().patch(`/api/v1/caregivers/${id}`).set(auth(dispatcher)).send({ active: 'yes' }).expect(400);
       await t.http().patch(`/api/v1/caregivers/${id}`).set(auth(bureau)).send({ active: false }).expect(403);
-      await t.http().patch('/api/v1/caregivers/00000000-0000-4000-8000-000000000000').set(auth(dispatcher)).send({ active: false }).expect(404);
+      await t
+        .http()
+        .patch('/api/v1/caregivers/00000000-0000-4000-8000-000000000000')
+        .set(auth(dispatcher))
+        .send({ active: false })
+        .expect(404);
     });
 
     it('deactivating a caregiver sends its visits not yet started back to dispatch', async () => {
@@ -219,18 +343,33 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
         .http()
         .post('/api/v1/care-orders')
         .set(auth(dispatcher))
-        .send({ residentId: resident, services: ['health_check'], windowStart: at(day, '09:00'), windowEnd: at(day, '17:00') })
+        .send({
+          residentId: resident,
+          services: ['health_check'],
+          windowStart: at(day, '09:00'),
+          windowEnd: at(day, '17:00'),
+        })
         .expect(202);
       await assignInSql(t.db, order.body.id, id, at(day, '10:00'), at(day, '10:15'));
       const releasedFrom = Date.now();
-      const res = await t.http().patch(`/api/v1/caregivers/${id}`).set(auth(dispatcher)).send({ active: false }).expect(200);
+      const res = await t
+        .http()
+        .patch(`/api/v1/caregivers/${id}`)
+        .set(auth(dispatcher))
+        .send({ active: false })
+        .expect(200);
       expect(res.body.active).toBe(false);
       expect(res.body.releasedOrders).toEqual([{ id: order.body.id, reason: 'CAREGIVER_INACTIVE' }]);
       const row = await orderRow(t.db, order.body.id);
       expect(row).toMatchObject({ status: 'pending', caregiver_id: null });
       // back to the rounds: the intake of the debounce window it was released in
-      const intake = (await t.app.get(CoreJobQueue).queue('dispatch').getJobs(['delayed', 'waiting', 'prioritized'])).filter(
-        (j) => j.name === 'DispatchRound' && Number(/^DispatchRound-intake-(\d+)$/.exec(String(j.id))?.[1] ?? -1) >= Math.floor(releasedFrom / ROUND_DEBOUNCE_MS),
+      const intake = (
+        await t.app.get(CoreJobQueue).queue('dispatch').getJobs(['delayed', 'waiting', 'prioritized'])
+      ).filter(
+        (j) =>
+          j.name === 'DispatchRound' &&
+          Number(/^DispatchRound-intake-(\d+)$/.exec(String(j.id))?.[1] ?? -1) >=
+            Math.floor(releasedFrom / ROUND_DEBOUNCE_MS),
       );
       expect(intake.length).toBeGreaterThanOrEqual(1);
     });
@@ -252,7 +391,12 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
           .http()
           .post('/api/v1/care-orders')
           .set(auth(dispatcher))
-          .send({ residentId: resident, services: ['health_check'], windowStart: at(day, '08:00'), windowEnd: at(day, '17:00') })
+          .send({
+            residentId: resident,
+            services: ['health_check'],
+            windowStart: at(day, '08:00'),
+            windowEnd: at(day, '17:00'),
+          })
           .expect(202);
         await assignInSql(t.db, res.body.id, id, at(day, start), at(day, end));
         ids.push(res.body.id);
@@ -273,7 +417,11 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
       expect(res.body.returnTravelMinutes).toBe(9);
       expect(res.body.totalTravelMinutes).toBe(19);
 
-      const empty = await t.http().get(`/api/v1/caregivers/${id}/schedule?date=${countyDay(5)}`).set(auth(dispatcher)).expect(200);
+      const empty = await t
+        .http()
+        .get(`/api/v1/caregivers/${id}/schedule?date=${countyDay(5)}`)
+        .set(auth(dispatcher))
+        .expect(200);
       expect(empty.body.visits).toEqual([]);
     });
 
@@ -281,8 +429,16 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
       const own = await createCaregiver(t, sp);
       const other = await createCaregiver(t, sp);
       const token = await t.userToken('caregiver', { caregiverId: own });
-      await t.http().get(`/api/v1/caregivers/${own}/schedule?date=${countyDay(1)}`).set(auth(token)).expect(200);
-      await t.http().get(`/api/v1/caregivers/${other}/schedule?date=${countyDay(1)}`).set(auth(token)).expect(404);
+      await t
+        .http()
+        .get(`/api/v1/caregivers/${own}/schedule?date=${countyDay(1)}`)
+        .set(auth(token))
+        .expect(200);
+      await t
+        .http()
+        .get(`/api/v1/caregivers/${other}/schedule?date=${countyDay(1)}`)
+        .set(auth(token))
+        .expect(404);
       const bad = await t.http().get(`/api/v1/caregivers/${own}/schedule?date=2026-02-30`).set(auth(token)).expect(400);
       expect(bad.body.message).toMatch(/date/);
       await t.http().get(`/api/v1/caregivers/${own}/schedule`).set(auth(token)).expect(400);
@@ -301,7 +457,12 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
       const res = await t.http().get('/admin/queues').set(auth(t.adminToken)).expect(200);
       expect(res.text).toMatch(/<html/i);
       const api = await t.http().get('/admin/queues/api/queues').set(auth(t.adminToken)).expect(200);
-      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['alerts', 'dispatch', 'planning', 'stats']);
+      expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+        'alerts',
+        'dispatch',
+        'planning',
+        'stats',
+      ]);
     });
 
     it('?token= once: sets an httpOnly SameSite=Strict cookie and redirects without the token', async () => {
@@ -317,4 +478,3 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
     });
   });
 });
-

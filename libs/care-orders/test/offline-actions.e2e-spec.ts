@@ -27,7 +27,12 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
       .http()
       .post('/api/v1/care-orders')
       .set(auth(dispatcher))
-      .send({ residentId: resident, services: ['health_check'], windowStart: at(countyDay(1), '09:00'), windowEnd: at(countyDay(1), '17:00') })
+      .send({
+        residentId: resident,
+        services: ['health_check'],
+        windowStart: at(countyDay(1), '09:00'),
+        windowEnd: at(countyDay(1), '17:00'),
+      })
       .expect(202);
     const id = res.body.id as string;
     await assignInSql(t.db, id, caregiver, at(day, '10:00'), at(day, '10:30'));
@@ -39,7 +44,9 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
     return req.send(body);
   };
   const visits = async (id: string): Promise<number> =>
-    Number(((await t.db.query('SELECT COUNT(*) AS n FROM care_visits WHERE order_id = ?', [id])) as { n: number }[])[0].n);
+    Number(
+      ((await t.db.query('SELECT COUNT(*) AS n FROM care_visits WHERE order_id = ?', [id])) as { n: number }[])[0].n,
+    );
 
   beforeAll(async () => {
     t = await createTestApp('offlineacts');
@@ -74,7 +81,12 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
       const out = await post(t.adminToken, id, 'check-out', { servicesDone: ['health_check'] }).expect(200);
       expect(out.body.flags).toContain('proxy');
       expect(out.body.visit.checkedOutBy).toBe(sub(t.adminToken));
-      const flagged = await t.http().get('/api/v1/care-orders').query({ flagged: 'true', caregiverId: caregiver }).set(auth(dispatcher)).expect(200);
+      const flagged = await t
+        .http()
+        .get('/api/v1/care-orders')
+        .query({ flagged: 'true', caregiverId: caregiver })
+        .set(auth(dispatcher))
+        .expect(200);
       expect(flagged.body.items.map((o: { id: string }) => o.id)).toContain(id);
     });
 
@@ -108,7 +120,10 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
       expect(ms(accepted.body.acceptedAt)).toBe(ms(acceptAt));
       expect(ms(accepted.body.acceptRecordedAt)).toBe(ms(acceptAt));
       const inn = await post(caregiverToken, id, 'check-in', { ...SEAT, recordedAt: inAt }).expect(200);
-      const out = await post(caregiverToken, id, 'check-out', { servicesDone: ['health_check'], recordedAt: outAt }).expect(200);
+      const out = await post(caregiverToken, id, 'check-out', {
+        servicesDone: ['health_check'],
+        recordedAt: outAt,
+      }).expect(200);
       expect(out.body.flags).not.toContain('clock');
       expect(ms(out.body.checkInAt)).toBe(ms(inAt));
       expect(ms(out.body.checkOutAt)).toBe(ms(outAt));
@@ -135,7 +150,10 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
       await post(caregiverToken, id, 'accept').expect(200);
       const inn = await post(caregiverToken, id, 'check-in', { ...SEAT, recordedAt: ago(-2 * 60_000) }).expect(200);
       expect(inn.body.flags).not.toContain('clock');
-      const out = await post(caregiverToken, id, 'check-out', { servicesDone: ['health_check'], recordedAt: ago(-HOUR) }).expect(200);
+      const out = await post(caregiverToken, id, 'check-out', {
+        servicesDone: ['health_check'],
+        recordedAt: ago(-HOUR),
+      }).expect(200);
       expect(out.body.flags).toContain('clock');
     });
 
@@ -174,17 +192,25 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
       const id = await assigned();
       const other = await assigned();
       await post(caregiverToken, id, 'accept', {}, 'acc-2').expect(200);
-      expect((await post(caregiverToken, other, 'accept', {}, 'acc-2').expect(409)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
-      expect((await post(caregiverToken, id, 'check-in', SEAT, 'acc-2').expect(409)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect((await post(caregiverToken, other, 'accept', {}, 'acc-2').expect(409)).body.code).toBe(
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      expect((await post(caregiverToken, id, 'check-in', SEAT, 'acc-2').expect(409)).body.code).toBe(
+        'IDEMPOTENCY_KEY_REUSED',
+      );
       await post(caregiverToken, id, 'check-in', SEAT, 'in-2').expect(200);
-      const moved = await post(caregiverToken, id, 'check-in', { lat: SEAT.lat + 0.01, lng: SEAT.lng }, 'in-2').expect(409);
+      const moved = await post(caregiverToken, id, 'check-in', { lat: SEAT.lat + 0.01, lng: SEAT.lng }, 'in-2').expect(
+        409,
+      );
       expect(moved.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
 
     it('a failed action stores nothing: its key may be used again once the action is possible', async () => {
       const id = await assigned();
       // check-in before accepting: 409 INVALID_TRANSITION, key not kept
-      expect((await post(caregiverToken, id, 'check-in', SEAT, 'in-3').expect(409)).body.code).toBe('INVALID_TRANSITION');
+      expect((await post(caregiverToken, id, 'check-in', SEAT, 'in-3').expect(409)).body.code).toBe(
+        'INVALID_TRANSITION',
+      );
       await post(caregiverToken, id, 'accept', {}, 'acc-3').expect(200);
       await post(caregiverToken, id, 'check-in', SEAT, 'in-3').expect(200);
     });
@@ -192,7 +218,9 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
     it('8 concurrent check-ins with one key: one check-in, every answer the same', async () => {
       const id = await assigned();
       await post(caregiverToken, id, 'accept', {}, 'acc-4').expect(200);
-      const answers = await Promise.all(Array.from({ length: 8 }, () => post(caregiverToken, id, 'check-in', SEAT, 'in-4')));
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, () => post(caregiverToken, id, 'check-in', SEAT, 'in-4')),
+      );
       expect(answers.map((r) => r.status)).toEqual(Array(8).fill(200));
       for (const r of answers) expect(r.body).toEqual(answers[0].body);
       expect(await visits(id)).toBe(1);

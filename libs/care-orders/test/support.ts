@@ -51,7 +51,10 @@ export async function insertResident(db: DataSource, seed: ResidentSeed = {}): P
   return id;
 }
 
-export async function createServicePoint(t: TestContext, body: Partial<{ name: string; regionCode: string; lat: number; lng: number }> = {}): Promise<string> {
+export async function createServicePoint(
+  t: TestContext,
+  body: Partial<{ name: string; regionCode: string; lat: number; lng: number }> = {},
+): Promise<string> {
   const res = await t
     .http()
     .post('/api/v1/service-points')
@@ -61,7 +64,11 @@ export async function createServicePoint(t: TestContext, body: Partial<{ name: s
   return res.body.id as string;
 }
 
-export async function createCaregiver(t: TestContext, servicePointId: string, body: Record<string, unknown> = {}): Promise<string> {
+export async function createCaregiver(
+  t: TestContext,
+  servicePointId: string,
+  body: Record<string, unknown> = {},
+): Promise<string> {
   const res = await t
     .http()
     .post('/api/v1/caregivers')
@@ -82,7 +89,13 @@ export async function createCaregiver(t: TestContext, servicePointId: string, bo
 }
 
 /** Places an order on a caregiver's day straight in SQL (what the dispatcher would do). */
-export async function assignInSql(db: DataSource, orderId: string, caregiverId: string, plannedStart: string, plannedEnd: string): Promise<void> {
+export async function assignInSql(
+  db: DataSource,
+  orderId: string,
+  caregiverId: string,
+  plannedStart: string,
+  plannedEnd: string,
+): Promise<void> {
   await db.query(
     `UPDATE care_orders SET status = 'assigned', caregiver_id = ?, planned_start = ?, planned_end = ?, travel_minutes = 3,
             assigned_at = CURRENT_TIMESTAMP(3), version = version + 1 WHERE id = ?`,
@@ -90,7 +103,10 @@ export async function assignInSql(db: DataSource, orderId: string, caregiverId: 
   );
 }
 
-export async function orderRow(db: DataSource, id: string): Promise<{ status: string; caregiver_id: string | null; version: number }> {
+export async function orderRow(
+  db: DataSource,
+  id: string,
+): Promise<{ status: string; caregiver_id: string | null; version: number }> {
   const rows: { status: string; caregiver_id: string | null; version: number | string }[] = await db.query(
     'SELECT status, caregiver_id, version FROM care_orders WHERE id = ?',
     [id],

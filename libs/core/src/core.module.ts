@@ -41,7 +41,15 @@ export class CoreModule {
         JobQueue,
         JobWorkerHost,
       ],
-      exports: [APP_CONFIG, FIELD_CIPHER, DATABASE_LIMITS, TransactionRunner, SqlTransactionRunner, JobQueue, JobWorkerHost],
+      exports: [
+        APP_CONFIG,
+        FIELD_CIPHER,
+        DATABASE_LIMITS,
+        TransactionRunner,
+        SqlTransactionRunner,
+        JobQueue,
+        JobWorkerHost,
+      ],
     };
   }
 }

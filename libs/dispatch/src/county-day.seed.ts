@@ -32,7 +32,17 @@ export async function seedCountyDay(
   await insertMany(
     db,
     'caregivers (id, name, phone, gender, service_point_id, shift_start, shift_end, max_daily_visits, active)',
-    day.caregivers.map((c) => [id(c.id), c.id, '13800000000', 'female', id(c.servicePointId), c.shiftStart, c.shiftEnd, c.maxDailyVisits, c.active ? 1 : 0]),
+    day.caregivers.map((c) => [
+      id(c.id),
+      c.id,
+      '13800000000',
+      'female',
+      id(c.servicePointId),
+      c.shiftStart,
+      c.shiftEnd,
+      c.maxDailyVisits,
+      c.active ? 1 : 0,
+    ]),
   );
   await insertMany(
     db,
@@ -69,7 +79,21 @@ export async function seedCountyDay(
       if (!o || !isInServiceCircle(c.servicePoint, o.location, o.kind)) continue;
       const date = localDateOf(first - ++k * 24 * 3600_000);
       const start = localInstant(date, c.shiftStart) + 3600_000;
-      history.push([id(`h-${history.length}`), id(residentId), o.regionCode, new Date(start), new Date(start + 3600_000), 30, 'normal', 'completed', id(c.id), new Date(start), new Date(start + 1800_000), new Date(start + 1800_000), 'manual']);
+      history.push([
+        id(`h-${history.length}`),
+        id(residentId),
+        o.regionCode,
+        new Date(start),
+        new Date(start + 3600_000),
+        30,
+        'normal',
+        'completed',
+        id(c.id),
+        new Date(start),
+        new Date(start + 1800_000),
+        new Date(start + 1800_000),
+        'manual',
+      ]);
     }
   }
   await insertMany(

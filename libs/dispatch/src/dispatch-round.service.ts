@@ -1,5 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, DEFAULT_TRAVEL_MODEL, JobQueue, TransactionRunner, type TravelModelOptions } from '@care/core';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  DEFAULT_TRAVEL_MODEL,
+  JobQueue,
+  TransactionRunner,
+  type TravelModelOptions,
+} from '@care/core';
 import { DISPATCH_PRIORITY, roundWindow } from '@care/care-orders';
 import {
   type CaregiverFingerprint,
@@ -139,7 +146,10 @@ export class DispatchRoundService {
       'DispatchRound',
       [...urgentOf].map(([partition, urgent]) => ({
         payload: { partition },
-        options: { jobId: `DispatchRound-${partition}-${window}`, priority: DISPATCH_PRIORITY[urgent ? 'urgent' : 'normal'] },
+        options: {
+          jobId: `DispatchRound-${partition}-${window}`,
+          priority: DISPATCH_PRIORITY[urgent ? 'urgent' : 'normal'],
+        },
       })),
     );
     return { outcome: 'requested', partitions: [...urgentOf.keys()] };
@@ -157,7 +167,7 @@ export class DispatchRoundService {
     let rounds = 0;
     let again = false;
     let done = await this.leases.withLease(partition, async () => {
-      for (let urgentOnly = urgentFirst; rounds < ROUNDS_PER_LEASE; ) {
+      for (let urgentOnly = urgentFirst; rounds < ROUNDS_PER_LEASE;) {
         if (!urgentOnly) await this.leases.clearWant(partition);
         const r = await this.round(partition, urgentOnly);
         rounds++;
@@ -193,7 +203,11 @@ export class DispatchRoundService {
       if (!done) return { outcome: 'deferred', partition };
     }
     if (again || (await this.leases.wanted(partition))) {
-      await this.queue.add('DispatchRound', { partition }, { jobId: `DispatchRound-${partition}-again-${this.clock()}-${rounds}` });
+      await this.queue.add(
+        'DispatchRound',
+        { partition },
+        { jobId: `DispatchRound-${partition}-again-${this.clock()}-${rounds}` },
+      );
     }
     return { outcome: 'rounds', partition, rounds, ...tally };
   }
@@ -224,7 +238,9 @@ export class DispatchRoundService {
    * The box of latitudes and longitudes around the partition's service points that holds every home its circles
    * may hold (the radius as degrees, a little wider); undefined when the partition has no point (read it all).
    */
-  private async boxOf(partition: string): Promise<{ minLat: number; maxLat: number; minLng: number; maxLng: number } | undefined> {
+  private async boxOf(
+    partition: string,
+  ): Promise<{ minLat: number; maxLat: number; minLng: number; maxLng: number } | undefined> {
     const { points, partitions } = await this.partitions();
     const mine = points.filter((p) => partitions.get(p.id) === partition);
     if (mine.length === 0) return undefined;
@@ -333,10 +349,19 @@ export class DispatchRoundService {
 
     // the caregiver-day rows the round will lock exist beforehand (autocommit, once per process and day)
     const touched = new Map<string, { caregiverId: string; date: string }>();
-    for (const a of plan.assignments) touched.set(`${a.caregiverId}|${a.date}`, { caregiverId: a.caregiverId, date: a.date });
+    for (const a of plan.assignments)
+      touched.set(`${a.caregiverId}|${a.date}`, { caregiverId: a.caregiverId, date: a.date });
     await this.repo.ensureCaregiverDays([...touched.values()]);
     const days = [...touched.values()].sort((a, b) =>
-      a.caregiverId < b.caregiverId ? -1 : a.caregiverId > b.caregiverId ? 1 : a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
+      a.caregiverId < b.caregiverId
+        ? -1
+        : a.caregiverId > b.caregiverId
+          ? 1
+          : a.date < b.date
+            ? -1
+            : a.date > b.date
+              ? 1
+              : 0,
     );
 
     lap('days');
@@ -453,7 +478,9 @@ export class DispatchRoundService {
           })),
         );
       } catch (error) {
-        this.logger.warn(`enqueue of AcceptTimeout jobs failed; the sweep will catch them: ${(error as Error).message}`);
+        this.logger.warn(
+          `enqueue of AcceptTimeout jobs failed; the sweep will catch them: ${(error as Error).message}`,
+        );
       }
     }
     tally.assigned += committed.assigned.length;
@@ -478,11 +505,16 @@ export class DispatchRoundService {
     const pauseMs = this.config.dispatch.faultPauseInCommitMs;
     if (!(pauseMs > 0) || this.config.nodeEnv !== 'test') return;
     await this.leases.markPausedInCommit(partition ?? NO_PARTITION, pauseMs);
-    this.logger.warn(`fault hook: paused inside the commit of a round of partition ${partition ?? NO_PARTITION} for ${pauseMs} ms`);
+    this.logger.warn(
+      `fault hook: paused inside the commit of a round of partition ${partition ?? NO_PARTITION} for ${pauseMs} ms`,
+    );
     await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 
-  private async unchanged(em: Parameters<DispatchRepository['caregiverFingerprint']>[0], seen: CaregiverFingerprint): Promise<boolean> {
+  private async unchanged(
+    em: Parameters<DispatchRepository['caregiverFingerprint']>[0],
+    seen: CaregiverFingerprint,
+  ): Promise<boolean> {
     const now = await this.repo.caregiverFingerprint(em);
     return now.count === seen.count && now.versions === seen.versions && now.updatedAt === seen.updatedAt;
   }
@@ -503,4 +535,3 @@ function toDispatchOrder(o: OrderFacts): DispatchOrder {
     declinedBy: o.declinedBy,
   };
 }
-

@@ -361,7 +361,10 @@ export class DispatchRepository {
   }
 
   /** Locks caregiver-day rows in key order (caregiver, date); the keys `caregiverId|date` of those found. */
-  async lockCaregiverDays(em: EntityManager, days: readonly { caregiverId: string; date: string }[]): Promise<Set<string>> {
+  async lockCaregiverDays(
+    em: EntityManager,
+    days: readonly { caregiverId: string; date: string }[],
+  ): Promise<Set<string>> {
     if (days.length === 0) return new Set();
     const rows: { caregiver_id: string; date: string }[] = await em.query(
       `SELECT caregiver_id, DATE_FORMAT(date, '%Y-%m-%d') AS date FROM caregiver_days
@@ -370,16 +373,18 @@ export class DispatchRepository {
       days.flatMap((d) => [d.caregiverId, d.date]),
     );
     const found = new Set(rows.map((r) => `${r.caregiver_id}|${r.date}`));
-    for (const d of days) if (!found.has(`${d.caregiverId}|${d.date}`)) this.knownDays.delete(`${d.caregiverId}|${d.date}`);
+    for (const d of days)
+      if (!found.has(`${d.caregiverId}|${d.date}`)) this.knownDays.delete(`${d.caregiverId}|${d.date}`);
     return found;
   }
 
   /** Shared locks on caregiver rows in key order; the caregivers as they stand now (with skills and service point). */
   async shareLockCaregivers(em: EntityManager, ids: readonly string[]): Promise<Map<string, DispatchCaregiver>> {
     if (ids.length === 0) return new Map();
-    await em.query(`SELECT id FROM caregivers WHERE id IN (${placeholders(ids.length)}) ORDER BY id LOCK IN SHARE MODE`, [
-      ...ids,
-    ]);
+    await em.query(
+      `SELECT id FROM caregivers WHERE id IN (${placeholders(ids.length)}) ORDER BY id LOCK IN SHARE MODE`,
+      [...ids],
+    );
     const rows: CaregiverRow[] = await em.query(`${CAREGIVER_SELECT} WHERE c.id IN (${placeholders(ids.length)})`, [
       ...ids,
     ]);
@@ -753,17 +758,24 @@ export class DispatchRepository {
   }
 
   /** The pending orders of a bulk intake, with what their dispatch order depends on. */
-  async pendingOrdersOfBatch(batchId: string): Promise<
+  async pendingOrdersOfBatch(
+    batchId: string,
+  ): Promise<
     { id: string; priority: 'normal' | 'urgent'; windowStart: number; windowEnd: number; durationMinutes: number }[]
   > {
-    const rows: { id: string; priority: string; window_start: Date; window_end: Date; duration_minutes: number | string }[] =
-      await this.db.query(
-        `SELECT o.id, o.priority, o.window_start, o.window_end, o.duration_minutes
+    const rows: {
+      id: string;
+      priority: string;
+      window_start: Date;
+      window_end: Date;
+      duration_minutes: number | string;
+    }[] = await this.db.query(
+      `SELECT o.id, o.priority, o.window_start, o.window_end, o.duration_minutes
            FROM care_order_batch_items i JOIN care_orders o ON o.id = i.order_id
           WHERE i.batch_id = ? AND o.status = 'pending'
           ORDER BY i.position`,
-        [batchId],
-      );
+      [batchId],
+    );
     return rows.map((r) => ({
       id: r.id,
       priority: priorityOf(r.priority),
@@ -792,16 +804,23 @@ export class DispatchRepository {
         : ''
     }`;
     const boxValues = box ? [box.minLat, box.maxLat, box.minLng, box.maxLng] : [];
-    const rows: { id: string; priority: string; window_start: Date; lat: string | null; lng: string | null; region_lat: string | null; region_lng: string | null }[] =
-      await this.db.query(
-        `SELECT o.id, o.priority, o.window_start, r.lat, r.lng, g.lat AS region_lat, g.lng AS region_lng
+    const rows: {
+      id: string;
+      priority: string;
+      window_start: Date;
+      lat: string | null;
+      lng: string | null;
+      region_lat: string | null;
+      region_lng: string | null;
+    }[] = await this.db.query(
+      `SELECT o.id, o.priority, o.window_start, r.lat, r.lng, g.lat AS region_lat, g.lng AS region_lng
            FROM care_orders o
            LEFT JOIN residents r ON r.id = o.resident_id
            LEFT JOIN regions g ON g.code = r.region_code
           WHERE o.status = 'pending'${ids ? ` AND o.id IN (${placeholders(ids.length)})` : ''}${filters}
           ORDER BY o.priority = 'urgent' DESC, o.window_start, o.id LIMIT ?`,
-        [...(ids ?? []), ...boxValues, limit],
-      );
+      [...(ids ?? []), ...boxValues, limit],
+    );
     return rows.map((r) => ({
       id: r.id,
       priority: priorityOf(r.priority),
@@ -827,13 +846,6 @@ export class DispatchRepository {
     );
     return rows.map((r) => ({ id: r.id, assignedAt: new Date(r.assigned_at) }));
   }
-}
-
-function affected(result: unknown): number {
-  // TypeORM's mysql driver returns the OkPacket for raw UPDATEs (sometimes wrapped as [rows, affected]).
-  if (Array.isArray(result)) return typeof result[1] === 'number' ? result[1] : affected(result[0]);
-  const r = result as { affectedRows?: number } | null;
-  return r?.affectedRows ?? 0;
 }
 
 function priorityOf(value: string): 'normal' | 'urgent' {

@@ -275,7 +275,9 @@ describe('DispatchService.retryUnassigned and sweep', () => {
     expect(queue.add).toHaveBeenCalledWith(
       'DispatchRound',
       {},
-      expect.objectContaining({ jobId: expect.stringMatching(new RegExp(`^DispatchRound-intake-\\d+-sweep-${bucket}$`)) }),
+      expect.objectContaining({
+        jobId: expect.stringMatching(new RegExp(`^DispatchRound-intake-\\d+-sweep-${bucket}$`)),
+      }),
     );
   });
 });

@@ -173,7 +173,8 @@ export class DispatchService {
     }
     if (!decision.ok) {
       const result = await this.unassign(order, decision.reason, fingerprint, decision.explanation.summary);
-      if (order.source === 'emergency' && result.outcome === 'unassigned') await this.wakeAlerts(order.id, order.version);
+      if (order.source === 'emergency' && result.outcome === 'unassigned')
+        await this.wakeAlerts(order.id, order.version);
       return result;
     }
 
@@ -284,7 +285,9 @@ export class DispatchService {
         { jobId: `ScanAlerts-unassigned-${orderId}-${version}` },
       );
     } catch (error) {
-      this.logger.warn(`enqueue ScanAlerts for ${orderId} failed; the minute's scan will raise it: ${(error as Error).message}`);
+      this.logger.warn(
+        `enqueue ScanAlerts for ${orderId} failed; the minute's scan will raise it: ${(error as Error).message}`,
+      );
     }
   }
 

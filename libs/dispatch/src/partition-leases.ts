@@ -84,7 +84,12 @@ export class PartitionLeases implements OnApplicationShutdown {
 
   /** A short-lived marker, for the fault test: the dispatcher is paused inside a round's commit. */
   async markPausedInCommit(partition: string, ttlMs: number): Promise<void> {
-    await this.client().set(`${this.config.queuePrefix}:dispatch:fault:paused-in-commit`, partition, 'PX', Math.max(1, ttlMs));
+    await this.client().set(
+      `${this.config.queuePrefix}:dispatch:fault:paused-in-commit`,
+      partition,
+      'PX',
+      Math.max(1, ttlMs),
+    );
   }
 
   /** Takes the partition's lease, or null when another dispatcher holds it. */
@@ -109,15 +114,22 @@ export class PartitionLeases implements OnApplicationShutdown {
   async withLease<T>(partition: string, work: () => Promise<T>, ttlMs = LEASE_TTL_MS): Promise<{ value: T } | null> {
     const lease = await this.acquire(partition, ttlMs);
     if (!lease) return null;
-    const timer = setInterval(() => {
-      this.renew(lease, ttlMs).catch((error: Error) => this.logger.warn(`lease renewal of ${partition}: ${error.message}`));
-    }, Math.max(1, Math.floor(ttlMs / 3)));
+    const timer = setInterval(
+      () => {
+        this.renew(lease, ttlMs).catch((error: Error) =>
+          this.logger.warn(`lease renewal of ${partition}: ${error.message}`),
+        );
+      },
+      Math.max(1, Math.floor(ttlMs / 3)),
+    );
     timer.unref();
     try {
       return { value: await work() };
     } finally {
       clearInterval(timer);
-      await this.release(lease).catch((error: Error) => this.logger.warn(`lease release of ${partition}: ${error.message}`));
+      await this.release(lease).catch((error: Error) =>
+        this.logger.warn(`lease release of ${partition}: ${error.message}`),
+      );
     }
   }
 

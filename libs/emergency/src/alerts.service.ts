@@ -155,7 +155,13 @@ export class AlertsService {
     return expired;
   }
 
-  async list(query: { status?: AlertStatus; type?: AlertType; orderId?: string; limit: number; offset: number }): Promise<Page<AlertView>> {
+  async list(query: {
+    status?: AlertStatus;
+    type?: AlertType;
+    orderId?: string;
+    limit: number;
+    offset: number;
+  }): Promise<Page<AlertView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status) {

@@ -144,12 +144,18 @@ export class EmergencyCallsService {
   ) {}
 
   /** PUT /residents/:id/device: registers (or moves) a device to a resident; the resident's old device goes. */
-  async registerDevice(user: AuthUser, residentId: string, deviceId: string): Promise<{ residentId: string; deviceId: string }> {
+  async registerDevice(
+    user: AuthUser,
+    residentId: string,
+    deviceId: string,
+  ): Promise<{ residentId: string; deviceId: string }> {
     if (!isValidDeviceId(deviceId)) throw new InvalidInputError('deviceId: 1–64 printable characters without spaces');
     if (deviceId.startsWith(DEMO_DEVICE_PREFIX))
       throw new InvalidInputError(`deviceId: the prefix ${DEMO_DEVICE_PREFIX} is reserved for the demo county`);
     return this.tx.run(async (em) => {
-      const residents: { id: string }[] = await em.query('SELECT id FROM residents WHERE id = ? FOR UPDATE', [residentId]);
+      const residents: { id: string }[] = await em.query('SELECT id FROM residents WHERE id = ? FOR UPDATE', [
+        residentId,
+      ]);
       if (residents.length === 0) throw new NotFoundError('Resident', residentId);
       const holder: { resident_id: string }[] = await em.query(
         'SELECT resident_id FROM resident_devices WHERE device_id = ? FOR UPDATE',
@@ -168,7 +174,11 @@ export class EmergencyCallsService {
   }
 
   /** POST /emergency-calls. `created` is false when the request joined an existing call (retry or repeated press). */
-  async raise(user: AuthUser, input: RaiseCallInput, idempotencyKey?: string): Promise<{ call: CallCreatedView; created: boolean }> {
+  async raise(
+    user: AuthUser,
+    input: RaiseCallInput,
+    idempotencyKey?: string,
+  ): Promise<{ call: CallCreatedView; created: boolean }> {
     const key = idempotencyKey === undefined || idempotencyKey === '' ? undefined : idempotencyKey;
     if (key !== undefined && !isValidIdempotencyKey(key))
       throw new InvalidInputError('Idempotency-Key: must be 1–255 printable ASCII characters');
@@ -206,7 +216,18 @@ export class EmergencyCallsService {
               `INSERT INTO emergency_calls (id, resident_id, region_code, order_id, device_id, source, notes, status,
                                             received_at, created_by, idem_key, request_hash)
                SELECT ?, r.id, r.region_code, ?, ?, ?, ?, 'open', ?, ?, ?, ? FROM residents r WHERE r.id = ?`,
-              [callId, newOrderId, input.deviceId ?? null, input.source, input.notes ?? null, receivedAt, user.id, key ?? null, hash, residentId],
+              [
+                callId,
+                newOrderId,
+                input.deviceId ?? null,
+                input.source,
+                input.notes ?? null,
+                receivedAt,
+                user.id,
+                key ?? null,
+                hash,
+                residentId,
+              ],
             );
           } catch (error) {
             if (isDuplicateKeyError(error)) throw new JoinExisting(duplicateKeyName(error));
@@ -233,15 +254,24 @@ export class EmergencyCallsService {
 
   /** POST /emergency-calls/simulate (admin): a press of a demo resident's device, refused for anyone else. */
   async simulate(user: AuthUser, residentId: string): Promise<{ call: CallCreatedView; created: boolean }> {
-    const rows: { device_id: string }[] = await this.db.query('SELECT device_id FROM resident_devices WHERE resident_id = ?', [
-      residentId,
-    ]);
+    const rows: { device_id: string }[] = await this.db.query(
+      'SELECT device_id FROM resident_devices WHERE resident_id = ?',
+      [residentId],
+    );
     if (!rows[0] || !isDemoDevice(rows[0].device_id))
-      throw new UnprocessableError('NOT_DEMO_DATA', 'Only a demo resident (with a demo device) can be pressed from the console');
+      throw new UnprocessableError(
+        'NOT_DEMO_DATA',
+        'Only a demo resident (with a demo device) can be pressed from the console',
+      );
     return this.raise(user, { deviceId: rows[0].device_id, source: 'one_key_device', notes: '演示：模拟一键呼叫' });
   }
 
-  async list(query: { status?: CallStatus; residentId?: string; limit: number; offset: number }): Promise<Page<CallView>> {
+  async list(query: {
+    status?: CallStatus;
+    residentId?: string;
+    limit: number;
+    offset: number;
+  }): Promise<Page<CallView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status) {
@@ -254,7 +284,11 @@ export class EmergencyCallsService {
     }
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [rows, total]: [CallRow[], { n: number | string }[]] = await Promise.all([
-      this.db.query(`${CALL_SELECT} ${clause} ORDER BY c.received_at DESC, c.id LIMIT ? OFFSET ?`, [...params, query.limit, query.offset]),
+      this.db.query(`${CALL_SELECT} ${clause} ORDER BY c.received_at DESC, c.id LIMIT ? OFFSET ?`, [
+        ...params,
+        query.limit,
+        query.offset,
+      ]),
       this.db.query(`SELECT COUNT(*) AS n FROM emergency_calls c ${clause}`, params),
     ]);
     return { items: await this.views(rows), total: Number(total[0].n) };
@@ -299,11 +333,12 @@ export class EmergencyCallsService {
 
   private async views(rows: CallRow[]): Promise<CallView[]> {
     if (rows.length === 0) return [];
-    const alerts: { id: string; type: AlertType; order_id: string; raised_at: Date; status: string }[] = await this.db.query(
-      `SELECT id, type, order_id, raised_at, status FROM alerts WHERE order_id IN (${rows.map(() => '?').join(',')})
+    const alerts: { id: string; type: AlertType; order_id: string; raised_at: Date; status: string }[] =
+      await this.db.query(
+        `SELECT id, type, order_id, raised_at, status FROM alerts WHERE order_id IN (${rows.map(() => '?').join(',')})
         AND type LIKE 'emergency%' ORDER BY raised_at, type`,
-      rows.map((r) => r.order_id),
-    );
+        rows.map((r) => r.order_id),
+      );
     return rows.map((r) => {
       const receivedAt = new Date(r.received_at);
       const assignedAt = r.assigned_at === null ? null : new Date(r.assigned_at);
@@ -339,11 +374,17 @@ export class EmergencyCallsService {
   }
 
   private async byKey(userId: string, key: string, hash: string): Promise<CallCreatedView | null> {
-    const rows: CallRow[] = await this.db.query(`${CALL_SELECT} WHERE c.created_by = ? AND c.idem_key = ?`, [userId, key]);
+    const rows: CallRow[] = await this.db.query(`${CALL_SELECT} WHERE c.created_by = ? AND c.idem_key = ?`, [
+      userId,
+      key,
+    ]);
     const row = rows[0];
     if (!row) return null;
     if (row.request_hash !== hash)
-      throw new ConflictError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for another call; use a new key for a new call');
+      throw new ConflictError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was used for another call; use a new key for a new call',
+      );
     return created(row);
   }
 
@@ -354,19 +395,20 @@ export class EmergencyCallsService {
       [residentId],
     );
     if (affectedRows(result) === 0) return null;
-    const rows: CallRow[] = await this.db.query(`${CALL_SELECT} WHERE c.resident_id = ? AND c.status = 'open'`, [residentId]);
+    const rows: CallRow[] = await this.db.query(`${CALL_SELECT} WHERE c.resident_id = ? AND c.status = 'open'`, [
+      residentId,
+    ]);
     return rows[0] ? created(rows[0]) : null;
   }
 
   private async residentOfDevice(deviceId: string): Promise<string> {
-    const rows: { resident_id: string }[] = await this.db.query('SELECT resident_id FROM resident_devices WHERE device_id = ?', [
-      deviceId,
-    ]);
+    const rows: { resident_id: string }[] = await this.db.query(
+      'SELECT resident_id FROM resident_devices WHERE device_id = ?',
+      [deviceId],
+    );
     if (!rows[0]) throw new UnprocessableError('UNKNOWN_DEVICE', `No resident has device "${deviceId}" registered`);
     return rows[0].resident_id;
   }
-
-
 }
 
 function created(row: CallRow): CallCreatedView {
@@ -384,4 +426,3 @@ function affectedRows(result: unknown): number {
   const packet = result as { affectedRows?: number } | null;
   return packet?.affectedRows ?? 0;
 }
-

@@ -24,7 +24,11 @@ const URBAN = '620422100';
 const MINUTE = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function waitFor<T>(what: string, check: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const value = await check();
@@ -34,7 +38,10 @@ async function waitFor<T>(what: string, check: () => Promise<T | null | undefine
   throw new Error(`timed out waiting for ${what}`);
 }
 
-async function insertResident(db: DataSource, at: { lat: number; lng: number } = { lat: SEAT.lat + 0.01, lng: SEAT.lng }): Promise<string> {
+async function insertResident(
+  db: DataSource,
+  at: { lat: number; lng: number } = { lat: SEAT.lat + 0.01, lng: SEAT.lng },
+): Promise<string> {
   const id = randomUUID();
   await db.query(
     `INSERT INTO residents (id, name, id_number_cipher, id_number_hash, id_number_masked, gender, birth_date, region_code,
@@ -65,13 +72,27 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     admin = auth(ctx.adminToken);
     dispatcher = auth(await ctx.userToken('dispatcher'));
     integration = auth(await ctx.userToken('integration'));
-    const sp = await ctx.http().post('/api/v1/service-points').set(admin).send({ name: '会师镇服务站', regionCode: URBAN, ...SEAT }).expect(201);
+    const sp = await ctx
+      .http()
+      .post('/api/v1/service-points')
+      .set(admin)
+      .send({ name: '会师镇服务站', regionCode: URBAN, ...SEAT })
+      .expect(201);
     for (let i = 0; i < 15; i++) {
       const res = await ctx
         .http()
         .post('/api/v1/caregivers')
         .set(admin)
-        .send({ name: `护理员${i}`, phone: '13800000000', gender: 'female', servicePointId: sp.body.id, skills: ['housekeeping', 'health'], shiftStart: '00:00', shiftEnd: '24:00', maxDailyVisits: 6 })
+        .send({
+          name: `护理员${i}`,
+          phone: '13800000000',
+          gender: 'female',
+          servicePointId: sp.body.id,
+          skills: ['housekeeping', 'health'],
+          shiftStart: '00:00',
+          shiftEnd: '24:00',
+          maxDailyVisits: 6,
+        })
         .expect(201);
       caregiverIds.push(res.body.id);
     }
@@ -89,30 +110,62 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
 
   const post = (path: string, who: Record<string, string>) => ctx.http().post(`/api/v1${path}`).set(who);
   const orderOf = async (id: string) =>
-    ((await db.query('SELECT status, caregiver_id, circle_widened, unassigned_reason, assigned_at, source, priority FROM care_orders WHERE id = ?', [id])) as {
-      status: string;
-      caregiver_id: string | null;
-      circle_widened: number;
-      unassigned_reason: string | null;
-      assigned_at: Date | null;
-      source: string;
-      priority: string;
-    }[])[0];
+    (
+      (await db.query(
+        'SELECT status, caregiver_id, circle_widened, unassigned_reason, assigned_at, source, priority FROM care_orders WHERE id = ?',
+        [id],
+      )) as {
+        status: string;
+        caregiver_id: string | null;
+        circle_widened: number;
+        unassigned_reason: string | null;
+        assigned_at: Date | null;
+        source: string;
+        priority: string;
+      }[]
+    )[0];
   const alertsOf = async (orderId: string) =>
-    (await db.query('SELECT id, type, status FROM alerts WHERE order_id = ? ORDER BY type', [orderId])) as { id: string; type: string; status: string }[];
+    (await db.query('SELECT id, type, status FROM alerts WHERE order_id = ? ORDER BY type', [orderId])) as {
+      id: string;
+      type: string;
+      status: string;
+    }[];
 
   it('role checks: integration raises calls and does nothing else; devices by dispatcher and admin', async () => {
     const residentId = await insertResident(db);
-    await ctx.http().put(`/api/v1/residents/${residentId}/device`).set(integration).send({ deviceId: 'YJT-1' }).expect(403);
-    await ctx.http().put(`/api/v1/residents/${residentId}/device`).set(dispatcher).send({ deviceId: 'YJT-1' }).expect(200);
+    await ctx
+      .http()
+      .put(`/api/v1/residents/${residentId}/device`)
+      .set(integration)
+      .send({ deviceId: 'YJT-1' })
+      .expect(403);
+    await ctx
+      .http()
+      .put(`/api/v1/residents/${residentId}/device`)
+      .set(dispatcher)
+      .send({ deviceId: 'YJT-1' })
+      .expect(200);
     await ctx.http().put(`/api/v1/residents/${residentId}/device`).set(admin).send({ deviceId: 'DEMO-9' }).expect(400);
     const other = await insertResident(db);
-    const taken = await ctx.http().put(`/api/v1/residents/${other}/device`).set(admin).send({ deviceId: 'YJT-1' }).expect(409);
+    const taken = await ctx
+      .http()
+      .put(`/api/v1/residents/${other}/device`)
+      .set(admin)
+      .send({ deviceId: 'YJT-1' })
+      .expect(409);
     expect(taken.body.code).toBe('DEVICE_TAKEN');
     await ctx.http().put(`/api/v1/residents/${randomUUID()}/device`).set(admin).send({ deviceId: 'YJT-2' }).expect(404);
 
-    const created = await post('/emergency-calls', integration).send({ deviceId: 'YJT-1', source: 'one_key_device' }).expect(201);
-    expect(created.body).toEqual({ id: expect.any(String), residentId, orderId: expect.any(String), status: 'open', receivedAt: expect.stringMatching(/\+08:00$/) });
+    const created = await post('/emergency-calls', integration)
+      .send({ deviceId: 'YJT-1', source: 'one_key_device' })
+      .expect(201);
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      residentId,
+      orderId: expect.any(String),
+      status: 'open',
+      receivedAt: expect.stringMatching(/\+08:00$/),
+    });
     const order = await orderOf(created.body.orderId);
     expect(order).toMatchObject({ source: 'emergency', priority: 'urgent' });
 
@@ -121,13 +174,25 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     await post('/care-orders', integration).send({}).expect(403);
     await ctx.http().get('/api/v1/residents').set(integration).expect(403);
     await post(`/emergency-calls/${created.body.id}/resolve`, integration).send({ outcome: 'other' }).expect(403);
-    await post('/emergency-calls', auth(await ctx.userToken('caregiver', { caregiverId: caregiverIds[0] }))).send({ residentId, source: 'phone' }).expect(403);
-    await post('/emergency-calls', auth(await ctx.userToken('bureau'))).send({ residentId, source: 'phone' }).expect(403);
-    await ctx.http().get('/api/v1/alerts').set(auth(await ctx.userToken('bureau'))).expect(200);
+    await post('/emergency-calls', auth(await ctx.userToken('caregiver', { caregiverId: caregiverIds[0] })))
+      .send({ residentId, source: 'phone' })
+      .expect(403);
+    await post('/emergency-calls', auth(await ctx.userToken('bureau')))
+      .send({ residentId, source: 'phone' })
+      .expect(403);
+    await ctx
+      .http()
+      .get('/api/v1/alerts')
+      .set(auth(await ctx.userToken('bureau')))
+      .expect(200);
 
-    const unknown = await post('/emergency-calls', integration).send({ deviceId: 'NO-SUCH', source: 'one_key_device' }).expect(422);
+    const unknown = await post('/emergency-calls', integration)
+      .send({ deviceId: 'NO-SUCH', source: 'one_key_device' })
+      .expect(422);
     expect(unknown.body.code).toBe('UNKNOWN_DEVICE');
-    const both = await post('/emergency-calls', dispatcher).send({ residentId, deviceId: 'YJT-1', source: 'phone' }).expect(400);
+    const both = await post('/emergency-calls', dispatcher)
+      .send({ residentId, deviceId: 'YJT-1', source: 'phone' })
+      .expect(400);
     expect(both.body.message).toContain('residentId');
     const badSource = await post('/emergency-calls', dispatcher).send({ residentId, source: 'pager' }).expect(400);
     expect(badSource.body.message).toContain('source');
@@ -140,21 +205,32 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     expect(refused.body.code).toBe('NOT_DEMO_DATA');
     const simulated = await post('/emergency-calls/simulate', admin).send({ residentId: demo }).expect(201);
     expect(simulated.body.residentId).toBe(demo);
-    for (const id of [created.body.id, simulated.body.id]) await post(`/emergency-calls/${id}/resolve`, dispatcher).send({ outcome: 'false_alarm' }).expect(200);
+    for (const id of [created.body.id, simulated.body.id])
+      await post(`/emergency-calls/${id}/resolve`, dispatcher).send({ outcome: 'false_alarm' }).expect(200);
   });
 
   it('a gateway retry never raises two calls: same key, concurrent retries, repeated presses while open', async () => {
     const residentId = await insertResident(db);
-    await ctx.http().put(`/api/v1/residents/${residentId}/device`).set(admin).send({ deviceId: 'YJT-RETRY' }).expect(200);
+    await ctx
+      .http()
+      .put(`/api/v1/residents/${residentId}/device`)
+      .set(admin)
+      .send({ deviceId: 'YJT-RETRY' })
+      .expect(200);
     const body = { deviceId: 'YJT-RETRY', source: 'one_key_device' };
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => post('/emergency-calls', integration).set('Idempotency-Key', 'press-42').send(body)),
+      Array.from({ length: 6 }, () =>
+        post('/emergency-calls', integration).set('Idempotency-Key', 'press-42').send(body),
+      ),
     );
     for (const a of answers) expect(a.status).toBe(201);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     const callId = answers[0].body.id as string;
     // the same key with another body is refused
-    const reused = await post('/emergency-calls', integration).set('Idempotency-Key', 'press-42').send({ ...body, notes: 'x' }).expect(409);
+    const reused = await post('/emergency-calls', integration)
+      .set('Idempotency-Key', 'press-42')
+      .send({ ...body, notes: 'x' })
+      .expect(409);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     // a press without a key (or with a new one) while the call is open joins it
     const again = await post('/emergency-calls', integration).set('Idempotency-Key', 'press-43').send(body).expect(201);
@@ -171,7 +247,9 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     expect(listed.body.items.find((c: { id: string }) => c.id === callId).repeats).toBeGreaterThanOrEqual(2);
 
     // once resolved, the next press is a new call; the retry of the old key still answers the old one
-    const resolved = await post(`/emergency-calls/${callId}/resolve`, dispatcher).send({ outcome: 'false_alarm', notes: '误触' }).expect(200);
+    const resolved = await post(`/emergency-calls/${callId}/resolve`, dispatcher)
+      .send({ outcome: 'false_alarm', notes: '误触' })
+      .expect(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', outcome: 'false_alarm', orderStatus: 'cancelled' });
     await post(`/emergency-calls/${callId}/resolve`, dispatcher).send({ outcome: 'visited' }).expect(409);
     const old = await post('/emergency-calls', integration).set('Idempotency-Key', 'press-42').send(body).expect(201);
@@ -185,7 +263,10 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     // the normal backlog: 2,000 orders two days ahead, written and enqueued like POST /care-orders does
     const day = new Date(Date.now() + 2 * 24 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 10);
     const normalResidents: string[] = [];
-    for (let i = 0; i < 50; i++) normalResidents.push(await insertResident(db, { lat: SEAT.lat + 0.002 * (i % 10), lng: SEAT.lng + 0.002 * Math.floor(i / 10) }));
+    for (let i = 0; i < 50; i++)
+      normalResidents.push(
+        await insertResident(db, { lat: SEAT.lat + 0.002 * (i % 10), lng: SEAT.lng + 0.002 * Math.floor(i / 10) }),
+      );
     const ids: string[] = [];
     for (let chunk = 0; chunk < 4; chunk++) {
       const rows: unknown[] = [];
@@ -193,7 +274,18 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
       for (let i = 0; i < 500; i++) {
         const id = randomUUID();
         ids.push(id);
-        rows.push(id, normalResidents[i % 50], URBAN, new Date(`${day}T09:00:00+08:00`), new Date(`${day}T17:00:00+08:00`), 30, 'normal', 'pending', 'manual', 0);
+        rows.push(
+          id,
+          normalResidents[i % 50],
+          URBAN,
+          new Date(`${day}T09:00:00+08:00`),
+          new Date(`${day}T17:00:00+08:00`),
+          30,
+          'normal',
+          'pending',
+          'manual',
+          0,
+        );
         services.push(id, 'health_check', 0);
       }
       await db.query(
@@ -201,23 +293,35 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
          VALUES ${Array.from({ length: 500 }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
         rows,
       );
-      await db.query(`INSERT INTO care_order_services (order_id, service_code, position) VALUES ${Array.from({ length: 500 }, () => '(?, ?, ?)').join(', ')}`, services);
+      await db.query(
+        `INSERT INTO care_order_services (order_id, service_code, position) VALUES ${Array.from({ length: 500 }, () => '(?, ?, ?)').join(', ')}`,
+        services,
+      );
     }
     await workers[0].get(JobQueue).addBulk(
       'DispatchOrder',
       ids.map((id) => dispatchJob({ id, version: 0, priority: 'normal' })),
     );
     const pendingNormal = async () =>
-      Number(((await db.query("SELECT COUNT(*) AS n FROM care_orders WHERE source = 'manual' AND status = 'pending'")) as { n: string }[])[0].n);
+      Number(
+        (
+          (await db.query("SELECT COUNT(*) AS n FROM care_orders WHERE source = 'manual' AND status = 'pending'")) as {
+            n: string;
+          }[]
+        )[0].n,
+      );
 
     const residents: string[] = [];
-    for (let i = 0; i < 20; i++) residents.push(await insertResident(db, { lat: SEAT.lat + 0.005 + 0.001 * i, lng: SEAT.lng }));
+    for (let i = 0; i < 20; i++)
+      residents.push(await insertResident(db, { lat: SEAT.lat + 0.005 + 0.001 * i, lng: SEAT.lng }));
     const latencies: number[] = [];
     const backlogAtAssignment: number[] = [];
     const callIds: string[] = [];
     for (const residentId of residents) {
       const started = Date.now();
-      const res = await post('/emergency-calls', integration).send({ residentId, source: 'one_key_device' }).expect(201);
+      const res = await post('/emergency-calls', integration)
+        .send({ residentId, source: 'one_key_device' })
+        .expect(201);
       callIds.push(res.body.id);
       const order = await waitFor('the emergency order assigned', async () => {
         const o = await orderOf(res.body.orderId);
@@ -245,7 +349,8 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
       expect(typeof c.secondsToAssign).toBe('number');
       expect(c.secondsToArrive).toBeNull();
     }
-    for (const id of callIds) await post(`/emergency-calls/${id}/resolve`, dispatcher).send({ outcome: 'false_alarm' }).expect(200);
+    for (const id of callIds)
+      await post(`/emergency-calls/${id}/resolve`, dispatcher).send({ outcome: 'false_alarm' }).expect(200);
     // let the backlog drain so later tests are not slowed down by it
     await waitFor('the backlog dispatched', async () => (await pendingNormal()) === 0, 120_000);
   }, 240_000);
@@ -256,7 +361,13 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     const residentId = await insertResident(db, far);
     const now = Date.now();
     const normal = await post('/care-orders', dispatcher)
-      .send({ residentId, services: ['health_check'], windowStart: new Date(now + 3600_000).toISOString(), windowEnd: new Date(now + 5 * 3600_000).toISOString(), priority: 'urgent' })
+      .send({
+        residentId,
+        services: ['health_check'],
+        windowStart: new Date(now + 3600_000).toISOString(),
+        windowEnd: new Date(now + 5 * 3600_000).toISOString(),
+        priority: 'urgent',
+      })
       .expect(202);
     const normalOrder = await waitFor('the ordinary urgent order decided', async () => {
       const o = await orderOf(normal.body.id);
@@ -279,16 +390,22 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     // a service nobody is skilled for, even past the circle: left unassigned, and the alert is raised without
     // waiting for the minute's scan
     const nobody = await insertResident(db, far);
-    const lost = await post('/emergency-calls', dispatcher).send({ residentId: nobody, source: 'phone', services: ['rehab_care'] }).expect(201);
+    const lost = await post('/emergency-calls', dispatcher)
+      .send({ residentId: nobody, source: 'phone', services: ['rehab_care'] })
+      .expect(201);
     const unassigned = await waitFor('the emergency order decided', async () => {
       const o = await orderOf(lost.body.orderId);
       return o.status !== 'pending' ? o : null;
     });
     expect(unassigned).toMatchObject({ status: 'unassigned', unassigned_reason: 'NO_SKILLED_CAREGIVER' });
-    const alerts = await waitFor('the alert raised', async () => {
-      const a = await alertsOf(lost.body.orderId);
-      return a.length > 0 ? a : null;
-    }, 10_000);
+    const alerts = await waitFor(
+      'the alert raised',
+      async () => {
+        const a = await alertsOf(lost.body.orderId);
+        return a.length > 0 ? a : null;
+      },
+      10_000,
+    );
     expect(alerts.map((a) => a.type)).toEqual(['emergency_not_accepted']);
     const call2 = await ctx.http().get(`/api/v1/emergency-calls/${lost.body.id}`).set(dispatcher).expect(200);
     expect(call2.body.escalations.map((e: { type: string }) => e.type)).toEqual(['emergency_not_accepted']);
@@ -305,7 +422,19 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
         `INSERT INTO care_orders (id, resident_id, region_code, window_start, window_end, duration_minutes, status, caregiver_id,
                                   planned_start, planned_end, assigned_at, source, version)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'manual', 1)`,
-        [id, residentId, URBAN, new Date(windowStart), new Date(windowEnd), duration, status, cg, new Date(windowStart), new Date(windowStart + duration * MINUTE), new Date(windowStart - 3600_000)],
+        [
+          id,
+          residentId,
+          URBAN,
+          new Date(windowStart),
+          new Date(windowEnd),
+          duration,
+          status,
+          cg,
+          new Date(windowStart),
+          new Date(windowStart + duration * MINUTE),
+          new Date(windowStart - 3600_000),
+        ],
       );
       return id;
     };
@@ -315,7 +444,12 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     const missed = await insertOrder('accepted', now - 3 * 3600_000, now - MINUTE);
     // in progress for 61 minutes on a 30-minute visit
     const overrun = await insertOrder('in_progress', now - 2 * 3600_000, now + 3600_000);
-    await db.query('INSERT INTO care_visits (order_id, caregiver_id, resident_id, checked_in_at) VALUES (?, ?, ?, ?)', [overrun, cg, residentId, new Date(now - 61 * MINUTE)]);
+    await db.query('INSERT INTO care_visits (order_id, caregiver_id, resident_id, checked_in_at) VALUES (?, ?, ?, ?)', [
+      overrun,
+      cg,
+      residentId,
+      new Date(now - 61 * MINUTE),
+    ]);
     // an emergency call whose order nobody accepts and nobody reaches
     const callee = await insertResident(db, { lat: SEAT.lat + 0.02, lng: SEAT.lng });
     const call = await post('/emergency-calls', dispatcher).send({ residentId: callee, source: 'family' }).expect(201);
@@ -333,7 +467,10 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     const order = await orderOf(call.body.orderId);
     // its window (2 h) ends 59 min after the scan: no visit alert yet, only the two emergency ones
     expect(order.status).toBe('assigned');
-    expect((await alertsOf(call.body.orderId)).map((x) => x.type)).toEqual(['emergency_not_accepted', 'emergency_not_arrived']);
+    expect((await alertsOf(call.body.orderId)).map((x) => x.type)).toEqual([
+      'emergency_not_accepted',
+      'emergency_not_arrived',
+    ]);
 
     // visit_not_started: before the window's end, not after
     const soon = await insertOrder('assigned', now - 3600_000, now + 25 * MINUTE);
@@ -353,9 +490,17 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     const overrunAlert = listed.body.items.find((x: { orderId: string }) => x.orderId === overrun);
     expect(overrunAlert).toMatchObject({ type: 'visit_overrun', status: 'open', residentId });
     await ctx.http().get('/api/v1/alerts?type=nonsense').set(dispatcher).expect(400);
-    await post(`/alerts/${overrunAlert.id}/acknowledge`, auth(await ctx.userToken('bureau'))).send({}).expect(403);
-    const acked = await post(`/alerts/${overrunAlert.id}/acknowledge`, dispatcher).send({ note: '已电话联系护理员' }).expect(200);
-    expect(acked.body).toMatchObject({ status: 'acknowledged', note: '已电话联系护理员', acknowledgedAt: expect.any(String) });
+    await post(`/alerts/${overrunAlert.id}/acknowledge`, auth(await ctx.userToken('bureau')))
+      .send({})
+      .expect(403);
+    const acked = await post(`/alerts/${overrunAlert.id}/acknowledge`, dispatcher)
+      .send({ note: '已电话联系护理员' })
+      .expect(200);
+    expect(acked.body).toMatchObject({
+      status: 'acknowledged',
+      note: '已电话联系护理员',
+      acknowledgedAt: expect.any(String),
+    });
     const twice = await post(`/alerts/${overrunAlert.id}/acknowledge`, dispatcher).send({}).expect(409);
     expect(twice.body.code).toBe('INVALID_TRANSITION');
     const ackedList = await ctx.http().get('/api/v1/alerts?status=acknowledged').set(dispatcher).expect(200);
@@ -372,7 +517,9 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
 
   it('the dispatcher closes a visit left in progress, with a reason; the full call path reports seconds to arrive', async () => {
     const residentId = await insertResident(db);
-    const call = await post('/emergency-calls', dispatcher).send({ residentId, source: 'phone', notes: '老人摔倒' }).expect(201);
+    const call = await post('/emergency-calls', dispatcher)
+      .send({ residentId, source: 'phone', notes: '老人摔倒' })
+      .expect(201);
     const assigned = await waitFor('assigned', async () => {
       const o = await orderOf(call.body.orderId);
       return o.status === 'assigned' ? o : null;
@@ -380,20 +527,40 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     const caregiver = auth(await ctx.userToken('caregiver', { caregiverId: assigned.caregiver_id as string }));
     // the caregiver's own list shows it, urgent
     const mine = await ctx.http().get('/api/v1/care-orders').set(caregiver).expect(200);
-    expect(mine.body.items.find((o: { id: string }) => o.id === call.body.orderId)).toMatchObject({ priority: 'urgent', source: 'emergency' });
+    expect(mine.body.items.find((o: { id: string }) => o.id === call.body.orderId)).toMatchObject({
+      priority: 'urgent',
+      source: 'emergency',
+    });
     await post(`/care-orders/${call.body.orderId}/close`, dispatcher).send({ reason: '未签退' }).expect(409);
     await post(`/care-orders/${call.body.orderId}/accept`, caregiver).expect(200);
-    await post(`/care-orders/${call.body.orderId}/check-in`, caregiver).send({ lat: SEAT.lat + 0.01, lng: SEAT.lng }).expect(200);
+    await post(`/care-orders/${call.body.orderId}/check-in`, caregiver)
+      .send({ lat: SEAT.lat + 0.01, lng: SEAT.lng })
+      .expect(200);
 
     const listed = await ctx.http().get(`/api/v1/emergency-calls?residentId=${residentId}`).set(dispatcher).expect(200);
-    expect(listed.body.items[0]).toMatchObject({ status: 'open', orderStatus: 'in_progress', secondsToAssign: expect.any(Number), secondsToArrive: expect.any(Number) });
+    expect(listed.body.items[0]).toMatchObject({
+      status: 'open',
+      orderStatus: 'in_progress',
+      secondsToAssign: expect.any(Number),
+      secondsToArrive: expect.any(Number),
+    });
 
     await post(`/care-orders/${call.body.orderId}/close`, caregiver).send({ reason: '未签退' }).expect(403);
     await post(`/care-orders/${call.body.orderId}/close`, dispatcher).send({}).expect(400);
-    const closed = await post(`/care-orders/${call.body.orderId}/close`, dispatcher).send({ reason: '护理员忘记签退，已电话确认' }).expect(200);
-    expect(closed.body).toMatchObject({ status: 'incomplete', closeReason: '护理员忘记签退，已电话确认', allowedActions: [] });
-    await post(`/care-orders/${call.body.orderId}/check-out`, caregiver).send({ servicesDone: ['health_check'] }).expect(409);
-    const resolved = await post(`/emergency-calls/${call.body.id}/resolve`, dispatcher).send({ outcome: 'visited' }).expect(200);
+    const closed = await post(`/care-orders/${call.body.orderId}/close`, dispatcher)
+      .send({ reason: '护理员忘记签退，已电话确认' })
+      .expect(200);
+    expect(closed.body).toMatchObject({
+      status: 'incomplete',
+      closeReason: '护理员忘记签退，已电话确认',
+      allowedActions: [],
+    });
+    await post(`/care-orders/${call.body.orderId}/check-out`, caregiver)
+      .send({ servicesDone: ['health_check'] })
+      .expect(409);
+    const resolved = await post(`/emergency-calls/${call.body.id}/resolve`, dispatcher)
+      .send({ outcome: 'visited' })
+      .expect(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', outcome: 'visited', orderStatus: 'incomplete' });
 
     // the bureau's figures: this month's calls in the township, one reached within minutes
@@ -406,7 +573,13 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     expect(township).toMatchObject({ calls: callsInDb, reached: 1, answeredWithin60: 1 });
     expect(township.medianMinutesToArrive).toBeLessThan(5);
     // the closed visit is counted nowhere as a completed one
-    const completed = Number(((await db.query("SELECT COUNT(*) AS n FROM care_orders WHERE id = ? AND status = 'completed'", [call.body.orderId])) as { n: string }[])[0].n);
+    const completed = Number(
+      (
+        (await db.query("SELECT COUNT(*) AS n FROM care_orders WHERE id = ? AND status = 'completed'", [
+          call.body.orderId,
+        ])) as { n: string }[]
+      )[0].n,
+    );
     expect(completed).toBe(0);
   });
 });

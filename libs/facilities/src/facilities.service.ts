@@ -63,7 +63,8 @@ export class FacilitiesService {
   async update(id: string, dto: UpdateFacilityDto): Promise<Facility> {
     const facility = await this.facilities.findOneBy({ id });
     if (!facility) throw new NotFoundError('Facility', id);
-    if (dto.regionCode !== undefined && dto.regionCode !== facility.regionCode) await this.assertTownship(dto.regionCode);
+    if (dto.regionCode !== undefined && dto.regionCode !== facility.regionCode)
+      await this.assertTownship(dto.regionCode);
     if (dto.name !== undefined) facility.name = dto.name.trim();
     if (dto.type !== undefined) facility.type = dto.type;
     if (dto.regionCode !== undefined) facility.regionCode = dto.regionCode;
@@ -96,6 +97,7 @@ export class FacilitiesService {
 
   private async assertTownship(code: string): Promise<void> {
     const region = await this.regions.assertKnown(code, 'regionCode');
-    if (region.level !== 'township') throw new InvalidInputError(`regionCode: "${code}" is not a township of the county`);
+    if (region.level !== 'township')
+      throw new InvalidInputError(`regionCode: "${code}" is not a township of the county`);
   }
 }

@@ -34,17 +34,24 @@ export class DispatcherMetricsServer implements OnApplicationBootstrap, OnApplic
   private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const path = (req.url ?? '').split('?')[0];
-      if (path !== '/metrics') return send(res, 404, { statusCode: 404, code: 'NOT_FOUND', message: 'Only /metrics is served here' });
-      if (req.method !== 'GET') return send(res, 405, { statusCode: 405, code: 'METHOD_NOT_ALLOWED', message: 'GET only' });
+      if (path !== '/metrics')
+        return send(res, 404, { statusCode: 404, code: 'NOT_FOUND', message: 'Only /metrics is served here' });
+      if (req.method !== 'GET')
+        return send(res, 405, { statusCode: 405, code: 'METHOD_NOT_ALLOWED', message: 'GET only' });
       const authorization = req.headers.authorization;
       await this.access.check(req.socket.remoteAddress, typeof authorization === 'string' ? authorization : undefined);
       const text = await this.metrics.scrape();
       res.writeHead(200, { 'Content-Type': this.metrics.contentType, 'Cache-Control': 'no-store' });
       res.end(text);
     } catch (error) {
-      if (error instanceof DomainError) return send(res, error.status, { statusCode: error.status, code: error.code, message: error.message });
+      if (error instanceof DomainError)
+        return send(res, error.status, { statusCode: error.status, code: error.code, message: error.message });
       // e.g. the database unreachable while a token is checked: no internals in the answer
-      send(res, 503, { statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: 'Metrics are unavailable; retry shortly' });
+      send(res, 503, {
+        statusCode: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'Metrics are unavailable; retry shortly',
+      });
     }
   }
 

@@ -22,7 +22,12 @@ export class MetricsModule {
       global: true,
       imports: [AuthModule],
       controllers: [MetricsController],
-      providers: [MetricsService, MetricsAccess, MetricsAccessGuard, { provide: APP_GUARD, useClass: RequestMetricsGuard }],
+      providers: [
+        MetricsService,
+        MetricsAccess,
+        MetricsAccessGuard,
+        { provide: APP_GUARD, useClass: RequestMetricsGuard },
+      ],
       exports: [MetricsService],
     };
   }

@@ -154,7 +154,9 @@ export class MetricsService implements OnModuleInit {
     for (const [name, pool] of pools) {
       if (!pool || this.watched.has(pool)) continue;
       this.watched.add(pool);
-      pool.on(POOL_ACQUIRED_EVENT, (ms: number, ok: boolean) => this.poolAcquire.observe({ pool: name, ok: String(ok) }, ms / 1000));
+      pool.on(POOL_ACQUIRED_EVENT, (ms: number, ok: boolean) =>
+        this.poolAcquire.observe({ pool: name, ok: String(ok) }, ms / 1000),
+      );
     }
     return pools;
   }

@@ -7,7 +7,11 @@ import { Resident, ResidentCategoryRow, ResidentFacilityLink } from './resident.
 import { ResidentsService } from './residents.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Resident, ResidentCategoryRow, ResidentFacilityLink]), RegionsModule, FacilitiesModule],
+  imports: [
+    TypeOrmModule.forFeature([Resident, ResidentCategoryRow, ResidentFacilityLink]),
+    RegionsModule,
+    FacilitiesModule,
+  ],
   controllers: [ResidentsController],
   providers: [ResidentsService],
   exports: [ResidentsService],

@@ -59,7 +59,10 @@ const hashList = (hashes: readonly string[]): string => hashes.map(() => '?').jo
 export function residentIdSql(key: ResidentKey): { sql: string; params: unknown[] } {
   return key.by === 'id'
     ? { sql: '?', params: [key.value] }
-    : { sql: `(SELECT MIN(id) FROM residents WHERE id_number_hash IN (${hashList(key.hashes)}))`, params: [...key.hashes] };
+    : {
+        sql: `(SELECT MIN(id) FROM residents WHERE id_number_hash IN (${hashList(key.hashes)}))`,
+        params: [...key.hashes],
+      };
 }
 
 interface ResidentRow {
@@ -360,7 +363,11 @@ export class ResidentsService implements OnModuleInit {
     }
     if (ref.idNumber !== undefined) {
       // both hashes while the data key is rotated: the record may not be re-encrypted yet
-      return { by: 'id_number_hash', hashes: this.cipher.lookupHashes(this.validIdNumber(ref.idNumber)), checkVisibility: false };
+      return {
+        by: 'id_number_hash',
+        hashes: this.cipher.lookupHashes(this.validIdNumber(ref.idNumber)),
+        checkVisibility: false,
+      };
     }
     if (ref.residentId === undefined) throw new InvalidInputError('residentId: give residentId or idNumber');
     return { by: 'id', value: ref.residentId, checkVisibility: true };
@@ -368,11 +375,13 @@ export class ResidentsService implements OnModuleInit {
 
   /** SELECT ... FOR UPDATE of the resident; read its result with {@link ResidentsService.residentFrom}. */
   lockStatement(key: ResidentKey | string): SqlStatement {
-    if (typeof key === 'string') return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [key]);
+    if (typeof key === 'string')
+      return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [key]);
     if (key.by === 'id') return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id = ? FOR UPDATE`, [key.value]);
-    return stmt(`SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id_number_hash IN (${hashList(key.hashes)}) ORDER BY id FOR UPDATE`, [
-      ...key.hashes,
-    ]);
+    return stmt(
+      `SELECT ${RESIDENT_COLUMNS} FROM residents WHERE id_number_hash IN (${hashList(key.hashes)}) ORDER BY id FOR UPDATE`,
+      [...key.hashes],
+    );
   }
 
   /** A resident id given as an SQL expression (e.g. a session variable set in the same round trip), locked. */
@@ -387,7 +396,8 @@ export class ResidentsService implements OnModuleInit {
 
   /** What {@link ResidentsService.isVisibleTo} needs from the database for this user (a manager's links), or null. */
   visibilityStatement(user: AuthUser, key: ResidentKey): SqlStatement | null {
-    if (key.by !== 'id' || !key.checkVisibility || user.role !== 'manager' || user.facilityIds.length === 0) return null;
+    if (key.by !== 'id' || !key.checkVisibility || user.role !== 'manager' || user.facilityIds.length === 0)
+      return null;
     return stmt(
       `SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (${user.facilityIds.map(() => '?').join(',')})`,
       [key.value, ...user.facilityIds],
@@ -397,7 +407,8 @@ export class ResidentsService implements OnModuleInit {
   /** {@link ResidentsService.isVisibleTo} from the result of {@link ResidentsService.visibilityStatement} (same rule). */
   isVisibleFrom(user: AuthUser, resident: Resident, key: ResidentKey, links: SqlResult | undefined): boolean {
     if (!key.checkVisibility || seesWholeCounty(user)) return true;
-    if (user.role === 'manager') return links !== undefined && Number(rowsOf<{ n: number | string }>(links)[0]?.n ?? 0) > 0;
+    if (user.role === 'manager')
+      return links !== undefined && Number(rowsOf<{ n: number | string }>(links)[0]?.n ?? 0) > 0;
     if (user.role === 'dispatcher') return resident.livingArrangement === 'home';
     return false;
   }

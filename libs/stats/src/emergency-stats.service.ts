@@ -29,15 +29,20 @@ export class EmergencyStatsService {
       region = ' AND (c.region_code = ? OR g.parent_code = ?)';
       params.push(query.regionCode, query.regionCode);
     }
-    const rows: { region_code: string; name: string | null; received_at: Date; checked_in_at: Date | null; outcome: string | null }[] =
-      await this.db.query(
-        `SELECT c.region_code, g.name, c.received_at, v.checked_in_at, c.outcome
+    const rows: {
+      region_code: string;
+      name: string | null;
+      received_at: Date;
+      checked_in_at: Date | null;
+      outcome: string | null;
+    }[] = await this.db.query(
+      `SELECT c.region_code, g.name, c.received_at, v.checked_in_at, c.outcome
            FROM emergency_calls c
            LEFT JOIN care_visits v ON v.order_id = c.order_id
            LEFT JOIN regions g ON g.code = c.region_code
           WHERE c.received_at >= ? AND c.received_at < ?${region}`,
-        params,
-      );
+      params,
+    );
     const facts = (r: (typeof rows)[number]): CallFacts => ({
       receivedAt: new Date(r.received_at).getTime(),
       arrivedAt: r.checked_in_at === null ? null : new Date(r.checked_in_at).getTime(),

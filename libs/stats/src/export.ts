@@ -87,7 +87,11 @@ export async function exportCoverage(
   }
   const body = writeXlsx({
     name: `覆盖率 ${report.month}`,
-    rows: [[`养老服务覆盖率统计 ${report.month}（截至 ${report.asOf}）`], [...EXPORT_HEADERS], ...rows.map((r) => r.map(neutraliseCell))],
+    rows: [
+      [`养老服务覆盖率统计 ${report.month}（截至 ${report.asOf}）`],
+      [...EXPORT_HEADERS],
+      ...rows.map((r) => r.map(neutraliseCell)),
+    ],
     boldRows: [2],
     widths: [12, 16, 32, 36, 10, 10, 10, 10, 10],
   });

@@ -315,17 +315,7 @@ describe('stats (e2e)', () => {
     expect(res.headers['content-disposition']).toContain(`coverage-${month}.xlsx`);
     const [sheet] = readXlsx(res.body as Buffer);
     expect(sheet.name).toBe(`覆盖率 ${month}`);
-    expect(sheet.rows[1]).toEqual([
-      '区域代码',
-      '区域',
-      '指标代码',
-      '指标',
-      '数值',
-      '分子',
-      '分母',
-      '目标',
-      '是否达标',
-    ]);
+    expect(sheet.rows[1]).toEqual(['区域代码', '区域', '指标代码', '指标', '数值', '分子', '分母', '目标', '是否达标']);
     const rows = sheet.rows.slice(2);
     expect(rows).toHaveLength(6 * 29); // county + 28 townships, 6 indicators each
     expect(rows[0]).toEqual([

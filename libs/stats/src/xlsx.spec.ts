@@ -21,10 +21,21 @@ describe('writeXlsx', () => {
   });
 
   it('keeps the parts Excel needs, the bold style on the asked rows, and valid XML for control characters', () => {
-    const file = writeXlsx({ name: 'a/b:c[d]*?e-with-a-name-longer-than-31-characters', rows: [['x\u0001y'], ['h']], boldRows: [2] });
+    const file = writeXlsx({
+      name: 'a/b:c[d]*?e-with-a-name-longer-than-31-characters',
+      rows: [['x\u0001y'], ['h']],
+      boldRows: [2],
+    });
     const parts = unzipSync(file);
     expect(Object.keys(parts).sort()).toEqual(
-      ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/styles.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml'].sort(),
+      [
+        '[Content_Types].xml',
+        '_rels/.rels',
+        'xl/_rels/workbook.xml.rels',
+        'xl/styles.xml',
+        'xl/workbook.xml',
+        'xl/worksheets/sheet1.xml',
+      ].sort(),
     );
     const sheetXml = strFromU8(parts['xl/worksheets/sheet1.xml']);
     expect(sheetXml).toContain('<c r="A2" s="1" t="inlineStr">');

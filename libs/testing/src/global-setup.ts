@@ -9,7 +9,9 @@ export default async function globalSetup(): Promise<void> {
     const connection = await createConnection({ uri: databaseUrl, connectTimeout: 3000 });
     await connection.end();
   } catch (error) {
-    throw new Error(`e2e tests need MariaDB/MySQL at ${databaseUrl} (root, empty password): ${(error as Error).message}. Run scripts/services.sh.`);
+    throw new Error(
+      `e2e tests need MariaDB/MySQL at ${databaseUrl} (root, empty password): ${(error as Error).message}. Run scripts/services.sh.`,
+    );
   }
   const redis = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
   redis.on('error', () => undefined);

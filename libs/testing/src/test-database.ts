@@ -5,7 +5,9 @@ import { withDatabase } from '@care/core';
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/';
 
 /** A fresh, uniquely named database for one test file. Names always contain "test", never a real database. */
-export async function createTestDatabase(label = 'e2e'): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(
+  label = 'e2e',
+): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `care_test_${label.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const connection = await createConnection({ uri: SERVER_URL });
   await connection.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);

@@ -13,14 +13,17 @@ export interface XlsxReadSheet {
 
 function unescapeXml(text: string): string {
   return text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_m, entity: string) => {
-    if (entity[0] === '#') return String.fromCodePoint(entity[1] === 'x' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
+    if (entity[0] === '#')
+      return String.fromCodePoint(entity[1] === 'x' ? parseInt(entity.slice(2), 16) : Number(entity.slice(1)));
     return { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }[entity] ?? '';
   });
 }
 
 /** The text of every <t> in a fragment (a rich-text string has several runs). */
 function textOf(fragment: string): string {
-  return [...fragment.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g)].map((m) => unescapeXml(m[1] ?? '')).join('');
+  return [...fragment.matchAll(/<t(?:\s[^>]*)?>([\s\S]*?)<\/t>|<t(?:\s[^>]*)?\/>/g)]
+    .map((m) => unescapeXml(m[1] ?? ''))
+    .join('');
 }
 
 function columnIndex(ref: string): number {
@@ -43,7 +46,10 @@ export function readXlsx(file: Uint8Array): XlsxReadSheet[] {
     ? [...text('xl/sharedStrings.xml').matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) => textOf(m[1]))
     : [];
   const rels = new Map(
-    [...text('xl/_rels/workbook.xml.rels').matchAll(/<Relationship\b[^>]*>/g)].map((m) => [attr(m[0], 'Id'), attr(m[0], 'Target')]),
+    [...text('xl/_rels/workbook.xml.rels').matchAll(/<Relationship\b[^>]*>/g)].map((m) => [
+      attr(m[0], 'Id'),
+      attr(m[0], 'Target'),
+    ]),
   );
   return [...text('xl/workbook.xml').matchAll(/<sheet\b[^>]*>/g)].map((m) => {
     const target = rels.get(attr(m[0], 'r:id')) ?? '';
@@ -60,7 +66,7 @@ export function readXlsx(file: Uint8Array): XlsxReadSheet[] {
         const v = /<v>([\s\S]*?)<\/v>/.exec(body)?.[1];
         let value: XlsxValue = null;
         if (type === 'inlineStr') value = textOf(body);
-        else if (type === 's') value = v === undefined ? null : shared[Number(v)] ?? null;
+        else if (type === 's') value = v === undefined ? null : (shared[Number(v)] ?? null);
         else if (type === 'str' || type === 'e') value = v === undefined ? null : unescapeXml(v);
         else if (type === 'b') value = v === '1';
         else if (v !== undefined) value = Number(v);

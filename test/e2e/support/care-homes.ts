@@ -64,7 +64,10 @@ export interface ResidentOptions {
   token?: string;
 }
 
-export async function createResident(t: TestContext, o: ResidentOptions = {}): Promise<{ id: string; idNumber: string }> {
+export async function createResident(
+  t: TestContext,
+  o: ResidentOptions = {},
+): Promise<{ id: string; idNumber: string }> {
   const idNumber = makeIdNumber(o.birthDate, o.gender ?? 'female');
   const body: Record<string, unknown> = {
     name: o.name ?? '张桂兰',
@@ -74,7 +77,11 @@ export async function createResident(t: TestContext, o: ResidentOptions = {}): P
     categories: o.categories ?? ['destitute'],
   };
   if (o.facilityId) body.facilityId = o.facilityId;
-  const res = await t.http().post(`${API}/residents`).set(auth(o.token ?? t.adminToken)).send(body);
+  const res = await t
+    .http()
+    .post(`${API}/residents`)
+    .set(auth(o.token ?? t.adminToken))
+    .send(body);
   if (res.status !== 201) throw new Error(`resident: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id as string, idNumber };
 }
@@ -88,7 +95,12 @@ export interface BedBody {
   floor?: number;
 }
 
-export async function createBed(t: TestContext, facilityId: string, bed: BedBody, token = t.adminToken): Promise<string> {
+export async function createBed(
+  t: TestContext,
+  facilityId: string,
+  bed: BedBody,
+  token = t.adminToken,
+): Promise<string> {
   const res = await t.http().post(`${API}/facilities/${facilityId}/beds`).set(auth(token)).send(bed);
   if (res.status !== 201) throw new Error(`bed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.id as string;
@@ -96,7 +108,11 @@ export async function createBed(t: TestContext, facilityId: string, bed: BedBody
 
 /** n nursing beds in rooms of 6 (the JGJ 450 maximum), labelled R<room>-<i>. */
 export async function createBeds(t: TestContext, facilityId: string, n: number, prefix = 'R'): Promise<string[]> {
-  const beds = Array.from({ length: n }, (_, i) => ({ room: `${prefix}${Math.floor(i / 6)}`, label: String(i % 6), type: 'nursing' as const }));
+  const beds = Array.from({ length: n }, (_, i) => ({
+    room: `${prefix}${Math.floor(i / 6)}`,
+    label: String(i % 6),
+    type: 'nursing' as const,
+  }));
   const res = await t.http().post(`${API}/facilities/${facilityId}/beds/bulk`).set(auth(t.adminToken)).send({ beds });
   if (res.status !== 201) throw new Error(`beds: ${res.status} ${JSON.stringify(res.body)}`);
   const rows = await t.db.query<{ id: string }[]>(

@@ -36,10 +36,18 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
+    this.child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    const probe = new IORedis(this.port, '127.0.0.1', {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
     });
-    const probe = new IORedis(this.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
     probe.on('error', () => undefined);
     for (let i = 0; i < 100; i++) {
       try {
@@ -209,5 +217,10 @@ export function orderBody(residentId: string, n: number): Record<string, unknown
   const hour = 8 + (n % 10);
   const hh = String(hour).padStart(2, '0');
   const end = String(hour + 2).padStart(2, '0');
-  return { residentId, services: ['health_check'], windowStart: `${date}T${hh}:00:00+08:00`, windowEnd: `${date}T${end}:00:00+08:00` };
+  return {
+    residentId,
+    services: ['health_check'],
+    windowStart: `${date}T${hh}:00:00+08:00`,
+    windowEnd: `${date}T${end}:00:00+08:00`,
+  };
 }

@@ -30,20 +30,33 @@ export async function createDemoUsers(app: INestApplicationContext, password: st
     { username: 'dispatcher', role: 'dispatcher', note: '派单员 dispatcher' },
   ];
   if (institute) {
-    wanted.push({ username: 'manager', role: 'manager', note: `${institute.name} manager`, facilityIds: [institute.id] });
+    wanted.push({
+      username: 'manager',
+      role: 'manager',
+      note: `${institute.name} manager`,
+      facilityIds: [institute.id],
+    });
   }
   if (caregiver) {
-    wanted.push({ username: 'caregiver', role: 'caregiver', note: `护理员 ${caregiver.name}`, caregiverId: caregiver.id });
+    wanted.push({
+      username: 'caregiver',
+      role: 'caregiver',
+      note: `护理员 ${caregiver.name}`,
+      caregiverId: caregiver.id,
+    });
   }
   const existing = new Set((await auth.listUsers()).items.map((u) => u.username));
   for (const user of wanted.filter((u) => !existing.has(u.username))) {
-    await auth.createUser({
-      username: user.username,
-      password,
-      role: user.role,
-      facilityIds: user.facilityIds,
-      caregiverId: user.caregiverId,
-    }, { demoSeed: true });
+    await auth.createUser(
+      {
+        username: user.username,
+        password,
+        role: user.role,
+        facilityIds: user.facilityIds,
+        caregiverId: user.caregiverId,
+      },
+      { demoSeed: true },
+    );
   }
   return wanted.map(({ username, role, note }) => ({ username, role, note }));
 }

@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { assertDatabaseReachable, dataSourceOptions, ensureDatabaseExists, loadMigrateConfig, redactUrl, runMain } from '@care/core';
+import {
+  assertDatabaseReachable,
+  dataSourceOptions,
+  ensureDatabaseExists,
+  loadMigrateConfig,
+  redactUrl,
+  runMain,
+} from '@care/core';
 import { REFERENCE_DATA_LOADERS } from './reference-data';
 
 /** Applies every pending migration to DATABASE_URL, then (re)loads the reference data. */
@@ -15,7 +22,11 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    log(applied.length ? `applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}` : 'schema up to date');
+    log(
+      applied.length
+        ? `applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`
+        : 'schema up to date',
+    );
     for (const loader of REFERENCE_DATA_LOADERS) {
       const count = await loader.load(dataSource);
       log(`reference data: ${count} ${loader.name}`);

@@ -2,11 +2,7 @@
 import { http } from './http';
 
 export type AlertType =
-  | 'emergency_not_accepted'
-  | 'emergency_not_arrived'
-  | 'visit_not_started'
-  | 'visit_missed'
-  | 'visit_overrun';
+  'emergency_not_accepted' | 'emergency_not_arrived' | 'visit_not_started' | 'visit_missed' | 'visit_overrun';
 
 export interface Alert {
   id: string;
@@ -39,7 +35,8 @@ export const ALERT_TYPE_LABEL: Record<AlertType, string> = {
   visit_overrun: '服务超时',
 };
 
-export const getOpenAlerts = () => http.get<{ items: Alert[]; total: number }>('/alerts', { status: 'open', limit: 100 });
+export const getOpenAlerts = () =>
+  http.get<{ items: Alert[]; total: number }>('/alerts', { status: 'open', limit: 100 });
 export const acknowledgeAlert = (id: string, note?: string) =>
   http.post<Alert>(`/alerts/${id}/acknowledge`, note ? { note } : {});
 export const simulatePress = (residentId: string) =>

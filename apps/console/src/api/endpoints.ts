@@ -97,7 +97,11 @@ export const getStays = (facilityId: string, status: 'active' | 'discharged' = '
   listAll<Stay>(`/facilities/${enc(facilityId)}/stays`, { status });
 export const admit = (
   facilityId: string,
-  body: ({ residentId: string } | { idNumber: string }) & { bedId: string; admittedAt?: string; overrideReason?: string },
+  body: ({ residentId: string } | { idNumber: string }) & {
+    bedId: string;
+    admittedAt?: string;
+    overrideReason?: string;
+  },
 ) => http.post<Stay>(`/facilities/${enc(facilityId)}/admissions`, body);
 export const transferStay = (stayId: string, bedId: string) =>
   http.post<Stay>(`/stays/${enc(stayId)}/transfer`, { bedId });

@@ -24,7 +24,9 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('care-console-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) =>
+        Promise.all(keys.filter((k) => k.startsWith('care-console-') && k !== CACHE).map((k) => caches.delete(k))),
+      )
       .then(() => self.clients.claim()),
   );
 });
@@ -41,7 +43,5 @@ self.addEventListener('fetch', (event) => {
     );
     return;
   }
-  event.respondWith(
-    caches.open(CACHE).then((cache) => cache.match(req).then((hit) => hit || fetch(req))),
-  );
+  event.respondWith(caches.open(CACHE).then((cache) => cache.match(req).then((hit) => hit || fetch(req))));
 });

@@ -61,13 +61,17 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional({
     enum: ROLES,
-    description: 'A role change ends the user’s tokens. Leaving manager drops its facilities, leaving caregiver its caregiverId.',
+    description:
+      'A role change ends the user’s tokens. Leaving manager drops its facilities, leaving caregiver its caregiverId.',
   })
   @IsOptional()
   @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ type: [String], description: 'Managers only: replaces the list (at least one, each must exist)' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Managers only: replaces the list (at least one, each must exist)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayUnique()
@@ -100,7 +104,11 @@ export class ChangeOwnPasswordDto {
   @Length(1, 200)
   currentPassword: string;
 
-  @ApiProperty({ minLength: 10, maxLength: 200, description: `${PASSWORD_DOC}. Ends every token of the user, this one too.` })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 200,
+    description: `${PASSWORD_DOC}. Ends every token of the user, this one too.`,
+  })
   @IsString()
   @Length(10, 200)
   newPassword: string;

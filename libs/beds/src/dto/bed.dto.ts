@@ -53,7 +53,11 @@ export class CreateBedDto {
   @Max(200)
   floor?: number | null;
 
-  @ApiPropertyOptional({ enum: GENDERS, nullable: true, description: 'a bed in a men’s or women’s room; omit for either' })
+  @ApiPropertyOptional({
+    enum: GENDERS,
+    nullable: true,
+    description: 'a bed in a men’s or women’s room; omit for either',
+  })
   @IsOptional()
   @IsIn(GENDERS)
   gender?: 'male' | 'female' | null;
@@ -75,7 +79,10 @@ export class UpdateBedDto {
   @IsIn(BED_TYPES)
   type?: BedType;
 
-  @ApiPropertyOptional({ enum: SETTABLE_BED_STATUSES, description: 'occupied and reserved are set by stays and reservations' })
+  @ApiPropertyOptional({
+    enum: SETTABLE_BED_STATUSES,
+    description: 'occupied and reserved are set by stays and reservations',
+  })
   @ValidateIf((_o: object, v: unknown) => v !== undefined)
   @IsIn(SETTABLE_BED_STATUSES)
   status?: SettableBedStatus;

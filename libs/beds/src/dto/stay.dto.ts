@@ -19,7 +19,9 @@ export class AdmitDto {
       'instead of residentId: all 18 characters of the ID number (from the elder’s ID card), which reaches a resident ' +
       'beyond your facilities, as GET /residents?idNumber= does',
   })
-  @ValidateIf((o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined)
+  @ValidateIf(
+    (o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined,
+  )
   @IsString()
   @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
   idNumber?: string;

@@ -14,7 +14,9 @@ export class BedsController {
 
   @Post('facilities/:facilityId/beds')
   @Roles('admin', 'manager') // the bureau writes facilities and regions only
-  @ApiOperation({ summary: 'Add a bed; 409 BED_LABEL_TAKEN, 422 ROOM_FULL (JGJ 450: 6 nursing-type or 4 ordinary beds a room)' })
+  @ApiOperation({
+    summary: 'Add a bed; 409 BED_LABEL_TAKEN, 422 ROOM_FULL (JGJ 450: 6 nursing-type or 4 ordinary beds a room)',
+  })
   async create(
     @CurrentUser() user: AuthUser,
     @Param('facilityId', uuidParam('facilityId')) facilityId: string,
@@ -49,7 +51,8 @@ export class BedsController {
   @Roles('admin', 'bureau', 'manager')
   @ApiOperation({
     summary: 'Beds in service (closed beds excluded) by type and status, nursing share and utilisation',
-    description: 'Fractions are rounded half-up to 4 places; without beds in service they are null and meetsNursingShareTarget is false.',
+    description:
+      'Fractions are rounded half-up to 4 places; without beds in service they are null and meetsNursingShareTarget is false.',
   })
   summary(@CurrentUser() user: AuthUser, @Param('facilityId', uuidParam('facilityId')) facilityId: string) {
     return this.beds.summary(user, facilityId);
@@ -63,7 +66,9 @@ export class BedsController {
 
   @Patch('beds/:id')
   @Roles('admin', 'manager') // the bureau writes facilities and regions only
-  @ApiOperation({ summary: 'Change type or status (vacant, maintenance, closed); 409 BED_OCCUPIED for an occupied or reserved bed' })
+  @ApiOperation({
+    summary: 'Change type or status (vacant, maintenance, closed); 409 BED_OCCUPIED for an occupied or reserved bed',
+  })
   async update(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateBedDto) {
     return toBedView(await this.beds.update(user, id, dto));
   }

@@ -19,14 +19,20 @@ export class StaysController {
       '409 BED_OCCUPIED (active stay, or reserved for someone else), 409 BED_UNAVAILABLE (maintenance, closed), ' +
       '409 RESIDENT_ALREADY_ADMITTED, 422 GENDER_MISMATCH, 422 NURSING_BED_REQUIRED (unless overrideReason).',
   })
-  admit(@CurrentUser() user: AuthUser, @Param('facilityId', uuidParam('facilityId')) facilityId: string, @Body() dto: AdmitDto) {
+  admit(
+    @CurrentUser() user: AuthUser,
+    @Param('facilityId', uuidParam('facilityId')) facilityId: string,
+    @Body() dto: AdmitDto,
+  ) {
     return this.stays.admit(user, facilityId, dto);
   }
 
   @Post('stays/:id/transfer')
   @HttpCode(200)
   @Roles('admin', 'manager')
-  @ApiOperation({ summary: 'Move the stay to another bed of the same facility; the admission rules apply to the new bed' })
+  @ApiOperation({
+    summary: 'Move the stay to another bed of the same facility; the admission rules apply to the new bed',
+  })
   transfer(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: TransferDto) {
     return this.stays.transfer(user, id, dto);
   }

@@ -62,7 +62,11 @@ export interface AdmissionCheckInput {
 export function admissionProblem(input: AdmissionCheckInput): AdmissionProblem | null {
   const { bed, resident, activeStays, now, movingStayId } = input;
   if (bed.status === 'maintenance' || bed.status === 'closed') {
-    return { status: 409, code: 'BED_UNAVAILABLE', message: `Bed ${bed.id} is ${bed.status === 'closed' ? 'closed' : 'under maintenance'}` };
+    return {
+      status: 409,
+      code: 'BED_UNAVAILABLE',
+      message: `Bed ${bed.id} is ${bed.status === 'closed' ? 'closed' : 'under maintenance'}`,
+    };
   }
   const holder = activeStays.find((s) => s.bedId === bed.id && s.stayId !== movingStayId);
   if (holder || bed.status === 'occupied') {
@@ -72,7 +76,11 @@ export function admissionProblem(input: AdmissionCheckInput): AdmissionProblem |
     return { status: 409, code: 'BED_OCCUPIED', message: `Bed ${bed.id} is reserved for another resident` };
   }
   if (movingStayId === undefined && activeStays.some((s) => s.residentId === resident.id)) {
-    return { status: 409, code: 'RESIDENT_ALREADY_ADMITTED', message: `Resident ${resident.id} already has an active stay` };
+    return {
+      status: 409,
+      code: 'RESIDENT_ALREADY_ADMITTED',
+      message: `Resident ${resident.id} already has an active stay`,
+    };
   }
   if (bed.gender !== null && bed.gender !== resident.gender) {
     return {

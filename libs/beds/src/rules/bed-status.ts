@@ -22,20 +22,40 @@ export interface StatusChangeBed {
 }
 
 export type BedStatusPlan =
-  | { readonly ok: true; readonly status: SettableBedStatus; readonly clearReservation: boolean; readonly returnsToService: boolean }
+  | {
+      readonly ok: true;
+      readonly status: SettableBedStatus;
+      readonly clearReservation: boolean;
+      readonly returnsToService: boolean;
+    }
   | { readonly ok: false; readonly code: 'BED_OCCUPIED'; readonly message: string };
 
-export function planBedStatusChange(bed: StatusChangeBed, target: SettableBedStatus, hasActiveStay: boolean, now: Date): BedStatusPlan {
+export function planBedStatusChange(
+  bed: StatusChangeBed,
+  target: SettableBedStatus,
+  hasActiveStay: boolean,
+  now: Date,
+): BedStatusPlan {
   if (hasActiveStay || bed.status === 'occupied') {
-    return { ok: false, code: 'BED_OCCUPIED', message: 'The bed holds an active stay: discharge or transfer the resident first' };
+    return {
+      ok: false,
+      code: 'BED_OCCUPIED',
+      message: 'The bed holds an active stay: discharge or transfer the resident first',
+    };
   }
   const reserved = bed.status === 'reserved';
   if (reserved && isReservationActive(bed, now) && target !== 'vacant') {
     return {
       ok: false,
       code: 'BED_OCCUPIED',
-      message: 'The bed is reserved for a resident: set it vacant to release the reservation before taking it out of service',
+      message:
+        'The bed is reserved for a resident: set it vacant to release the reservation before taking it out of service',
     };
   }
-  return { ok: true, status: target, clearReservation: reserved, returnsToService: bed.status === 'closed' && target !== 'closed' };
+  return {
+    ok: true,
+    status: target,
+    clearReservation: reserved,
+    returnsToService: bed.status === 'closed' && target !== 'closed',
+  };
 }

@@ -31,7 +31,13 @@ describe('bed summary', () => {
     const empty = summarizeBeds([]);
     expect(empty).toMatchObject({ total: 0, nursingShare: null, utilization: null, meetsNursingShareTarget: false });
     const allClosed = summarizeBeds([{ type: 'nursing', status: 'closed', count: 3 }]);
-    expect(allClosed).toMatchObject({ total: 0, closed: 3, nursingShare: null, utilization: null, meetsNursingShareTarget: false });
+    expect(allClosed).toMatchObject({
+      total: 0,
+      closed: 3,
+      nursingShare: null,
+      utilization: null,
+      meetsNursingShareTarget: false,
+    });
   });
 
   it('rounds half up to 4 places', () => {
@@ -63,6 +69,13 @@ describe('bed summary', () => {
       { type: 'ordinary', status: 'occupied', count: 1 },
       { type: 'ordinary', status: 'vacant', count: 1 },
     ]);
-    expect(s).toMatchObject({ total: 2, nursing: 0, ordinary: 2, nursingShare: 0, utilization: 0.5, meetsNursingShareTarget: false });
+    expect(s).toMatchObject({
+      total: 2,
+      nursing: 0,
+      ordinary: 2,
+      nursingShare: 0,
+      utilization: 0.5,
+      meetsNursingShareTarget: false,
+    });
   });
 });

@@ -41,8 +41,10 @@ const PLACES = 10_000;
 
 /** numerator ÷ denominator rounded half-up to 4 places; null when the denominator is 0. */
 export function roundedFraction(numerator: number, denominator: number): number | null {
-  if (!Number.isSafeInteger(numerator) || numerator < 0) throw new RangeError(`numerator must be a count, got ${numerator}`);
-  if (!Number.isSafeInteger(denominator) || denominator < 0) throw new RangeError(`denominator must be a count, got ${denominator}`);
+  if (!Number.isSafeInteger(numerator) || numerator < 0)
+    throw new RangeError(`numerator must be a count, got ${numerator}`);
+  if (!Number.isSafeInteger(denominator) || denominator < 0)
+    throw new RangeError(`denominator must be a count, got ${denominator}`);
   if (denominator === 0) return null;
   return Math.round((numerator * PLACES) / denominator) / PLACES;
 }
@@ -63,7 +65,8 @@ export function summarizeBeds(rows: Iterable<BedCountRow>, target = NURSING_SHAR
   let maintenance = 0;
   let closed = 0;
   for (const row of rows) {
-    if (!Number.isSafeInteger(row.count) || row.count < 0) throw new RangeError(`bed count must be a count, got ${row.count}`);
+    if (!Number.isSafeInteger(row.count) || row.count < 0)
+      throw new RangeError(`bed count must be a count, got ${row.count}`);
     if (row.status === 'closed') {
       closed += row.count;
       continue;

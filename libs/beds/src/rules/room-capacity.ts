@@ -21,13 +21,23 @@ export function roomLimit(types: readonly RoomBedType[]): number {
 
 export type RoomCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly code: 'ROOM_FULL'; readonly limit: number; readonly count: number; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: 'ROOM_FULL';
+      readonly limit: number;
+      readonly count: number;
+      readonly message: string;
+    };
 
 /**
  * Whether a room that holds `existing` beds in service may also hold `added` ones.
  * `room` only names the room in the message.
  */
-export function checkRoomCapacity(room: string, existing: readonly RoomBedType[], added: readonly RoomBedType[]): RoomCheck {
+export function checkRoomCapacity(
+  room: string,
+  existing: readonly RoomBedType[],
+  added: readonly RoomBedType[],
+): RoomCheck {
   const all = [...existing, ...added];
   const limit = roomLimit(all);
   if (all.length <= limit) return { ok: true };

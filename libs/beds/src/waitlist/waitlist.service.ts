@@ -153,7 +153,10 @@ export class WaitlistService {
     try {
       await this.tx.run(async (em) => {
         // 404 for a resident the user cannot see; by idNumber a resident beyond the user's facilities (the desk flow)
-        const resident = await this.residents.lockForPlacement(em, user, { residentId: dto.residentId, idNumber: dto.idNumber });
+        const resident = await this.residents.lockForPlacement(em, user, {
+          residentId: dto.residentId,
+          idNumber: dto.idNumber,
+        });
         const [active] = await em.query<{ facility_id: string }[]>(
           'SELECT facility_id FROM stays WHERE resident_id = ? AND active_marker = 1 LIMIT 1',
           [resident.id],
@@ -537,7 +540,13 @@ export class WaitlistService {
         stmt(
           `UPDATE waitlist_entries SET status = ?, close_reason = ?, closed_at = ?, stay_id = ?, offer_expires_at = NULL
             WHERE id = ?`,
-          [here ? 'admitted' : 'cancelled', here ? 'admitted' : 'admitted_elsewhere', now, here ? stay.stayId : null, e.id],
+          [
+            here ? 'admitted' : 'cancelled',
+            here ? 'admitted' : 'admitted_elsewhere',
+            now,
+            here ? stay.stayId : null,
+            e.id,
+          ],
         ),
       );
     }

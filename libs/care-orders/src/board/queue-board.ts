@@ -35,14 +35,18 @@ export function queueBoardAuth(auth: Pick<AuthService, 'authenticate'>) {
     const url = new URL(req.url, 'http://board.local');
     const queryToken = url.searchParams.get('token') ?? undefined;
     const token = bearer ?? queryToken ?? cookieOf(req, QUEUE_BOARD_COOKIE);
-    if (!token) return void fail(reply, 401, 'UNAUTHORIZED', 'Missing credentials: open the board with ?token=<access token>');
+    if (!token)
+      return void fail(reply, 401, 'UNAUTHORIZED', 'Missing credentials: open the board with ?token=<access token>');
     let user: AuthUser;
     try {
       user = await auth.authenticate(token);
     } catch (error) {
       if (!(error instanceof DomainError) || error.status !== 401) throw error;
       if (cookieOf(req, QUEUE_BOARD_COOKIE)) {
-        reply.header('Set-Cookie', `${QUEUE_BOARD_COOKIE}=; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=0`);
+        reply.header(
+          'Set-Cookie',
+          `${QUEUE_BOARD_COOKIE}=; Path=${QUEUE_BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=0`,
+        );
       }
       return void fail(reply, 401, 'UNAUTHORIZED', error.message);
     }
@@ -63,7 +67,10 @@ export function queueBoardAuth(auth: Pick<AuthService, 'authenticate'>) {
  * The queue board as a Fastify plugin over every queue of the job catalogue, behind queueBoardAuth; register it
  * with the prefix QUEUE_BOARD_PATH. Encapsulated: its hook, its static files and its views stay inside.
  */
-export function queueBoardPlugin(auth: Pick<AuthService, 'authenticate'>, jobs: Pick<JobQueue, 'allQueues'>): FastifyPluginAsync {
+export function queueBoardPlugin(
+  auth: Pick<AuthService, 'authenticate'>,
+  jobs: Pick<JobQueue, 'allQueues'>,
+): FastifyPluginAsync {
   return async (board) => {
     const serverAdapter = new FastifyAdapter();
     serverAdapter.setBasePath(QUEUE_BOARD_PATH);

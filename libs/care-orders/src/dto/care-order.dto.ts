@@ -120,7 +120,10 @@ export class ListCareOrdersQueryDto extends ListQueryDto {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'visitPlanMonth must be a month YYYY-MM' })
   visitPlanMonth?: string;
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only visits whose check-in was flagged (early, late, far)' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Only visits whose check-in was flagged (early, late, far)',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   flagged?: 'true' | 'false';
@@ -134,7 +137,9 @@ export class ReasonDto {
 }
 
 export class CheckInDto {
-  @ApiPropertyOptional({ description: 'Omit lat and lng when the device has no position: the check-in is kept and flagged' })
+  @ApiPropertyOptional({
+    description: 'Omit lat and lng when the device has no position: the check-in is kept and flagged',
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @Min(-90)
@@ -178,28 +183,44 @@ export class VitalsDto {
   @Max(VITAL_RANGES.systolic.max)
   systolic?: number;
 
-  @ApiPropertyOptional({ description: 'mmHg', minimum: VITAL_RANGES.diastolic.min, maximum: VITAL_RANGES.diastolic.max })
+  @ApiPropertyOptional({
+    description: 'mmHg',
+    minimum: VITAL_RANGES.diastolic.min,
+    maximum: VITAL_RANGES.diastolic.max,
+  })
   @IsOptional()
   @IsInt()
   @Min(VITAL_RANGES.diastolic.min)
   @Max(VITAL_RANGES.diastolic.max)
   diastolic?: number;
 
-  @ApiPropertyOptional({ description: 'beats/min', minimum: VITAL_RANGES.heartRate.min, maximum: VITAL_RANGES.heartRate.max })
+  @ApiPropertyOptional({
+    description: 'beats/min',
+    minimum: VITAL_RANGES.heartRate.min,
+    maximum: VITAL_RANGES.heartRate.max,
+  })
   @IsOptional()
   @IsInt()
   @Min(VITAL_RANGES.heartRate.min)
   @Max(VITAL_RANGES.heartRate.max)
   heartRate?: number;
 
-  @ApiPropertyOptional({ description: 'mmol/L', minimum: VITAL_RANGES.bloodGlucose.min, maximum: VITAL_RANGES.bloodGlucose.max })
+  @ApiPropertyOptional({
+    description: 'mmol/L',
+    minimum: VITAL_RANGES.bloodGlucose.min,
+    maximum: VITAL_RANGES.bloodGlucose.max,
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
   @Min(VITAL_RANGES.bloodGlucose.min)
   @Max(VITAL_RANGES.bloodGlucose.max)
   bloodGlucose?: number;
 
-  @ApiPropertyOptional({ description: '°C', minimum: VITAL_RANGES.temperature.min, maximum: VITAL_RANGES.temperature.max })
+  @ApiPropertyOptional({
+    description: '°C',
+    minimum: VITAL_RANGES.temperature.min,
+    maximum: VITAL_RANGES.temperature.max,
+  })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 1 })
   @Min(VITAL_RANGES.temperature.min)
@@ -242,7 +263,10 @@ export class CheckOutDto {
   @Max(180)
   lng?: number;
 
-  @ApiPropertyOptional({ example: '2026-12-01T09:41:00+08:00', description: "The phone's time of a check-out sent later (see check-in)" })
+  @ApiPropertyOptional({
+    example: '2026-12-01T09:41:00+08:00',
+    description: "The phone's time of a check-out sent later (see check-in)",
+  })
   @IsOptional()
   @IsOffsetDateTime()
   recordedAt?: string;
@@ -260,4 +284,3 @@ export class GenerateVisitPlansDto {
   @MaxLength(12)
   regionCode?: string;
 }
-

@@ -7,7 +7,12 @@ export type OrderPriority = (typeof ORDER_PRIORITIES)[number];
 /** `emergency`: made by an emergency call (libs/emergency); dispatch may widen its search past the service circle. */
 export const ORDER_SOURCES = ['manual', 'visit_plan', 'emergency'] as const;
 export type OrderSource = (typeof ORDER_SOURCES)[number];
-export const UNASSIGNED_REASONS = ['NO_SKILLED_CAREGIVER', 'OUT_OF_SERVICE_CIRCLE', 'NO_CAPACITY', 'RESIDENT_NOT_AT_HOME'] as const;
+export const UNASSIGNED_REASONS = [
+  'NO_SKILLED_CAREGIVER',
+  'OUT_OF_SERVICE_CIRCLE',
+  'NO_CAPACITY',
+  'RESIDENT_NOT_AT_HOME',
+] as const;
 export type UnassignedReasonCode = (typeof UNASSIGNED_REASONS)[number];
 
 /**
@@ -210,10 +215,24 @@ export class CareVisit {
   @Column({ name: 'checked_out_by', type: 'char', length: 36, nullable: true })
   checkedOutBy: string | null;
 
-  @Column({ name: 'check_out_lat', type: 'decimal', precision: 9, scale: 6, nullable: true, transformer: decimalNumber })
+  @Column({
+    name: 'check_out_lat',
+    type: 'decimal',
+    precision: 9,
+    scale: 6,
+    nullable: true,
+    transformer: decimalNumber,
+  })
   checkOutLat: number | null;
 
-  @Column({ name: 'check_out_lng', type: 'decimal', precision: 9, scale: 6, nullable: true, transformer: decimalNumber })
+  @Column({
+    name: 'check_out_lng',
+    type: 'decimal',
+    precision: 9,
+    scale: 6,
+    nullable: true,
+    transformer: decimalNumber,
+  })
   checkOutLng: number | null;
 
   @Column({ name: 'services_done', type: 'simple-json', nullable: true })
@@ -231,7 +250,14 @@ export class CareVisit {
   @Column({ name: 'heart_rate', type: 'smallint', unsigned: true, nullable: true })
   heartRate: number | null;
 
-  @Column({ name: 'blood_glucose', type: 'decimal', precision: 4, scale: 1, nullable: true, transformer: decimalNumber })
+  @Column({
+    name: 'blood_glucose',
+    type: 'decimal',
+    precision: 4,
+    scale: 1,
+    nullable: true,
+    transformer: decimalNumber,
+  })
   bloodGlucose: number | null;
 
   @Column({ type: 'decimal', precision: 4, scale: 1, nullable: true, transformer: decimalNumber })

@@ -44,7 +44,11 @@ export class CareOrdersController {
   @HttpCode(202)
   @Roles('admin', 'dispatcher')
   @ApiOperation({ summary: 'Create a care order; dispatched through the queue, the request does not wait' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same order; another body → 409' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body → same order; another body → 409',
+  })
   @ApiResponse({ status: 202, description: '{ id, status: "pending" }' })
   async create(
     @CurrentUser() user: AuthUser,
@@ -61,7 +65,11 @@ export class CareOrdersController {
   @HttpCode(202)
   @Roles('admin', 'dispatcher')
   @ApiOperation({ summary: 'Create 1–1,000 care orders at once; validated as a whole, dispatched by one job' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key + same body → same ids; another body → 409' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Same key + same body → same ids; another body → 409',
+  })
   @ApiResponse({ status: 202, description: '{ ids: [...] } in the order given' })
   async createBatch(
     @CurrentUser() user: AuthUser,

@@ -45,7 +45,11 @@ export class CaregiversController {
   @Get(':id/schedule')
   @Roles('admin', 'dispatcher', 'bureau', 'caregiver')
   @ApiOperation({ summary: "The day's visits in order, with travel minutes between them" })
-  schedule(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: ScheduleQueryDto) {
+  schedule(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query() query: ScheduleQueryDto,
+  ) {
     if (!isRealDate(query.date)) throw new InvalidInputError('date: not a calendar date');
     return this.caregivers.schedule(user, id, query.date);
   }

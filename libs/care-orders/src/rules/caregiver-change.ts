@@ -23,7 +23,8 @@ export interface HeldVisit {
   readonly requiredSkills: readonly string[];
 }
 
-export type ReleaseReason = 'CAREGIVER_INACTIVE' | 'SERVICE_POINT_CHANGED' | 'MISSING_SKILL' | 'OUTSIDE_SHIFT' | 'OVER_DAILY_CAP';
+export type ReleaseReason =
+  'CAREGIVER_INACTIVE' | 'SERVICE_POINT_CHANGED' | 'MISSING_SKILL' | 'OUTSIDE_SHIFT' | 'OVER_DAILY_CAP';
 
 export interface Release {
   readonly orderId: string;
@@ -70,5 +71,7 @@ export function visitsToRelease(
     const room = Math.max(0, after.maxDailyVisits - (fixedPerDay.get(day) ?? 0));
     for (const v of ordered.slice(room)) released.set(v.orderId, 'OVER_DAILY_CAP');
   }
-  return visits.filter((v) => released.has(v.orderId)).map((v) => ({ orderId: v.orderId, reason: released.get(v.orderId)! }));
+  return visits
+    .filter((v) => released.has(v.orderId))
+    .map((v) => ({ orderId: v.orderId, reason: released.get(v.orderId)! }));
 }

@@ -29,11 +29,22 @@ describe('check-in flags (never a refusal)', () => {
   });
 
   it('without a position the check-in is kept and flagged no_location; without a known home, no distance', () => {
-    expect(assessCheckIn({ at: planned, position: null, plannedStart: planned, home })).toMatchObject({ flags: ['no_location'], distanceMeters: null });
-    expect(assessCheckIn({ at: planned, position: home, plannedStart: planned, home: null })).toMatchObject({ flags: [], distanceMeters: null });
+    expect(assessCheckIn({ at: planned, position: null, plannedStart: planned, home })).toMatchObject({
+      flags: ['no_location'],
+      distanceMeters: null,
+    });
+    expect(assessCheckIn({ at: planned, position: home, plannedStart: planned, home: null })).toMatchObject({
+      flags: [],
+      distanceMeters: null,
+    });
   });
 
   it('takes the tolerance from the options', () => {
-    expect(assessCheckIn({ at: minutes(10), position: home, plannedStart: planned, home }, { earlyMinutes: 5, lateMinutes: 5, farMeters: 50 }).flags).toEqual(['late']);
+    expect(
+      assessCheckIn(
+        { at: minutes(10), position: home, plannedStart: planned, home },
+        { earlyMinutes: 5, lateMinutes: 5, farMeters: 50 },
+      ).flags,
+    ).toEqual(['late']);
   });
 });

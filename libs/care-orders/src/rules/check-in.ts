@@ -21,7 +21,11 @@ export interface CheckInTolerance {
   readonly farMeters: number;
 }
 
-export const DEFAULT_CHECK_IN_TOLERANCE: CheckInTolerance = Object.freeze({ earlyMinutes: 30, lateMinutes: 15, farMeters: 500 });
+export const DEFAULT_CHECK_IN_TOLERANCE: CheckInTolerance = Object.freeze({
+  earlyMinutes: 30,
+  lateMinutes: 15,
+  farMeters: 500,
+});
 
 export interface CheckInFacts {
   readonly at: Date;
@@ -41,7 +45,10 @@ export interface CheckInAssessment {
   readonly minutesFromPlan: number;
 }
 
-export function assessCheckIn(facts: CheckInFacts, tolerance: CheckInTolerance = DEFAULT_CHECK_IN_TOLERANCE): CheckInAssessment {
+export function assessCheckIn(
+  facts: CheckInFacts,
+  tolerance: CheckInTolerance = DEFAULT_CHECK_IN_TOLERANCE,
+): CheckInAssessment {
   const flags: VisitFlag[] = [];
   const minutesFromPlan = Math.round((facts.at.getTime() - facts.plannedStart.getTime()) / 60_000);
   if (minutesFromPlan < -tolerance.earlyMinutes) flags.push('early');

@@ -3,7 +3,13 @@ import { dayRouteView } from './day-route';
 const sp = { lat: 35.6929, lng: 105.0466 };
 const north = (d: number) => ({ lat: sp.lat + d, lng: sp.lng });
 const at = (hhmm: string) => new Date(`2026-12-01T${hhmm}:00+08:00`);
-const visit = (orderId: string, start: string, end: string, location: { lat: number; lng: number } | null, kind: 'urban' | 'rural' = 'rural') => ({
+const visit = (
+  orderId: string,
+  start: string,
+  end: string,
+  location: { lat: number; lng: number } | null,
+  kind: 'urban' | 'rural' = 'rural',
+) => ({
   orderId,
   plannedStart: at(start),
   plannedEnd: at(end),
@@ -33,7 +39,10 @@ describe('a caregiver’s day route', () => {
   });
 
   it('a home without coordinates has no travel into or out of it', () => {
-    const route = dayRouteView(sp, at('08:00'), [visit('a', '09:00', '09:30', null), visit('b', '10:00', '10:30', north(0.01))]);
+    const route = dayRouteView(sp, at('08:00'), [
+      visit('a', '09:00', '09:30', null),
+      visit('b', '10:00', '10:30', north(0.01)),
+    ]);
     expect(route.legs.map((l) => l.travelMinutes)).toEqual([null, null]);
     expect(route.returnTravelMinutes).toBe(3);
     expect(route.totalTravelMinutes).toBeNull();

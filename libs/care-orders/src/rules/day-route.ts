@@ -4,7 +4,14 @@
  * project's travel-time model (libs/core/src/geo). A leg that touches a home without coordinates has no
  * travel time (null).
  */
-import { DEFAULT_TRAVEL_MODEL, legMinutes, type AreaKind, type GeoPoint, type TravelModelOptions, type TravelStop } from '@care/core/geo';
+import {
+  DEFAULT_TRAVEL_MODEL,
+  legMinutes,
+  type AreaKind,
+  type GeoPoint,
+  type TravelModelOptions,
+  type TravelStop,
+} from '@care/core/geo';
 
 export interface RouteVisit {
   readonly orderId: string;

@@ -55,14 +55,21 @@ export function dispatchIntakeJob(nowMs: number, jobIdSuffix = '') {
   const { window, delayMs } = roundWindow(nowMs);
   return {
     payload: {},
-    options: { jobId: `DispatchRound-intake-${window}${jobIdSuffix}`, delay: delayMs, priority: DISPATCH_PRIORITY.normal },
+    options: {
+      jobId: `DispatchRound-intake-${window}${jobIdSuffix}`,
+      delay: delayMs,
+      priority: DISPATCH_PRIORITY.normal,
+    },
   };
 }
 
 export function urgentRoundJob(round: DispatchRound, jobIdSuffix = '') {
   return {
     payload: { orderId: round.id },
-    options: { jobId: `DispatchRound-urgent-${round.id}-${round.version}${jobIdSuffix}`, priority: DISPATCH_PRIORITY.urgent },
+    options: {
+      jobId: `DispatchRound-urgent-${round.id}-${round.version}${jobIdSuffix}`,
+      priority: DISPATCH_PRIORITY.urgent,
+    },
   };
 }
 

@@ -14,7 +14,10 @@ export interface ClockTolerance {
   readonly futureSkewMs: number;
 }
 
-export const DEFAULT_CLOCK_TOLERANCE: ClockTolerance = Object.freeze({ maxAgeMs: 24 * 3600_000, futureSkewMs: 5 * 60_000 });
+export const DEFAULT_CLOCK_TOLERANCE: ClockTolerance = Object.freeze({
+  maxAgeMs: 24 * 3600_000,
+  futureSkewMs: 5 * 60_000,
+});
 
 export interface ActionTime {
   /** When the action happened as far as the record goes: the phone's time when believable, else the server's. */
@@ -38,6 +41,9 @@ export function actionTime(
 }
 
 /** Who acted on an order: the assigned caregiver itself, or someone else on its behalf (proxy). */
-export function isProxyAction(actor: { role: string; caregiverId: string | null }, assignedCaregiverId: string | null): boolean {
+export function isProxyAction(
+  actor: { role: string; caregiverId: string | null },
+  assignedCaregiverId: string | null,
+): boolean {
   return !(actor.role === 'caregiver' && actor.caregiverId !== null && actor.caregiverId === assignedCaregiverId);
 }

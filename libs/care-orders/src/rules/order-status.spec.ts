@@ -37,27 +37,30 @@ describe('care order transitions', () => {
     }
   });
 
-  describe.each(ORDER_STATUSES.flatMap((from) => ORDER_ACTIONS.map((action) => [from, action] as const)))('%s + %s', (from, action) => {
-    const expected = EXPECTED[from][action];
-    if (expected) {
-      it(`→ ${expected}`, () => {
-        expect(transition(from, action)).toBe(expected);
-        expect(nextStatus(from, action)).toBe(expected);
-        expect(canTransition(from, action)).toBe(true);
-      });
-    } else {
-      it('is refused with INVALID_TRANSITION', () => {
-        expect(canTransition(from, action)).toBe(false);
-        expect(nextStatus(from, action)).toBeNull();
-        expect(() => transition(from, action)).toThrow(InvalidTransitionError);
-        try {
-          transition(from, action);
-        } catch (error) {
-          expect(error).toMatchObject({ status: 409, code: 'INVALID_TRANSITION', details: { from, action } });
-        }
-      });
-    }
-  });
+  describe.each(ORDER_STATUSES.flatMap((from) => ORDER_ACTIONS.map((action) => [from, action] as const)))(
+    '%s + %s',
+    (from, action) => {
+      const expected = EXPECTED[from][action];
+      if (expected) {
+        it(`→ ${expected}`, () => {
+          expect(transition(from, action)).toBe(expected);
+          expect(nextStatus(from, action)).toBe(expected);
+          expect(canTransition(from, action)).toBe(true);
+        });
+      } else {
+        it('is refused with INVALID_TRANSITION', () => {
+          expect(canTransition(from, action)).toBe(false);
+          expect(nextStatus(from, action)).toBeNull();
+          expect(() => transition(from, action)).toThrow(InvalidTransitionError);
+          try {
+            transition(from, action);
+          } catch (error) {
+            expect(error).toMatchObject({ status: 409, code: 'INVALID_TRANSITION', details: { from, action } });
+          }
+        });
+      }
+    },
+  );
 
   it('the caregiver path: pending → assigned → accepted → in_progress → completed', () => {
     let status: OrderStatus = 'pending';
@@ -80,7 +83,8 @@ describe('care order transitions', () => {
 
   it('final statuses allow nothing; every other status can still be cancelled or finished', () => {
     for (const status of FINAL_STATUSES) expect(allowedActions(status)).toEqual([]);
-    for (const status of ORDER_STATUSES.filter((s) => !FINAL_STATUSES.includes(s))) expect(allowedActions(status).length).toBeGreaterThan(0);
+    for (const status of ORDER_STATUSES.filter((s) => !FINAL_STATUSES.includes(s)))
+      expect(allowedActions(status).length).toBeGreaterThan(0);
   });
 
   it('every status is reachable from pending', () => {
@@ -99,7 +103,13 @@ describe('care order transitions', () => {
   });
 
   it('visits hold a slot on the caregiver’s day while assigned, accepted, in progress, completed or closed incomplete', () => {
-    expect([...ACTIVE_VISIT_STATUSES].sort()).toEqual(['accepted', 'assigned', 'completed', 'in_progress', 'incomplete']);
+    expect([...ACTIVE_VISIT_STATUSES].sort()).toEqual([
+      'accepted',
+      'assigned',
+      'completed',
+      'in_progress',
+      'incomplete',
+    ]);
   });
 
   it('a visit left in progress is closed as incomplete (by the dispatcher or the alert job), never completed', () => {

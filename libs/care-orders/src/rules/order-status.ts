@@ -60,7 +60,13 @@ export const ORDER_TRANSITIONS: { readonly [S in OrderStatus]: Readonly<Partial<
 };
 
 /** Statuses in which an order occupies a slot on its caregiver's day (counts for overlap, travel and the daily cap). */
-export const ACTIVE_VISIT_STATUSES: readonly OrderStatus[] = ['assigned', 'accepted', 'in_progress', 'completed', 'incomplete'];
+export const ACTIVE_VISIT_STATUSES: readonly OrderStatus[] = [
+  'assigned',
+  'accepted',
+  'in_progress',
+  'completed',
+  'incomplete',
+];
 
 /** Statuses that never change again. */
 export const FINAL_STATUSES: readonly OrderStatus[] = ['completed', 'cancelled', 'incomplete'];

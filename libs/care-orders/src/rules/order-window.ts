@@ -24,9 +24,12 @@ export function windowProblems(input: WindowInput): string[] {
     return problems;
   }
   if (end <= input.now.getTime()) problems.push('windowEnd: lies in the past');
-  if (end - start > MAX_WINDOW_DAYS * 24 * 3600_000) problems.push(`windowEnd: a window spans at most ${MAX_WINDOW_DAYS} days`);
+  if (end - start > MAX_WINDOW_DAYS * 24 * 3600_000)
+    problems.push(`windowEnd: a window spans at most ${MAX_WINDOW_DAYS} days`);
   if (input.durationMinutes > MAX_DURATION_MINUTES) {
-    problems.push(`${input.durationGiven ? 'durationMinutes' : 'services'}: a visit lasts at most ${MAX_DURATION_MINUTES} minutes`);
+    problems.push(
+      `${input.durationGiven ? 'durationMinutes' : 'services'}: a visit lasts at most ${MAX_DURATION_MINUTES} minutes`,
+    );
   } else if (input.durationMinutes * 60_000 > end - start) {
     const field = input.durationGiven ? 'durationMinutes' : 'services';
     problems.push(`${field}: the visit (${input.durationMinutes} min) does not fit between windowStart and windowEnd`);

@@ -18,10 +18,28 @@ export interface CatalogueEntry {
 
 export const SERVICE_CATALOGUE: readonly CatalogueEntry[] = Object.freeze([
   { code: 'home_cleaning', name: '居家环境清扫', nameEn: 'home cleaning', defaultMinutes: 60, skill: 'housekeeping' },
-  { code: 'personal_hygiene', name: '个人卫生清洁', nameEn: 'personal hygiene', defaultMinutes: 45, skill: 'personal_care' },
-  { code: 'laundry', name: '衣物被褥清洗', nameEn: 'washing clothes and bedding', defaultMinutes: 45, skill: 'housekeeping' },
+  {
+    code: 'personal_hygiene',
+    name: '个人卫生清洁',
+    nameEn: 'personal hygiene',
+    defaultMinutes: 45,
+    skill: 'personal_care',
+  },
+  {
+    code: 'laundry',
+    name: '衣物被褥清洗',
+    nameEn: 'washing clothes and bedding',
+    defaultMinutes: 45,
+    skill: 'housekeeping',
+  },
   { code: 'health_check', name: '健康状况监测', nameEn: 'health monitoring', defaultMinutes: 15, skill: 'health' },
-  { code: 'safety_check', name: '水电气煤安全隐患排查', nameEn: 'water, power, gas and coal safety check', defaultMinutes: 15, skill: 'housekeeping' },
+  {
+    code: 'safety_check',
+    name: '水电气煤安全隐患排查',
+    nameEn: 'water, power, gas and coal safety check',
+    defaultMinutes: 15,
+    skill: 'housekeeping',
+  },
   { code: 'meal_assist', name: '助餐', nameEn: 'meal help', defaultMinutes: 45, skill: 'housekeeping' },
   { code: 'bathing', name: '助浴', nameEn: 'bathing', defaultMinutes: 60, skill: 'personal_care' },
   { code: 'medical_escort', name: '助医', nameEn: 'escort to medical care', defaultMinutes: 120, skill: 'escort' },
@@ -40,7 +58,10 @@ export interface ServiceFigures {
 }
 
 /** Codes of `codes` the catalogue does not know, each once, in the given order. */
-export function unknownServiceCodes(codes: readonly string[], catalogue: ReadonlyMap<string, ServiceFigures>): string[] {
+export function unknownServiceCodes(
+  codes: readonly string[],
+  catalogue: ReadonlyMap<string, ServiceFigures>,
+): string[] {
   return [...new Set(codes.filter((code) => !catalogue.has(code)))];
 }
 

@@ -17,7 +17,8 @@ export function minutesOfDay(hhmm: string): number {
 export function shiftProblem(shiftStart: string, shiftEnd: string): string | null {
   if (!isHHMM(shiftStart)) return 'shiftStart: must be a time of day HH:MM';
   if (!isHHMM(shiftEnd)) return 'shiftEnd: must be a time of day HH:MM';
-  if (minutesOfDay(shiftEnd) <= minutesOfDay(shiftStart)) return 'shiftEnd: must be after shiftStart (no overnight shifts)';
+  if (minutesOfDay(shiftEnd) <= minutesOfDay(shiftStart))
+    return 'shiftEnd: must be after shiftStart (no overnight shifts)';
   return null;
 }
 

@@ -22,7 +22,9 @@ describe('visit plan', () => {
   });
 
   it('each visit has health_check and safety_check plus one rotating service, all three in a month', () => {
-    const month = ['2027-01', '2027-02', '2027-03'].map((m) => [1, 2, 3].map((slot) => planServices(m, slot as 1 | 2 | 3)));
+    const month = ['2027-01', '2027-02', '2027-03'].map((m) =>
+      [1, 2, 3].map((slot) => planServices(m, slot as 1 | 2 | 3)),
+    );
     for (const visits of month) {
       for (const services of visits) expect(services.slice(0, 2)).toEqual(['health_check', 'safety_check']);
       expect(visits.map((s) => s[2]).sort()).toEqual(['home_cleaning', 'laundry', 'personal_hygiene']);
@@ -50,9 +52,13 @@ describe('visit plan', () => {
     expect(planWindow('2027-01', 1, morning, 90)).toBeNull();
     expect(planWindow('2027-01', 2, morning, 90)?.windowStart).toEqual(at('2027-01-15T09:00:00+08:00'));
     // 15 January 10:30:20: from now (whole minute)
-    expect(planWindow('2027-01', 2, at('2027-01-15T10:30:20+08:00'), 90)?.windowStart).toEqual(at('2027-01-15T10:31:00+08:00'));
+    expect(planWindow('2027-01', 2, at('2027-01-15T10:30:20+08:00'), 90)?.windowStart).toEqual(
+      at('2027-01-15T10:31:00+08:00'),
+    );
     // 15 January 18:00: from tomorrow 09:00
-    expect(planWindow('2027-01', 2, at('2027-01-15T18:00:00+08:00'), 90)?.windowStart).toEqual(at('2027-01-16T09:00:00+08:00'));
+    expect(planWindow('2027-01', 2, at('2027-01-15T18:00:00+08:00'), 90)?.windowStart).toEqual(
+      at('2027-01-16T09:00:00+08:00'),
+    );
     // the last day after 16:00 leaves less than 90 minutes: skipped
     expect(planWindow('2027-01', 2, at('2027-01-20T16:00:00+08:00'), 90)).toBeNull();
     expect(planWindow('2027-01', 2, at('2027-01-20T15:00:00+08:00'), 90)).not.toBeNull();

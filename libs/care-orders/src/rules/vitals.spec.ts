@@ -3,8 +3,12 @@ import { vitalsProblems } from './vitals';
 describe('vitals', () => {
   it('accepts plausible values and an empty record', () => {
     expect(vitalsProblems({})).toEqual([]);
-    expect(vitalsProblems({ systolic: 135, diastolic: 85, heartRate: 72, bloodGlucose: 6.1, temperature: 36.6 })).toEqual([]);
-    expect(vitalsProblems({ systolic: 60, diastolic: 30, heartRate: 25, bloodGlucose: 1, temperature: 34 })).toEqual([]);
+    expect(
+      vitalsProblems({ systolic: 135, diastolic: 85, heartRate: 72, bloodGlucose: 6.1, temperature: 36.6 }),
+    ).toEqual([]);
+    expect(vitalsProblems({ systolic: 60, diastolic: 30, heartRate: 25, bloodGlucose: 1, temperature: 34 })).toEqual(
+      [],
+    );
   });
 
   it('names every implausible field', () => {
@@ -20,6 +24,8 @@ describe('vitals', () => {
   });
 
   it('diastolic must be below systolic', () => {
-    expect(vitalsProblems({ systolic: 90, diastolic: 95 })).toEqual(['vitals.diastolic: must be below vitals.systolic']);
+    expect(vitalsProblems({ systolic: 90, diastolic: 95 })).toEqual([
+      'vitals.diastolic: must be below vitals.systolic',
+    ]);
   });
 });

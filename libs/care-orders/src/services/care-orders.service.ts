@@ -73,7 +73,13 @@ function orderBodyProblems(
   );
   if (!Number.isNaN(windowStart.getTime()) && !Number.isNaN(windowEnd.getTime())) {
     problems.push(
-      ...windowProblems({ windowStart, windowEnd, durationMinutes, durationGiven: dto.durationMinutes !== undefined, now }),
+      ...windowProblems({
+        windowStart,
+        windowEnd,
+        durationMinutes,
+        durationGiven: dto.durationMinutes !== undefined,
+        now,
+      }),
     );
   }
   return { problems, windowStart, windowEnd, durationMinutes };
@@ -256,7 +262,8 @@ export class CareOrdersService {
           throw error;
         }
       }
-      if (!(await insertOrderForResidentAtHome(em, order))) await this.refuseOrder(order, await residentFacts(em, [order.residentId]));
+      if (!(await insertOrderForResidentAtHome(em, order)))
+        await this.refuseOrder(order, await residentFacts(em, [order.residentId]));
       await within(em, order.id);
     });
   }

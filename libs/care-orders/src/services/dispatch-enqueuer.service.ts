@@ -1,6 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JobQueue } from '@care/core';
-import { dispatchBatchJob, dispatchIntakeJob, retryUnassignedJobId, urgentRoundJob, type DispatchRound } from '../rules/jobs';
+import {
+  dispatchBatchJob,
+  dispatchIntakeJob,
+  retryUnassignedJobId,
+  urgentRoundJob,
+  type DispatchRound,
+} from '../rules/jobs';
 
 /**
  * Produces the dispatch jobs this library owes, always after the transaction committed. A failed enqueue is
@@ -22,7 +28,11 @@ export class DispatchEnqueuer {
     if (orders.length === 0) return;
     const urgent = orders.filter((o) => o.priority === 'urgent');
     try {
-      if (urgent.length > 0) await this.queue.addBulk('DispatchRound', urgent.map((o) => urgentRoundJob(o, jobIdSuffix)));
+      if (urgent.length > 0)
+        await this.queue.addBulk(
+          'DispatchRound',
+          urgent.map((o) => urgentRoundJob(o, jobIdSuffix)),
+        );
       if (urgent.length < orders.length) {
         const intake = dispatchIntakeJob(Date.now(), jobIdSuffix);
         await this.queue.add('DispatchRound', intake.payload, intake.options);

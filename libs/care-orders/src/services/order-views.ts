@@ -169,13 +169,24 @@ export async function orderViews(
  * The reads of {@link orderViews} as statements (services, declines when shown, visits, residents), for a hot-path
  * transaction that sends them in the round trip of its writes; {@link orderViewsFrom} builds the views from the results.
  */
-export function orderViewStatements(orders: readonly Pick<CareOrder, 'id' | 'residentId'>[], options: { showDeclines: boolean }): SqlStatement[] {
+export function orderViewStatements(
+  orders: readonly Pick<CareOrder, 'id' | 'residentId'>[],
+  options: { showDeclines: boolean },
+): SqlStatement[] {
   const ids = orders.map((o) => o.id);
   const residentIds = [...new Set(orders.map((o) => o.residentId))];
   return [
-    stmt(`SELECT order_id, service_code FROM care_order_services WHERE order_id IN (${placeholders(ids)}) ORDER BY order_id, position`, ids),
+    stmt(
+      `SELECT order_id, service_code FROM care_order_services WHERE order_id IN (${placeholders(ids)}) ORDER BY order_id, position`,
+      ids,
+    ),
     ...(options.showDeclines
-      ? [stmt(`SELECT order_id, caregiver_id FROM order_declines WHERE order_id IN (${placeholders(ids)}) ORDER BY declined_at`, ids)]
+      ? [
+          stmt(
+            `SELECT order_id, caregiver_id FROM order_declines WHERE order_id IN (${placeholders(ids)}) ORDER BY declined_at`,
+            ids,
+          ),
+        ]
       : []),
     stmt(`SELECT * FROM care_visits WHERE order_id IN (${placeholders(ids)})`, ids),
     residentFactsStatement(placeholders(residentIds), residentIds),

@@ -26,12 +26,18 @@ export class ServicePointsService {
 
   async create(dto: CreateServicePointDto): Promise<ServicePointView> {
     await this.regions.assertKnown(dto.regionCode);
-    const saved = await this.points.save(this.points.create({ name: dto.name, regionCode: dto.regionCode, lat: dto.lat, lng: dto.lng }));
+    const saved = await this.points.save(
+      this.points.create({ name: dto.name, regionCode: dto.regionCode, lat: dto.lat, lng: dto.lng }),
+    );
     return this.view(await this.get(saved.id), 0);
   }
 
   async list(query: ListServicePointsQueryDto): Promise<Page<ServicePointView>> {
-    const qb = this.points.createQueryBuilder('p').orderBy('p.region_code', 'ASC').addOrderBy('p.name', 'ASC').addOrderBy('p.id', 'ASC');
+    const qb = this.points
+      .createQueryBuilder('p')
+      .orderBy('p.region_code', 'ASC')
+      .addOrderBy('p.name', 'ASC')
+      .addOrderBy('p.id', 'ASC');
     if (query.regionCode) qb.andWhere('p.region_code = :regionCode', { regionCode: query.regionCode });
     const [items, total] = await qb.skip(query.offset).take(query.limit).getManyAndCount();
     const counts = await this.activeCaregiverCounts(items.map((p) => p.id));

@@ -1,6 +1,9 @@
 import { ConfigError, DEV_JWT_SECRET, loadConfig, loadMigrateConfig, parseDuration } from './app-config';
 
-const SECRETS = { JWT_SECRET: 'a-production-secret-of-at-least-32-characters', DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('hex') };
+const SECRETS = {
+  JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+  DATA_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('hex'),
+};
 
 const problemsOf = (env: Record<string, string>): string => {
   try {
@@ -24,11 +27,15 @@ describe('loadConfig', () => {
 
   it('takes the dispatch fault hook in tests only', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).dispatch.faultPauseInCommitMs).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'test', DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '30000' }).dispatch.faultPauseInCommitMs).toBe(30_000);
+    expect(
+      loadConfig({ NODE_ENV: 'test', DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '30000' }).dispatch.faultPauseInCommitMs,
+    ).toBe(30_000);
     expect(problemsOf({ NODE_ENV: 'production', ...SECRETS, DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '30000' })).toMatch(
       /DISPATCH_FAULT_PAUSE_IN_COMMIT_MS .*refused unless NODE_ENV is test/,
     );
-    expect(problemsOf({ NODE_ENV: 'development', DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '1' })).toMatch(/DISPATCH_FAULT_PAUSE_IN_COMMIT_MS/);
+    expect(problemsOf({ NODE_ENV: 'development', DISPATCH_FAULT_PAUSE_IN_COMMIT_MS: '1' })).toMatch(
+      /DISPATCH_FAULT_PAUSE_IN_COMMIT_MS/,
+    );
   });
 
   it('reports every problem at once', () => {
@@ -48,7 +55,9 @@ describe('loadConfig', () => {
 
   it('accepts a base64 or hex encryption key of 32 bytes', () => {
     const key = Buffer.alloc(32, 7);
-    expect(loadConfig({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: key.toString('base64') }).dataEncryptionKey).toEqual(key);
+    expect(loadConfig({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: key.toString('base64') }).dataEncryptionKey).toEqual(
+      key,
+    );
     expect(loadConfig({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: key.toString('hex') }).dataEncryptionKey).toEqual(key);
     expect(() => loadConfig({ NODE_ENV: 'test', DATA_ENCRYPTION_KEY: 'abcd' })).toThrow(ConfigError);
   });
@@ -70,8 +79,12 @@ describe('secrets', () => {
 
   it('refuses the published development secrets in production, even when given explicitly', () => {
     expect(problemsOf({ ...SECRETS, JWT_SECRET: DEV_JWT_SECRET })).toMatch(/JWT_SECRET is a published/);
-    expect(problemsOf({ ...SECRETS, JWT_SECRET: 'local-compose-jwt-secret-change-me-0123456789' })).toMatch(/JWT_SECRET/);
-    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY: '0'.repeat(64) })).toMatch(/DATA_ENCRYPTION_KEY is a published/);
+    expect(problemsOf({ ...SECRETS, JWT_SECRET: 'local-compose-jwt-secret-change-me-0123456789' })).toMatch(
+      /JWT_SECRET/,
+    );
+    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY: '0'.repeat(64) })).toMatch(
+      /DATA_ENCRYPTION_KEY is a published/,
+    );
     expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY: '0'.repeat(63) + '1' })).toMatch(/DATA_ENCRYPTION_KEY/);
     expect(problemsOf(SECRETS)).toBe('');
   });
@@ -111,7 +124,9 @@ describe('login protection settings', () => {
 describe('loadMigrateConfig', () => {
   it('needs DATABASE_URL only: migrating a production database asks for no secrets', () => {
     expect(loadMigrateConfig({})).toEqual({ databaseUrl: 'mysql://root:@127.0.0.1:3306/care' });
-    expect(loadMigrateConfig({ DATABASE_URL: 'mysql://care:x@db:3306/care' }).databaseUrl).toBe('mysql://care:x@db:3306/care');
+    expect(loadMigrateConfig({ DATABASE_URL: 'mysql://care:x@db:3306/care' }).databaseUrl).toBe(
+      'mysql://care:x@db:3306/care',
+    );
     expect(() => loadMigrateConfig({ DATABASE_URL: 'postgres://x' })).toThrow(ConfigError);
     expect(() => loadMigrateConfig({ DATABASE_URL: 'not a url' })).toThrow(ConfigError);
   });
@@ -122,9 +137,15 @@ describe('DATA_ENCRYPTION_KEY_PREVIOUS (a key rotation)', () => {
 
   it('is absent unless given, and read like DATA_ENCRYPTION_KEY when given', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).previousDataEncryptionKey).toBeNull();
-    expect(loadConfig({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: previous.toString('base64') }).previousDataEncryptionKey).toEqual(previous);
-    expect(loadConfig({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: previous.toString('hex') }).previousDataEncryptionKey).toEqual(previous);
-    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: 'abcd' })).toMatch(/DATA_ENCRYPTION_KEY_PREVIOUS must be 32 bytes/);
+    expect(
+      loadConfig({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: previous.toString('base64') }).previousDataEncryptionKey,
+    ).toEqual(previous);
+    expect(
+      loadConfig({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: previous.toString('hex') }).previousDataEncryptionKey,
+    ).toEqual(previous);
+    expect(problemsOf({ ...SECRETS, DATA_ENCRYPTION_KEY_PREVIOUS: 'abcd' })).toMatch(
+      /DATA_ENCRYPTION_KEY_PREVIOUS must be 32 bytes/,
+    );
   });
 
   it('refuses the same key as DATA_ENCRYPTION_KEY', () => {
@@ -144,13 +165,21 @@ describe('DATA_ENCRYPTION_KEY_PREVIOUS (a key rotation)', () => {
 
 describe('metrics settings', () => {
   it('reads METRICS_ALLOW as addresses and CIDR ranges, and DISPATCHER_METRICS_PORT', () => {
-    const config = loadConfig({ NODE_ENV: 'test', METRICS_ALLOW: ' 10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8', DISPATCHER_METRICS_PORT: '9464' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      METRICS_ALLOW: ' 10.0.0.0/8, 127.0.0.1 ,::1,fd00::/8',
+      DISPATCHER_METRICS_PORT: '9464',
+    });
     expect(config.metrics).toEqual({ allow: ['10.0.0.0/8', '127.0.0.1', '::1', 'fd00::/8'], dispatcherPort: 9464 });
     expect(loadConfig({ NODE_ENV: 'test' }).metrics).toEqual({ allow: [], dispatcherPort: null });
   });
 
   it('names every entry that is not an address or a range, and a bad port', () => {
-    const problems = problemsOf({ NODE_ENV: 'test', METRICS_ALLOW: '10.0.0.0/33,prometheus,1.2.3.4/8/1,::1/129', DISPATCHER_METRICS_PORT: '70000' });
+    const problems = problemsOf({
+      NODE_ENV: 'test',
+      METRICS_ALLOW: '10.0.0.0/33,prometheus,1.2.3.4/8/1,::1/129',
+      DISPATCHER_METRICS_PORT: '70000',
+    });
     expect(problems).toMatch(/"10\.0\.0\.0\/33"/);
     expect(problems).toMatch(/"prometheus"/);
     expect(problems).toMatch(/"1\.2\.3\.4\/8\/1"/);

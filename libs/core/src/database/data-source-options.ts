@@ -35,7 +35,9 @@ export function dataSourceOptions(
     migrationsTransactionMode: 'each',
     driver: guardedMysql2(limits),
     connectTimeout: limits.connectTimeoutMs,
-    ...(limits.queryTimeoutMs === null ? {} : { maxQueryExecutionTime: limits.queryTimeoutMs, enableQueryTimeout: true }),
+    ...(limits.queryTimeoutMs === null
+      ? {}
+      : { maxQueryExecutionTime: limits.queryTimeoutMs, enableQueryTimeout: true }),
     // TypeORM's own console logger prints SQL text and parameters (slow queries always): never use it
     logger: new SafeTypeOrmLogger(),
     extra: { connectionLimit: 20, waitForConnections: true, queueLimit: limits.queueLimit, enableKeepAlive: true },

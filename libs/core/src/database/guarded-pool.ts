@@ -63,7 +63,8 @@ function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
   if (limits.statementTimeoutMs !== null) {
     const timeoutMs = limits.statementTimeoutMs;
     pool.on('connection', (connection) => {
-      const handshake = (connection as unknown as { _handshakePacket?: { serverVersion?: string } | null })._handshakePacket;
+      const handshake = (connection as unknown as { _handshakePacket?: { serverVersion?: string } | null })
+        ._handshakePacket;
       // queued on the connection before the caller's first statement, so it runs once per connection, first
       connection.query(statementTimeoutSql(handshake?.serverVersion ?? '', timeoutMs), () => undefined);
     });
@@ -76,7 +77,10 @@ function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
       if (settled) return;
       settled = true;
       pool.emit(POOL_ACQUIRED_EVENT, performance.now() - started, false);
-      callback(codedError('POOL_ACQUIRE_TIMEOUT', `no database connection within ${limits.acquireTimeoutMs} ms`), undefined as unknown as PoolConnection);
+      callback(
+        codedError('POOL_ACQUIRE_TIMEOUT', `no database connection within ${limits.acquireTimeoutMs} ms`),
+        undefined as unknown as PoolConnection,
+      );
     }, limits.acquireTimeoutMs);
     acquire((error, connection) => {
       if (settled) {

@@ -19,7 +19,9 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   server.pathname = '/';
   const connection = await createConnection({ uri: server.toString(), connectTimeout: 5000 });
   try {
-    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await connection.query(
+      `CREATE DATABASE IF NOT EXISTS \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+    );
   } finally {
     await connection.end();
   }

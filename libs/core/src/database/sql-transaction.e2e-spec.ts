@@ -30,8 +30,12 @@ describe('SqlTransactionRunner', () => {
   beforeAll(async () => {
     database = await createTestDatabase('sqltx');
     direct = await createConnection({ uri: database.url });
-    await direct.query('CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, UNIQUE KEY uq_t_name (name)) ENGINE=InnoDB');
-    await direct.query('CREATE TABLE events (id INT AUTO_INCREMENT PRIMARY KEY, action VARCHAR(40) NOT NULL) ENGINE=InnoDB');
+    await direct.query(
+      'CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(100) NOT NULL, UNIQUE KEY uq_t_name (name)) ENGINE=InnoDB',
+    );
+    await direct.query(
+      'CREATE TABLE events (id INT AUTO_INCREMENT PRIMARY KEY, action VARCHAR(40) NOT NULL) ENGINE=InnoDB',
+    );
   });
   beforeEach(async () => {
     await direct.query('DELETE FROM t');
@@ -53,7 +57,11 @@ describe('SqlTransactionRunner', () => {
         stmt('SELECT @@SESSION.tx_isolation AS level'),
       ]);
       const [inserted] = await tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?), (?, ?)', [1, 'a', 2, 'b'])]);
-      return { locked: rowsOf(locked).length, level: rowsOf<{ level: string }>(level)[0].level, inserted: affectedRowsOf(inserted) };
+      return {
+        locked: rowsOf(locked).length,
+        level: rowsOf<{ level: string }>(level)[0].level,
+        inserted: affectedRowsOf(inserted),
+      };
     });
     expect(result).toEqual({ locked: 0, level: 'READ-COMMITTED', inserted: 2 });
     expect(seen!.roundTrips).toBe(2);
@@ -63,7 +71,12 @@ describe('SqlTransactionRunner', () => {
   it('passes values only through placeholders, so SQL in a value is stored as text', async () => {
     const { runner } = makeRunner();
     const evil = "x'); DELETE FROM t; --";
-    await runner.run((tx) => tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [1, 'kept']), stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, evil])]));
+    await runner.run((tx) =>
+      tx.commit([
+        stmt('INSERT INTO t (id, name) VALUES (?, ?)', [1, 'kept']),
+        stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, evil]),
+      ]),
+    );
     expect(await names()).toEqual(['kept', evil]);
     expect(() => stmt(`INSERT INTO t (id, name) VALUES (3, '${evil}')`, [])).toThrow(/placeholders|one statement/);
     expect(() => stmt('INSERT INTO t (id, name) VALUES (?, ?)', [3])).toThrow('2 placeholders but 1 values');
@@ -80,7 +93,10 @@ describe('SqlTransactionRunner', () => {
     ).rejects.toThrow('refused');
     await expect(
       runner.run((tx) =>
-        tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, 'dup']), stmt('INSERT INTO t (id, name) VALUES (?, ?)', [3, 'dup'])]),
+        tx.commit([
+          stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, 'dup']),
+          stmt('INSERT INTO t (id, name) VALUES (?, ?)', [3, 'dup']),
+        ]),
       ),
     ).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
     expect(await names()).toEqual([]);
@@ -128,7 +144,9 @@ describe('SqlTransactionRunner', () => {
 
   it('stops a statement at the time limit and a wait for a connection at the acquire time-out, both as outages (503)', async () => {
     const { runner } = makeRunner({ statementTimeoutMs: 300, acquireTimeoutMs: 300 }, 1);
-    const slow = await runner.run((tx) => tx.batch([stmt('SELECT SLEEP(?) AS s', [3])])).catch((error: unknown) => error);
+    const slow = await runner
+      .run((tx) => tx.batch([stmt('SELECT SLEEP(?) AS s', [3])]))
+      .catch((error: unknown) => error);
     // MariaDB fails the statement (ER_STATEMENT_TIMEOUT); MySQL 8's max_execution_time returns 1 from an interrupted SLEEP
     if (slow instanceof Error) expect(asServiceUnavailable(slow)).toBeDefined();
     else expect(rowsOf<{ s: number | string }>((slow as never[])[0])[0].s).toEqual(expect.anything());

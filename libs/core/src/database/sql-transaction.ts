@@ -13,7 +13,8 @@ export interface SqlStatement {
 }
 
 /** What one statement returned: its rows (a SELECT) or the server's OK packet (a write). */
-export type SqlResult = readonly Record<string, unknown>[] | { readonly affectedRows: number; readonly insertId?: number };
+export type SqlResult =
+  readonly Record<string, unknown>[] | { readonly affectedRows: number; readonly insertId?: number };
 
 export const DATABASE_LIMITS = Symbol('DATABASE_LIMITS');
 
@@ -82,7 +83,10 @@ class Transaction implements SqlTransaction {
     // from here on the server may hold an open transaction: a failure must roll it back
     this.started = true;
     this.roundTrips++;
-    const raw = await this.send(all.map((s) => s.sql).join(';\n'), all.flatMap((s) => s.params));
+    const raw = await this.send(
+      all.map((s) => s.sql).join(';\n'),
+      all.flatMap((s) => s.params),
+    );
     if (commit) this.finished = true;
     const results = (all.length === 1 ? [raw] : raw) as SqlResult[];
     return results.slice(head.length, head.length + statements.length);
@@ -119,7 +123,9 @@ export class SqlTransactionRunner implements OnModuleDestroy {
         return await this.once(work, options.audit !== false);
       } catch (error) {
         if (!isLockError(error) || attempt >= retries) throw error;
-        this.logger.warn(`transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`);
+        this.logger.warn(
+          `transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
       }
     }
@@ -148,7 +154,9 @@ export class SqlTransactionRunner implements OnModuleDestroy {
     const mark = auditContext.mark();
     const hook = this.tx.auditHook;
     const send: Send = (sql, values) => this.query(connection, sql, values);
-    const transaction = new Transaction(send, () => (hook && scope?.kind === 'write' ? hook.statementsBeforeCommit(scope) : []));
+    const transaction = new Transaction(send, () =>
+      hook && scope?.kind === 'write' ? hook.statementsBeforeCommit(scope) : [],
+    );
     let broken = false;
     try {
       const result = await work(transaction);

@@ -62,7 +62,9 @@ export class TransactionRunner {
         return await this.once(work, options.audit !== false);
       } catch (error) {
         if (!isLockError(error) || attempt >= retries) throw error;
-        this.logger.warn(`transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`);
+        this.logger.warn(
+          `transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
       }
     }

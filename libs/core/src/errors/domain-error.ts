@@ -68,6 +68,9 @@ export class InvalidTransitionError extends ConflictError {
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   constructor(readonly service: 'database' | 'redis') {
-    super('SERVICE_UNAVAILABLE', `The ${service === 'database' ? 'database' : 'job queue'} is unavailable; retry shortly`);
+    super(
+      'SERVICE_UNAVAILABLE',
+      `The ${service === 'database' ? 'database' : 'job queue'} is unavailable; retry shortly`,
+    );
   }
 }

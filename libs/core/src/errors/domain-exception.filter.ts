@@ -47,10 +47,16 @@ export class DomainExceptionFilter implements ExceptionFilter {
     tagErrorCode(request, body.code);
     if (body.code === 'SERVICE_UNAVAILABLE') {
       // expected during an outage: one line per request, the driver's code but not its words
-      this.logger.warn({ err: serializeError(exception), requestId: request.id, path: pathOf(request) }, 'service unavailable');
+      this.logger.warn(
+        { err: serializeError(exception), requestId: request.id, path: pathOf(request) },
+        'service unavailable',
+      );
     } else if (body.statusCode >= 500) {
       // through the error serializer: no SQL text, parameters or driver error objects
-      this.logger.error({ err: serializeError(exception), requestId: request.id, path: pathOf(request) }, 'unhandled error');
+      this.logger.error(
+        { err: serializeError(exception), requestId: request.id, path: pathOf(request) },
+        'unhandled error',
+      );
     }
     if (response.sent || response.raw.headersSent) return;
     if (exception instanceof DomainError && exception.retryAfterSeconds !== undefined) {

@@ -29,7 +29,8 @@ const DATABASE_OUTAGE_CODES = new Set([
 ]);
 /** errno values of the statement-time-limit errors, for drivers that leave `code` unset. */
 const DATABASE_OUTAGE_ERRNOS = new Set([1969, 3024, 1317, 1040, 1053]);
-const DATABASE_OUTAGE_MESSAGES = /^(Queue limit reached\.|Pool is closed\.|Can't add new command when connection is in closed state|Connection lost)/;
+const DATABASE_OUTAGE_MESSAGES =
+  /^(Queue limit reached\.|Pool is closed\.|Can't add new command when connection is in closed state|Connection lost)/;
 
 /** ioredis's words for "not connected" (offline queue disabled, closed, command time-out, retries exhausted). */
 const REDIS_OUTAGE_MESSAGES =

@@ -15,11 +15,15 @@ describe('requestErrorMessage', () => {
       expect(error.statusCode).toBe(status);
       expect(FASTIFY_REQUEST_ERRORS[error.message]).toMatch(/^body: /);
     }
-    expect(requestErrorMessage("Body is not valid JSON but content-type is set to 'application/json'", 400)).toBe(MALFORMED_JSON);
+    expect(requestErrorMessage("Body is not valid JSON but content-type is set to 'application/json'", 400)).toBe(
+      MALFORMED_JSON,
+    );
   });
 
   it('never repeats an unknown text, which may quote the request', () => {
-    const badUrl = new (errorCodes.FST_ERR_BAD_URL as unknown as new (url: string) => Error)('/api/%zz-620422194501010017');
+    const badUrl = new (errorCodes.FST_ERR_BAD_URL as unknown as new (url: string) => Error)(
+      '/api/%zz-620422194501010017',
+    );
     expect(requestErrorMessage(badUrl.message, 400)).toBe('Bad request');
     expect(requestErrorMessage('something new', 413)).toBe('body: too large');
     expect(requestErrorMessage('something new', 415)).toMatch(/application\/json/);

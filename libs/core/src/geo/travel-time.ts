@@ -67,8 +67,7 @@ const toRadians = (degrees: number): number => (degrees * Math.PI) / 180;
 export function haversineKm(a: GeoPoint, b: GeoPoint, earthRadiusKm = DEFAULT_TRAVEL_MODEL.earthRadiusKm): number {
   const dLat = toRadians(b.lat - a.lat);
   const dLng = toRadians(b.lng - a.lng);
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(toRadians(a.lat)) * Math.cos(toRadians(b.lat)) * Math.sin(dLng / 2) ** 2;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(toRadians(a.lat)) * Math.cos(toRadians(b.lat)) * Math.sin(dLng / 2) ** 2;
   // min() guards against h creeping above 1 through rounding for antipodal points.
   return 2 * earthRadiusKm * Math.asin(Math.min(1, Math.sqrt(h)));
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { requestIdOf, requestLogLine } from './request-log';
 
-const withHeader = (value: string | string[] | undefined) => ({ headers: { 'x-request-id': value } }) as unknown as IncomingMessage;
+const withHeader = (value: string | string[] | undefined) =>
+  ({ headers: { 'x-request-id': value } }) as unknown as IncomingMessage;
 
 describe('requestIdOf', () => {
   it("keeps the caller's X-Request-Id when it is a plain token", () => {
@@ -10,7 +11,9 @@ describe('requestIdOf', () => {
 
   it('makes a fresh UUID otherwise (none, too long, odd characters, repeated header)', () => {
     for (const given of [undefined, 'x'.repeat(65), 'a b', '<script>', ['a', 'b']]) {
-      expect(requestIdOf(withHeader(given))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(requestIdOf(withHeader(given))).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     }
   });
 });

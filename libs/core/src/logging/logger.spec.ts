@@ -36,7 +36,9 @@ describe('serializeError', () => {
   });
 
   it('takes long digit runs (ID numbers, phones) out of messages', () => {
-    expect(messageWithoutValues('resident 620422194501010017 has no phone 13800001111')).toBe('resident # has no phone #');
+    expect(messageWithoutValues('resident 620422194501010017 has no phone 13800001111')).toBe(
+      'resident # has no phone #',
+    );
   });
 
   it('is the root logger err serializer', () => {

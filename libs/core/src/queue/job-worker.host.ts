@@ -55,7 +55,9 @@ export class JobWorkerHost implements OnApplicationShutdown {
         },
       );
       worker.on('failed', (job, error) =>
-        this.logger.warn(`job ${job?.name}#${job?.id} failed (attempt ${job?.attemptsMade}): ${messageWithoutValues(error.message)}`),
+        this.logger.warn(
+          `job ${job?.name}#${job?.id} failed (attempt ${job?.attemptsMade}): ${messageWithoutValues(error.message)}`,
+        ),
       );
       worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
       this.workers.push(worker);

@@ -29,7 +29,12 @@ export function createFailFastRedis(url: string, options: RedisOptions = {}): IO
 
 /** Connects once and fails fast (for start-up checks), instead of ioredis's endless reconnecting. */
 export async function assertRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
-  const probe = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: timeoutMs });
+  const probe = new IORedis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    connectTimeout: timeoutMs,
+  });
   probe.on('error', () => undefined);
   try {
     await probe.connect();

@@ -411,9 +411,10 @@ describe('demo county', () => {
       for (const m of wide.otherMonths.filter((x) => !x.partial)) {
         expect(m.visits).toHaveLength(county.visits.length);
         expect(m.visits.every((v) => v.windowStart.startsWith(m.month) && v.status !== 'assigned')).toBe(true);
-        expect(expectedCoverageCounts({ ...wide, month: m.month, asOf: `${m.month}-28`, visits: m.visits }).eligibleWithThreeVisits).toBe(
-          1260 - DEMO_COUNTS.remoteEligible - DEMO_COUNTS.shortOfVisits,
-        );
+        expect(
+          expectedCoverageCounts({ ...wide, month: m.month, asOf: `${m.month}-28`, visits: m.visits })
+            .eligibleWithThreeVisits,
+        ).toBe(1260 - DEMO_COUNTS.remoteEligible - DEMO_COUNTS.shortOfVisits);
       }
     });
 
@@ -430,7 +431,9 @@ describe('demo county', () => {
       const keys = current.visits.map((v) => `${v.residentKey}/${v.third}`);
       expect(new Set(keys).size).toBe(keys.length);
       // the first third (days 1–10) lies wholly before the 15th; the last (21–31) wholly after it
-      expect(current.visits.filter((v) => v.third === 0)).toHaveLength(county.visits.filter((v) => v.third === 0).length);
+      expect(current.visits.filter((v) => v.third === 0)).toHaveLength(
+        county.visits.filter((v) => v.third === 0).length,
+      );
       expect(current.visits.some((v) => v.third === 2)).toBe(false);
     });
 
@@ -439,12 +442,15 @@ describe('demo county', () => {
       const todays = current.visits.filter((v) => v.status === 'assigned');
       const served = new Set(county.visits.filter((v) => v.caregiverKey).map((v) => v.caregiverKey));
       const byCaregiver = new Map<string, typeof todays>();
-      for (const v of todays) byCaregiver.set(v.caregiverKey ?? '', [...(byCaregiver.get(v.caregiverKey ?? '') ?? []), v]);
+      for (const v of todays)
+        byCaregiver.set(v.caregiverKey ?? '', [...(byCaregiver.get(v.caregiverKey ?? '') ?? []), v]);
       expect(new Set(byCaregiver.keys())).toEqual(served);
       for (const visits of byCaregiver.values()) {
         expect(visits).toHaveLength(2);
         const [a, b] = [...visits].sort((x, y) => (x.plannedStart ?? '').localeCompare(y.plannedStart ?? ''));
-        expect(Date.parse(a.plannedEnd ?? '') + (b.travelMinutes ?? 0) * 60_000).toBeLessThanOrEqual(Date.parse(b.plannedStart ?? ''));
+        expect(Date.parse(a.plannedEnd ?? '') + (b.travelMinutes ?? 0) * 60_000).toBeLessThanOrEqual(
+          Date.parse(b.plannedStart ?? ''),
+        );
         expect(Date.parse(b.plannedEnd ?? '')).toBeLessThanOrEqual(Date.parse(`${today}T18:00:00+08:00`));
         expect(a.checkInAt).toBeUndefined();
       }
@@ -453,7 +459,9 @@ describe('demo county', () => {
     it('on the first day of a month: today’s visits only; a today outside the next month adds no partial month', () => {
       const first = generateDemoCounty({ today: '2021-01-01' }).otherMonths;
       expect(first).toHaveLength(1);
-      expect(first[0].visits.every((v) => v.status === 'assigned' && day(v.plannedStart ?? '') === '2021-01-01')).toBe(true);
+      expect(first[0].visits.every((v) => v.status === 'assigned' && day(v.plannedStart ?? '') === '2021-01-01')).toBe(
+        true,
+      );
       expect(generateDemoCounty({ today: '2021-03-01' }).otherMonths).toEqual([]);
       expect(shiftMonth('2020-12', 1)).toBe('2021-01');
       expect(shiftMonth('2021-01', -2)).toBe('2020-11');

@@ -455,12 +455,20 @@ export function generateDemoCounty(options: DemoOptions = {}): DemoCounty {
   const otherMonths: DemoMonthVisits[] = [];
   for (let n = options.historyMonths ?? 0; n >= 1; n--) {
     const m = shiftMonth(month, -n);
-    otherMonths.push({ month: m, partial: false, visits: planVisits(new Random(`${seed}/${month}/visits/${m}`), m, eligible, caregiverOf) });
+    otherMonths.push({
+      month: m,
+      partial: false,
+      visits: planVisits(new Random(`${seed}/${month}/visits/${m}`), m, eligible, caregiverOf),
+    });
   }
   if (options.today !== undefined && options.today.slice(0, 7) === shiftMonth(month, 1)) {
     const m = options.today.slice(0, 7);
     const rngToday = new Random(`${seed}/${month}/visits/${m}`);
-    otherMonths.push({ month: m, partial: true, visits: planVisits(rngToday, m, eligible, caregiverOf, options.today) });
+    otherMonths.push({
+      month: m,
+      partial: true,
+      visits: planVisits(rngToday, m, eligible, caregiverOf, options.today),
+    });
   }
 
   const staff: DemoStaffMember[] = [

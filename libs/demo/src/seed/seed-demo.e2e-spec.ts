@@ -129,7 +129,10 @@ describe('seed:demo (e2e)', () => {
 
   it('the monthly trend: five closed months kept, and the live month has its visits up to today', async () => {
     const from = previousMonth(previousMonth(previousMonth(previousMonth(month))));
-    const res = await http().get(`/api/v1/stats/coverage/history?from=${from}&to=${month}`).set(auth(token)).expect(200);
+    const res = await http()
+      .get(`/api/v1/stats/coverage/history?from=${from}&to=${month}`)
+      .set(auth(token))
+      .expect(200);
     expect(res.body.items).toHaveLength(5);
     for (const item of res.body.items) {
       const doorstep = item.indicators.find((i: { key: string }) => i.key === 'doorstep_visit_coverage');

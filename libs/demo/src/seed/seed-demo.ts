@@ -225,7 +225,10 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
   log(`visits ${visits} in ${county.month}`);
   const otherMonths: { month: string; visits: number }[] = [];
   for (const m of county.otherMonths) {
-    otherMonths.push({ month: m.month, visits: await insertVisits(db, county, m.month, m.visits, residentId, caregiverId, user.id) });
+    otherMonths.push({
+      month: m.month,
+      visits: await insertVisits(db, county, m.month, m.visits, residentId, caregiverId, user.id),
+    });
     log(`visits ${m.visits.length} in ${m.month}${m.partial ? ` (up to ${options.today ?? ''})` : ''}`);
   }
   // closed months kept as the monthly job keeps them: the dashboard's trend reads those
@@ -266,7 +269,10 @@ async function insertDevices(
   residentId: ReadonlyMap<string, string>,
 ): Promise<number> {
   const alone = residents.filter((r) => r.livingArrangement === 'home' && r.categories.includes('living_alone'));
-  const rows = alone.map((r, i) => [`${DEMO_DEVICE_PREFIX}YJT-${String(i + 1).padStart(4, '0')}`, must(residentId, r.key)]);
+  const rows = alone.map((r, i) => [
+    `${DEMO_DEVICE_PREFIX}YJT-${String(i + 1).padStart(4, '0')}`,
+    must(residentId, r.key),
+  ]);
   for (let i = 0; i < rows.length; i += 500) {
     const chunk = rows.slice(i, i + 500);
     await db.query(

@@ -27,7 +27,10 @@ export class DispatchKpisController {
 
   @Get('kpis')
   @Roles('dispatcher', 'bureau', 'admin')
-  @ApiOperation({ summary: "The day's dispatch quality: placed, urgent, reasons, travel per visit, continuity, spread, time to assign" })
+  @ApiOperation({
+    summary:
+      "The day's dispatch quality: placed, urgent, reasons, travel per visit, continuity, spread, time to assign",
+  })
   get(@Query() query: DispatchKpisQueryDto) {
     if (query.date) {
       const ms = Date.parse(`${query.date}T00:00:00Z`);

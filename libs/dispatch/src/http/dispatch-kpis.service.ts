@@ -42,7 +42,10 @@ const SEAT = { lat: 35.6929, lng: 105.0466 };
 export class DispatchKpisService {
   constructor(private readonly db: DataSource) {}
 
-  async kpis(date: string | undefined, regionCode: string | undefined): Promise<DispatchKpis & { date: string; regionCode: string | null }> {
+  async kpis(
+    date: string | undefined,
+    regionCode: string | undefined,
+  ): Promise<DispatchKpis & { date: string; regionCode: string | null }> {
     const day = date ?? countyDate(new Date());
     const from = countyInstant(day);
     const to = new Date(from.getTime() + DAY_MS);

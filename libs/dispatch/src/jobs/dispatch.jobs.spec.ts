@@ -40,7 +40,14 @@ function setup(decisions?: DispatchDecisions) {
 describe('DispatchJobs', () => {
   it('handles every job of the dispatch queue', () => {
     const { jobs, handlers } = setup();
-    expect([...handlers.keys()].sort()).toEqual(['AcceptTimeout', 'DispatchBatch', 'DispatchOrder', 'DispatchRound', 'RetryUnassigned', 'SweepPendingOrders']);
+    expect([...handlers.keys()].sort()).toEqual([
+      'AcceptTimeout',
+      'DispatchBatch',
+      'DispatchOrder',
+      'DispatchRound',
+      'RetryUnassigned',
+      'SweepPendingOrders',
+    ]);
     jobs.onApplicationShutdown();
   });
 
@@ -83,7 +90,14 @@ describe('DispatchJobs', () => {
     await run('DispatchBatch', { batchId: 'b1' });
     expect(decided).toHaveBeenLastCalledWith('DispatchBatch', {}, expect.any(Number));
     // a round decides its partition's orders: its tally (replanned orders are decided in a later round)
-    rounds.handle.mockResolvedValueOnce({ outcome: 'rounds', partition: 'p1', rounds: 2, assigned: 3, unassigned: 2, replanned: 1 } as never);
+    rounds.handle.mockResolvedValueOnce({
+      outcome: 'rounds',
+      partition: 'p1',
+      rounds: 2,
+      assigned: 3,
+      unassigned: 2,
+      replanned: 1,
+    } as never);
     await run('DispatchRound', { partition: 'p1' });
     expect(decided).toHaveBeenLastCalledWith('DispatchRound', { assigned: 3, unassigned: 2 }, expect.any(Number));
     service.dispatch.mockRejectedValueOnce(new Error('contention'));

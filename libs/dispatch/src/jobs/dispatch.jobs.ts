@@ -2,7 +2,12 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type 
 import { APP_CONFIG, type AppConfig, JobQueue, JobWorkerHost } from '@care/core';
 import { DispatchService } from '../dispatch.service';
 import { DispatchRoundService, type RoundOutcome } from '../dispatch-round.service';
-import { DISPATCH_DECISIONS, type DispatchDecisionJob, type DispatchDecisionOutcome, type DispatchDecisions } from './dispatch-decisions';
+import {
+  DISPATCH_DECISIONS,
+  type DispatchDecisionJob,
+  type DispatchDecisionOutcome,
+  type DispatchDecisions,
+} from './dispatch-decisions';
 
 /**
  * The dispatch queue's handlers: each validates the payload's ids and calls one use case. Also the sweep timer:
@@ -26,7 +31,11 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.host.register('DispatchOrder', async ({ orderId }) =>
-      this.reported('DispatchOrder', () => this.dispatch.dispatch(requireId(orderId, 'orderId')), (done) => ({ [done.outcome]: 1 })),
+      this.reported(
+        'DispatchOrder',
+        () => this.dispatch.dispatch(requireId(orderId, 'orderId')),
+        (done) => ({ [done.outcome]: 1 }),
+      ),
     );
     this.host.register('DispatchBatch', async ({ batchId }) =>
       this.reported('DispatchBatch', () => this.rounds.dispatchBatch(requireId(batchId, 'batchId')), roundDecisions),
@@ -43,10 +52,13 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
       ),
     );
     this.host.register('AcceptTimeout', async ({ orderId, assignedAt }) => {
-      if (typeof assignedAt !== 'string' || Number.isNaN(Date.parse(assignedAt))) throw new Error('AcceptTimeout: assignedAt must be an ISO instant');
+      if (typeof assignedAt !== 'string' || Number.isNaN(Date.parse(assignedAt)))
+        throw new Error('AcceptTimeout: assignedAt must be an ISO instant');
       return this.dispatch.acceptTimeout(requireId(orderId, 'orderId'), assignedAt);
     });
-    this.host.register('RetryUnassigned', async ({ reason, regionCode }) => this.dispatch.retryUnassigned(String(reason ?? ''), regionCode));
+    this.host.register('RetryUnassigned', async ({ reason, regionCode }) =>
+      this.dispatch.retryUnassigned(String(reason ?? ''), regionCode),
+    );
     this.host.register('SweepPendingOrders', async () => this.dispatch.sweep());
 
     const periodMs = this.config.dispatch.sweepSeconds * 1000;
@@ -73,7 +85,11 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
 
   private async enqueueSweep(periodMs: number): Promise<void> {
     try {
-      await this.queue.add('SweepPendingOrders', {}, { jobId: `SweepPendingOrders-${Math.floor(Date.now() / periodMs)}` });
+      await this.queue.add(
+        'SweepPendingOrders',
+        {},
+        { jobId: `SweepPendingOrders-${Math.floor(Date.now() / periodMs)}` },
+      );
     } catch (error) {
       this.logger.warn(`could not enqueue the sweep: ${(error as Error).message}`);
     }
@@ -91,6 +107,7 @@ function roundDecisions(done: RoundOutcome): Partial<Record<DispatchDecisionOutc
 }
 
 function requireId(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 64) throw new Error(`job payload: ${name} must be an id`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > 64)
+    throw new Error(`job payload: ${name} must be an id`);
   return value;
 }

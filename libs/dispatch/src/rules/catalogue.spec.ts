@@ -11,7 +11,11 @@ import {
 describe('service catalogue', () => {
   it('holds the 11 services of domain.md §5 with their default minutes and skills', () => {
     expect(DEFAULT_SERVICES).toHaveLength(11);
-    expect(DEFAULT_CATALOGUE.get('medical_escort')).toEqual({ code: 'medical_escort', defaultMinutes: 120, skill: 'escort' });
+    expect(DEFAULT_CATALOGUE.get('medical_escort')).toEqual({
+      code: 'medical_escort',
+      defaultMinutes: 120,
+      skill: 'escort',
+    });
     expect(DEFAULT_CATALOGUE.get('companionship')?.skill).toBeNull();
     expect(DEFAULT_CATALOGUE.get('errand')?.skill).toBeNull();
   });
@@ -42,7 +46,10 @@ describe('orderDurationMinutes', () => {
 
 describe('requiredSkills', () => {
   it('lists each needed skill once; services without a skill need none', () => {
-    expect(requiredSkills({ services: ['health_check', 'safety_check', 'laundry'] })).toEqual(['housekeeping', 'health']);
+    expect(requiredSkills({ services: ['health_check', 'safety_check', 'laundry'] })).toEqual([
+      'housekeeping',
+      'health',
+    ]);
     expect(requiredSkills({ services: ['companionship', 'errand'] })).toEqual([]);
     expect(requiredSkills({ services: ['rehab_care', 'bathing'] })).toEqual(['personal_care', 'nursing']);
   });

@@ -66,7 +66,8 @@ export function orderDurationMinutes(order: OrderServices, catalogue: ServiceCat
   const defaults = order.services.reduce((sum, code) => sum + lookup(catalogue, code).defaultMinutes, 0);
   const given = order.durationMinutes;
   if (given !== undefined && given !== null) {
-    if (!Number.isInteger(given) || given <= 0) throw new RangeError(`durationMinutes must be a positive integer, got ${given}`);
+    if (!Number.isInteger(given) || given <= 0)
+      throw new RangeError(`durationMinutes must be a positive integer, got ${given}`);
     return given;
   }
   return defaults;

@@ -160,7 +160,11 @@ export function generateCountyDay(options: CountyDayOptions = {}): CountyDay {
 
   const servicePoints: ServicePoint[] = [];
   for (const t of townships) {
-    servicePoints.push({ id: `sp-${t.code}`, regionCode: t.code, location: t.kind === 'urban' ? t.centre : rnd.near(t.centre, 2) });
+    servicePoints.push({
+      id: `sp-${t.code}`,
+      regionCode: t.code,
+      location: t.kind === 'urban' ? t.centre : rnd.near(t.centre, 2),
+    });
   }
   for (let i = 0; i < (options.extraSeatServicePoints ?? 2); i++) {
     servicePoints.push({ id: `sp-${seat.code}-${i + 2}`, regionCode: seat.code, location: rnd.near(seat.centre, 2.5) });
@@ -169,7 +173,12 @@ export function generateCountyDay(options: CountyDayOptions = {}): CountyDay {
   const caregivers: GeneratedCaregiver[] = [];
   for (let i = 0; i < caregiverCount; i++) {
     // Every service point first, then the seat's points and random ones.
-    const sp = i < servicePoints.length ? servicePoints[i] : rnd.chance(0.4) ? rnd.pick(servicePoints.filter((p) => p.regionCode === seat.code)) : rnd.pick(servicePoints);
+    const sp =
+      i < servicePoints.length
+        ? servicePoints[i]
+        : rnd.chance(0.4)
+          ? rnd.pick(servicePoints.filter((p) => p.regionCode === seat.code))
+          : rnd.pick(servicePoints);
     const skills: Skill[] = [];
     if (rnd.chance(0.85)) skills.push('housekeeping');
     if (rnd.chance(0.5)) skills.push('personal_care');

@@ -18,11 +18,19 @@ describe('evaluateInsertion — an empty day', () => {
     // 5 km rural = 10 min; shift 08:00, window 09:00 → start 09:00, end 09:30 (companionship 30 min)
     const r = ok(evaluateInsertion(order(), day()));
     expect([r.plannedStart, r.plannedEnd]).toEqual([at('09:00'), at('09:30')]);
-    expect(r).toMatchObject({ position: 0, travelMinutesFromPrevious: 10, travelMinutesToNext: 10, addedTravelMinutes: 20, visitsThatDay: 0 });
+    expect(r).toMatchObject({
+      position: 0,
+      travelMinutesFromPrevious: 10,
+      travelMinutesToNext: 10,
+      addedTravelMinutes: 20,
+      visitsThatDay: 0,
+    });
   });
 
   it('uses durationMinutes, else the sum of the services’ minutes', () => {
-    const monthly = ok(evaluateInsertion(order({ services: ['health_check', 'safety_check', 'home_cleaning'] }), day()));
+    const monthly = ok(
+      evaluateInsertion(order({ services: ['health_check', 'safety_check', 'home_cleaning'] }), day()),
+    );
     expect(monthly.plannedEnd - monthly.plannedStart).toBe(90 * 60_000);
     const given = ok(evaluateInsertion(order({ services: ['bathing'], durationMinutes: 40 }), day()));
     expect(given.plannedEnd - given.plannedStart).toBe(40 * 60_000);
@@ -31,12 +39,20 @@ describe('evaluateInsertion — an empty day', () => {
 
 describe('hard rule 1: skills and active', () => {
   it('refuses an inactive caregiver', () => {
-    expect(evaluateInsertion(order(), day([], { active: false }))).toMatchObject({ ok: false, reason: 'NO_SKILLED_CAREGIVER', detail: 'INACTIVE' });
+    expect(evaluateInsertion(order(), day([], { active: false }))).toMatchObject({
+      ok: false,
+      reason: 'NO_SKILLED_CAREGIVER',
+      detail: 'INACTIVE',
+    });
   });
 
   it('needs every skill of every service', () => {
     const monthly = order({ services: ['health_check', 'safety_check', 'laundry'] }); // health + housekeeping
-    expect(evaluateInsertion(monthly, day([], { skills: ['housekeeping'] }))).toMatchObject({ ok: false, reason: 'NO_SKILLED_CAREGIVER', detail: 'MISSING_SKILL' });
+    expect(evaluateInsertion(monthly, day([], { skills: ['housekeeping'] }))).toMatchObject({
+      ok: false,
+      reason: 'NO_SKILLED_CAREGIVER',
+      detail: 'MISSING_SKILL',
+    });
     expect(evaluateInsertion(monthly, day([], { skills: ['housekeeping', 'health'] })).ok).toBe(true);
   });
 
@@ -48,12 +64,18 @@ describe('hard rule 1: skills and active', () => {
 describe('hard rule 2: service circle (from the service point, resident’s township kind)', () => {
   it('rural: 15 km (30 min) is inside, 16 km (32 min) is outside', () => {
     expect(evaluateInsertion(order({ location: northKm(15) }), day()).ok).toBe(true);
-    expect(evaluateInsertion(order({ location: northKm(16) }), day())).toMatchObject({ ok: false, reason: 'OUT_OF_SERVICE_CIRCLE' });
+    expect(evaluateInsertion(order({ location: northKm(16) }), day())).toMatchObject({
+      ok: false,
+      reason: 'OUT_OF_SERVICE_CIRCLE',
+    });
   });
 
   it('urban: 5 km (15 min) is inside, 5.5 km (16.5 → 17 min) is outside', () => {
     expect(evaluateInsertion(order({ location: northKm(5), kind: 'urban' }), day()).ok).toBe(true);
-    expect(evaluateInsertion(order({ location: northKm(5.5), kind: 'urban' }), day())).toMatchObject({ ok: false, reason: 'OUT_OF_SERVICE_CIRCLE' });
+    expect(evaluateInsertion(order({ location: northKm(5.5), kind: 'urban' }), day())).toMatchObject({
+      ok: false,
+      reason: 'OUT_OF_SERVICE_CIRCLE',
+    });
   });
 });
 
@@ -66,15 +88,24 @@ describe('hard rule 3: inside the window and the shift', () => {
   it('never ends after the window', () => {
     // the day's only gap is after a visit ending 11:45 (+10 min travel: 11:55), window ends 12:00
     const busy = [visit('x', 5, '09:00', '11:45')];
-    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(busy))).toMatchObject({ ok: false, reason: 'NO_CAPACITY' });
+    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(busy))).toMatchObject({
+      ok: false,
+      reason: 'NO_CAPACITY',
+    });
   });
 
   it('refuses a window shorter than the visit', () => {
-    expect(evaluateInsertion(order({ windowStart: at('09:00'), windowEnd: at('09:20') }), day())).toMatchObject({ ok: false, detail: 'OUTSIDE_SHIFT' });
+    expect(evaluateInsertion(order({ windowStart: at('09:00'), windowEnd: at('09:20') }), day())).toMatchObject({
+      ok: false,
+      detail: 'OUTSIDE_SHIFT',
+    });
   });
 
   it('refuses a window outside the shift, and keeps to the shift where they overlap', () => {
-    expect(evaluateInsertion(order(), day([], { shiftStart: '07:00', shiftEnd: '08:30' }))).toMatchObject({ ok: false, detail: 'OUTSIDE_SHIFT' });
+    expect(evaluateInsertion(order(), day([], { shiftStart: '07:00', shiftEnd: '08:30' }))).toMatchObject({
+      ok: false,
+      detail: 'OUTSIDE_SHIFT',
+    });
     // shift 13:00–17:00, window 09:00–17:00 → 13:00 + 10 min travel
     const r = ok(evaluateInsertion(order(), day([], { shiftStart: '13:00' })));
     expect(r.plannedStart).toBe(at('13:10'));
@@ -90,7 +121,11 @@ describe('hard rule 4: no overlap, and travel fits', () => {
 
   it('end of the last visit + travel back ≤ shift end', () => {
     // window 16:25–17:00, 30 min → ends 16:55, +10 min back = 17:05 > 17:00
-    expect(evaluateInsertion(order({ windowStart: at('16:25') }), day())).toMatchObject({ ok: false, reason: 'NO_CAPACITY', detail: 'NO_TIME_SLOT' });
+    expect(evaluateInsertion(order({ windowStart: at('16:25') }), day())).toMatchObject({
+      ok: false,
+      reason: 'NO_CAPACITY',
+      detail: 'NO_TIME_SLOT',
+    });
     // window 16:20 → ends 16:50, back at 17:00: fits exactly
     expect(ok(evaluateInsertion(order({ windowStart: at('16:20') }), day())).plannedStart).toBe(at('16:20'));
   });
@@ -104,16 +139,29 @@ describe('hard rule 4: no overlap, and travel fits', () => {
 
   it('inserting before a visit must leave the travel to that visit (the following visit is re-checked)', () => {
     // before x: 08:20–08:50 + 10 min to x = 09:00 fits when x starts 09:00 …
-    const fits = ok(evaluateInsertion(order({ location: northKm(10), windowStart: at('08:00') }), day([visit('x', 5, '09:00', '09:30')])));
+    const fits = ok(
+      evaluateInsertion(
+        order({ location: northKm(10), windowStart: at('08:00') }),
+        day([visit('x', 5, '09:00', '09:30')]),
+      ),
+    );
     expect([fits.position, fits.plannedStart]).toEqual([0, at('08:20')]);
     // … but not when x starts 08:55: the visit still fits in time (08:20–08:50), the travel to x does not
-    const after = ok(evaluateInsertion(order({ location: northKm(10), windowStart: at('08:00') }), day([visit('x', 5, '08:55', '09:25')])));
+    const after = ok(
+      evaluateInsertion(
+        order({ location: northKm(10), windowStart: at('08:00') }),
+        day([visit('x', 5, '08:55', '09:25')]),
+      ),
+    );
     expect([after.position, after.plannedStart]).toEqual([1, at('09:35')]);
   });
 
   it('never overlaps a visit', () => {
     const busy = [visit('x', 5, '09:00', '16:00')];
-    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(busy))).toMatchObject({ ok: false, detail: 'NO_TIME_SLOT' });
+    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(busy))).toMatchObject({
+      ok: false,
+      detail: 'NO_TIME_SLOT',
+    });
     // a visit at the same place (0 min travel between) still may not overlap: it goes right after
     const r = ok(evaluateInsertion(order(), day([visit('x', 5, '09:00', '10:00')])));
     expect(r.plannedStart).toBe(at('10:00'));
@@ -121,19 +169,30 @@ describe('hard rule 4: no overlap, and travel fits', () => {
 
   it('re-checks the whole day: a day already unsound (shift cut short) takes nothing', () => {
     const cut = [visit('x', 5, '16:30', '17:00')]; // no time to get back by 17:00
-    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(cut))).toMatchObject({ ok: false, detail: 'NO_TIME_SLOT' });
+    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(cut))).toMatchObject({
+      ok: false,
+      detail: 'NO_TIME_SLOT',
+    });
   });
 });
 
 describe('hard rule 5: maxDailyVisits and declines', () => {
   it('refuses a caregiver whose day is full', () => {
     const one = [visit('x', 5, '14:00', '14:30')];
-    expect(evaluateInsertion(order(), day(one, { maxDailyVisits: 1 }))).toMatchObject({ ok: false, reason: 'NO_CAPACITY', detail: 'MAX_DAILY_VISITS' });
+    expect(evaluateInsertion(order(), day(one, { maxDailyVisits: 1 }))).toMatchObject({
+      ok: false,
+      reason: 'NO_CAPACITY',
+      detail: 'MAX_DAILY_VISITS',
+    });
     expect(evaluateInsertion(order(), day(one, { maxDailyVisits: 2 })).ok).toBe(true);
   });
 
   it('never offers an order to a caregiver who declined it', () => {
-    expect(evaluateInsertion(order({ declinedBy: ['cg-a'] }), day())).toMatchObject({ ok: false, reason: 'NO_CAPACITY', detail: 'DECLINED' });
+    expect(evaluateInsertion(order({ declinedBy: ['cg-a'] }), day())).toMatchObject({
+      ok: false,
+      reason: 'NO_CAPACITY',
+      detail: 'DECLINED',
+    });
     expect(evaluateInsertion(order({ declinedBy: ['cg-b'] }), day()).ok).toBe(true);
   });
 });
@@ -145,7 +204,13 @@ describe('cheapest insertion', () => {
   it('picks the position adding the least travel, the earlier start on a tie', () => {
     // before x: 12 + 2 − 10 = 4; between: 2 + 22 − 20 = 4; after y: 22 + 12 − 10 = 24
     const r = ok(evaluateInsertion(order({ location: northKm(6), windowStart: at('08:00') }), day(visits)));
-    expect(r).toMatchObject({ position: 0, addedTravelMinutes: 4, travelMinutesFromPrevious: 12, travelMinutesToNext: 2, visitsThatDay: 2 });
+    expect(r).toMatchObject({
+      position: 0,
+      addedTravelMinutes: 4,
+      travelMinutesFromPrevious: 12,
+      travelMinutesToNext: 2,
+      visitsThatDay: 2,
+    });
     expect(r.plannedStart).toBe(at('08:12'));
     // a window opening at 09:00 rules out "before x": the gap between x and y, not the end of the day
     const later = ok(evaluateInsertion(order({ location: northKm(6) }), day(visits)));
@@ -167,7 +232,10 @@ describe('cheapest insertion', () => {
     const r = ok(evaluateInsertion(order(), day(), { notBefore: at('11:07') + 5 }));
     expect(r.plannedStart).toBe(at('11:18'));
     expect(r.travelMinutesFromPrevious).toBe(10);
-    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(), { notBefore: at('11:45') })).toMatchObject({ ok: false, detail: 'OUTSIDE_SHIFT' });
+    expect(evaluateInsertion(order({ windowEnd: at('12:00') }), day(), { notBefore: at('11:45') })).toMatchObject({
+      ok: false,
+      detail: 'OUTSIDE_SHIFT',
+    });
   });
 
   it('plans on whole minutes', () => {

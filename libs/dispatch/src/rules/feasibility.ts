@@ -1,4 +1,11 @@
-import { DEFAULT_CATALOGUE, hasSkills, orderDurationMinutes, requiredSkills, type ServiceCatalogue, type Skill } from './catalogue';
+import {
+  DEFAULT_CATALOGUE,
+  hasSkills,
+  orderDurationMinutes,
+  requiredSkills,
+  type ServiceCatalogue,
+  type Skill,
+} from './catalogue';
 import { DEFAULT_TRAVEL_MODEL, isInServiceCircle, legMinutes, type TravelModelOptions, type TravelStop } from './geo';
 import { dayViolations, servicePointStop, shiftBounds, sortVisits, visitStop } from './schedule';
 import { ceilToMinute, MINUTE_MS } from './time';
@@ -68,10 +75,22 @@ export function prepareOrder(order: DispatchOrder, catalogue: ServiceCatalogue =
 
 /** The visit an order becomes once placed. */
 export function visitOf(order: DispatchOrder, plannedStart: number, plannedEnd: number): PlannedVisit {
-  return { orderId: order.id, residentId: order.residentId, location: order.location, kind: order.kind, plannedStart, plannedEnd };
+  return {
+    orderId: order.id,
+    residentId: order.residentId,
+    location: order.location,
+    kind: order.kind,
+    plannedStart,
+    plannedEnd,
+  };
 }
 
-const fail = (caregiverId: string, date: string, reason: CandidateReason, detail: InfeasibilityDetail): InfeasibleInsertion => ({
+const fail = (
+  caregiverId: string,
+  date: string,
+  reason: CandidateReason,
+  detail: InfeasibilityDetail,
+): InfeasibleInsertion => ({
   ok: false,
   caregiverId,
   date,
@@ -91,7 +110,8 @@ export function caregiverEligibility(
 ): InfeasibleInsertion | null {
   const { order } = prepared;
   if (!caregiver.active) return fail(caregiver.id, date, 'NO_SKILLED_CAREGIVER', 'INACTIVE');
-  if (!hasSkills(caregiver.skills, prepared.skills)) return fail(caregiver.id, date, 'NO_SKILLED_CAREGIVER', 'MISSING_SKILL');
+  if (!hasSkills(caregiver.skills, prepared.skills))
+    return fail(caregiver.id, date, 'NO_SKILLED_CAREGIVER', 'MISSING_SKILL');
   if (!isInServiceCircle(caregiver.servicePoint, order.location, order.kind, travel)) {
     return fail(caregiver.id, date, 'OUT_OF_SERVICE_CIRCLE', 'OUT_OF_SERVICE_CIRCLE');
   }
@@ -134,7 +154,10 @@ export function evaluateInsertion(
     const prevStop = position === 0 ? home : stops[position - 1];
     // the caregiver sets off from the previous stop when it is done, or now if that lies in the past: the first
     // visit of a day already under way is reached from the service point starting now, not at the shift's start
-    const prevEnd = Math.max(position === 0 ? shift.start : visits[position - 1].plannedEnd, options.notBefore ?? Number.NEGATIVE_INFINITY);
+    const prevEnd = Math.max(
+      position === 0 ? shift.start : visits[position - 1].plannedEnd,
+      options.notBefore ?? Number.NEGATIVE_INFINITY,
+    );
     const nextStop = position === visits.length ? home : stops[position];
     const nextStart = position === visits.length ? shift.end : visits[position].plannedStart;
 
@@ -146,10 +169,18 @@ export function evaluateInsertion(
 
     const replaced = prevStop === home && nextStop === home ? 0 : legMinutes(prevStop, nextStop, travel);
     const addedTravelMinutes = travelIn + travelOut - replaced;
-    if (best && (best.addedTravelMinutes < addedTravelMinutes || (best.addedTravelMinutes === addedTravelMinutes && best.plannedStart <= plannedStart))) {
+    if (
+      best &&
+      (best.addedTravelMinutes < addedTravelMinutes ||
+        (best.addedTravelMinutes === addedTravelMinutes && best.plannedStart <= plannedStart))
+    ) {
       continue;
     }
-    const candidateDay = [...visits.slice(0, position), visitOf(prepared.order, plannedStart, plannedEnd), ...visits.slice(position)];
+    const candidateDay = [
+      ...visits.slice(0, position),
+      visitOf(prepared.order, plannedStart, plannedEnd),
+      ...visits.slice(position),
+    ];
     if (dayViolations(caregiver, date, candidateDay, travel).length > 0) continue;
     best = {
       ok: true,
@@ -197,7 +228,11 @@ export function insertionAt(
   const travelIn = legMinutes(prevStop, order.stop, travel);
   const travelOut = legMinutes(order.stop, nextStop, travel);
   if (prevEnd + travelIn * MINUTE_MS > plannedStart || plannedEnd + travelOut * MINUTE_MS > nextStart) return null;
-  const candidateDay = [...visits.slice(0, position), visitOf(order.order, plannedStart, plannedEnd), ...visits.slice(position)];
+  const candidateDay = [
+    ...visits.slice(0, position),
+    visitOf(order.order, plannedStart, plannedEnd),
+    ...visits.slice(position),
+  ];
   if (dayViolations(caregiver, date, candidateDay, travel).length > 0) return null;
   const replaced = prevStop === home && nextStop === home ? 0 : legMinutes(prevStop, nextStop, travel);
   return {

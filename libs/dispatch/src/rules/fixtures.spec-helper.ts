@@ -12,7 +12,10 @@ export const SEAT: GeoPoint = { lat: 35.6929, lng: 105.0466 };
 const KM_PER_DEGREE_LAT = (6371 * Math.PI) / 180;
 
 /** The point `roadKm` road-kilometres north (negative: south) of the seat. */
-export const northKm = (roadKm: number): GeoPoint => ({ lat: SEAT.lat + roadKm / 1.3 / KM_PER_DEGREE_LAT, lng: SEAT.lng });
+export const northKm = (roadKm: number): GeoPoint => ({
+  lat: SEAT.lat + roadKm / 1.3 / KM_PER_DEGREE_LAT,
+  lng: SEAT.lng,
+});
 
 /** An instant on the test date, county time. */
 export const at = (hhmm: string, date = DATE): number => localInstant(date, hhmm);
@@ -49,6 +52,19 @@ export function order(overrides: Partial<DispatchOrder> = {}): DispatchOrder {
   };
 }
 
-export function visit(orderId: string, roadKm: number, from: string, to: string, kind: AreaKind = 'rural'): PlannedVisit {
-  return { orderId, residentId: `r-${orderId}`, location: northKm(roadKm), kind, plannedStart: at(from), plannedEnd: at(to) };
+export function visit(
+  orderId: string,
+  roadKm: number,
+  from: string,
+  to: string,
+  kind: AreaKind = 'rural',
+): PlannedVisit {
+  return {
+    orderId,
+    residentId: `r-${orderId}`,
+    location: northKm(roadKm),
+    kind,
+    plannedStart: at(from),
+    plannedEnd: at(to),
+  };
 }

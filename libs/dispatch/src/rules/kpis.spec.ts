@@ -27,9 +27,34 @@ describe('dispatchKpis', () => {
     const k = dispatchKpis(
       [
         base,
-        { ...base, id: 'o2', priority: 'urgent', assignedAt: base.createdAt! + 10_000, continuity: false, plannedStart: base.plannedStart! + 3600_000, plannedEnd: base.plannedEnd! + 3600_000 },
-        { ...base, id: 'o3', priority: 'urgent', status: 'unassigned', caregiverId: null, plannedStart: null, plannedEnd: null, unassignedReason: 'NO_CAPACITY' },
-        { ...base, id: 'o4', status: 'unassigned', caregiverId: null, plannedStart: null, plannedEnd: null, unassignedReason: 'OUT_OF_SERVICE_CIRCLE' },
+        {
+          ...base,
+          id: 'o2',
+          priority: 'urgent',
+          assignedAt: base.createdAt! + 10_000,
+          continuity: false,
+          plannedStart: base.plannedStart! + 3600_000,
+          plannedEnd: base.plannedEnd! + 3600_000,
+        },
+        {
+          ...base,
+          id: 'o3',
+          priority: 'urgent',
+          status: 'unassigned',
+          caregiverId: null,
+          plannedStart: null,
+          plannedEnd: null,
+          unassignedReason: 'NO_CAPACITY',
+        },
+        {
+          ...base,
+          id: 'o4',
+          status: 'unassigned',
+          caregiverId: null,
+          plannedStart: null,
+          plannedEnd: null,
+          unassignedReason: 'OUT_OF_SERVICE_CIRCLE',
+        },
         { ...base, id: 'o5', status: 'cancelled' },
       ],
       caregivers,
@@ -66,7 +91,10 @@ describe('dispatchKpis', () => {
 
   it('agrees with planMetrics on a generated county day (the bench feeds plans through it)', () => {
     const day = generateCountyDay({ seed: 5, orders: 120, caregivers: 18 });
-    for (const plan of [planDay(day.orders, day.caregivers, day.catalogue), greedyNearestFeasible(day.orders, day.caregivers, day.catalogue)]) {
+    for (const plan of [
+      planDay(day.orders, day.caregivers, day.catalogue),
+      greedyNearestFeasible(day.orders, day.caregivers, day.catalogue),
+    ]) {
       const m = planMetrics(plan);
       const k = dispatchKpis(kpiOrdersOfPlan(plan), plan.caregivers, plan.travel);
       expect(k.orders).toBe(m.orders);

@@ -25,7 +25,9 @@ describe('dispatch partitions', () => {
       { id: 'b', location: { lat: 35.7 + (3 * r) / 111, lng: 105.0 } },
     ];
     expect(new Set(servicePointPartitions(points, r).values()).size).toBe(2);
-    expect(new Set(servicePointPartitions(points, serviceCircleRadiusKm(DEFAULT_TRAVEL_MODEL, 2)).values()).size).toBe(1);
+    expect(new Set(servicePointPartitions(points, serviceCircleRadiusKm(DEFAULT_TRAVEL_MODEL, 2)).values()).size).toBe(
+      1,
+    );
   });
 
   it('on a generated county: every home inside a circle has one partition, the same as all service points serving it', () => {

@@ -11,14 +11,23 @@ describe('dispatchSequence', () => {
     const tighter = order({ id: 'tighter', windowStart: at('15:00'), windowEnd: at('15:40') }); // 10 min slack
     const urgent = order({ id: 'urgent', priority: 'urgent' });
     const early = order({ id: 'early', windowStart: at('08:00'), windowEnd: at('16:00') }); // same slack as loose
-    expect(dispatchSequence([loose, tight, tighter, urgent, early]).map((o) => o.id)).toEqual(['urgent', 'tighter', 'tight', 'early', 'loose']);
+    expect(dispatchSequence([loose, tight, tighter, urgent, early]).map((o) => o.id)).toEqual([
+      'urgent',
+      'tighter',
+      'tight',
+      'early',
+      'loose',
+    ]);
   });
 });
 
 describe('planDay', () => {
   it('places urgent orders first when they compete for the last slot', () => {
     const only = [caregiver({ maxDailyVisits: 1 })];
-    const plan = planDay([order({ id: 'normal' }), order({ id: 'urgent', residentId: 'r-2', priority: 'urgent' })], only);
+    const plan = planDay(
+      [order({ id: 'normal' }), order({ id: 'urgent', residentId: 'r-2', priority: 'urgent' })],
+      only,
+    );
     expect(assignedIds(plan)).toEqual(['urgent']);
     expect(plan.unassigned).toEqual([{ orderId: 'normal', reason: 'NO_CAPACITY' }]);
   });
@@ -40,7 +49,12 @@ describe('planDay', () => {
     // o-house (safety check, housekeeping) is the tighter, placed first, on cg-a by the id tie-break; o-health needs cg-a.
     const a = caregiver({ id: 'cg-a', skills: ['housekeeping', 'health'], maxDailyVisits: 1 });
     const b = caregiver({ id: 'cg-b', skills: ['housekeeping'], maxDailyVisits: 1 });
-    const house = order({ id: 'o-house', services: ['safety_check'], windowStart: at('09:00'), windowEnd: at('10:00') });
+    const house = order({
+      id: 'o-house',
+      services: ['safety_check'],
+      windowStart: at('09:00'),
+      windowEnd: at('10:00'),
+    });
     const health = order({ id: 'o-health', residentId: 'r-2', services: ['health_check'] });
     const plain = planDay([house, health], [a, b], undefined, { repair: false, baselineGuard: false });
     expect(assignedIds(plain)).toEqual(['o-house']);
@@ -56,7 +70,14 @@ describe('planDay', () => {
     const only = [caregiver({ shiftStart: '09:00', shiftEnd: '11:00' })];
     const short1 = order({ id: 's1', windowStart: at('09:10'), windowEnd: at('10:00') });
     const short2 = order({ id: 's2', residentId: 'r-2', windowStart: at('09:40'), windowEnd: at('10:40') });
-    const long = order({ id: 'urgent', residentId: 'r-3', priority: 'urgent', durationMinutes: 90, windowStart: at('09:00'), windowEnd: at('11:00') });
+    const long = order({
+      id: 'urgent',
+      residentId: 'r-3',
+      priority: 'urgent',
+      durationMinutes: 90,
+      windowStart: at('09:00'),
+      windowEnd: at('11:00'),
+    });
     const unguarded = planDay([short1, short2, long], only, undefined, { baselineGuard: false });
     expect(assignedIds(unguarded)).toEqual(['urgent']);
     const guarded = planDay([short1, short2, long], only);
@@ -67,7 +88,10 @@ describe('planDay', () => {
 
   it('records the final travel from the previous stop on each assignment', () => {
     // 5 km (10 min) then 10 km north (another 10 min)
-    const plan = planDay([order({ id: 'near' }), order({ id: 'far', residentId: 'r-2', location: northKm(10), windowStart: at('10:00') })], [caregiver()]);
+    const plan = planDay(
+      [order({ id: 'near' }), order({ id: 'far', residentId: 'r-2', location: northKm(10), windowStart: at('10:00') })],
+      [caregiver()],
+    );
     expect(plan.assignments.map((a) => [a.orderId, a.travelMinutesFromPrevious])).toEqual(
       expect.arrayContaining([
         ['near', 10],
@@ -78,7 +102,11 @@ describe('planDay', () => {
 
   it('gives the reason of each unassigned order', () => {
     const plan = planDay(
-      [order({ id: 'rehab', services: ['rehab_care'] }), order({ id: 'far', location: northKm(40) }), order({ id: 'late', windowStart: at('18:00'), windowEnd: at('19:00') })],
+      [
+        order({ id: 'rehab', services: ['rehab_care'] }),
+        order({ id: 'far', location: northKm(40) }),
+        order({ id: 'late', windowStart: at('18:00'), windowEnd: at('19:00') }),
+      ],
       [caregiver({ skills: ['housekeeping'] })],
     );
     expect(plan.unassigned).toEqual(
@@ -107,11 +135,23 @@ describe('greedyNearestFeasible', () => {
 describe('planMetrics', () => {
   it('counts assignments, urgency, continuity and the whole route’s travel', () => {
     const c = caregiver({ recentResidentIds: ['r-1'] });
-    const plan = planDay([order({ id: 'o-1' }), order({ id: 'o-2', residentId: 'r-2', priority: 'urgent', location: northKm(10) }), order({ id: 'o-3', services: ['rehab_care'] })], [
-      { ...c, skills: ['housekeeping'] },
-    ]);
+    const plan = planDay(
+      [
+        order({ id: 'o-1' }),
+        order({ id: 'o-2', residentId: 'r-2', priority: 'urgent', location: northKm(10) }),
+        order({ id: 'o-3', services: ['rehab_care'] }),
+      ],
+      [{ ...c, skills: ['housekeeping'] }],
+    );
     const m = planMetrics(plan);
-    expect(m).toMatchObject({ orders: 3, assigned: 2, urgentOrders: 1, urgentAssigned: 1, continuityAssigned: 1, unassignedByReason: { NO_SKILLED_CAREGIVER: 1 } });
+    expect(m).toMatchObject({
+      orders: 3,
+      assigned: 2,
+      urgentOrders: 1,
+      urgentAssigned: 1,
+      continuityAssigned: 1,
+      unassignedByReason: { NO_SKILLED_CAREGIVER: 1 },
+    });
     // seat → 5 km → 10 km → seat (or the reverse): 10 + 10 + 20 minutes
     expect(m.totalTravelMinutes).toBe(40);
     expect(m.travelMinutesPerVisit).toBe(20);
@@ -121,8 +161,15 @@ describe('planMetrics', () => {
 describe('planDay around visits already placed (the live rounds)', () => {
   it('keeps existing visits where they are, never ejects them, and counts them against the cap', () => {
     const one = [caregiver({ maxDailyVisits: 3 })];
-    const existing = new Map([['cg-a|2026-12-01', [visit('old-1', 5, '09:00', '09:30'), visit('old-2', 5, '10:00', '10:30')]]]);
-    const plan = planDay([order({ id: 'n1' }), order({ id: 'n2', residentId: 'r-2', priority: 'urgent' })], one, undefined, { existing });
+    const existing = new Map([
+      ['cg-a|2026-12-01', [visit('old-1', 5, '09:00', '09:30'), visit('old-2', 5, '10:00', '10:30')]],
+    ]);
+    const plan = planDay(
+      [order({ id: 'n1' }), order({ id: 'n2', residentId: 'r-2', priority: 'urgent' })],
+      one,
+      undefined,
+      { existing },
+    );
     expect(assignedIds(plan)).toEqual(['n2']);
     expect(plan.unassigned).toEqual([{ orderId: 'n1', reason: 'NO_CAPACITY' }]);
     const placed = plan.assignments[0];
@@ -131,7 +178,10 @@ describe('planDay around visits already placed (the live rounds)', () => {
       expect(placed.plannedEnd <= v.plannedStart || placed.plannedStart >= v.plannedEnd).toBe(true);
     }
     // greedy (the baseline guard) sees them too
-    expect(greedyNearestFeasible([order({ id: 'n1' }), order({ id: 'n2', residentId: 'r-2' })], one, undefined, { existing }).assignments).toHaveLength(1);
+    expect(
+      greedyNearestFeasible([order({ id: 'n1' }), order({ id: 'n2', residentId: 'r-2' })], one, undefined, { existing })
+        .assignments,
+    ).toHaveLength(1);
   });
 
   it('plans nothing before notBefore', () => {

@@ -1,5 +1,11 @@
 import { DEFAULT_CATALOGUE, type ServiceCatalogue } from './catalogue';
-import { caregiverEligibility, evaluateInsertion, type InfeasibleInsertion, prepareOrder, visitOf } from './feasibility';
+import {
+  caregiverEligibility,
+  evaluateInsertion,
+  type InfeasibleInsertion,
+  prepareOrder,
+  visitOf,
+} from './feasibility';
 import { DEFAULT_TRAVEL_MODEL, haversineKm, type TravelModelOptions } from './geo';
 import { aggregateUnassignedReason, dispatchOrder, hasContinuity } from './ranking';
 import { cmp, dayRoute } from './schedule';
@@ -99,7 +105,10 @@ class PlanBuilder {
     const a = this.assignments.get(orderId);
     if (a) {
       const key = `${a.caregiverId}|${a.date}`;
-      this.visits.set(key, (this.visits.get(key) ?? []).filter((v) => v.orderId !== orderId));
+      this.visits.set(
+        key,
+        (this.visits.get(key) ?? []).filter((v) => v.orderId !== orderId),
+      );
       this.assignments.delete(orderId);
     }
     this.unassigned.set(orderId, reason);
@@ -147,7 +156,9 @@ class PlanBuilder {
   private placeByEjection(order: DispatchOrder, byId: ReadonlyMap<string, DispatchOrder>): boolean {
     const prepared = prepareOrder(order, this.catalogue);
     const reason = this.unassigned.get(order.id) ?? 'NO_CAPACITY';
-    const hosts = this.daysFor(order).filter((d) => caregiverEligibility(prepared, d.caregiver, d.date, this.travel) === null);
+    const hosts = this.daysFor(order).filter(
+      (d) => caregiverEligibility(prepared, d.caregiver, d.date, this.travel) === null,
+    );
     for (const host of hosts) {
       for (const victim of [...host.visits]) {
         const victimOrder = byId.get(victim.orderId);
@@ -159,7 +170,12 @@ class PlanBuilder {
           notBefore: this.notBefore,
         });
         if (slot.ok) {
-          this.assign(order, { caregiverId: host.caregiver.id, date: host.date, plannedStart: slot.plannedStart, plannedEnd: slot.plannedEnd });
+          this.assign(order, {
+            caregiverId: host.caregiver.id,
+            date: host.date,
+            plannedStart: slot.plannedStart,
+            plannedEnd: slot.plannedEnd,
+          });
           if (this.place(victimOrder)) return true;
           this.unassign(order.id, reason);
         }
@@ -217,7 +233,10 @@ function withFinalTravel(
  * The order in which planDay places orders: urgent first, then the tightest window (least slack between the window's
  * length and the visit's duration), then the earliest window, then id.
  */
-export function dispatchSequence(orders: readonly DispatchOrder[], catalogue: ServiceCatalogue = DEFAULT_CATALOGUE): DispatchOrder[] {
+export function dispatchSequence(
+  orders: readonly DispatchOrder[],
+  catalogue: ServiceCatalogue = DEFAULT_CATALOGUE,
+): DispatchOrder[] {
   const keyed = orders.map((order) => ({
     order,
     slack: order.windowEnd - order.windowStart - prepareOrder(order, catalogue).durationMinutes * MINUTE_MS,
@@ -270,7 +289,11 @@ export function planDay(
   }
   for (const order of sequence) if (!fromBaseline.assignments.has(order.id)) fromBaseline.place(order);
   const repairedAgain = options.repair === false ? 0 : fromBaseline.repair(sequence);
-  return fromBaseline.build(orders, sequence, { planner: 'planDay', repaired: repairedAgain, startedFromBaseline: true });
+  return fromBaseline.build(orders, sequence, {
+    planner: 'planDay',
+    repaired: repairedAgain,
+    startedFromBaseline: true,
+  });
 }
 
 /**
@@ -306,7 +329,12 @@ export function greedyNearestFeasible(
           rejected.push(result);
           continue;
         }
-        builder.assign(order, { caregiverId: caregiver.id, date, plannedStart: result.plannedStart, plannedEnd: result.plannedEnd });
+        builder.assign(order, {
+          caregiverId: caregiver.id,
+          date,
+          plannedStart: result.plannedStart,
+          plannedEnd: result.plannedEnd,
+        });
         placed = true;
         break;
       }
@@ -352,7 +380,8 @@ export function planMetrics(plan: Plan): PlanMetrics {
     if (hasContinuity(caregiver, order.residentId)) continuityAssigned++;
   }
   let totalTravelMinutes = 0;
-  for (const { caregiver, visits } of byDay.values()) totalTravelMinutes += dayRoute(caregiver, visits, plan.travel).totalTravelMinutes;
+  for (const { caregiver, visits } of byDay.values())
+    totalTravelMinutes += dayRoute(caregiver, visits, plan.travel).totalTravelMinutes;
   const counts = plan.caregivers.filter((c) => c.active).map((c) => perCaregiver.get(c.id) ?? 0);
   const mean = counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length);
   const variance = counts.reduce((s, n) => s + (n - mean) ** 2, 0) / Math.max(1, counts.length);

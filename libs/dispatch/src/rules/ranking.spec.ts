@@ -2,7 +2,11 @@ import { at, caregiver, DATE, northKm, order, visit } from './fixtures.spec-help
 import { aggregateUnassignedReason, compareCandidates, dispatchOrder, type RankedCandidate } from './ranking';
 import type { CaregiverDay, DispatchCaregiver, PlannedVisit } from './types';
 
-const day = (c: Partial<DispatchCaregiver>, visits: PlannedVisit[] = []): CaregiverDay => ({ caregiver: caregiver(c), date: DATE, visits });
+const day = (c: Partial<DispatchCaregiver>, visits: PlannedVisit[] = []): CaregiverDay => ({
+  caregiver: caregiver(c),
+  date: DATE,
+  visits,
+});
 
 function chosen(decision: ReturnType<typeof dispatchOrder>): RankedCandidate {
   if (!decision.ok) throw new Error(`expected a choice, got ${decision.reason}`);
@@ -53,10 +57,16 @@ describe('ranking', () => {
   });
 
   it('returns every feasible candidate best first, and the rejected ones with their reasons', () => {
-    const decision = dispatchOrder(order(), [day({ id: 'cg-c', active: false }), day({ id: 'cg-b', recentResidentIds: ['r-1'] }), day({ id: 'cg-a' })]);
+    const decision = dispatchOrder(order(), [
+      day({ id: 'cg-c', active: false }),
+      day({ id: 'cg-b', recentResidentIds: ['r-1'] }),
+      day({ id: 'cg-a' }),
+    ]);
     if (!decision.ok) throw new Error('expected a choice');
     expect(decision.ranked.map((c) => c.caregiverId)).toEqual(['cg-b', 'cg-a']);
-    expect(decision.rejected).toEqual([expect.objectContaining({ caregiverId: 'cg-c', reason: 'NO_SKILLED_CAREGIVER', detail: 'INACTIVE' })]);
+    expect(decision.rejected).toEqual([
+      expect.objectContaining({ caregiverId: 'cg-c', reason: 'NO_SKILLED_CAREGIVER', detail: 'INACTIVE' }),
+    ]);
     expect(decision.explanation.summary).toContain('cg-b');
     expect(decision.explanation.summary).toContain('runner-up cg-a');
     expect(decision.explanation.runnerUp?.caregiverId).toBe('cg-a');
@@ -68,7 +78,16 @@ describe('ranking', () => {
   });
 
   it('compareCandidates orders by travel, then continuity, then workload', () => {
-    const base = { ok: true as const, caregiverId: 'x', date: DATE, plannedStart: 0, plannedEnd: 1, travelMinutesFromPrevious: 0, travelMinutesToNext: 0, position: 0 };
+    const base = {
+      ok: true as const,
+      caregiverId: 'x',
+      date: DATE,
+      plannedStart: 0,
+      plannedEnd: 1,
+      travelMinutesFromPrevious: 0,
+      travelMinutesToNext: 0,
+      position: 0,
+    };
     const a: RankedCandidate = { ...base, addedTravelMinutes: 10, continuity: false, visitsThatDay: 5 };
     const b: RankedCandidate = { ...base, addedTravelMinutes: 11, continuity: true, visitsThatDay: 0 };
     const c: RankedCandidate = { ...base, addedTravelMinutes: 10, continuity: true, visitsThatDay: 6 };
@@ -78,7 +97,10 @@ describe('ranking', () => {
 
 describe('why unassigned', () => {
   it('NO_SKILLED_CAREGIVER when nobody has the skills (or nobody is there)', () => {
-    const decision = dispatchOrder(order({ services: ['rehab_care'] }), [day({ id: 'cg-a', skills: ['housekeeping'] }), day({ id: 'cg-b', active: false })]);
+    const decision = dispatchOrder(order({ services: ['rehab_care'] }), [
+      day({ id: 'cg-a', skills: ['housekeeping'] }),
+      day({ id: 'cg-b', active: false }),
+    ]);
     expect(decision).toMatchObject({ ok: false, reason: 'NO_SKILLED_CAREGIVER' });
     expect(dispatchOrder(order(), [])).toMatchObject({ ok: false, reason: 'NO_SKILLED_CAREGIVER' });
   });
@@ -95,12 +117,23 @@ describe('why unassigned', () => {
     const full = day({ id: 'cg-a', maxDailyVisits: 0 });
     const far = day({ id: 'cg-b', servicePoint: northKm(40) });
     expect(dispatchOrder(order(), [full, far])).toMatchObject({ ok: false, reason: 'NO_CAPACITY' });
-    expect(dispatchOrder(order({ declinedBy: ['cg-a'] }), [day({ id: 'cg-a' })])).toMatchObject({ ok: false, reason: 'NO_CAPACITY' });
+    expect(dispatchOrder(order({ declinedBy: ['cg-a'] }), [day({ id: 'cg-a' })])).toMatchObject({
+      ok: false,
+      reason: 'NO_CAPACITY',
+    });
   });
 
   it('aggregateUnassignedReason takes the most specific reason across candidates', () => {
     expect(aggregateUnassignedReason([])).toBe('NO_SKILLED_CAREGIVER');
-    expect(aggregateUnassignedReason([{ reason: 'NO_SKILLED_CAREGIVER' }, { reason: 'OUT_OF_SERVICE_CIRCLE' }])).toBe('OUT_OF_SERVICE_CIRCLE');
-    expect(aggregateUnassignedReason([{ reason: 'OUT_OF_SERVICE_CIRCLE' }, { reason: 'NO_CAPACITY' }, { reason: 'NO_SKILLED_CAREGIVER' }])).toBe('NO_CAPACITY');
+    expect(aggregateUnassignedReason([{ reason: 'NO_SKILLED_CAREGIVER' }, { reason: 'OUT_OF_SERVICE_CIRCLE' }])).toBe(
+      'OUT_OF_SERVICE_CIRCLE',
+    );
+    expect(
+      aggregateUnassignedReason([
+        { reason: 'OUT_OF_SERVICE_CIRCLE' },
+        { reason: 'NO_CAPACITY' },
+        { reason: 'NO_SKILLED_CAREGIVER' },
+      ]),
+    ).toBe('NO_CAPACITY');
   });
 });

@@ -23,7 +23,9 @@ export function visitStop(visit: Pick<PlannedVisit, 'location' | 'kind'>): Trave
 }
 
 export function sortVisits<V extends PlannedVisit>(visits: readonly V[]): V[] {
-  return [...visits].sort((a, b) => a.plannedStart - b.plannedStart || a.plannedEnd - b.plannedEnd || cmp(a.orderId, b.orderId));
+  return [...visits].sort(
+    (a, b) => a.plannedStart - b.plannedStart || a.plannedEnd - b.plannedEnd || cmp(a.orderId, b.orderId),
+  );
 }
 
 export const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -88,7 +90,11 @@ export function dayViolations(
   }
   for (const visit of v) {
     if (visit.plannedStart < shift.start || visit.plannedEnd > shift.end) {
-      out.push({ code: 'OUTSIDE_SHIFT', orderId: visit.orderId, message: `visit ${visit.orderId} lies outside the shift` });
+      out.push({
+        code: 'OUTSIDE_SHIFT',
+        orderId: visit.orderId,
+        message: `visit ${visit.orderId} lies outside the shift`,
+      });
     }
   }
   if (v.length === 0) return out;

@@ -1,4 +1,12 @@
-import { ceilToMinute, formatLocal, localDateOf, localDatesBetween, localInstant, localMidnight, parseHHMM } from './time';
+import {
+  ceilToMinute,
+  formatLocal,
+  localDateOf,
+  localDatesBetween,
+  localInstant,
+  localMidnight,
+  parseHHMM,
+} from './time';
 
 describe('county time (UTC+8, no DST)', () => {
   it('parses HH:MM shifts, 24:00 included', () => {
@@ -21,8 +29,13 @@ describe('county time (UTC+8, no DST)', () => {
   });
 
   it('lists the local dates an interval touches (end exclusive)', () => {
-    expect(localDatesBetween(localInstant('2026-12-01', '09:00'), localInstant('2026-12-01', '17:00'))).toEqual(['2026-12-01']);
-    expect(localDatesBetween(localInstant('2026-12-01', '09:00'), localInstant('2026-12-03', '00:00'))).toEqual(['2026-12-01', '2026-12-02']);
+    expect(localDatesBetween(localInstant('2026-12-01', '09:00'), localInstant('2026-12-01', '17:00'))).toEqual([
+      '2026-12-01',
+    ]);
+    expect(localDatesBetween(localInstant('2026-12-01', '09:00'), localInstant('2026-12-03', '00:00'))).toEqual([
+      '2026-12-01',
+      '2026-12-02',
+    ]);
     expect(localDatesBetween(localInstant('2026-12-01', '09:00'), localInstant('2026-12-01', '09:00'))).toEqual([]);
   });
 

@@ -8,7 +8,8 @@ import type { ServiceCatalogue } from './catalogue';
  */
 
 /** The contract's `unassignedReason` values. `RESIDENT_NOT_AT_HOME` is decided before the rules run. */
-export type UnassignedReason = 'NO_SKILLED_CAREGIVER' | 'OUT_OF_SERVICE_CIRCLE' | 'NO_CAPACITY' | 'RESIDENT_NOT_AT_HOME';
+export type UnassignedReason =
+  'NO_SKILLED_CAREGIVER' | 'OUT_OF_SERVICE_CIRCLE' | 'NO_CAPACITY' | 'RESIDENT_NOT_AT_HOME';
 
 /** Why one caregiver cannot take one order, as the contract words it. */
 export type CandidateReason = Exclude<UnassignedReason, 'RESIDENT_NOT_AT_HOME'>;

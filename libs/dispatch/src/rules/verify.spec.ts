@@ -16,12 +16,25 @@ const good: Assignment[] = [
   { orderId: 'o-2', caregiverId: 'cg-a', date: DATE, plannedStart: at('10:00'), plannedEnd: at('10:30') },
 ];
 
-function plan(assignments: Assignment[] = good, caregivers: DispatchCaregiver[] = [cg], os: DispatchOrder[] = orders, unassigned: Plan['unassigned'] = []): Plan {
-  return { orders: os, caregivers, catalogue: DEFAULT_CATALOGUE, travel: DEFAULT_TRAVEL_MODEL, assignments, unassigned };
+function plan(
+  assignments: Assignment[] = good,
+  caregivers: DispatchCaregiver[] = [cg],
+  os: DispatchOrder[] = orders,
+  unassigned: Plan['unassigned'] = [],
+): Plan {
+  return {
+    orders: os,
+    caregivers,
+    catalogue: DEFAULT_CATALOGUE,
+    travel: DEFAULT_TRAVEL_MODEL,
+    assignments,
+    unassigned,
+  };
 }
 
 const codes = (p: Plan): ViolationCode[] => verifyHardRules(p).map((v) => v.code);
-const move = (i: number, from: string, to: string): Assignment[] => good.map((a, j) => (j === i ? { ...a, plannedStart: at(from), plannedEnd: at(to) } : a));
+const move = (i: number, from: string, to: string): Assignment[] =>
+  good.map((a, j) => (j === i ? { ...a, plannedStart: at(from), plannedEnd: at(to) } : a));
 
 describe('verifyHardRules', () => {
   it('finds nothing wrong in a sound plan', () => {
@@ -33,7 +46,9 @@ describe('verifyHardRules', () => {
       expect.objectContaining({ rule: 1, code: 'CAREGIVER_INACTIVE', caregiverId: 'cg-a', orderId: 'o-1' }),
       expect.objectContaining({ rule: 1, code: 'CAREGIVER_INACTIVE', caregiverId: 'cg-a', orderId: 'o-2' }),
     ]);
-    expect(verifyHardRules(plan(good, [{ ...cg, skills: ['housekeeping'] }]))).toEqual([expect.objectContaining({ rule: 1, code: 'MISSING_SKILL', orderId: 'o-2' })]);
+    expect(verifyHardRules(plan(good, [{ ...cg, skills: ['housekeeping'] }]))).toEqual([
+      expect.objectContaining({ rule: 1, code: 'MISSING_SKILL', orderId: 'o-2' }),
+    ]);
   });
 
   it('rule 2: outside the service circle', () => {
@@ -60,20 +75,34 @@ describe('verifyHardRules', () => {
   it('rule 5: too many visits, declined before', () => {
     expect(codes(plan(good, [{ ...cg, maxDailyVisits: 1 }]))).toEqual(['MAX_DAILY_VISITS']);
     const declined = orders.map((o) => (o.id === 'o-1' ? { ...o, declinedBy: ['cg-a'] } : o));
-    expect(verifyHardRules(plan(good, [cg], declined))).toEqual([expect.objectContaining({ rule: 5, code: 'DECLINED_BEFORE', orderId: 'o-1' })]);
+    expect(verifyHardRules(plan(good, [cg], declined))).toEqual([
+      expect.objectContaining({ rule: 5, code: 'DECLINED_BEFORE', orderId: 'o-1' }),
+    ]);
   });
 
   it('rule 6: an order on two caregivers, or both assigned and unassigned', () => {
     const other = { ...cg, id: 'cg-b' };
     const twice = [...good, { ...good[0], caregiverId: 'cg-b' }];
-    expect(verifyHardRules(plan(twice, [cg, other]))).toEqual([expect.objectContaining({ rule: 6, code: 'DOUBLE_BOOKED', orderId: 'o-1' })]);
-    expect(codes(plan(good, [cg], orders, [{ orderId: 'o-2', reason: 'NO_CAPACITY' }]))).toEqual(['ASSIGNED_AND_UNASSIGNED']);
+    expect(verifyHardRules(plan(twice, [cg, other]))).toEqual([
+      expect.objectContaining({ rule: 6, code: 'DOUBLE_BOOKED', orderId: 'o-1' }),
+    ]);
+    expect(codes(plan(good, [cg], orders, [{ orderId: 'o-2', reason: 'NO_CAPACITY' }]))).toEqual([
+      'ASSIGNED_AND_UNASSIGNED',
+    ]);
   });
 
   it('reports unknown orders, caregivers and services', () => {
     expect(codes(plan([{ ...good[0], orderId: 'nope' }]))).toEqual(['UNKNOWN_ORDER']);
     expect(codes(plan([{ ...good[0], caregiverId: 'nope' }]))).toEqual(['UNKNOWN_CAREGIVER']);
-    expect(codes(plan(good, [cg], orders.map((o) => ({ ...o, services: ['massage'] }))))).toEqual(['UNKNOWN_SERVICE', 'UNKNOWN_SERVICE']);
+    expect(
+      codes(
+        plan(
+          good,
+          [cg],
+          orders.map((o) => ({ ...o, services: ['massage'] })),
+        ),
+      ),
+    ).toEqual(['UNKNOWN_SERVICE', 'UNKNOWN_SERVICE']);
   });
 
   it('agrees with planDay on a small day', () => {

@@ -57,17 +57,24 @@ export function verifyHardRules(plan: Plan): Violation[] {
     const order = orders.get(a.orderId);
     const caregiver = caregivers.get(a.caregiverId);
     if (!order) out.push({ rule: 0, code: 'UNKNOWN_ORDER', ...at, message: `order ${a.orderId} is not in the plan` });
-    if (!caregiver) out.push({ rule: 0, code: 'UNKNOWN_CAREGIVER', ...at, message: `caregiver ${a.caregiverId} is not in the plan` });
+    if (!caregiver)
+      out.push({ rule: 0, code: 'UNKNOWN_CAREGIVER', ...at, message: `caregiver ${a.caregiverId} is not in the plan` });
     if (!order || !caregiver) continue;
 
     // Rule 1
-    if (!caregiver.active) out.push({ rule: 1, code: 'CAREGIVER_INACTIVE', ...at, message: `caregiver ${caregiver.id} is not active` });
+    if (!caregiver.active)
+      out.push({ rule: 1, code: 'CAREGIVER_INACTIVE', ...at, message: `caregiver ${caregiver.id} is not active` });
     let duration: number | null = null;
     try {
       const needed = requiredSkills(order, plan.catalogue);
       if (!hasSkills(caregiver.skills, needed)) {
         const missing = needed.filter((s) => !caregiver.skills.includes(s));
-        out.push({ rule: 1, code: 'MISSING_SKILL', ...at, message: `caregiver ${caregiver.id} lacks ${missing.join(', ')}` });
+        out.push({
+          rule: 1,
+          code: 'MISSING_SKILL',
+          ...at,
+          message: `caregiver ${caregiver.id} lacks ${missing.join(', ')}`,
+        });
       }
       duration = orderDurationMinutes(order, plan.catalogue);
     } catch (error) {
@@ -77,12 +84,22 @@ export function verifyHardRules(plan: Plan): Violation[] {
 
     // Rule 2
     if (!isInServiceCircle(caregiver.servicePoint, order.location, order.kind, plan.travel)) {
-      out.push({ rule: 2, code: 'OUT_OF_SERVICE_CIRCLE', ...at, message: `resident of ${order.id} is outside ${caregiver.id}'s service circle` });
+      out.push({
+        rule: 2,
+        code: 'OUT_OF_SERVICE_CIRCLE',
+        ...at,
+        message: `resident of ${order.id} is outside ${caregiver.id}'s service circle`,
+      });
     }
 
     // Rule 3 (window and duration; the shift is checked per day below)
     if (duration !== null && a.plannedEnd !== a.plannedStart + duration * MINUTE_MS) {
-      out.push({ rule: 3, code: 'WRONG_DURATION', ...at, message: `visit of ${order.id} lasts ${(a.plannedEnd - a.plannedStart) / MINUTE_MS} min, not ${duration}` });
+      out.push({
+        rule: 3,
+        code: 'WRONG_DURATION',
+        ...at,
+        message: `visit of ${order.id} lasts ${(a.plannedEnd - a.plannedStart) / MINUTE_MS} min, not ${duration}`,
+      });
     }
     if (a.plannedStart < order.windowStart || a.plannedEnd > order.windowEnd || a.plannedEnd < a.plannedStart) {
       out.push({
@@ -93,11 +110,22 @@ export function verifyHardRules(plan: Plan): Violation[] {
       });
     }
     const date = localDateOf(a.plannedStart);
-    if (a.date !== date) out.push({ rule: 3, code: 'WRONG_DATE', ...at, message: `visit of ${order.id} starts on ${date}, not ${a.date}` });
+    if (a.date !== date)
+      out.push({
+        rule: 3,
+        code: 'WRONG_DATE',
+        ...at,
+        message: `visit of ${order.id} starts on ${date}, not ${a.date}`,
+      });
 
     // Rule 5 (declined)
     if (order.declinedBy?.includes(caregiver.id)) {
-      out.push({ rule: 5, code: 'DECLINED_BEFORE', ...at, message: `caregiver ${caregiver.id} declined ${order.id} before` });
+      out.push({
+        rule: 5,
+        code: 'DECLINED_BEFORE',
+        ...at,
+        message: `caregiver ${caregiver.id} declined ${order.id} before`,
+      });
     }
 
     const key = `${caregiver.id}|${date}`;
@@ -109,16 +137,29 @@ export function verifyHardRules(plan: Plan): Violation[] {
   // Rules 3 (shift), 4, 5 (count), per caregiver day
   for (const { caregiver, date, visits } of days.values()) {
     for (const v of dayViolations(caregiver, date, visits, plan.travel)) {
-      out.push({ rule: RULE_OF_DAY_CODE[v.code], code: v.code, orderId: v.orderId, caregiverId: caregiver.id, message: v.message });
+      out.push({
+        rule: RULE_OF_DAY_CODE[v.code],
+        code: v.code,
+        orderId: v.orderId,
+        caregiverId: caregiver.id,
+        message: v.message,
+      });
     }
   }
 
   // Rule 6
   for (const [orderId, n] of seen) {
-    if (n > 1) out.push({ rule: 6, code: 'DOUBLE_BOOKED', orderId, message: `order ${orderId} is assigned ${n} times` });
+    if (n > 1)
+      out.push({ rule: 6, code: 'DOUBLE_BOOKED', orderId, message: `order ${orderId} is assigned ${n} times` });
   }
   for (const u of plan.unassigned) {
-    if (seen.has(u.orderId)) out.push({ rule: 6, code: 'ASSIGNED_AND_UNASSIGNED', orderId: u.orderId, message: `order ${u.orderId} is both assigned and unassigned` });
+    if (seen.has(u.orderId))
+      out.push({
+        rule: 6,
+        code: 'ASSIGNED_AND_UNASSIGNED',
+        orderId: u.orderId,
+        message: `order ${u.orderId} is both assigned and unassigned`,
+      });
   }
   return out;
 }

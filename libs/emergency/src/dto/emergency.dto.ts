@@ -14,7 +14,14 @@ import {
 } from 'class-validator';
 import { ListQueryDto } from '@care/core';
 import { ALERT_STATUSES, ALERT_TYPES, type AlertStatus, type AlertType } from '../rules/alerts';
-import { CALL_OUTCOMES, CALL_SOURCES, CALL_STATUSES, type CallOutcome, type CallSource, type CallStatus } from '../rules/calls';
+import {
+  CALL_OUTCOMES,
+  CALL_SOURCES,
+  CALL_STATUSES,
+  type CallOutcome,
+  type CallSource,
+  type CallStatus,
+} from '../rules/calls';
 
 const DEVICE_ID = /^[\x21-\x7e]{1,64}$/;
 

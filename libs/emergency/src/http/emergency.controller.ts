@@ -24,7 +24,11 @@ export class DevicesController {
   @Put('residents/:id/device')
   @Roles('admin', 'dispatcher')
   @ApiOperation({ summary: 'Register the one-key call device (一键通) of a resident' })
-  registerDevice(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: RegisterDeviceDto) {
+  registerDevice(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: RegisterDeviceDto,
+  ) {
     return this.calls.registerDevice(user, id, dto.deviceId);
   }
 }
@@ -37,8 +41,14 @@ export class EmergencyCallsController {
 
   @Post()
   @Roles('dispatcher', 'integration')
-  @ApiOperation({ summary: 'Raise an emergency call (一键呼叫): an urgent care order dispatched ahead of all normal work' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A gateway retry with the same key answers the same call' })
+  @ApiOperation({
+    summary: 'Raise an emergency call (一键呼叫): an urgent care order dispatched ahead of all normal work',
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A gateway retry with the same key answers the same call',
+  })
   async raise(
     @CurrentUser() user: AuthUser,
     @Body() dto: RaiseCallDto,
@@ -55,7 +65,11 @@ export class EmergencyCallsController {
   @Post('simulate')
   @Roles('admin')
   @ApiOperation({ summary: 'Demo only: simulate a press of a demo resident’s device' })
-  async simulate(@CurrentUser() user: AuthUser, @Body() dto: SimulateCallDto, @Res({ passthrough: true }) res: FastifyReply) {
+  async simulate(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: SimulateCallDto,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ) {
     const { call, created } = await this.calls.simulate(user, dto.residentId);
     res.status(201);
     if (!created) res.header('Idempotent-Replayed', 'true');
@@ -99,7 +113,11 @@ export class AlertsController {
   @Post('alerts/:id/acknowledge')
   @HttpCode(200)
   @Roles('admin', 'dispatcher')
-  acknowledge(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: AcknowledgeAlertDto) {
+  acknowledge(
+    @CurrentUser() user: AuthUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() dto: AcknowledgeAlertDto,
+  ) {
     return this.alerts.acknowledge(user, id, dto.note);
   }
 

@@ -30,6 +30,10 @@ export class EmergencyJobsModule implements OnModuleInit, OnApplicationBootstrap
     const job = JOB_CATALOGUE.ScanAlerts;
     await this.jobs
       .queue(job.queue)
-      .upsertJobScheduler(SCAN_ALERTS_SCHEDULER_ID, { every: SCAN_ALERTS_EVERY_MS }, { name: 'ScanAlerts', data: {}, opts: job.options });
+      .upsertJobScheduler(
+        SCAN_ALERTS_SCHEDULER_ID,
+        { every: SCAN_ALERTS_EVERY_MS },
+        { name: 'ScanAlerts', data: {}, opts: job.options },
+      );
   }
 }

@@ -32,14 +32,18 @@ describe('dueAlerts', () => {
   it('visit_overrun: in progress for twice its planned duration', () => {
     expect(dueAlerts(order({ status: 'in_progress', checkedInAt: NOW - 59 * MIN }), NOW)).toEqual([]);
     expect(dueAlerts(order({ status: 'in_progress', checkedInAt: NOW - 60 * MIN }), NOW)).toEqual(['visit_overrun']);
-    expect(dueAlerts(order({ status: 'in_progress', durationMinutes: 45, checkedInAt: NOW - 89 * MIN }), NOW)).toEqual([]);
+    expect(dueAlerts(order({ status: 'in_progress', durationMinutes: 45, checkedInAt: NOW - 89 * MIN }), NOW)).toEqual(
+      [],
+    );
   });
 
   it('emergency_not_accepted: 5 minutes without acceptance, or at once when left unassigned', () => {
     const call = { receivedAt: NOW - 4 * MIN, open: true };
     expect(dueAlerts(order({ status: 'assigned', call }), NOW)).toEqual([]);
     expect(dueAlerts(order({ status: 'unassigned', call }), NOW)).toEqual(['emergency_not_accepted']);
-    expect(dueAlerts(order({ status: 'pending', call: { ...call, receivedAt: NOW - 5 * MIN } }), NOW)).toEqual(['emergency_not_accepted']);
+    expect(dueAlerts(order({ status: 'pending', call: { ...call, receivedAt: NOW - 5 * MIN } }), NOW)).toEqual([
+      'emergency_not_accepted',
+    ]);
     expect(dueAlerts(order({ status: 'accepted', call: { ...call, receivedAt: NOW - 10 * MIN } }), NOW)).toEqual([]);
     // a resolved call escalates nothing
     expect(dueAlerts(order({ status: 'unassigned', call: { ...call, open: false } }), NOW)).toEqual([]);
@@ -49,12 +53,19 @@ describe('dueAlerts', () => {
     const call = { receivedAt: NOW - 60 * MIN, open: true };
     expect(dueAlerts(order({ status: 'accepted', call }), NOW)).toEqual(['emergency_not_arrived']);
     expect(dueAlerts(order({ status: 'in_progress', checkedInAt: NOW - 10 * MIN, call }), NOW)).toEqual([]);
-    expect(dueAlerts(order({ status: 'assigned', call }), NOW)).toEqual(['emergency_not_accepted', 'emergency_not_arrived']);
+    expect(dueAlerts(order({ status: 'assigned', call }), NOW)).toEqual([
+      'emergency_not_accepted',
+      'emergency_not_arrived',
+    ]);
     expect(dueAlerts(order({ status: 'cancelled', call }), NOW)).toEqual([]);
   });
 
   it('every type has a detail line', () => {
-    const o = order({ status: 'in_progress', checkedInAt: NOW - 70 * MIN, call: { receivedAt: NOW - 70 * MIN, open: true } });
+    const o = order({
+      status: 'in_progress',
+      checkedInAt: NOW - 70 * MIN,
+      call: { receivedAt: NOW - 70 * MIN, open: true },
+    });
     for (const type of ALERT_TYPES) expect(alertDetail(type, o, NOW).length).toBeGreaterThan(5);
   });
 });

@@ -13,7 +13,10 @@ export class MetricsAccessGuard implements CanActivate {
       headers: Record<string, string | string[] | undefined>;
     }>();
     const authorization = request.headers.authorization;
-    await this.access.check(request.ip ?? request.socket?.remoteAddress, typeof authorization === 'string' ? authorization : undefined);
+    await this.access.check(
+      request.ip ?? request.socket?.remoteAddress,
+      typeof authorization === 'string' ? authorization : undefined,
+    );
     return true;
   }
 }

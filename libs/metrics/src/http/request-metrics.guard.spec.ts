@@ -30,7 +30,11 @@ describe('RequestMetricsGuard', () => {
   const metrics = new MetricsService({ driver: {} } as unknown as DataSource, {} as JobQueue);
   const guard = new RequestMetricsGuard(metrics);
   const count = async (labels: string) =>
-    Number(new RegExp(`care_http_request_duration_seconds_count\\{${labels}\\} (\\d+)`).exec(await metrics.registry.metrics())?.[1] ?? 0);
+    Number(
+      new RegExp(`care_http_request_duration_seconds_count\\{${labels}\\} (\\d+)`).exec(
+        await metrics.registry.metrics(),
+      )?.[1] ?? 0,
+    );
 
   it('records the route template and status when an Express-style response finishes, and never refuses', async () => {
     const response = new FakeResponse();

@@ -27,7 +27,13 @@ export class RequestMetricsGuard implements CanActivate {
     const route = this.routeOf(context);
     const method = request.method ?? 'GET';
     response.once('finish', () => {
-      this.metrics.observeRequest(method, route, response.statusCode, (performance.now() - started) / 1000, errorCodeOf(request));
+      this.metrics.observeRequest(
+        method,
+        route,
+        response.statusCode,
+        (performance.now() - started) / 1000,
+        errorCodeOf(request),
+      );
     });
     return true;
   }
@@ -36,7 +42,10 @@ export class RequestMetricsGuard implements CanActivate {
     const handler = context.getHandler();
     let route = this.routes.get(handler);
     if (route === undefined) {
-      route = routeTemplate(Reflect.getMetadata(PATH_METADATA, context.getClass()), Reflect.getMetadata(PATH_METADATA, handler));
+      route = routeTemplate(
+        Reflect.getMetadata(PATH_METADATA, context.getClass()),
+        Reflect.getMetadata(PATH_METADATA, handler),
+      );
       this.routes.set(handler, route);
     }
     return route;

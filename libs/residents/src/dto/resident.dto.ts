@@ -95,7 +95,10 @@ export class CreateResidentDto {
   @IsIn(GENDERS)
   gender?: Gender | null;
 
-  @ApiPropertyOptional({ example: '1938-06-15', description: 'derived from the ID number; a value that disagrees is a 400' })
+  @ApiPropertyOptional({
+    example: '1938-06-15',
+    description: 'derived from the ID number; a value that disagrees is a 400',
+  })
   @IsOptional()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
   @IsISO8601({ strict: true }, { message: 'must be a real date YYYY-MM-DD' })

@@ -44,23 +44,45 @@ describe('ID number (GB 11643-1999)', () => {
   });
 
   it('refuses anything that is not 17 digits and a check character', () => {
-    for (const bad of ['', '62042219450101001', '6204221945010100177', '62042219450101001A', 'X20422194501010017', '6204221945-1010017']) {
+    for (const bad of [
+      '',
+      '62042219450101001',
+      '6204221945010100177',
+      '62042219450101001A',
+      'X20422194501010017',
+      '6204221945-1010017',
+    ]) {
       expect(parseIdNumber(bad, TODAY)).toMatchObject({ ok: false, problem: 'FORMAT' });
     }
   });
 
   it('refuses a birth date that does not exist (with a correct check digit)', () => {
     const withCheck = (body: string) => body + idNumberCheckCharacter(body);
-    expect(parseIdNumber(withCheck('62042219450230001'), TODAY)).toMatchObject({ ok: false, problem: 'BIRTH_DATE_INVALID' });
-    expect(parseIdNumber(withCheck('62042219451301001'), TODAY)).toMatchObject({ ok: false, problem: 'BIRTH_DATE_INVALID' });
-    expect(parseIdNumber(withCheck('62042219450100001'), TODAY)).toMatchObject({ ok: false, problem: 'BIRTH_DATE_INVALID' });
-    expect(parseIdNumber(withCheck('62042219000229001'), TODAY)).toMatchObject({ ok: false, problem: 'BIRTH_DATE_INVALID' });
+    expect(parseIdNumber(withCheck('62042219450230001'), TODAY)).toMatchObject({
+      ok: false,
+      problem: 'BIRTH_DATE_INVALID',
+    });
+    expect(parseIdNumber(withCheck('62042219451301001'), TODAY)).toMatchObject({
+      ok: false,
+      problem: 'BIRTH_DATE_INVALID',
+    });
+    expect(parseIdNumber(withCheck('62042219450100001'), TODAY)).toMatchObject({
+      ok: false,
+      problem: 'BIRTH_DATE_INVALID',
+    });
+    expect(parseIdNumber(withCheck('62042219000229001'), TODAY)).toMatchObject({
+      ok: false,
+      problem: 'BIRTH_DATE_INVALID',
+    });
     expect(parseIdNumber(withCheck('62042220000229001'), TODAY)).toMatchObject({ ok: true });
   });
 
   it('refuses a birth date after today, accepts today', () => {
     const withCheck = (body: string) => body + idNumberCheckCharacter(body);
-    expect(parseIdNumber(withCheck('62042220261202001'), TODAY)).toMatchObject({ ok: false, problem: 'BIRTH_DATE_IN_FUTURE' });
+    expect(parseIdNumber(withCheck('62042220261202001'), TODAY)).toMatchObject({
+      ok: false,
+      problem: 'BIRTH_DATE_IN_FUTURE',
+    });
     expect(parseIdNumber(withCheck('62042220261201001'), TODAY)).toMatchObject({ ok: true });
     expect(isValidIdNumber(withCheck('62042220261202001'), '2026-12-02')).toBe(true);
   });
@@ -102,7 +124,11 @@ describe('ID number (GB 11643-1999)', () => {
     const valid = fc
       .record({
         area: fc.integer({ min: 110000, max: 659999 }),
-        date: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2026-11-30T00:00:00Z'), noInvalidDate: true }),
+        date: fc.date({
+          min: new Date('1900-01-01T00:00:00Z'),
+          max: new Date('2026-11-30T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         seq: fc.integer({ min: 0, max: 999 }),
       })
       .map(({ area, date, seq }) => {
@@ -123,7 +149,12 @@ describe('ID number (GB 11643-1999)', () => {
           const body = `${masked.slice(0, 6)}${birthDate.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
           const candidate = body + idNumberCheckCharacter(body);
           const p = parseIdNumber(candidate, TODAY);
-          if (p.ok && maskIdNumber(candidate) === masked && p.value.birthDate === birthDate && p.value.gender === gender) {
+          if (
+            p.ok &&
+            maskIdNumber(candidate) === masked &&
+            p.value.birthDate === birthDate &&
+            p.value.gender === gender
+          ) {
             candidates.push(candidate);
           }
         }
@@ -163,10 +194,17 @@ describe('ID number (GB 11643-1999)', () => {
     const body = fc
       .record({
         area: fc.integer({ min: 110000, max: 659999 }),
-        date: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2026-11-30T00:00:00Z'), noInvalidDate: true }),
+        date: fc.date({
+          min: new Date('1900-01-01T00:00:00Z'),
+          max: new Date('2026-11-30T00:00:00Z'),
+          noInvalidDate: true,
+        }),
         seq: fc.integer({ min: 0, max: 999 }),
       })
-      .map(({ area, date, seq }) => `${area}${date.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq).padStart(3, '0')}`);
+      .map(
+        ({ area, date, seq }) =>
+          `${area}${date.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq).padStart(3, '0')}`,
+      );
     fc.assert(
       fc.property(body, fc.constantFrom(...'0123456789X'.split('')), (b, other) => {
         const check = idNumberCheckCharacter(b);

@@ -29,7 +29,9 @@ export class StatsController {
 
   @Get('emergency-calls')
   @Roles('admin', 'bureau')
-  @ApiOperation({ summary: "The month's emergency calls, median minutes to arrive, share reached within 60 min, per township" })
+  @ApiOperation({
+    summary: "The month's emergency calls, median minutes to arrive, share reached within 60 min, per township",
+  })
   async emergencyCalls(@Query() query: CoverageQueryDto) {
     return this.emergency.report(query);
   }

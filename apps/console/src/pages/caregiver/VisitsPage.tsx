@@ -354,9 +354,12 @@ export function VisitsPage() {
                   setNoGeo(null);
                   setBusy(o.id);
                   // no position: the check-in says so (no_location); never the home's or any other position
-                  void record(o, 'check_in', { recordedAt: noGeo.recordedAt }, `已签到（未定位）：${nameOf(o)}`).finally(
-                    () => setBusy(null),
-                  );
+                  void record(
+                    o,
+                    'check_in',
+                    { recordedAt: noGeo.recordedAt },
+                    `已签到（未定位）：${nameOf(o)}`,
+                  ).finally(() => setBusy(null));
                 }}
               >
                 确认签到

@@ -59,13 +59,22 @@ export function AlertsPanel() {
 
   if (alerts.length === 0) return null;
   return (
-    <section className="card alerts-panel" data-testid="alerts-panel" role="alert" style={{ borderLeft: '4px solid #d4380d', marginBottom: 12 }}>
+    <section
+      className="card alerts-panel"
+      data-testid="alerts-panel"
+      role="alert"
+      style={{ borderLeft: '4px solid #d4380d', marginBottom: 12 }}
+    >
       <h3 style={{ margin: '4px 0 8px' }}>
         预警 <Badge tone="red">{alerts.length}</Badge>
       </h3>
       <ul style={{ listStyle: 'none', margin: 0, padding: 0 }}>
         {alerts.map((a) => (
-          <li key={a.id} data-testid={`alert-${a.id}`} style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '4px 0' }}>
+          <li
+            key={a.id}
+            data-testid={`alert-${a.id}`}
+            style={{ display: 'flex', gap: 8, alignItems: 'center', padding: '4px 0' }}
+          >
             <Badge tone={a.type.startsWith('emergency') ? 'red' : 'amber'}>{ALERT_TYPE_LABEL[a.type] ?? a.type}</Badge>
             <strong>{a.residentName ?? '服务对象'}</strong>
             <span className="muted small">{a.detail}</span>

@@ -5,7 +5,8 @@ let audio: AudioContext | null = null;
 /** Two short beeps. Browsers allow sound only after a user gesture on the page; before that this is silent. */
 export function beep(): void {
   try {
-    const Ctx = window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+    const Ctx =
+      window.AudioContext ?? (window as unknown as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
     if (!Ctx) return;
     audio = audio ?? new Ctx();
     const ctx = audio;

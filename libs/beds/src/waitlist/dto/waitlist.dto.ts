@@ -1,5 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { ListQueryDto } from '@care/core';
 
 /** An instant with its offset (2026-12-01T09:00:00+08:00 or …Z). */
@@ -17,7 +29,9 @@ export class CreateWaitlistEntryDto {
       'instead of residentId: all 18 characters of the ID number (from the elder’s ID card), which reaches a resident ' +
       'beyond your facilities, as GET /residents?idNumber= does',
   })
-  @ValidateIf((o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined)
+  @ValidateIf(
+    (o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined,
+  )
   @IsString()
   @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
   idNumber?: string;

@@ -106,9 +106,13 @@ async function run(userId: string): Promise<FlushResult> {
   for (const action of await queued(userId)) {
     if (action.failed) continue;
     try {
-      await http.post<CareOrder>(`/care-orders/${encodeURIComponent(action.orderId)}/${PATHS[action.kind]}`, action.body, {
-        'Idempotency-Key': action.idempotencyKey,
-      });
+      await http.post<CareOrder>(
+        `/care-orders/${encodeURIComponent(action.orderId)}/${PATHS[action.kind]}`,
+        action.body,
+        {
+          'Idempotency-Key': action.idempotencyKey,
+        },
+      );
       await idbDelete(OUTBOX, action.seq as number);
       result.sent++;
     } catch (e) {

@@ -3,8 +3,12 @@ import type { Pool, PoolConnection, QueryError } from 'mysql2';
 import { auditContext } from '../audit/audit-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { type DatabaseLimits, guardedMysql2 } from './guarded-pool';
-import { isLockError } from './mysql-errors';
-import { READ_COMMITTED_SESSION, TransactionRunner, type TransactionOptions } from './transaction-runner';
+import {
+  READ_COMMITTED_SESSION,
+  TransactionRunner,
+  retryOnLockError,
+  type TransactionOptions,
+} from './transaction-runner';
 
 /** One statement and its values. The text is the program's own; every value goes through a `?` placeholder. */
 export interface SqlStatement {
@@ -117,18 +121,7 @@ export class SqlTransactionRunner implements OnModuleDestroy {
   ) {}
 
   async run<T>(work: (tx: SqlTransaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const retries = options.retries ?? 3;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.once(work, options.audit !== false);
-      } catch (error) {
-        if (!isLockError(error) || attempt >= retries) throw error;
-        this.logger.warn(
-          `transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
-      }
-    }
+    return retryOnLockError(() => this.once(work, options.audit !== false), options.retries ?? 3, this.logger);
   }
 
   /** The hot pool once a hot path created it, else null: metrics read its counts. */

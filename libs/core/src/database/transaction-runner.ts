@@ -56,18 +56,7 @@ export class TransactionRunner {
   }
 
   async run<T>(work: (em: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-    const retries = options.retries ?? 3;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.once(work, options.audit !== false);
-      } catch (error) {
-        if (!isLockError(error) || attempt >= retries) throw error;
-        this.logger.warn(
-          `transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`,
-        );
-        await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
-      }
-    }
+    return retryOnLockError(() => this.once(work, options.audit !== false), options.retries ?? 3, this.logger);
   }
 
   /** What DataSource.transaction does, with the isolation level set per connection rather than per transaction. */
@@ -101,6 +90,22 @@ export class TransactionRunner {
       }
     } finally {
       await runner.release();
+    }
+  }
+}
+
+/**
+ * Runs a whole transaction again on a deadlock or lock-wait timeout (InnoDB rolled it back), up to `retries` times,
+ * after a short random pause that grows with each attempt. Both transaction runners use it.
+ */
+export async function retryOnLockError<T>(once: () => Promise<T>, retries: number, logger: Logger): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await once();
+    } catch (error) {
+      if (!isLockError(error) || attempt >= retries) throw error;
+      logger.warn(`transaction retried after ${String((error as { code?: string }).code)} (attempt ${attempt + 1})`);
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * (attempt + 1)));
     }
   }
 }

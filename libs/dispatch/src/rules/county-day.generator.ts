@@ -121,8 +121,9 @@ const SHIFTS: readonly (readonly [string, string])[] = [
   ['13:00', '18:00'],
 ];
 
-const ROTATION = ['home_cleaning', 'personal_hygiene', 'laundry'] as const;
-const SINGLE_SERVICES = [
+/** The services the generators draw (shared by the day and week generators). */
+export const ROTATION = ['home_cleaning', 'personal_hygiene', 'laundry'] as const;
+export const SINGLE_SERVICES = [
   'home_cleaning',
   'personal_hygiene',
   'laundry',

@@ -4,6 +4,8 @@ import {
   type GeneratedOrder,
   generateCountyDay,
   mulberry32,
+  ROTATION,
+  SINGLE_SERVICES,
   type Township,
 } from './county-day.generator';
 import type { GeoPoint } from './geo';
@@ -32,20 +34,6 @@ export interface CountyWeekOptions {
 }
 
 const DAY_MS = 24 * 3600_000;
-const ROTATION = ['home_cleaning', 'personal_hygiene', 'laundry'] as const;
-const SINGLE_SERVICES = [
-  'home_cleaning',
-  'personal_hygiene',
-  'laundry',
-  'health_check',
-  'safety_check',
-  'meal_assist',
-  'bathing',
-  'medical_escort',
-  'rehab_care',
-  'companionship',
-  'errand',
-] as const;
 
 /** Generates a county week. Defaults: seed 1, from 2026-12-07, 7 days, 5,000 orders, 600 caregivers. */
 export function generateCountyWeek(options: CountyWeekOptions = {}): CountyWeek {

@@ -248,15 +248,17 @@ export class CareOrdersService {
     await this.tx.run(async (em) => {
       auditContext.note({ entity: 'care-order', ids: [order.id], residentIds: [order.residentId] });
       if (key !== null) {
+        // the same row as the hot path's, by the same statement
+        const keyRow = idempotencyKeyStatement({
+          userId: user.id,
+          key,
+          endpoint: CREATE_ORDER_ENDPOINT,
+          requestHash: hash,
+          orderId: order.id,
+          responseStatus: 202,
+        });
         try {
-          await em.insert(IdempotencyKey, {
-            userId: user.id,
-            key,
-            endpoint: CREATE_ORDER_ENDPOINT,
-            requestHash: hash,
-            orderId: order.id,
-            responseStatus: 202,
-          });
+          await em.query(keyRow.sql, [...keyRow.params]);
         } catch (error) {
           if (isDuplicateKeyError(error)) throw new KeyTaken();
           throw error;

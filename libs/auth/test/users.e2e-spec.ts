@@ -25,12 +25,12 @@ describe('users and token versions (e2e)', () => {
   const login = async (username: string, password: string, http = t.http) =>
     (await http().post(`${API}/auth/login`).send({ username, password }).expect(200)).body.accessToken as string;
 
-  const createUser = async (role: string, extra: Record<string, unknown> = {}) => {
+  const createUser = async (role: string, extra: Record<string, unknown> = {}, by = t.adminToken) => {
     const username = `user${++seq}.${role}`;
     const res = await t
       .http()
       .post(`${API}/users`)
-      .set(auth(t.adminToken))
+      .set(auth(by))
       .send({ username, password: 'first-password-1', role, ...extra })
       .expect(201);
     return { id: res.body.id as string, username, token: await login(username, 'first-password-1') };
@@ -519,19 +519,30 @@ describe('users and token versions (e2e)', () => {
   // last: it deactivates `admin`, whose token the harness holds
   describe('the last active admin', () => {
     it('stays, even when two admins deactivate each other at the same moment', async () => {
-      const x = await createUser('admin');
-      const y = await createUser('admin');
       const adminId = await idOf('admin');
+      let x = await createUser('admin');
       await t.http().patch(`${API}/users/${adminId}`).set(auth(x.token)).send({ active: false }).expect(200);
-      const [a, b] = await Promise.all([
-        t.http().patch(`${API}/users/${y.id}`).set(auth(x.token)).send({ active: false }),
-        otherHttp().patch(`${API}/users/${x.id}`).set(auth(y.token)).send({ role: 'bureau' }),
-      ]);
-      expect([a.status, b.status].sort()).toEqual([200, 409]);
-      expect([a.body.code, b.body.code]).toContain('LAST_ACTIVE_ADMIN');
-      const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = 1`);
-      expect(Number(n)).toBe(1);
-      const survivor = a.status === 200 ? x : y;
+      // The refusal under the lock (409) needs both requests authenticated before either commits; when the winner
+      // commits first, the loser is refused as a token whose admin role was just taken away (401). Race again
+      // until the lock has been the one to refuse, checking the invariant after every round.
+      let refusedUnderLock = false;
+      for (let round = 0; round < 10 && !refusedUnderLock; round++) {
+        const y = await createUser('admin', {}, x.token);
+        const [a, b] = await Promise.all([
+          t.http().patch(`${API}/users/${y.id}`).set(auth(x.token)).send({ active: false }),
+          otherHttp().patch(`${API}/users/${x.id}`).set(auth(y.token)).send({ role: 'bureau' }),
+        ]);
+        const [won, lost] = a.status === 200 ? [a, b] : [b, a];
+        expect(won.status).toBe(200);
+        expect([401, 409]).toContain(lost.status);
+        if (lost.status === 409) expect(lost.body.code).toBe('LAST_ACTIVE_ADMIN');
+        refusedUnderLock = lost.status === 409;
+        const [{ n }] = await t.db.query(`SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND active = 1`);
+        expect(Number(n)).toBe(1);
+        x = a.status === 200 ? x : y;
+      }
+      expect(refusedUnderLock).toBe(true);
+      const survivor = x;
       await t.http().patch(`${API}/users/${adminId}`).set(auth(survivor.token)).send({ active: true }).expect(200);
       await login('admin', ADMIN_PASSWORD);
     });

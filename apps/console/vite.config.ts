@@ -12,7 +12,7 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   // The server's pure rules, imported as they are (no copy): GB/T 42195-2022 scoring and levels, the ID-number check
-  // and its masking rule.
+  // and its masking rule, county time (dates, months) and the travel model (service circles).
   // Those modules import nothing from Nest or TypeORM (libs/*/src/rules/ are pure by convention).
   resolve: {
     alias: {
@@ -20,6 +20,9 @@ export default defineConfig({
       '@rules/id-number': fileURLToPath(new URL('../../libs/residents/src/rules/id-number.ts', import.meta.url)),
       // the one ID-number masking rule (self-contained), which the id-number rules re-export
       '@care/core/privacy': fileURLToPath(new URL('../../libs/core/src/privacy/id-number-mask.ts', import.meta.url)),
+      // county time and the travel model: self-contained folders of core that import nothing
+      '@care/core/time': fileURLToPath(new URL('../../libs/core/src/time/index.ts', import.meta.url)),
+      '@care/core/geo': fileURLToPath(new URL('../../libs/core/src/geo/index.ts', import.meta.url)),
     },
   },
   // the caregiver app offline: service worker, web manifest, icons (pwa.plugin.ts)

@@ -4,11 +4,10 @@ import {
   PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID,
   VISIT_PLAN_SCHEDULER_ID,
   VisitPlansService,
-  countyMonth,
   dispatchJobId,
   latestElderBirthDate,
 } from '@care/care-orders';
-import { JobQueue } from '@care/core';
+import { countyMonth, JobQueue } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { createDispatcher } from '../../../apps/dispatcher/src/bootstrap';
 import { RURAL, URBAN, countOrders, insertResident } from './support';

@@ -11,3 +11,4 @@ export * from './logging';
 export * from './queue';
 export * from './geo';
 export * from './privacy';
+export * from './time';

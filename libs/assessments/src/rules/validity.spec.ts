@@ -1,4 +1,5 @@
-import { addMonthsCountyTime, isValidAt, validityStatus, validUntil } from './validity';
+import { addMonthsCountyTime } from '@care/core/time';
+import { isValidAt, validityStatus, validUntil } from './validity';
 
 const d = (s: string): Date => new Date(s);
 

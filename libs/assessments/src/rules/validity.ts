@@ -4,35 +4,11 @@
  * no daylight saving), so an assessment made on 15 March at 10:00 is valid until 15 March next year at 10:00.
  * A day that does not exist in the target month falls back to the month's last day (31 Jan + 1 month → 28/29 Feb).
  */
+import { addMonthsCountyTime, DAY_MS } from '@care/core/time';
 
-/** Asia/Shanghai: UTC+8 all year (same value as @care/core; rules import no Nest, so it is repeated here). */
-const COUNTY_UTC_OFFSET_MINUTES = 8 * 60;
 export const DEFAULT_VALIDITY_MONTHS = 12;
 /** An assessment that expires within this many days is "due" for reassessment. */
 export const DEFAULT_DUE_WITHIN_DAYS = 30;
-
-const MINUTE_MS = 60_000;
-const DAY_MS = 24 * 60 * MINUTE_MS;
-
-export function addMonthsCountyTime(at: Date, months: number, offsetMinutes = COUNTY_UTC_OFFSET_MINUTES): Date {
-  if (Number.isNaN(at.getTime())) throw new RangeError('invalid date');
-  if (!Number.isInteger(months)) throw new RangeError(`months must be an integer, got ${months}`);
-  const local = new Date(at.getTime() + offsetMinutes * MINUTE_MS);
-  const y = local.getUTCFullYear();
-  const m = local.getUTCMonth() + months;
-  const lastDay = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  const day = Math.min(local.getUTCDate(), lastDay);
-  const shifted = Date.UTC(
-    y,
-    m,
-    day,
-    local.getUTCHours(),
-    local.getUTCMinutes(),
-    local.getUTCSeconds(),
-    local.getUTCMilliseconds(),
-  );
-  return new Date(shifted - offsetMinutes * MINUTE_MS);
-}
 
 export function validUntil(assessedAt: Date, intervalMonths = DEFAULT_VALIDITY_MONTHS): Date {
   if (intervalMonths < 1) throw new RangeError(`interval must be at least 1 month, got ${intervalMonths}`);

@@ -4,8 +4,7 @@
  * touched go back to dispatch. Only visits not yet started are considered (the caller selects them).
  * Travel at the shift's edges is left to dispatch's own checks of the whole day when it places orders again.
  */
-import { countyDate } from '@care/core';
-import { countyClock, minutesOfDay } from './shift';
+import { countyClock, countyDate, minutesOfDay } from '@care/core/time';
 
 export interface CaregiverTerms {
   readonly active: boolean;

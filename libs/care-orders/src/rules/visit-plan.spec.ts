@@ -1,23 +1,21 @@
+import { countyMonth, daysInMonth, monthThird } from '@care/core/time';
 import {
-  countyMonth,
-  daysInMonth,
   isPlanEligible,
   latestElderBirthDate,
   planServices,
   planWindow,
   resolvePlanMonth,
-  thirdOf,
 } from './visit-plan';
 
 const at = (iso: string) => new Date(iso);
 
 describe('visit plan', () => {
   it('splits the month into thirds: 1–10, 11–20, 21–end', () => {
-    expect(thirdOf('2027-01', 1)).toEqual({ firstDay: 1, lastDay: 10 });
-    expect(thirdOf('2027-01', 2)).toEqual({ firstDay: 11, lastDay: 20 });
-    expect(thirdOf('2027-01', 3)).toEqual({ firstDay: 21, lastDay: 31 });
-    expect(thirdOf('2027-02', 3)).toEqual({ firstDay: 21, lastDay: 28 });
-    expect(thirdOf('2028-02', 3)).toEqual({ firstDay: 21, lastDay: 29 });
+    expect(monthThird('2027-01', 1)).toMatchObject({ firstDay: 1, lastDay: 10 });
+    expect(monthThird('2027-01', 2)).toMatchObject({ firstDay: 11, lastDay: 20 });
+    expect(monthThird('2027-01', 3)).toMatchObject({ firstDay: 21, lastDay: 31 });
+    expect(monthThird('2027-02', 3)).toMatchObject({ firstDay: 21, lastDay: 28 });
+    expect(monthThird('2028-02', 3)).toMatchObject({ firstDay: 21, lastDay: 29 });
     expect(daysInMonth('2027-04')).toBe(30);
   });
 

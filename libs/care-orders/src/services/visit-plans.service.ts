@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { InvalidInputError, JobQueue, TransactionRunner } from '@care/core';
+import { countyMonth, InvalidInputError, JobQueue, TransactionRunner } from '@care/core';
 import { RegionsService } from '@care/regions';
 import {
   PLAN_CATEGORIES,
   PLAN_SLOTS,
-  countyMonth,
   isPlanEligible,
   latestElderBirthDate,
   planServices,

@@ -7,6 +7,7 @@ import {
   legMinutes,
   roadDistanceKm,
   serviceCircleMinutes,
+  serviceCircleRadiusKm,
   travelMinutes,
   travelModel,
 } from './travel-time';
@@ -149,6 +150,15 @@ describe('service circle', () => {
     expect(isInServiceCircle(seat, north(0.03), 'urban')).toBe(true);
     expect(isInServiceCircle(seat, north(0.05), 'urban')).toBe(false);
     expect(isInServiceCircle(seat, north(0.05), 'rural')).toBe(true);
+  });
+
+  it('draws as a great-circle radius: 5 km / 1.3 urban, 15 km / 1.3 rural; its edge is inside the circle', () => {
+    expect(serviceCircleRadiusKm('urban')).toBeCloseTo(5 / 1.3, 9);
+    expect(serviceCircleRadiusKm('rural')).toBeCloseTo(15 / 1.3, 9);
+    expect(isInServiceCircle(seat, north((serviceCircleRadiusKm('rural') - 1e-6) / KM_PER_DEGREE_LAT), 'rural')).toBe(
+      true,
+    );
+    expect(serviceCircleRadiusKm('urban', travelModel({ urbanServiceCircleMinutes: 30 }))).toBeCloseTo(10 / 1.3, 9);
   });
 
   it('takes the radius from the options', () => {

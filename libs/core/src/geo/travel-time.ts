@@ -128,6 +128,14 @@ export function serviceCircleMinutes(kind: AreaKind, model: TravelModelOptions =
 }
 
 /**
+ * The service circle as a great-circle radius in km (for drawing it on a map): the distance the circle's minutes
+ * cover at the township kind's speed, divided by the detour factor.
+ */
+export function serviceCircleRadiusKm(kind: AreaKind, model: TravelModelOptions = DEFAULT_TRAVEL_MODEL): number {
+  return (speedKmh(kind, model) * serviceCircleMinutes(kind, model)) / 60 / model.detourFactor;
+}
+
+/**
  * Whether a resident (at `resident`, in a township of kind `residentKind`) lies inside the service circle of
  * a service point: travel time from the service point, at the resident's township's speed, is at most the
  * circle's minutes.

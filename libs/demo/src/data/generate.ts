@@ -20,7 +20,7 @@
  * - one social worker, at the welfare institute (0.70 per 100 beds, below the plan's 1).
  */
 import { orderDurationMinutes } from '@care/dispatch';
-import { haversineKm, travelMinutes, type GeoPoint } from '@care/core';
+import { addMonths, haversineKm, travelMinutes, type GeoPoint, type MonthThird } from '@care/core';
 
 import { assessmentForLevel, type ImpairmentProfile } from './assessment-items';
 import { addDays, countyTime, daysBetween, lastDayOfMonth, monthThird, parseMonth } from './dates';
@@ -143,9 +143,7 @@ export interface DemoOptions {
 
 /** The month `n` months after (negative: before) `month`. */
 export function shiftMonth(month: string, n: number): string {
-  const { year, month: m } = parseMonth(month);
-  const d = new Date(Date.UTC(year, m - 1 + n, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  return addMonths(month, n);
 }
 
 const KM_PER_DEG_LAT = 111.32;
@@ -548,7 +546,7 @@ function planVisits(
     if (caregiver) perCaregiver.set(caregiver.key, j + 1);
     const cancelledThird = cancelled.has(i) ? rng.int(0, 2) : -1;
     for (const third of [0, 1, 2] as const) {
-      const span = monthThird(month, third);
+      const span = monthThird(month, (third + 1) as MonthThird);
       if (today !== undefined && span.first > today) continue;
       const current = today !== undefined && span.last >= today;
       const services: ServiceCode[] = ['health_check', 'safety_check', ROTATION[(i + third) % 3]];

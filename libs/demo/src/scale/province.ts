@@ -17,6 +17,7 @@
  *   from ⌊index / D⌋ with gender parity: unique for any index below D × 500 (≈ 6.2 million).
  */
 import { idNumberCheckCharacter } from '@care/residents';
+import { DAY_MS, daysInMonth, HOUR_MS, monthStart as countyMonthStart, monthThird } from '@care/core/time';
 
 import { idNumberBody } from '../data/id-number';
 import { hash32, unitAt } from '../data/prng';
@@ -292,15 +293,13 @@ export function caregivers(spec: ScaleSpec): ScaleCaregiver[] {
 // ── big tables, one row from its index ───────────────────────────────────────────────────────────────────
 const BIRTH_FROM = Date.UTC(1926, 0, 1);
 const BIRTH_DAYS = Math.round((Date.UTC(1959, 11, 31) - BIRTH_FROM) / 86_400_000) + 1;
-const DAY_MS = 86_400_000;
 
+/** 00:00 county time on the 1st of the spec's month. */
 function monthStart(spec: ScaleSpec): number {
-  const [y, m] = spec.month.split('-').map(Number);
-  return Date.UTC(y, m - 1, 1) - 8 * 3600_000; // 00:00 county time
+  return countyMonthStart(spec.month).getTime();
 }
 function daysIn(spec: ScaleSpec): number {
-  const [y, m] = spec.month.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return daysInMonth(spec.month);
 }
 
 export function bedAt(spec: ScaleSpec, i: number): ScaleBed {
@@ -503,10 +502,11 @@ export function visitAt(spec: ScaleSpec, v: number): ScaleVisit {
   const slot = (Math.min(third, 2) + 1) as 1 | 2 | 3;
   const p = Math.floor(r / spec.eldersPerServicePoint) % sizes(spec).servicePoints;
   const start = monthStart(spec);
-  const firstDay = Math.min(third * 10, 20);
-  const lastDay = third >= 2 ? daysIn(spec) - 1 : firstDay + 9;
-  const windowStart = new Date(start + firstDay * DAY_MS + 9 * 3600_000);
-  const windowEnd = new Date(start + lastDay * DAY_MS + 17 * 3600_000);
+  // 0-based days of the month the third spans
+  const firstDay = monthThird(spec.month, slot).firstDay - 1;
+  const lastDay = monthThird(spec.month, slot).lastDay - 1;
+  const windowStart = new Date(start + firstDay * DAY_MS + 9 * HOUR_MS);
+  const windowEnd = new Date(start + lastDay * DAY_MS + 17 * HOUR_MS);
   const services = ['health_check', 'safety_check', ROTATION[(r + third) % 3]];
   if (isOutside(spec, r)) {
     return {

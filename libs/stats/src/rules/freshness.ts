@@ -12,6 +12,8 @@
  * - the clock alone changes them: an assessment expires or an elder turns 60. Each kept row carries the first
  *   such instant after its `asOf` (`changesAt`), so a row is due once the period's `asOf` has reached it.
  */
+import { countyMidnightOf } from '@care/core/time';
+
 
 /** The sources of the figures; facilities may move counts between townships, caregivers and points the circles. */
 export type ChangeSource =
@@ -82,8 +84,6 @@ export function windowSignatures(now: SourceChanges): WindowSignatures {
   return Object.fromEntries([...now].filter(([, c]) => c.inWindow > 0).map(([key, c]) => [key, windowSignature(c)]));
 }
 
-const COUNTY_OFFSET_MS = 8 * 3600_000;
-
 export interface KeptTownship {
   /** The first instant after the counts' asOf at which they change without any write; null: never. */
   readonly changesAt: Date | null;
@@ -114,7 +114,7 @@ export function dueTownships({ townships, kept, changed, asOf }: DueQuery): stri
  */
 export function reachesAgeAt(birthDate: string, age = 60): Date {
   const [y, m, d] = birthDate.split('-').map(Number);
-  return new Date(Date.UTC(y + age, m - 1, d) - COUNTY_OFFSET_MS);
+  return countyMidnightOf(y + age, m, d);
 }
 
 /** The earliest of some instants, ignoring null; null when there are none. */

@@ -4,7 +4,9 @@
  * elders 60 or older on its date, and visits completed between the month's start and it. Pure.
  */
 
-const OFFSET_MS = 8 * 3600_000;
+import { countyDate, monthStart, nextMonth } from '@care/core/time';
+
+export { countyMonth, monthsBetween, MONTH_PATTERN, nextMonth, previousMonth } from '@care/core/time';
 
 export interface StatsPeriod {
   readonly month: string;
@@ -22,41 +24,14 @@ export interface StatsPeriod {
   readonly closed: boolean;
 }
 
-export const MONTH_PATTERN = /^(\d{4})-(0[1-9]|1[0-2])$/;
-
-export function countyMonth(at: Date): string {
-  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 7);
-}
-
-export function previousMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
-}
-
-export function nextMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number);
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-}
-
-/** Months from `from` to `to`, both included (at most `max`). */
-export function monthsBetween(from: string, to: string, max = 120): string[] {
-  const out: string[] = [];
-  for (let m = from; m <= to && out.length < max; m = nextMonth(m)) out.push(m);
-  return out;
-}
-
 /** Throws RangeError for a malformed month or one that has not started yet. */
 export function statsPeriod(month: string, now: Date, elderAge = 60): StatsPeriod {
-  const match = MONTH_PATTERN.exec(month);
-  if (!match) throw new RangeError(`month must be YYYY-MM, got "${month}"`);
-  const y = Number(match[1]);
-  const m = Number(match[2]);
-  const start = new Date(Date.UTC(y, m - 1, 1) - OFFSET_MS);
-  const end = new Date(Date.UTC(y, m, 1) - OFFSET_MS);
+  const start = monthStart(month);
+  const end = monthStart(nextMonth(month));
   if (start.getTime() > now.getTime()) throw new RangeError(`month ${month} has not started yet`);
   const closed = end.getTime() <= now.getTime();
   const asOf = closed ? new Date(end.getTime() - 1) : now;
-  const asOfDate = new Date(asOf.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+  const asOfDate = countyDate(asOf);
   // 60 or older on D ⇔ born on or before D minus 60 years (29 Feb of a leap D: D − 60 is a leap year too)
   const elderBornOnOrBefore = `${String(Number(asOfDate.slice(0, 4)) - elderAge).padStart(4, '0')}${asOfDate.slice(4)}`;
   return { month, start, end, asOf, asOfDate, elderBornOnOrBefore, closed };

@@ -1,8 +1,9 @@
 // The county drawn locally in SVG from coordinates (no map tiles): residents living at home,
 // service points with their service circles, today's orders and one caregiver's route.
 import { useMemo, useState, type ReactElement } from 'react';
+import { serviceCircleRadiusKm } from '@care/core/geo';
 import type { OrderStatus } from '../../api/types';
-import { COUNTY, serviceCircleKm } from '../../lib/geo';
+import { COUNTY } from '../../lib/geo';
 import { ORDER_STATUS_LABEL } from '../../lib/labels';
 
 export interface MapPoint {
@@ -143,7 +144,7 @@ export function CountyMap({
                 key={`c${sp.id}`}
                 cx={px(sp.lng)}
                 cy={py(sp.lat)}
-                r={kmToPx(serviceCircleKm(sp.kind))}
+                r={kmToPx(serviceCircleRadiusKm(sp.kind))}
                 strokeWidth={s(0.8)}
                 strokeDasharray={`${s(3)} ${s(3)}`}
               />

@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { countyDate, countyMinutesOfDay } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { assignInSql } from '../../libs/care-orders/test/support';
 
@@ -74,8 +75,8 @@ async function api<T = Json>(method: 'get' | 'post', path: string, token: string
   return res.body as T;
 }
 
-const countyDay = (d = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
-const countyMinutes = (d = new Date()) => ((d.getUTCHours() + 8) % 24) * 60 + d.getUTCMinutes();
+const countyDay = (d = new Date()) => countyDate(d);
+const countyMinutes = (d = new Date()) => countyMinutesOfDay(d);
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 /** A valid resident ID number (GB 11643-1999). */

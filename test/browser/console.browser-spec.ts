@@ -31,6 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { countyDate, countyMinutesOfDay } from '@care/core/time';
 import { ADMIN_PASSWORD, auth, createTestApp, type TestContext } from '@care/testing';
 import { createDispatcher } from '../../apps/dispatcher/src/bootstrap';
 
@@ -137,8 +138,8 @@ function idNumber(birth: string, seq: number, gender: 'male' | 'female'): string
   return body + '10X98765432'[sum % 11];
 }
 
-const countyDay = (d = new Date()) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
-const countyMinutes = (d = new Date()) => ((d.getUTCHours() + 8) % 24) * 60 + d.getUTCMinutes();
+const countyDay = (d = new Date()) => countyDate(d);
+const countyMinutes = (d = new Date()) => countyMinutesOfDay(d);
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
 
 // ---------- browser helpers ----------

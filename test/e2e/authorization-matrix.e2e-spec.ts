@@ -2,7 +2,7 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { itemsForTotal } from '@care/assessments';
-import type { Role } from '@care/core';
+import { countyDate, countyMonth, DAY_MS, type Role } from '@care/core';
 import { ADMIN_PASSWORD, auth, createTestApp, type TestContext } from '@care/testing';
 import { API, TOWNSHIP, createBed, createFacility, facilityBody, makeIdNumber } from './support/care-homes';
 
@@ -370,7 +370,7 @@ describe('authorization matrix: every route × every role × own/other facility 
     const caregiver = await post('/caregivers', { name: '本人护理员', ...caregiverBody });
     const other = await post('/caregivers', { name: '他人护理员', ...caregiverBody });
     otherCaregiver = other.id;
-    const day = new Date(Date.now() + 2 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = countyDate(Date.now() + 2 * DAY_MS);
     const order = await post(
       '/care-orders',
       {
@@ -395,7 +395,7 @@ describe('authorization matrix: every route × every role × own/other facility 
       caregiver: caregiver.id,
       order: order.id,
       date: day,
-      month: new Date(Date.now() + 8 * 3_600_000 - 31 * 86_400_000).toISOString().slice(0, 7),
+      month: countyMonth(Date.now() - 31 * DAY_MS),
       user: '',
       call: '',
       alert: '',

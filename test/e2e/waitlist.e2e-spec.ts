@@ -1,5 +1,6 @@
 import { itemsForTotal } from '@care/assessments';
 import { WaitlistService } from '@care/beds';
+import { countyIso, DAY_MS } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { API, UNKNOWN_UUID, caregiverToken, createBed, createFacility, createResident } from './support/care-homes';
 
@@ -17,8 +18,7 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
   const TOTAL_FOR_LEVEL = [90, 78, 55, 38, 15] as const;
 
   function isoDaysAgo(days: number): string {
-    const d = new Date(Date.now() - days * 86_400_000 + 8 * 3600_000);
-    return `${d.toISOString().slice(0, 19)}+08:00`;
+    return countyIso(Date.now() - days * DAY_MS);
   }
 
   async function assess(residentId: string, level: 0 | 1 | 2 | 3 | 4, assessedAt = isoDaysAgo(1)): Promise<void> {

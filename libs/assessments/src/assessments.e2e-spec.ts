@@ -1,3 +1,4 @@
+import { addMonthsCountyTime, countyIso, DAY_MS } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { ITEM_KEYS, itemsForTotal } from './rules';
 
@@ -9,13 +10,10 @@ function idNumber(birth: string, seq: number): string {
   return body + '10X98765432'[sum % 11];
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-/** A county-time ISO string `months` months (and `days` days) before now. */
+/** A county-time ISO string `months` months (and `days` days) before now, to the minute. */
 function ago(months: number, days = 0): string {
-  const d = new Date(Date.now() + 8 * 3600_000);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  d.setUTCDate(d.getUTCDate() - days);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00+08:00`;
+  const at = addMonthsCountyTime(new Date(), -months).getTime() - days * DAY_MS;
+  return `${countyIso(at).slice(0, 17)}00+08:00`;
 }
 
 /** A caregiver user for a real caregiver (service point and caregiver made through the API). */

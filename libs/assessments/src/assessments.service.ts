@@ -13,6 +13,7 @@ import {
   NotFoundError,
   Page,
   countyInstant,
+  isCalendarDate,
   seesWholeCounty,
   toCountyIso,
   rowsOf,
@@ -115,16 +116,10 @@ type DueRow = {
 const asDate = (v: Date | string | null): Date | null =>
   v === null ? null : v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}Z`);
 
-/** Whether YYYY-MM-DD at the start of `raw` names a day that exists (2026-02-30 does not). */
-function isRealDay(raw: string): boolean {
-  const [y, m, d] = raw.slice(0, 10).split('-').map(Number);
-  const day = new Date(Date.UTC(y, m - 1, d));
-  return day.getUTCFullYear() === y && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
-}
-
 function parseWhen(raw: string, field: string): Date {
   const at = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? countyInstant(raw) : new Date(raw);
-  if (Number.isNaN(at.getTime()) || !isRealDay(raw)) throw new InvalidInputError(`${field}: not a real date`);
+  if (Number.isNaN(at.getTime()) || !isCalendarDate(raw.slice(0, 10)))
+    throw new InvalidInputError(`${field}: not a real date`);
   if (at.getTime() > Date.now() + FUTURE_SKEW_MS) throw new InvalidInputError(`${field}: must not be in the future`);
   if (at.getTime() < EARLIEST.getTime()) throw new InvalidInputError(`${field}: must be in 2000 or later`);
   return at;

@@ -1,15 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { auth, type TestContext } from '@care/testing';
+import { countyDate, DAY_MS } from '@care/core/time';
 
 export const SEAT = { lat: 35.6929, lng: 105.0466 };
 export const URBAN = '620422100';
 export const RURAL = '620422101';
-export const DAY_MS = 24 * 3600_000;
+export { DAY_MS };
 
 /** A county-local date `days` from now. */
 export function countyDay(days: number): string {
-  return new Date(Date.now() + days * DAY_MS + 8 * 3600_000).toISOString().slice(0, 10);
+  return countyDate(Date.now() + days * DAY_MS);
 }
 
 export const at = (date: string, hhmm: string) => `${date}T${hhmm}:00+08:00`;

@@ -12,3 +12,4 @@ export * from './queue';
 export * from './geo';
 export * from './privacy';
 export * from './time';
+export * from './validation';

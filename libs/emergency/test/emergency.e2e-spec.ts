@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
-import { type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
+import { type AppConfig, CoreModule, countyDate, DAY_MS, JobQueue, JobWorkerHost } from '@care/core';
 import { dispatchJob } from '@care/care-orders';
 import { DispatchModule } from '@care/dispatch';
 import { AlertsService, EmergencyJobsModule } from '@care/emergency';
@@ -261,7 +261,7 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
 
   it('call → assigned ahead of 2,000 queued normal orders (two dispatchers): p50/p95 measured', async () => {
     // the normal backlog: 2,000 orders two days ahead, written and enqueued like POST /care-orders does
-    const day = new Date(Date.now() + 2 * 24 * 3600_000 + 8 * 3600_000).toISOString().slice(0, 10);
+    const day = countyDate(Date.now() + 2 * DAY_MS);
     const normalResidents: string[] = [];
     for (let i = 0; i < 50; i++)
       normalResidents.push(

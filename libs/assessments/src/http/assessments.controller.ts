@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, ListQueryDto, Roles, type AuthUser, AuditRead } from '@care/core';
+import { CurrentUser, ListQueryDto, Roles, type AuthUser, AuditRead, uuidParam } from '@care/core';
 import { AssessmentsService } from '../assessments.service';
 import { CreateAssessmentDto, DueAssessmentsQueryDto, ImportLegacyAssessmentDto } from '../dto/assessment.dto';
-import { uuidParam } from './params';
 
 @ApiTags('assessments')
 @ApiBearerAuth()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -10,7 +10,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { CurrentUser, Public, Roles, HUMAN_ROLES, type AuthUser } from '@care/core';
+import { CurrentUser, Public, Roles, HUMAN_ROLES, type AuthUser, uuidParam } from '@care/core';
 import { AuthService } from '../auth.service';
 import {
   ChangeOwnPasswordDto,
@@ -98,7 +98,7 @@ export class AuthController {
       'CANNOT_CHANGE_OWN_ROLE, LAST_ACTIVE_ADMIN.',
   })
   @ApiOkResponse({ type: UserView })
-  updateUser(@CurrentUser() caller: AuthUser, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto) {
+  updateUser(@CurrentUser() caller: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: UpdateUserDto) {
     return this.auth.updateUser(caller, id, dto);
   }
 
@@ -108,7 +108,7 @@ export class AuthController {
   @Roles('admin')
   @ApiOperation({ summary: 'Set a user’s password (admin only); ends the user’s tokens' })
   @ApiNoContentResponse()
-  setPassword(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SetPasswordDto) {
+  setPassword(@Param('id', uuidParam('id')) id: string, @Body() dto: SetPasswordDto) {
     return this.auth.setPassword(id, dto.password);
   }
 }

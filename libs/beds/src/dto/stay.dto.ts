@@ -1,11 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
-import { ListQueryDto } from '@care/core';
+import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import { IsCalendarDate, IsOffsetDateTime, ListQueryDto } from '@care/core';
 import { DISCHARGE_REASONS, STAY_STATUSES, type DischargeReason, type StayStatus } from '../stay.entity';
-
-/** An instant with its offset (2026-12-01T09:00:00+08:00 or …Z); a bare date or a local time is ambiguous. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const INSTANT_MESSAGE = 'must be an ISO-8601 time with offset, e.g. 2026-12-01T09:00:00+08:00';
 
 export class AdmitDto {
   @ApiPropertyOptional({ description: 'a resident you already see; or give idNumber instead' })
@@ -32,8 +28,7 @@ export class AdmitDto {
 
   @ApiPropertyOptional({ example: '2026-12-01T09:00:00+08:00', description: 'default now; not in the future' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
-  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsOffsetDateTime()
   admittedAt?: string;
 
   @ApiPropertyOptional({ description: 'why a resident who needs a nursing-type bed takes an ordinary one' })
@@ -64,8 +59,7 @@ export class DischargeDto {
 
   @ApiPropertyOptional({ example: '2026-12-20T10:00:00+08:00', description: 'default now; not in the future' })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
-  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsOffsetDateTime()
   dischargedAt?: string;
 }
 
@@ -79,7 +73,6 @@ export class ListStaysQueryDto extends ListQueryDto {
 export class OccupancyQueryDto {
   @ApiPropertyOptional({ example: '2026-12-01', description: 'a day in the county (default today); not in the future' })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'must be a real date YYYY-MM-DD' })
+  @IsCalendarDate()
   date?: string;
 }

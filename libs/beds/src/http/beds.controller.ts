@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, uuidParam } from '@care/core';
 import { BedsService } from '../beds.service';
 import { toBedView } from '../bed.view';
 import { BulkCreateBedsDto, CreateBedDto, ListBedsQueryDto, UpdateBedDto } from '../dto/bed.dto';
-import { uuidParam } from './params';
 
 @ApiTags('beds')
 @ApiBearerAuth()

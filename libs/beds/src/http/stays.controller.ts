@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser, AuditRead } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, AuditRead, uuidParam } from '@care/core';
 import { AdmitDto, DischargeDto, ListStaysQueryDto, OccupancyQueryDto, TransferDto } from '../dto/stay.dto';
 import { StaysService } from '../stays.service';
-import { uuidParam } from './params';
 
 @ApiTags('stays')
 @ApiBearerAuth()

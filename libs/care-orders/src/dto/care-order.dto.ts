@@ -18,12 +18,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { ListQueryDto } from '@care/core';
+import { IsCalendarDate, IsMonth, IsOffsetDateTime, ListQueryDto } from '@care/core';
 import { ORDER_PRIORITIES, ORDER_SOURCES, type OrderPriority, type OrderSource } from '../entities/care-order.entity';
 import { ORDER_STATUSES, type OrderStatus } from '../rules/order-status';
 import { MAX_DURATION_MINUTES } from '../rules/order-window';
 import { VITAL_RANGES } from '../rules/vitals';
-import { IsCalendarDate, IsOffsetDateTime } from './common';
 
 const SERVICE_CODE = /^[a-z][a-z_]{1,31}$/;
 
@@ -116,8 +115,7 @@ export class ListCareOrdersQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ description: 'YYYY-MM: visit-plan orders of that month' })
   @IsOptional()
-  @IsString()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'visitPlanMonth must be a month YYYY-MM' })
+  @IsMonth()
   visitPlanMonth?: string;
 
   @ApiPropertyOptional({
@@ -274,8 +272,7 @@ export class CheckOutDto {
 
 export class GenerateVisitPlansDto {
   @ApiProperty({ example: '2026-12' })
-  @IsString()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'month must be a month YYYY-MM' })
+  @IsMonth()
   month: string;
 
   @ApiPropertyOptional({ example: '620422100' })

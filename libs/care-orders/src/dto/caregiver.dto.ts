@@ -15,9 +15,8 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { ListQueryDto } from '@care/core';
+import { IsCalendarDate, IsTimeOfDay, ListQueryDto } from '@care/core';
 import { SKILLS, type Skill } from '../rules/service-catalogue';
-import { HHMM_PATTERN, IsCalendarDate } from './common';
 
 const GENDERS = ['male', 'female'] as const;
 
@@ -48,13 +47,11 @@ export class CreateCaregiverDto {
   skills: Skill[];
 
   @ApiProperty({ example: '08:00' })
-  @IsString()
-  @Matches(HHMM_PATTERN, { message: 'shiftStart must be a time of day HH:MM' })
+  @IsTimeOfDay()
   shiftStart: string;
 
   @ApiProperty({ example: '17:00' })
-  @IsString()
-  @Matches(HHMM_PATTERN, { message: 'shiftEnd must be a time of day HH:MM' })
+  @IsTimeOfDay()
   shiftEnd: string;
 
   @ApiProperty({ example: 6, minimum: 1, maximum: 30 })
@@ -92,14 +89,12 @@ export class UpdateCaregiverDto {
 
   @ApiPropertyOptional({ example: '08:00' })
   @IsOptional()
-  @IsString()
-  @Matches(HHMM_PATTERN, { message: 'shiftStart must be a time of day HH:MM' })
+  @IsTimeOfDay()
   shiftStart?: string;
 
   @ApiPropertyOptional({ example: '17:00' })
   @IsOptional()
-  @IsString()
-  @Matches(HHMM_PATTERN, { message: 'shiftEnd must be a time of day HH:MM' })
+  @IsTimeOfDay()
   shiftEnd?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 30 })

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentUser, InvalidInputError, Roles, type AuthUser, AuditRead } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, AuditRead, uuidParam } from '@care/core';
 import {
   AcceptDto,
   CheckInDto,
@@ -11,7 +11,6 @@ import {
   ListCareOrdersQueryDto,
   ReasonDto,
 } from '../dto/care-order.dto';
-import { isRealDate } from '../dto/common';
 import { CareOrdersService } from '../services/care-orders.service';
 import { OrderActionsService, type ActionResult } from '../services/order-actions.service';
 
@@ -87,14 +86,13 @@ export class CareOrdersController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'Care orders; a caregiver sees only its own' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListCareOrdersQueryDto) {
-    if (query.date && !isRealDate(query.date)) throw new InvalidInputError('date: not a calendar date');
     return this.orders.list(user, query);
   }
 
   @AuditRead()
   @Get(':id')
   @Roles(...READERS)
-  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+  get(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
     return this.orders.get(user, id);
   }
 
@@ -105,7 +103,7 @@ export class CareOrdersController {
   @ApiHeader(ACTION_KEY_HEADER)
   async accept(
     @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() dto: AcceptDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
@@ -117,7 +115,7 @@ export class CareOrdersController {
   @HttpCode(200)
   @Roles(...CAREGIVER_ACTORS)
   @ApiOperation({ summary: 'Decline; the order is dispatched again, never to the same caregiver' })
-  decline(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReasonDto) {
+  decline(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: ReasonDto) {
     return this.actions.decline(user, id, dto.reason);
   }
 
@@ -131,7 +129,7 @@ export class CareOrdersController {
   @ApiHeader(ACTION_KEY_HEADER)
   async checkIn(
     @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() dto: CheckInDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
@@ -146,7 +144,7 @@ export class CareOrdersController {
   @ApiHeader(ACTION_KEY_HEADER)
   async checkOut(
     @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() dto: CheckOutDto,
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) res: FastifyReply,
@@ -157,7 +155,7 @@ export class CareOrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('admin', 'dispatcher')
-  cancel(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ReasonDto) {
+  cancel(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: ReasonDto) {
     return this.actions.cancel(user, id, dto.reason);
   }
 }

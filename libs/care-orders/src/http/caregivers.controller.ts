@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, InvalidInputError, Roles, type AuthUser, AuditRead } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, AuditRead, uuidParam } from '@care/core';
 import { CreateCaregiverDto, ListCaregiversQueryDto, ScheduleQueryDto, UpdateCaregiverDto } from '../dto/caregiver.dto';
-import { isRealDate } from '../dto/common';
 import { CaregiversService } from '../services/caregivers.service';
 
 @ApiTags('caregivers')
@@ -27,7 +26,7 @@ export class CaregiversController {
 
   @Get(':id')
   @Roles('admin', 'dispatcher', 'bureau', 'caregiver')
-  get(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string) {
+  get(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string) {
     return this.caregivers.get(user, id);
   }
 
@@ -36,7 +35,7 @@ export class CaregiversController {
   @ApiOperation({
     summary: 'Change skills, shift, daily cap, service point or active; visits that no longer fit go back to dispatch',
   })
-  async update(@Param('id', new ParseUUIDPipe()) id: string, @Body() dto: UpdateCaregiverDto) {
+  async update(@Param('id', uuidParam('id')) id: string, @Body() dto: UpdateCaregiverDto) {
     const change = await this.caregivers.update(id, dto);
     return { ...change.view, releasedOrders: change.released.map((r) => ({ id: r.id, reason: r.reason })) };
   }
@@ -45,12 +44,7 @@ export class CaregiversController {
   @Get(':id/schedule')
   @Roles('admin', 'dispatcher', 'bureau', 'caregiver')
   @ApiOperation({ summary: "The day's visits in order, with travel minutes between them" })
-  schedule(
-    @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
-    @Query() query: ScheduleQueryDto,
-  ) {
-    if (!isRealDate(query.date)) throw new InvalidInputError('date: not a calendar date');
+  schedule(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Query() query: ScheduleQueryDto) {
     return this.caregivers.schedule(user, id, query.date);
   }
 }

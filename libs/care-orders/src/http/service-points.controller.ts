@@ -1,6 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@care/core';
+import { Roles, uuidParam } from '@care/core';
 import { CreateServicePointDto, ListServicePointsQueryDto } from '../dto/service-point.dto';
 import { ServicePointsService } from '../services/service-points.service';
 
@@ -25,7 +25,7 @@ export class ServicePointsController {
 
   @Get(':id')
   @Roles('admin', 'dispatcher', 'bureau')
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
+  get(@Param('id', uuidParam('id')) id: string) {
     return this.points.getView(id);
   }
 }

@@ -1,13 +1,10 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, JOB_CATALOGUE, JobQueue, JobWorkerHost, type AppConfig } from '@care/core';
+import { APP_CONFIG, COUNTY_TIME_ZONE, JOB_CATALOGUE, JobQueue, JobWorkerHost, type AppConfig } from '@care/core';
 import { CareOrdersDomainModule } from '../care-orders-domain.module';
 import { PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID, VISIT_PLAN_SCHEDULER_ID } from '../rules/jobs';
 import { CURRENT_MONTH } from '../rules/visit-plan';
 import { CareOrdersService } from '../services/care-orders.service';
 import { VisitPlansService } from '../services/visit-plans.service';
-
-/** County time zone for the monthly scheduler. */
-const COUNTY_TZ = 'Asia/Shanghai';
 
 /** Idempotency-Keys past their lifetime are deleted every hour, at minute 17. */
 const PRUNE_IDEMPOTENCY_KEYS_CRON = '0 17 * * * *';
@@ -39,7 +36,7 @@ export class CareOrdersJobsModule implements OnModuleInit, OnApplicationBootstra
       .queue(prune.queue)
       .upsertJobScheduler(
         PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID,
-        { pattern: PRUNE_IDEMPOTENCY_KEYS_CRON, tz: COUNTY_TZ },
+        { pattern: PRUNE_IDEMPOTENCY_KEYS_CRON, tz: COUNTY_TIME_ZONE },
         { name: 'PruneIdempotencyKeys', data: {}, opts: prune.options },
       );
     const queue = this.jobs.queue(JOB_CATALOGUE.GenerateVisitPlans.queue);
@@ -51,13 +48,13 @@ export class CareOrdersJobsModule implements OnModuleInit, OnApplicationBootstra
     const { attempts, backoff, removeOnComplete, removeOnFail } = JOB_CATALOGUE.GenerateVisitPlans.options;
     await queue.upsertJobScheduler(
       VISIT_PLAN_SCHEDULER_ID,
-      { pattern: cron, tz: COUNTY_TZ },
+      { pattern: cron, tz: COUNTY_TIME_ZONE },
       {
         name: 'GenerateVisitPlans',
         data: { month: CURRENT_MONTH },
         opts: { attempts, backoff, removeOnComplete, removeOnFail },
       },
     );
-    this.logger.log(`visit plans scheduled: "${cron}" (${COUNTY_TZ})`);
+    this.logger.log(`visit plans scheduled: "${cron}" (${COUNTY_TIME_ZONE})`);
   }
 }

@@ -1,11 +1,5 @@
 import { countyMonth, daysInMonth, monthThird } from '@care/core/time';
-import {
-  isPlanEligible,
-  latestElderBirthDate,
-  planServices,
-  planWindow,
-  resolvePlanMonth,
-} from './visit-plan';
+import { isPlanEligible, latestElderBirthDate, planServices, planWindow, resolvePlanMonth } from './visit-plan';
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentUser, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, uuidParam } from '@care/core';
 import { AlertsService } from '../alerts.service';
 import {
   AcknowledgeAlertDto,
@@ -26,7 +26,7 @@ export class DevicesController {
   @ApiOperation({ summary: 'Register the one-key call device (一键通) of a resident' })
   registerDevice(
     @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() dto: RegisterDeviceDto,
   ) {
     return this.calls.registerDevice(user, id, dto.deviceId);
@@ -85,14 +85,14 @@ export class EmergencyCallsController {
 
   @Get(':id')
   @Roles('admin', 'dispatcher', 'bureau')
-  get(@Param('id', new ParseUUIDPipe()) id: string) {
+  get(@Param('id', uuidParam('id')) id: string) {
     return this.calls.get(id);
   }
 
   @Post(':id/resolve')
   @HttpCode(200)
   @Roles('admin', 'dispatcher')
-  resolve(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: ResolveCallDto) {
+  resolve(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: ResolveCallDto) {
     return this.calls.resolve(user, id, dto.outcome, dto.notes);
   }
 }
@@ -115,7 +115,7 @@ export class AlertsController {
   @Roles('admin', 'dispatcher')
   acknowledge(
     @CurrentUser() user: AuthUser,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', uuidParam('id')) id: string,
     @Body() dto: AcknowledgeAlertDto,
   ) {
     return this.alerts.acknowledge(user, id, dto.note);
@@ -125,7 +125,7 @@ export class AlertsController {
   @HttpCode(200)
   @Roles('admin', 'dispatcher')
   @ApiOperation({ summary: 'Close a visit left in progress (no check-out), with a reason: status incomplete' })
-  close(@CurrentUser() user: AuthUser, @Param('id', new ParseUUIDPipe()) id: string, @Body() dto: CloseOrderDto) {
+  close(@CurrentUser() user: AuthUser, @Param('id', uuidParam('id')) id: string, @Body() dto: CloseOrderDto) {
     return this.alerts.closeOrder(user, id, dto.reason);
   }
 }

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, uuidParam } from '@care/core';
 import { CreateFacilityDto, ListFacilitiesQueryDto, UpdateFacilityDto } from '../dto/facility.dto';
 import { FacilitiesService } from '../facilities.service';
 import { toFacilityView } from '../facility.view';
-import { uuidParam } from './params';
 
 @ApiTags('facilities')
 @ApiBearerAuth()

@@ -4,7 +4,6 @@ import {
   ArrayUnique,
   IsArray,
   IsIn,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -16,7 +15,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ListQueryDto } from '@care/core';
+import { IsCalendarDate, ListQueryDto } from '@care/core';
 import {
   LIVING_ARRANGEMENTS,
   RESIDENT_CATEGORIES,
@@ -100,8 +99,7 @@ export class CreateResidentDto {
     description: 'derived from the ID number; a value that disagrees is a 400',
   })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date YYYY-MM-DD' })
-  @IsISO8601({ strict: true }, { message: 'must be a real date YYYY-MM-DD' })
+  @IsCalendarDate()
   birthDate?: string | null;
 
   @ApiPropertyOptional({

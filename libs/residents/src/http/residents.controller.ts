@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser, AuditRead } from '@care/core';
+import { CurrentUser, Roles, type AuthUser, AuditRead, uuidParam } from '@care/core';
 import { CreateResidentDto, ListResidentsQueryDto, UpdateResidentDto } from '../dto/resident.dto';
 import { ResidentsService } from '../residents.service';
-import { uuidParam } from './params';
 
 @ApiTags('residents')
 @ApiBearerAuth()

@@ -1,10 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { ListQueryDto } from '@care/core';
-
-import { MONTH_PATTERN } from '../rules/period';
-
-const MONTH_MESSAGE = 'must be a month YYYY-MM';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsMonth, ListQueryDto } from '@care/core';
 
 export class CoverageQueryDto {
   @ApiPropertyOptional({
@@ -18,7 +14,7 @@ export class CoverageQueryDto {
 
   @ApiPropertyOptional({ description: 'YYYY-MM, county time; default: the current month', example: '2026-05' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
+  @IsMonth()
   month?: string;
 }
 
@@ -31,11 +27,11 @@ export class ExportQueryDto extends CoverageQueryDto {
 
 export class HistoryQueryDto {
   @ApiProperty({ example: '2026-01' })
-  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
+  @IsMonth()
   from: string;
 
   @ApiProperty({ example: '2026-05' })
-  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
+  @IsMonth()
   to: string;
 
   @ApiPropertyOptional()
@@ -48,7 +44,7 @@ export class HistoryQueryDto {
 export class SnapshotDto {
   @ApiPropertyOptional({ description: 'YYYY-MM; default: the previous month' })
   @IsOptional()
-  @Matches(MONTH_PATTERN, { message: MONTH_MESSAGE })
+  @IsMonth()
   month?: string;
 }
 

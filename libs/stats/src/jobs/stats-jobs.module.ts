@@ -1,5 +1,5 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { JOB_CATALOGUE, JobQueue, JobWorkerHost } from '@care/core';
+import { COUNTY_TIME_ZONE, JOB_CATALOGUE, JobQueue, JobWorkerHost } from '@care/core';
 
 import { CoverageRepository } from '../coverage.repository';
 import { CoverageService } from '../coverage.service';
@@ -36,7 +36,7 @@ export class StatsJobsModule implements OnModuleInit {
       .queue(JOB_CATALOGUE.SnapshotCoverage.queue)
       .upsertJobScheduler(
         SNAPSHOT_SCHEDULER_ID,
-        { pattern: SNAPSHOT_CRON, tz: 'Asia/Shanghai' },
+        { pattern: SNAPSHOT_CRON, tz: COUNTY_TIME_ZONE },
         { name: 'SnapshotCoverage', data: {}, opts: JOB_CATALOGUE.SnapshotCoverage.options },
       );
   }

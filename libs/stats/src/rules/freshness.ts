@@ -14,7 +14,6 @@
  */
 import { countyMidnightOf } from '@care/core/time';
 
-
 /** The sources of the figures; facilities may move counts between townships, caregivers and points the circles. */
 export type ChangeSource =
   | 'facilities'

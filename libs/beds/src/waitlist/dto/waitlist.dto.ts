@@ -12,10 +12,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ListQueryDto } from '@care/core';
-
-/** An instant with its offset (2026-12-01T09:00:00+08:00 or …Z). */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+import { IsOffsetDateTime, ListQueryDto } from '@care/core';
 
 export class CreateWaitlistEntryDto {
   @ApiPropertyOptional({ description: 'a resident you already see; or give idNumber instead' })
@@ -41,8 +38,7 @@ export class CreateWaitlistEntryDto {
     description: 'when the application was made; default now, not in the future',
   })
   @IsOptional()
-  @IsString()
-  @Matches(INSTANT, { message: 'must be an ISO-8601 time with offset, e.g. 2026-12-01T09:00:00+08:00' })
+  @IsOffsetDateTime()
   appliedAt?: string;
 
   @ApiPropertyOptional({ maxLength: 500 })

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser, AuditRead } from '@care/core';
-import { uuidParam } from '../../http/params';
+import { CurrentUser, Roles, type AuthUser, AuditRead, uuidParam } from '@care/core';
 import {
   BedRecommendationsQueryDto,
   CancelWaitlistEntryDto,

@@ -1,0 +1,60 @@
+/**
+ * The request validators every library shares: path ids, and the DTO field shapes the contract uses for time
+ * (an instant with its offset, a county date, a time of day, a month). Each names the offending field, so a bad
+ * value is 400 VALIDATION_FAILED "field: reason" (through the global pipe, libs/core/src/http/validation.ts).
+ */
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Matches, ValidateBy, type ValidationArguments } from 'class-validator';
+import { InvalidInputError } from '../errors';
+import { isCalendarDate, isHHMM, MONTH_PATTERN } from '../time';
+
+/** A path id that must be a UUID: a malformed one is 400 naming the parameter (never a 500, never a query). */
+export const uuidParam = (name: string): ParseUUIDPipe =>
+  new ParseUUIDPipe({ exceptionFactory: () => new InvalidInputError(`${name}: must be a UUID`) });
+
+/** An ISO-8601 date-time with an offset or Z: 2026-12-01T09:00:00+08:00 (a bare date or local time is ambiguous). */
+export const OFFSET_DATE_TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+export const OFFSET_DATE_TIME_MESSAGE = 'must be an ISO-8601 date-time with an offset, e.g. 2026-12-01T09:00:00+08:00';
+
+/** Whether a value is an instant with its offset that names a real time (2026-02-30T… is not). */
+export function isOffsetDateTime(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    OFFSET_DATE_TIME_PATTERN.test(value) &&
+    isCalendarDate(value.slice(0, 10)) &&
+    !Number.isNaN(Date.parse(value))
+  );
+}
+
+const message = (reason: string) => (args: ValidationArguments) => `${args.property} ${reason}`;
+
+/** DTO field: an instant with its offset ({@link OFFSET_DATE_TIME_PATTERN}) that exists. */
+export const IsOffsetDateTime = () =>
+  ValidateBy({
+    name: 'isOffsetDateTime',
+    validator: { validate: isOffsetDateTime, defaultMessage: message(OFFSET_DATE_TIME_MESSAGE) },
+  });
+
+/** DTO field: a calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
+export const IsCalendarDate = () =>
+  ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
+      defaultMessage: message('must be a real date YYYY-MM-DD'),
+    },
+  });
+
+/** DTO field: a county-local time of day "HH:MM" (00:00–24:00). */
+export const IsTimeOfDay = () =>
+  ValidateBy({
+    name: 'isTimeOfDay',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isHHMM(value),
+      defaultMessage: message('must be a time of day HH:MM'),
+    },
+  });
+
+/** DTO field: a month YYYY-MM. */
+export const IsMonth = () => Matches(MONTH_PATTERN, { message: message('must be a month YYYY-MM') });

@@ -12,7 +12,7 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   // The server's pure rules, imported as they are (no copy): GB/T 42195-2022 scoring and levels, the ID-number check
-  // and its masking rule, county time (dates, months) and the travel model (service circles).
+  // and its masking rule, county time (dates, months), the travel model (service circles) and the service catalogue.
   // Those modules import nothing from Nest or TypeORM (libs/*/src/rules/ are pure by convention).
   resolve: {
     alias: {
@@ -23,6 +23,10 @@ export default defineConfig({
       // county time and the travel model: self-contained folders of core that import nothing
       '@care/core/time': fileURLToPath(new URL('../../libs/core/src/time/index.ts', import.meta.url)),
       '@care/core/geo': fileURLToPath(new URL('../../libs/core/src/geo/index.ts', import.meta.url)),
+      // the doorstep service catalogue (names), care orders' pure module
+      '@care/care-orders/catalogue': fileURLToPath(
+        new URL('../../libs/care-orders/src/rules/service-catalogue.ts', import.meta.url),
+      ),
     },
   },
   // the caregiver app offline: service worker, web manifest, icons (pwa.plugin.ts)

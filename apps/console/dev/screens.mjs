@@ -1,11 +1,13 @@
-// Development helper: screenshots of every page against a running console (default: the mock API).
-//   node apps/console/dev/screens.mjs [baseUrl] [outDir]
+// Development helper: screenshots of every page against the real system with the demo county (`npm run demo`,
+// which serves the console at its root; or the vite dev server, which proxies /api to it).
+//   node apps/console/dev/screens.mjs [baseUrl] [outDir]      (DEMO_PASSWORD as given to npm run demo)
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const base = process.argv[2] ?? 'http://127.0.0.1:4310';
+const base = process.argv[2] ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+const password = process.env.DEMO_PASSWORD ?? 'demo-2026';
 const out = process.argv[3] ?? 'test-artifacts/dev';
 mkdirSync(out, { recursive: true });
 
@@ -23,7 +25,7 @@ const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir()
   ],
   viewport: { width: 1440, height: 900 },
   locale: 'zh-CN',
-  timezoneId: 'Asia/Shanghai',
+  timezoneId: 'Asia/Shanghai', // the county's zone (libs/core/src/time)
 });
 const errors = [];
 async function login(page, user) {
@@ -31,7 +33,7 @@ async function login(page, user) {
   page.on('pageerror', (e) => errors.push(`[${user}] ${e.message}`));
   await page.goto(`${base}/#/login`);
   await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', 'demo');
+  await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-testid=current-user]');
 }

@@ -1,5 +1,6 @@
 // The words users see, from shared/spec/glossary.md. Chinese first; codes stay in the API.
 
+import { SERVICE_CATALOGUE } from '@care/care-orders/catalogue';
 import type {
   BedStatus,
   BedType,
@@ -103,19 +104,8 @@ export const VISIT_FLAG_LABEL: Record<string, string> = {
 };
 
 /** Service catalogue defaults (domain.md §5); GET /services overrides names when the role may read it. */
-export const SERVICE_LABEL: Record<string, string> = {
-  home_cleaning: '居家环境清扫',
-  personal_hygiene: '个人卫生清洁',
-  laundry: '衣物被褥清洗',
-  health_check: '健康状况监测',
-  safety_check: '水电气煤安全隐患排查',
-  meal_assist: '助餐',
-  bathing: '助浴',
-  medical_escort: '助医',
-  rehab_care: '康复护理',
-  companionship: '精神慰藉',
-  errand: '委托代办',
-};
+/** Service names from the server's one service catalogue (libs/care-orders/src/rules/service-catalogue.ts). */
+export const SERVICE_LABEL: Record<string, string> = Object.fromEntries(SERVICE_CATALOGUE.map((s) => [s.code, s.name]));
 
 export const SKILL_LABEL: Record<string, string> = {
   housekeeping: '家政',

@@ -1,7 +1,9 @@
 /**
- * The doorstep service catalogue of domain.md §5. Codes and skills are fixed; names and default minutes
- * are defaults loaded once into the `services` table (a bureau may change them there), so code that needs
- * the current figures reads the table, and this list only seeds it.
+ * The doorstep service catalogue of domain.md §5, the one copy: care orders, dispatch (through the
+ * `@care/care-orders/catalogue` alias, which loads only this pure module) and the console (its vite alias) use it.
+ * Codes and skills are fixed; names and default minutes are defaults loaded once into the `services` table (a
+ * bureau may change them there), so code that needs the current figures reads the table, and this list only seeds
+ * it and is the default of the pure rules. Imports nothing.
  */
 
 export const SKILLS = ['housekeeping', 'personal_care', 'health', 'escort', 'nursing'] as const;
@@ -57,6 +59,35 @@ export interface ServiceFigures {
   readonly skill: string | null;
 }
 
+/** A catalogue row's figures with a typed skill (what dispatch plans with). */
+export interface ServiceDefinition extends ServiceFigures {
+  readonly skill: Skill | null;
+}
+
+/** Service figures by code. */
+export type ServiceCatalogue = ReadonlyMap<string, ServiceDefinition>;
+
+/** A catalogue of the figures of some services (code, default minutes, skill), by code; a later code wins. */
+export function catalogueOf(services: Iterable<ServiceDefinition>): ServiceCatalogue {
+  const map = new Map<string, ServiceDefinition>();
+  for (const { code, defaultMinutes, skill } of services) map.set(code, { code, defaultMinutes, skill });
+  return map;
+}
+
+/** The default catalogue's figures, in catalogue order. */
+export const DEFAULT_SERVICES: readonly ServiceDefinition[] = Object.freeze([
+  ...catalogueOf(SERVICE_CATALOGUE).values(),
+]);
+export const DEFAULT_CATALOGUE: ServiceCatalogue = catalogueOf(SERVICE_CATALOGUE);
+
+/** An order names a service the catalogue does not hold. */
+export class UnknownServiceError extends Error {
+  constructor(readonly serviceCode: string) {
+    super(`unknown service code "${serviceCode}"`);
+    this.name = 'UnknownServiceError';
+  }
+}
+
 /** Codes of `codes` the catalogue does not know, each once, in the given order. */
 export function unknownServiceCodes(
   codes: readonly string[],
@@ -79,4 +110,10 @@ export function effectiveDuration(
 export function skillsNeeded(codes: readonly string[], catalogue: ReadonlyMap<string, ServiceFigures>): Skill[] {
   const needed = new Set(codes.map((code) => catalogue.get(code)?.skill).filter((s): s is string => !!s));
   return SKILLS.filter((skill) => needed.has(skill));
+}
+
+/** Whether a caregiver with `skills` can deliver services needing `needed`. */
+export function hasSkills(skills: Iterable<string>, needed: readonly string[]): boolean {
+  const held = new Set(skills);
+  return needed.every((skill) => held.has(skill));
 }

@@ -29,32 +29,24 @@ export function isOffsetDateTime(value: unknown): value is string {
 
 const message = (reason: string) => (args: ValidationArguments) => `${args.property} ${reason}`;
 
-/** DTO field: an instant with its offset ({@link OFFSET_DATE_TIME_PATTERN}) that exists. */
-export const IsOffsetDateTime = () =>
+/** A DTO field decorator: a string that passes `test`, else "field reason". */
+const stringRule = (name: string, test: (value: string) => boolean, reason: string) => () =>
   ValidateBy({
-    name: 'isOffsetDateTime',
-    validator: { validate: isOffsetDateTime, defaultMessage: message(OFFSET_DATE_TIME_MESSAGE) },
+    name,
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && test(value),
+      defaultMessage: message(reason),
+    },
   });
+
+/** DTO field: an instant with its offset ({@link OFFSET_DATE_TIME_PATTERN}) that exists. */
+export const IsOffsetDateTime = stringRule('isOffsetDateTime', isOffsetDateTime, OFFSET_DATE_TIME_MESSAGE);
 
 /** DTO field: a calendar date YYYY-MM-DD that exists (2026-02-30 does not). */
-export const IsCalendarDate = () =>
-  ValidateBy({
-    name: 'isCalendarDate',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
-      defaultMessage: message('must be a real date YYYY-MM-DD'),
-    },
-  });
+export const IsCalendarDate = stringRule('isCalendarDate', isCalendarDate, 'must be a real date YYYY-MM-DD');
 
 /** DTO field: a county-local time of day "HH:MM" (00:00–24:00). */
-export const IsTimeOfDay = () =>
-  ValidateBy({
-    name: 'isTimeOfDay',
-    validator: {
-      validate: (value: unknown) => typeof value === 'string' && isHHMM(value),
-      defaultMessage: message('must be a time of day HH:MM'),
-    },
-  });
+export const IsTimeOfDay = stringRule('isTimeOfDay', isHHMM, 'must be a time of day HH:MM');
 
 /** DTO field: a month YYYY-MM. */
 export const IsMonth = () => Matches(MONTH_PATTERN, { message: message('must be a month YYYY-MM') });

@@ -17,7 +17,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { Type } from 'class-transformer';
-import { ListQueryDto } from '@care/core';
+import { ListQueryDto, IsRegionCode } from '@care/core';
 import { RESIDENT_CATEGORIES } from '@care/residents';
 import {
   ASSESSMENT_REASONS,
@@ -201,7 +201,7 @@ export class DueAssessmentsQueryDto extends ListQueryDto {
 
   @ApiPropertyOptional({ example: '620422100' })
   @IsOptional()
-  @Matches(/^\d{6,12}$/, { message: 'must be a region code of digits' })
+  @IsRegionCode()
   regionCode?: string;
 
   @ApiPropertyOptional({ enum: ['home', 'institution'] })

@@ -9,13 +9,12 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   Min,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ListQueryDto } from '@care/core';
+import { ListQueryDto, IsNotBlank } from '@care/core';
 import { BED_STATUSES, BED_TYPES, type BedStatus, type BedType } from '../bed.entity';
 import { SETTABLE_BED_STATUSES, type SettableBedStatus } from '../rules/bed-status';
 
@@ -27,13 +26,13 @@ export class CreateBedDto {
   @ApiProperty({ example: '201' })
   @IsString()
   @Length(1, 32)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   room: string;
 
   @ApiProperty({ example: '201-1' })
   @IsString()
   @Length(1, 32)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   label: string;
 
   @ApiProperty({ enum: BED_TYPES })

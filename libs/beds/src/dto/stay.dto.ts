@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
-import { IsCalendarDate, IsOffsetDateTime, ListQueryDto } from '@care/core';
+import { IsIn, IsOptional, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
+import { IsCalendarDate, IsOffsetDateTime, ListQueryDto, IsNotBlank, IsIdNumberInput } from '@care/core';
 import { DISCHARGE_REASONS, STAY_STATUSES, type DischargeReason, type StayStatus } from '../stay.entity';
 
 export class AdmitDto {
@@ -19,7 +19,7 @@ export class AdmitDto {
     (o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined,
   )
   @IsString()
-  @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
+  @IsIdNumberInput()
   idNumber?: string;
 
   @ApiProperty()
@@ -35,7 +35,7 @@ export class AdmitDto {
   @IsOptional()
   @IsString()
   @Length(1, 255)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   overrideReason?: string;
 }
 
@@ -48,7 +48,7 @@ export class TransferDto {
   @IsOptional()
   @IsString()
   @Length(1, 255)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   overrideReason?: string;
 }
 

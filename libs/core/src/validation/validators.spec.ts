@@ -4,7 +4,17 @@ import { plainToInstance } from 'class-transformer';
 import { IsOptional, validateSync } from 'class-validator';
 import { InvalidInputError } from '../errors';
 import { flattenValidationErrors } from '../http/validation';
-import { IsCalendarDate, IsMonth, IsOffsetDateTime, IsTimeOfDay, isOffsetDateTime, uuidParam } from './validators';
+import {
+  IsCalendarDate,
+  IsIdNumberInput,
+  IsMonth,
+  IsNotBlank,
+  IsOffsetDateTime,
+  IsRegionCode,
+  IsTimeOfDay,
+  isOffsetDateTime,
+  uuidParam,
+} from './validators';
 
 class Sample {
   @IsOptional()
@@ -22,6 +32,18 @@ class Sample {
   @IsOptional()
   @IsMonth()
   month?: unknown;
+
+  @IsOptional()
+  @IsNotBlank()
+  name?: unknown;
+
+  @IsOptional()
+  @IsRegionCode()
+  regionCode?: unknown;
+
+  @IsOptional()
+  @IsIdNumberInput()
+  idNumber?: unknown;
 }
 
 const problems = (body: Record<string, unknown>): string[] =>
@@ -33,6 +55,7 @@ describe('shared validators', () => {
       [],
     );
     expect(problems({ at: '2026-12-01T01:00:00.123Z' })).toEqual([]);
+    expect(problems({ name: ' 王 ', regionCode: '620422100', idNumber: ' 62042219450101001x ' })).toEqual([]);
   });
 
   it('name each offending field with its reason', () => {
@@ -43,6 +66,11 @@ describe('shared validators', () => {
       'month: must be a month YYYY-MM',
     ]);
     expect(problems({ at: 42, date: 20261201 })).toHaveLength(2);
+    expect(problems({ name: '  ', regionCode: '62042', idNumber: '6204221945010100' })).toEqual([
+      'name: must not be blank',
+      'regionCode: must be a region code (6 to 12 digits)',
+      'idNumber: must be all 18 characters: 17 digits followed by a digit or X',
+    ]);
   });
 
   it('refuse an instant without offset, or on a day that does not exist', () => {

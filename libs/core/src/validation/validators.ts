@@ -50,3 +50,22 @@ export const IsTimeOfDay = stringRule('isTimeOfDay', isHHMM, 'must be a time of 
 
 /** DTO field: a month YYYY-MM. */
 export const IsMonth = () => Matches(MONTH_PATTERN, { message: message('must be a month YYYY-MM') });
+
+/** DTO field: a text with something besides white space. */
+export const IsNotBlank = () => Matches(/\S/, { message: message('must not be blank') });
+
+/** Region codes are digits: the county has 6, a township 9, up to 12. Whether the region is known is a service's check. */
+export const REGION_CODE_PATTERN = /^\d{6,12}$/;
+
+/** DTO field: a region code ({@link REGION_CODE_PATTERN}). */
+export const IsRegionCode = () =>
+  Matches(REGION_CODE_PATTERN, { message: message('must be a region code (6 to 12 digits)') });
+
+/**
+ * DTO field: an ID number as typed (18 characters, surrounding blanks allowed); its check digit and birth date are
+ * the residents' ID-number rule's.
+ */
+export const IsIdNumberInput = () =>
+  Matches(/^\s*\d{17}[\dXx]\s*$/, {
+    message: message('must be all 18 characters: 17 digits followed by a digit or X'),
+  });

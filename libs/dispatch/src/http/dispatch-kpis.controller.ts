@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsCalendarDate, Roles } from '@care/core';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsCalendarDate, Roles, IsRegionCode } from '@care/core';
 import { DispatchKpisService } from './dispatch-kpis.service';
 
 export class DispatchKpisQueryDto {
@@ -13,7 +13,7 @@ export class DispatchKpisQueryDto {
   @ApiPropertyOptional({ description: 'A township, or a county (its code is a prefix of its townships)' })
   @IsOptional()
   @IsString()
-  @Matches(/^\d{6,12}$/, { message: 'regionCode must be a region code (6 to 12 digits)' })
+  @IsRegionCode()
   @MaxLength(12)
   regionCode?: string;
 }

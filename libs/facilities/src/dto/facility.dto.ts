@@ -6,23 +6,19 @@ import {
   IsOptional,
   IsString,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
-import { ListQueryDto } from '@care/core';
+import { ListQueryDto, IsNotBlank, IsRegionCode } from '@care/core';
 import { FACILITY_TYPES, OWNERSHIPS, type FacilityType, type Ownership } from '../facility.entity';
-
-/** Region codes are digits (township codes have 9, the county 6). Whether the township is known is the service's check. */
-const REGION_CODE = /^\d{6,12}$/;
 
 export class CreateFacilityDto {
   @ApiProperty({ example: '会宁县社会福利院' })
   @IsString()
   @Length(1, 100)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   name: string;
 
   @ApiProperty({ enum: FACILITY_TYPES })
@@ -31,7 +27,7 @@ export class CreateFacilityDto {
 
   @ApiProperty({ example: '620422100', description: 'a township of the county' })
   @IsString()
-  @Matches(REGION_CODE, { message: 'must be a region code of digits' })
+  @IsRegionCode()
   regionCode: string;
 
   @ApiPropertyOptional({ nullable: true })
@@ -73,7 +69,7 @@ export class UpdateFacilityDto {
   @Present()
   @IsString()
   @Length(1, 100)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   name?: string;
 
   @ApiPropertyOptional({ enum: FACILITY_TYPES })
@@ -84,7 +80,7 @@ export class UpdateFacilityDto {
   @ApiPropertyOptional()
   @Present()
   @IsString()
-  @Matches(REGION_CODE, { message: 'must be a region code of digits' })
+  @IsRegionCode()
   regionCode?: string;
 
   @ApiPropertyOptional({ nullable: true })
@@ -121,7 +117,7 @@ export class UpdateFacilityDto {
 export class ListFacilitiesQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ example: '620422100' })
   @IsOptional()
-  @Matches(REGION_CODE, { message: 'must be a region code of digits' })
+  @IsRegionCode()
   regionCode?: string;
 
   @ApiPropertyOptional({ enum: FACILITY_TYPES })

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { IsCalendarDate, ListQueryDto } from '@care/core';
+import { IsCalendarDate, ListQueryDto, IsNotBlank, IsRegionCode, IsIdNumberInput } from '@care/core';
 import {
   LIVING_ARRANGEMENTS,
   RESIDENT_CATEGORIES,
@@ -25,7 +25,6 @@ import {
 } from '../resident.entity';
 
 const GENDERS = ['male', 'female'] as const;
-const REGION_CODE = /^\d{6,12}$/;
 const PHONE = /^[0-9+\-() ]{3,32}$/;
 
 /** Validates a property only when it is present: `undefined` skips it, `null` fails like any wrong value. */
@@ -35,7 +34,7 @@ export class CreateResidentDto {
   @ApiProperty({ example: '张桂兰' })
   @IsString()
   @Length(1, 64)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   name: string;
 
   @ApiProperty({
@@ -44,12 +43,12 @@ export class CreateResidentDto {
     description: '18 characters, valid GB 11643-1999 check digit; never returned',
   })
   @IsString()
-  @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be 17 digits followed by a digit or X' })
+  @IsIdNumberInput()
   idNumber: string;
 
   @ApiProperty({ example: '620422100', description: 'a township of the county' })
   @IsString()
-  @Matches(REGION_CODE, { message: 'must be a region code of digits' })
+  @IsRegionCode()
   regionCode: string;
 
   @ApiProperty({ enum: LIVING_ARRANGEMENTS })
@@ -116,7 +115,7 @@ export class UpdateResidentDto {
   @Present()
   @IsString()
   @Length(1, 64)
-  @Matches(/\S/, { message: 'must not be blank' })
+  @IsNotBlank()
   name?: string;
 
   @ApiPropertyOptional({ nullable: true })
@@ -162,7 +161,7 @@ export class UpdateResidentDto {
 export class ListResidentsQueryDto extends ListQueryDto {
   @ApiPropertyOptional({ example: '620422100' })
   @IsOptional()
-  @Matches(REGION_CODE, { message: 'must be a region code of digits' })
+  @IsRegionCode()
   regionCode?: string;
 
   @ApiPropertyOptional({ enum: RESIDENT_CATEGORIES })
@@ -183,7 +182,7 @@ export class ListResidentsQueryDto extends ListQueryDto {
   })
   @IsOptional()
   @IsString()
-  @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
+  @IsIdNumberInput()
   idNumber?: string;
 
   @ApiPropertyOptional({ description: 'part of the name, or the exact ID number (matched through its keyed hash)' })

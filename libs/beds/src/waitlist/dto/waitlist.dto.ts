@@ -1,18 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import { IsOffsetDateTime, ListQueryDto } from '@care/core';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsOffsetDateTime, ListQueryDto, IsIdNumberInput } from '@care/core';
 
 export class CreateWaitlistEntryDto {
   @ApiPropertyOptional({ description: 'a resident you already see; or give idNumber instead' })
@@ -30,7 +18,7 @@ export class CreateWaitlistEntryDto {
     (o: { residentId?: unknown; idNumber?: unknown }) => o.idNumber !== undefined || o.residentId === undefined,
   )
   @IsString()
-  @Matches(/^\s*\d{17}[\dXx]\s*$/, { message: 'must be all 18 characters: 17 digits followed by a digit or X' })
+  @IsIdNumberInput()
   idNumber?: string;
 
   @ApiPropertyOptional({

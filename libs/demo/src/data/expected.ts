@@ -2,7 +2,7 @@
  * The statistics the demo county must produce, computed straight from the demo data with the definitions of
  * domain.md §6 — an oracle independent of the SQL, for the generator's tests and the seed's end-to-end test.
  */
-import { ageOn, isInServiceCircle } from '@care/core';
+import { ageOn, countyMidnight, DAY_MS, isInServiceCircle } from '@care/core';
 import { countBeds, type CoverageCounts } from '@care/stats';
 
 import { township } from './townships';
@@ -12,7 +12,7 @@ export const ELDER_AGE = 60;
 
 /** The instant the month's statistics look at: the end of its last day, county time. */
 export function asOfInstant(asOf: string): Date {
-  return new Date(Date.parse(`${asOf}T00:00:00+08:00`) + 86_400_000 - 1);
+  return new Date(countyMidnight(asOf) + DAY_MS - 1);
 }
 
 export function isElder(r: DemoResident, asOf: string): boolean {

@@ -16,7 +16,7 @@ import { DataSource } from 'typeorm';
 import { AssessmentsService } from '@care/assessments';
 import { BedsService, StaysService } from '@care/beds';
 import { CareOrder, CareOrderServiceRow, CareVisit, CaregiversService, ServicePoint } from '@care/care-orders';
-import type { AuthUser } from '@care/core';
+import { countyInstant, type AuthUser } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
 import { DEMO_DEVICE_PREFIX } from '@care/emergency';
 import { ResidentsService } from '@care/residents';
@@ -306,7 +306,7 @@ async function insertVisits(
   const resident = new Map(county.residents.map((r) => [r.key, r]));
   const at = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
   const batch = 500;
-  const startOfDay = (iso: string) => new Date(`${iso.slice(0, 10)}T00:00:00+08:00`);
+  const startOfDay = (iso: string) => countyInstant(iso.slice(0, 10));
   for (let i = 0; i < monthVisits.length; i += batch) {
     const chunk = monthVisits.slice(i, i + batch).map((v) => ({ v, id: randomUUID() }));
     await db.transaction(async (em) => {

@@ -80,9 +80,13 @@ await page.setViewportSize({ width: 390, height: 844 });
 await login(page, 'caregiver');
 await page.waitForSelector('.visit-card');
 await shot(page, '40-caregiver-phone');
-await page.click('[data-testid=check-out]');
-await page.waitForTimeout(300);
-await shot(page, '41-checkout-phone', false);
+// the check-out form needs a visit in progress: the demo's caregiver has one once it accepted and checked in
+const checkOut = page.locator('[data-testid=check-out]');
+if ((await checkOut.count()) > 0) {
+  await checkOut.first().click();
+  await page.waitForTimeout(300);
+  await shot(page, '41-checkout-phone', false);
+} else console.log('41-checkout-phone skipped: no visit in progress for caregiver today');
 await page.close();
 
 await browser.close();

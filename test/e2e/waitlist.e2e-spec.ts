@@ -1,5 +1,5 @@
 import { itemsForTotal } from '@care/assessments';
-import { WaitlistService } from '@care/beds';
+import { OfferExpirySweep } from '@care/beds';
 import { countyIso, DAY_MS } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { API, UNKNOWN_UUID, caregiverToken, createBed, createFacility, createResident } from './support/care-homes';
@@ -559,7 +559,7 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
       const past = new Date(Date.now() - 60_000);
       await t.db.query('UPDATE beds SET reserved_until = ? WHERE id = ?', [past, freed]);
       await t.db.query('UPDATE waitlist_entries SET offer_expires_at = ? WHERE id = ?', [past, res.body.entry.id]);
-      const released = await t.app.get(WaitlistService).releaseExpiredOffersEverywhere();
+      const released = await t.app.get(OfferExpirySweep).releaseExpiredOffersEverywhere();
       expect(released).toEqual({ facilities: 1, offers: 1 });
       const [bed] = (await t.db.query('SELECT status, reserved_for_resident_id FROM beds WHERE id = ?', [freed])) as {
         status: string;
@@ -573,7 +573,7 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
         offered_bed_id: string | null;
       }[];
       expect(entry).toEqual({ status: 'waiting', offered_bed_id: null });
-      expect(await t.app.get(WaitlistService).releaseExpiredOffersEverywhere()).toEqual({ facilities: 0, offers: 0 });
+      expect(await t.app.get(OfferExpirySweep).releaseExpiredOffersEverywhere()).toEqual({ facilities: 0, offers: 0 });
     });
 
     it('cancelling an offered entry releases the bed', async () => {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@care/core';
 import { MetricsModule } from '@care/metrics';
-import { API_DOMAIN_MODULES } from './api.modules';
+import { API_BINDING_MODULES, API_DOMAIN_MODULES } from './api.modules';
 
 @Module({})
 export class ApiModule {
@@ -9,7 +9,12 @@ export class ApiModule {
     return {
       module: ApiModule,
       // MetricsModule before the domain modules: its request-timing guard must run ahead of the auth guard
-      imports: [CoreModule.forRoot(config, { http: true }), MetricsModule.forApi(), ...API_DOMAIN_MODULES],
+      imports: [
+        CoreModule.forRoot(config, { http: true }),
+        MetricsModule.forApi(),
+        ...API_BINDING_MODULES,
+        ...API_DOMAIN_MODULES,
+      ],
     };
   }
 }

@@ -1,8 +1,8 @@
 import type { Type } from '@nestjs/common';
-import { AssessmentsModule } from '@care/assessments';
+import { AssessmentsModule, LatestAssessmentModule } from '@care/assessments';
 import { AuditModule } from '@care/audit';
 import { AuthModule } from '@care/auth';
-import { BedsModule, WaitlistModule } from '@care/beds';
+import { AdmissionPolicyModule, BedsModule, WaitlistModule } from '@care/beds';
 import { CareOrdersModule } from '@care/care-orders';
 import { DispatchHttpModule } from '@care/dispatch';
 import { EmergencyModule } from '@care/emergency';
@@ -29,3 +29,10 @@ export const API_DOMAIN_MODULES: Type[] = [
   DispatchHttpModule,
   EmergencyModule,
 ];
+
+/**
+ * The providers that libraries require and leave to the application to bind (global modules, imported once): the
+ * residents library's LATEST_ASSESSMENT_PROVIDER and the stays service's ADMISSION_POLICY. Without one the api
+ * does not start (test/e2e/required-bindings.e2e-spec.ts).
+ */
+export const API_BINDING_MODULES: Type[] = [LatestAssessmentModule, AdmissionPolicyModule];

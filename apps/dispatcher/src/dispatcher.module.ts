@@ -1,14 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@care/core';
 import { MetricsModule } from '@care/metrics';
-import { DISPATCHER_JOB_MODULES } from './dispatcher.modules';
+import { DISPATCHER_BINDING_MODULES, DISPATCHER_JOB_MODULES } from './dispatcher.modules';
 
 @Module({})
 export class DispatcherModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [CoreModule.forRoot(config), MetricsModule.forDispatcher(), ...DISPATCHER_JOB_MODULES],
+      imports: [
+        CoreModule.forRoot(config),
+        MetricsModule.forDispatcher(),
+        ...DISPATCHER_BINDING_MODULES,
+        ...DISPATCHER_JOB_MODULES,
+      ],
     };
   }
 }

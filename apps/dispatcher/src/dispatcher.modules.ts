@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
-import { WaitlistJobsModule } from '@care/beds';
+import { LatestAssessmentModule } from '@care/assessments';
+import { AdmissionPolicyModule, WaitlistJobsModule } from '@care/beds';
 import { CareOrdersJobsModule } from '@care/care-orders';
 import { DispatchModule } from '@care/dispatch';
 import { EmergencyJobsModule } from '@care/emergency';
@@ -13,3 +14,6 @@ export const DISPATCHER_JOB_MODULES: Type[] = [
   WaitlistJobsModule,
   EmergencyJobsModule,
 ];
+
+/** The providers libraries require and the dispatcher binds (as the api does: see API_BINDING_MODULES). */
+export const DISPATCHER_BINDING_MODULES: Type[] = [LatestAssessmentModule, AdmissionPolicyModule];

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LATEST_ASSESSMENT_PROVIDER, ResidentsModule } from '@care/residents';
+import { ResidentsModule } from '@care/residents';
 import { Assessment } from './assessment.entity';
 import { AssessmentsService } from './assessments.service';
 import { AssessmentsController } from './http/assessments.controller';
@@ -8,7 +8,7 @@ import { AssessmentsController } from './http/assessments.controller';
 @Module({
   imports: [TypeOrmModule.forFeature([Assessment]), ResidentsModule],
   controllers: [AssessmentsController],
-  providers: [AssessmentsService, { provide: LATEST_ASSESSMENT_PROVIDER, useExisting: AssessmentsService }],
+  providers: [AssessmentsService],
   exports: [AssessmentsService],
 })
 export class AssessmentsModule {}

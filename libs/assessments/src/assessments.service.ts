@@ -21,8 +21,9 @@ import {
   type SqlResult,
   type SqlStatement,
 } from '@care/core';
-import { ResidentsService, type LatestAssessmentProvider } from '@care/residents';
+import { ResidentsService } from '@care/residents';
 import { Assessment } from './assessment.entity';
+import { LatestAssessments } from './latest-assessments';
 
 interface ValidLevelRow {
   id: string;
@@ -32,9 +33,7 @@ interface ValidLevelRow {
   valid_until: Date | null;
 }
 import {
-  toAssessmentLevelSummary,
   toAssessmentLevelView,
-  toAssessmentSummary,
   toAssessmentView,
   type AssessmentLevelSummary,
   type AssessmentLevelView,
@@ -126,7 +125,7 @@ function parseWhen(raw: string, field: string): Date {
 }
 
 @Injectable()
-export class AssessmentsService implements LatestAssessmentProvider {
+export class AssessmentsService {
   private readonly rules: AssessmentRulesConfig;
 
   constructor(
@@ -134,6 +133,7 @@ export class AssessmentsService implements LatestAssessmentProvider {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly residents: ResidentsService,
     private readonly tx: TransactionRunner,
+    private readonly latest: LatestAssessments,
   ) {
     this.rules = { ...DEFAULT_ASSESSMENT_RULES, validityMonths: config.assessment.validityMonths };
   }
@@ -365,23 +365,16 @@ export class AssessmentsService implements LatestAssessmentProvider {
   // ---- for other libraries ---------------------------------------------------------------------------------
 
   /**
-   * LatestAssessmentProvider for `GET /residents/:id`: the newest assessment, short form, with care grade; for a
-   * viewer that sees the level only (dispatcher, bureau), without total and preliminary level.
+   * The newest assessment, short form, with care grade; for a viewer that sees the level only (dispatcher, bureau),
+   * without total and preliminary level. Built by LatestAssessments (the residents library's
+   * LATEST_ASSESSMENT_PROVIDER).
    */
-  async latestFor(
+  latestFor(
     residentId: string,
     em?: EntityManager,
     viewer?: Pick<AuthUser, 'role'>,
   ): Promise<AssessmentSummary | AssessmentLevelSummary | null> {
-    const repo = em ? em.getRepository(Assessment) : this.assessments;
-    const a = await repo.findOne({
-      where: { residentId },
-      order: { assessedAt: 'DESC', createdAt: 'DESC', id: 'DESC' },
-    });
-    if (!a) return null;
-    return viewer && assessmentDetailFor(viewer.role) === 'level'
-      ? toAssessmentLevelSummary(a, this.viewOptions())
-      : toAssessmentSummary(a, this.viewOptions());
+    return this.latest.latestFor(residentId, em, viewer);
   }
 
   /**

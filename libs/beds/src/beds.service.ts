@@ -17,45 +17,13 @@ import { FacilitiesService } from '@care/facilities';
 import { Bed, type BedStatus, type BedType } from './bed.entity';
 import type { CreateBedDto, ListBedsQueryDto, UpdateBedDto } from './dto/bed.dto';
 import { summarizeBeds, type BedCountRow, type BedSummary } from './rules/bed-summary';
+import { BedsRepository } from './beds.repository';
 import { planBedStatusChange } from './rules/bed-status';
+import { SET_BED_STATUS_ACTION } from './rules/bed-transitions';
+import { StaysRepository } from './stays.repository';
 import { checkRoomCapacity } from './rules/room-capacity';
 
-export interface BedRow {
-  id: string;
-  facility_id: string;
-  building: string | null;
-  floor: number | null;
-  room: string;
-  label: string;
-  type: BedType;
-  gender: Bed['gender'];
-  status: BedStatus;
-  reserved_for_resident_id: string | null;
-  reserved_until: Date | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export const BED_COLUMNS =
-  'id, facility_id, building, floor, room, label, type, gender, status, reserved_for_resident_id, reserved_until, created_at, updated_at';
-
-export function bedFromRow(row: BedRow): Bed {
-  return Object.assign(new Bed(), {
-    id: row.id,
-    facilityId: row.facility_id,
-    building: row.building,
-    floor: row.floor === null ? null : Number(row.floor),
-    room: row.room,
-    label: row.label,
-    type: row.type,
-    gender: row.gender,
-    status: row.status,
-    reservedForResidentId: row.reserved_for_resident_id,
-    reservedUntil: row.reserved_until,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
-}
+export { BED_COLUMNS, bedFromRow, type BedRow } from './beds.repository';
 
 /** Rooms and labels compare as the database's collation does (case- and trailing-space-insensitive). */
 const roomKey = (room: string) => room.trim().toLowerCase();
@@ -70,6 +38,8 @@ export class BedsService {
     @InjectRepository(Bed) private readonly beds: Repository<Bed>,
     private readonly tx: TransactionRunner,
     private readonly facilities: FacilitiesService,
+    private readonly bedRows: BedsRepository,
+    private readonly stays: StaysRepository,
   ) {}
 
   async create(user: AuthUser, facilityId: string, dto: CreateBedDto): Promise<Bed> {
@@ -117,19 +87,18 @@ export class BedsService {
   async update(user: AuthUser, bedId: string, dto: UpdateBedDto): Promise<Bed> {
     await this.get(user, bedId);
     return this.tx.run(async (em) => {
-      const bed = await this.lockBed(em, bedId);
+      const bed = await this.bedRows.lock(em, bedId);
       if (!bed) throw new NotFoundError('Bed', bedId);
       const changes: Partial<Pick<Bed, 'type' | 'status' | 'reservedForResidentId' | 'reservedUntil'>> = {};
       let returnsToService = false;
       if (dto.status !== undefined) {
-        const plan = planBedStatusChange(bed, dto.status, await this.hasActiveStay(em, bedId), new Date());
+        const plan = planBedStatusChange(bed, dto.status, await this.stays.hasActiveStayOnBed(em, bedId), new Date());
         if (!plan.ok) throw new ConflictError(plan.code, plan.message);
         changes.status = plan.status;
         returnsToService = plan.returnsToService;
-        if (plan.clearReservation) {
-          changes.reservedForResidentId = null;
-          changes.reservedUntil = null;
-        }
+        // every status write clears a reservation (bedStatusStatement); there is one only on a reserved bed
+        changes.reservedForResidentId = null;
+        changes.reservedUntil = null;
       }
       if (dto.type !== undefined && dto.type !== bed.type) changes.type = dto.type;
       const finalStatus: BedStatus = changes.status ?? bed.status;
@@ -141,9 +110,20 @@ export class BedsService {
         await this.assertRoomRules(em, bed.facilityId, room, [], bed.id);
       }
       if (Object.keys(changes).length === 0) return bed;
-      await em.update(Bed, { id: bedId }, changes);
+      if (dto.status !== undefined)
+        await this.bedRows.setStatus(em, { bed, action: SET_BED_STATUS_ACTION[dto.status] });
+      if (changes.type !== undefined) await this.bedRows.setType(em, bedId, changes.type);
       return { ...bed, ...changes };
     });
+  }
+
+  /** The facility's beds that hold no stay and are in service: vacant, or reserved (perhaps lapsed). */
+  async freeOrReserved(facilityId: string): Promise<Bed[]> {
+    return this.beds
+      .createQueryBuilder('b')
+      .where('b.facilityId = :facilityId', { facilityId })
+      .andWhere("b.status IN ('vacant', 'reserved')")
+      .getMany();
   }
 
   async summary(user: AuthUser, facilityId: string): Promise<BedSummary> {
@@ -153,29 +133,6 @@ export class BedsService {
       [facilityId],
     );
     return summarizeBeds(rows.map((r): BedCountRow => ({ type: r.type, status: r.status, count: Number(r.n) })));
-  }
-
-  // ---- for stays and other libraries ---------------------------------------------------------------------
-
-  /**
-   * SELECT ... FOR UPDATE of one bed (optionally only if it belongs to `facilityId`); null when there is none.
-   * Plain SQL: this sits on the admission path, where the query builder's per-call cost shows.
-   */
-  async lockBed(em: EntityManager, bedId: string, facilityId?: string): Promise<Bed | null> {
-    const [row] = facilityId
-      ? await em.query<BedRow[]>(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE`, [
-          bedId,
-          facilityId,
-        ])
-      : await em.query<BedRow[]>(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? FOR UPDATE`, [bedId]);
-    return row ? bedFromRow(row) : null;
-  }
-
-  private async hasActiveStay(em: EntityManager, bedId: string): Promise<boolean> {
-    const rows = await em.query<unknown[]>('SELECT 1 FROM stays WHERE bed_id = ? AND active_marker = 1 LIMIT 1', [
-      bedId,
-    ]);
-    return rows.length > 0;
   }
 
   private async insertBeds(facilityId: string, dtos: CreateBedDto[]): Promise<Bed[]> {
@@ -210,7 +167,7 @@ export class BedsService {
         const locked = await em.query<unknown[]>('SELECT id FROM facilities WHERE id = ? FOR UPDATE', [facilityId]);
         if (locked.length === 0) throw new NotFoundError('Facility', facilityId);
         await this.assertRoomRules(em, facilityId, byRoom, rows);
-        for (let i = 0; i < rows.length; i += 500) await em.insert(Bed, rows.slice(i, i + 500));
+        await this.bedRows.insert(em, rows);
       });
     } catch (error) {
       if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_beds_facility_room_label') {

@@ -13,4 +13,7 @@ export * from './rules/bed-status';
 export * from './rules/bed-fit';
 export * from './rules/waitlist-priority';
 export * from './rules/waitlist-offer';
+export * from './rules/bed-transitions';
+export * from './rules/stay-transitions';
+export * from './rules/waitlist-transitions';
 export * from './waitlist';

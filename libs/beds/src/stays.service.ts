@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
   AuthUser,
   ConflictError,
   DomainError,
   InvalidInputError,
-  InvalidTransitionError,
   NotFoundError,
   Page,
   SqlTransactionRunner,
@@ -25,12 +23,19 @@ import {
 import { FacilitiesService } from '@care/facilities';
 import { ResidentsService, residentIdSql } from '@care/residents';
 import { ADMISSION_POLICY, type AdmissionPolicyHook } from './admission-policy';
-import { BED_COLUMNS, bedFromRow, type BedRow } from './beds.service';
+import { BED_COLUMNS, bedFromRow, bedStatusStatement, lockBedStatement, type BedRow } from './beds.repository';
 import type { AdmitDto, DischargeDto, ListStaysQueryDto, TransferDto } from './dto/stay.dto';
 import { mapStayConflict } from './stay-conflicts';
+import { transitionStay } from './rules/stay-transitions';
 import { admissionProblem, type ActiveStayRef, type AdmissionProblem } from './rules/admission';
 import type { DischargeReason, StayStatus } from './stay.entity';
 import { toStayView, type StayRecord, type StayView } from './stay.view';
+import {
+  closeBedPeriodStatement,
+  insertBedPeriodStatement,
+  insertStayStatement,
+  stayStatusStatement,
+} from './stays.repository';
 
 /** How far ahead of the server's clock a given admission or discharge time may lie (clock skew of the client). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -181,7 +186,7 @@ function closePeriod(
   }
   return {
     at: end,
-    statements: [stmt('UPDATE bed_occupancies SET ended_at = ?, end_reason = ? WHERE id = ?', [end, reason, open.id])],
+    statements: [closeBedPeriodStatement(open.id, end, reason)],
   };
 }
 
@@ -209,30 +214,20 @@ export interface OccupancyView {
  * bed_occupancies history, the bed status and the resident together. The unique indexes on stays back it up.
  */
 @Injectable()
-export class StaysService implements OnModuleInit {
+export class StaysService {
   private readonly logger = new Logger(StaysService.name);
-  private policy: AdmissionPolicyHook | null;
 
+  /**
+   * `policy` is required: the application binds ADMISSION_POLICY (AdmissionPolicyModule of the waitlist), and an
+   * application composed without it does not start.
+   */
   constructor(
     private readonly dataSource: DataSource,
     private readonly hot: SqlTransactionRunner,
     private readonly residents: ResidentsService,
     private readonly facilities: FacilitiesService,
-    private readonly moduleRef: ModuleRef,
-    @Optional() @Inject(ADMISSION_POLICY) policy?: AdmissionPolicyHook,
-  ) {
-    this.policy = policy ?? null;
-  }
-
-  /** Finds the ADMISSION_POLICY provided by a module of the application (the waitlist's); without one nobody is placed. */
-  onModuleInit(): void {
-    if (this.policy) return;
-    try {
-      this.policy = this.moduleRef.get<AdmissionPolicyHook>(ADMISSION_POLICY, { strict: false });
-    } catch {
-      this.policy = null;
-    }
-  }
+    @Inject(ADMISSION_POLICY) private readonly policy: AdmissionPolicyHook,
+  ) {}
 
   async admit(user: AuthUser, facilityId: string, dto: AdmitDto): Promise<StayView> {
     assertFacilityAccess(user, facilityId);
@@ -240,14 +235,14 @@ export class StaysService implements OnModuleInit {
     const overrideReason = dto.overrideReason?.trim() || null;
     // 400 for both or neither, or a malformed ID number; by idNumber a resident beyond the user's facilities (the desk flow)
     const key = this.residents.placementKey({ residentId: dto.residentId, idNumber: dto.idNumber });
-    const policy = this.requirePolicy();
+    const policy = this.policy;
     const residentId = residentIdSql(key);
     try {
       return await this.hot.run(async (tx) => {
         // round trip 1, the locking reads in lock order: the bed, the resident, then what the checks need
         const visibility = this.residents.visibilityStatement(user, key);
         const reads = await tx.batch([
-          stmt(`SELECT ${BED_COLUMNS} FROM beds WHERE id = ? AND facility_id = ? FOR UPDATE`, [dto.bedId, facilityId]),
+          lockBedStatement(dto.bedId, facilityId),
           this.residents.lockStatement(key),
           stmt('SELECT COUNT(*) AS n FROM facilities WHERE id = ?', [facilityId]),
           activeStaysStatement('?', [dto.bedId], residentId),
@@ -282,19 +277,23 @@ export class StaysService implements OnModuleInit {
         const stayId = randomUUID();
         auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [resident.id] });
         await tx.commit([
-          stmt(
-            `INSERT INTO stays (id, resident_id, facility_id, bed_id, status, admitted_at, override_reason, created_by)
-             VALUES (?, ?, ?, ?, 'active', ?, ?, ?)`,
-            [stayId, resident.id, facilityId, bed.id, admittedAt, overrideReason, user.id],
-          ),
-          stmt(
-            `INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
-            [randomUUID(), stayId, bed.id, resident.id, facilityId, admittedAt],
-          ),
-          stmt(
-            `UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`,
-            [bed.id],
-          ),
+          insertStayStatement({
+            id: stayId,
+            residentId: resident.id,
+            facilityId,
+            bedId: bed.id,
+            admittedAt,
+            overrideReason,
+            createdBy: user.id,
+          }),
+          insertBedPeriodStatement({
+            stayId,
+            bedId: bed.id,
+            residentId: resident.id,
+            facilityId,
+            startedAt: admittedAt,
+          }),
+          bedStatusStatement({ bed, action: 'occupy' }),
           ...(resident.livingArrangement !== 'institution'
             ? [this.residents.setLivingArrangementStatement(resident.id, 'institution')]
             : []),
@@ -327,7 +326,7 @@ export class StaysService implements OnModuleInit {
 
   async transfer(user: AuthUser, stayId: string, dto: TransferDto): Promise<StayView> {
     const overrideReason = dto.overrideReason?.trim() || null;
-    const policy = this.requirePolicy();
+    const policy = this.policy;
     const residentId = { sql: '@hot_stay_resident', params: [] as unknown[] };
     for (let attempt = 0; ; attempt++) {
       try {
@@ -350,11 +349,12 @@ export class StaysService implements OnModuleInit {
           const stay = stayFrom(stayRows);
           if (!stay) throw new NotFoundError('Stay', stayId);
           assertFacilityAccess(user, stay.facilityId, 'Stay');
-          if (stay.status !== 'active') throw new InvalidTransitionError('Stay', stay.status, 'transfer');
+          transitionStay(stay.status, 'transfer'); // 409 INVALID_TRANSITION before any other check
           if (dto.bedId === stay.bedId) throw new InvalidInputError('bedId: the stay is already on this bed');
           const locked = new Map(rowsOf<BedRow>(bedRows).map((row) => [row.id, bedFromRow(row)]));
           // the stay moved between the first read and its lock: its new bed is not locked, read it all again
-          if (!locked.has(stay.bedId)) throw new StaleStayError();
+          const oldBed = locked.get(stay.bedId);
+          if (!oldBed) throw new StaleStayError();
           auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [stay.residentId] });
           const newBed = locked.get(dto.bedId);
           if (!newBed || newBed.facilityId !== stay.facilityId) throw new NotFoundError('Bed', dto.bedId);
@@ -375,20 +375,16 @@ export class StaysService implements OnModuleInit {
           const period = closePeriod(periodRows, stay.id, now, 'transfer', true, this.logger);
           await tx.commit([
             ...period.statements,
-            stmt(
-              `INSERT INTO bed_occupancies (id, stay_id, bed_id, resident_id, facility_id, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
-              [randomUUID(), stay.id, newBed.id, resident.id, stay.facilityId, period.at],
-            ),
-            stmt('UPDATE stays SET bed_id = ?, override_reason = COALESCE(?, override_reason) WHERE id = ?', [
-              newBed.id,
-              overrideReason,
-              stay.id,
-            ]),
-            stmt(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [stay.bedId]),
-            stmt(
-              `UPDATE beds SET status = 'occupied', reserved_for_resident_id = NULL, reserved_until = NULL WHERE id = ?`,
-              [newBed.id],
-            ),
+            insertBedPeriodStatement({
+              stayId: stay.id,
+              bedId: newBed.id,
+              residentId: resident.id,
+              facilityId: stay.facilityId,
+              startedAt: period.at,
+            }),
+            stayStatusStatement(stay, 'transfer', { bedId: newBed.id, overrideReason: overrideReason ?? undefined }),
+            bedStatusStatement({ bed: oldBed, action: 'vacate' }),
+            bedStatusStatement({ bed: newBed, action: 'occupy' }),
             ...policy.afterPlacement(
               {
                 stayId: stay.id,
@@ -438,7 +434,7 @@ export class StaysService implements OnModuleInit {
           const stay = stayFrom(stayRows);
           if (!stay) throw new NotFoundError('Stay', stayId);
           assertFacilityAccess(user, stay.facilityId, 'Stay');
-          if (stay.status !== 'active') throw new InvalidTransitionError('Stay', stay.status, 'discharge');
+          transitionStay(stay.status, 'discharge');
           const [bedRow] = rowsOf<BedRow>(bedRows);
           // the stay moved between the first read and its lock: read it all again
           if (!bedRow || bedRow.id !== stay.bedId) throw new StaleStayError();
@@ -458,12 +454,8 @@ export class StaysService implements OnModuleInit {
           );
           await tx.commit([
             ...period.statements,
-            stmt(`UPDATE stays SET status = 'discharged', discharged_at = ?, discharge_reason = ? WHERE id = ?`, [
-              period.at,
-              dto.reason,
-              stay.id,
-            ]),
-            stmt(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [bed.id]),
+            stayStatusStatement(stay, 'discharge', { dischargedAt: period.at, dischargeReason: dto.reason }),
+            bedStatusStatement({ bed, action: 'vacate' }),
             ...(dto.reason === 'returned_home'
               ? [this.residents.setLivingArrangementStatement(resident.id, 'home')]
               : []),
@@ -544,11 +536,6 @@ export class StaysService implements OnModuleInit {
   }
 
   // ---- internals --------------------------------------------------------------------------------------------
-
-  private requirePolicy(): AdmissionPolicyHook {
-    if (!this.policy) throw new Error('StaysService needs an ADMISSION_POLICY (the waitlist module provides it)');
-    return this.policy;
-  }
 
   /** A client-given instant: parsed, and not later than now (with a little tolerance for clock skew). */
   private pastInstant(field: string, value: string, now: Date): Date {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import {
@@ -115,33 +114,21 @@ function containsPattern(fragment: string): string {
 }
 
 @Injectable()
-export class ResidentsService implements OnModuleInit {
+export class ResidentsService {
   private readonly logger = new Logger(ResidentsService.name);
-  private latestAssessments: LatestAssessmentProvider | null;
 
+  /**
+   * `latestAssessments` is required: the application binds LATEST_ASSESSMENT_PROVIDER (LatestAssessmentModule of the
+   * assessments library, global); composed without it, the application does not start.
+   */
   constructor(
     @InjectRepository(Resident) private readonly residents: Repository<Resident>,
     @Inject(FIELD_CIPHER) private readonly cipher: FieldCipher,
     private readonly tx: TransactionRunner,
     private readonly regions: RegionsService,
     private readonly facilities: FacilitiesService,
-    private readonly moduleRef: ModuleRef,
-    @Optional() @Inject(LATEST_ASSESSMENT_PROVIDER) latestAssessments?: LatestAssessmentProvider,
-  ) {
-    this.latestAssessments = latestAssessments ?? null;
-  }
-
-  /** Finds a LATEST_ASSESSMENT_PROVIDER registered by any module of the application (the assessments library). */
-  onModuleInit(): void {
-    if (this.latestAssessments) return;
-    try {
-      this.latestAssessments = this.moduleRef.get<LatestAssessmentProvider>(LATEST_ASSESSMENT_PROVIDER, {
-        strict: false,
-      });
-    } catch {
-      this.latestAssessments = null;
-    }
-  }
+    @Inject(LATEST_ASSESSMENT_PROVIDER) private readonly latestAssessments: LatestAssessmentProvider,
+  ) {}
 
   // ---- HTTP use cases -------------------------------------------------------------------------------------
 
@@ -264,7 +251,7 @@ export class ResidentsService implements OnModuleInit {
     const resident = await this.assertVisible(user, id);
     const [categories, latestAssessment] = await Promise.all([
       this.categoriesOf([id]),
-      this.latestAssessments ? this.latestAssessments.latestFor(id, undefined, user) : Promise.resolve(null),
+      this.latestAssessments.latestFor(id, undefined, user),
     ]);
     return { ...toResidentView(resident, categories.get(id) ?? []), latestAssessment: latestAssessment ?? null };
   }
@@ -458,6 +445,13 @@ export class ResidentsService implements OnModuleInit {
 
   async setLivingArrangement(em: EntityManager, residentId: string, value: LivingArrangement): Promise<void> {
     await em.query('UPDATE residents SET living_arrangement = ? WHERE id = ?', [value, residentId]);
+  }
+
+  /** Residents by id, for views of other libraries (no scope check: the caller checked access to what lists them). */
+  async byIds(ids: readonly string[], em?: EntityManager): Promise<Resident[]> {
+    if (ids.length === 0) return [];
+    const repo = em ? em.getRepository(Resident) : this.residents;
+    return repo.findBy({ id: In([...new Set(ids)]) });
   }
 
   /** Categories of many residents at once. */

@@ -4,8 +4,14 @@ import { AssessmentsService } from '@care/assessments';
 import type { Resident } from '@care/residents';
 import type { AdmissionPolicyHook, AdmittedStay, PlacementSubject } from '../admission-policy';
 import type { Bed } from '../bed.entity';
+import { bedStatusStatement } from '../beds.repository';
 import { nursingBedCheck } from '../rules/bed-fit';
-import { WaitlistService } from './waitlist.service';
+import {
+  closedPatch,
+  openEntriesForPlacementStatement,
+  openEntriesFrom,
+  waitlistStatusStatement,
+} from './waitlist.repository';
 
 /**
  * The ADMISSION_POLICY the stays service applies inside an admission or transfer transaction:
@@ -19,13 +25,12 @@ export class AdmissionRules implements AdmissionPolicyHook {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly assessments: AssessmentsService,
-    private readonly waitlist: WaitlistService,
   ) {}
 
   reads(subject: PlacementSubject): SqlStatement[] {
     return [
       this.assessments.validLevelsStatement(subject.residentIdSql, subject.residentIdParams, subject.now),
-      this.waitlist.openEntriesForPlacementStatement(subject.residentIdSql, subject.residentIdParams),
+      openEntriesForPlacementStatement(subject.residentIdSql, subject.residentIdParams),
     ];
   }
 
@@ -37,7 +42,34 @@ export class AdmissionRules implements AdmissionPolicyHook {
     if (!result.ok) throw new UnprocessableError(result.code, result.message, { level: valid?.level ?? null });
   }
 
+  /**
+   * Once a resident is placed: the entry at the placing facility becomes `admitted` (with the stay), entries
+   * elsewhere `cancelled` (admitted_elsewhere), and beds still reserved for the resident elsewhere are released.
+   */
   afterPlacement(stay: AdmittedStay, reads: readonly SqlResult[], now: Date): SqlStatement[] {
-    return this.waitlist.closeEntriesOnPlacementStatements(reads[1], stay, now);
+    const statements: SqlStatement[] = [];
+    for (const e of openEntriesFrom(reads[1])) {
+      if (e.offered_bed_id && e.offered_bed_id !== stay.bedId) {
+        statements.push(
+          bedStatusStatement({
+            bed: { id: e.offered_bed_id, status: 'reserved' },
+            action: 'release',
+            onlyIfReservedFor: { residentId: stay.residentId },
+          }),
+        );
+      }
+      const here = e.facility_id === stay.facilityId;
+      statements.push(
+        waitlistStatusStatement(
+          e,
+          here ? 'admit' : 'admitted_elsewhere',
+          closedPatch(here ? 'admitted' : 'admitted_elsewhere', now, {
+            stayId: here ? stay.stayId : null,
+            offerExpiresAt: null,
+          }),
+        ),
+      );
+    }
+    return statements;
   }
 }

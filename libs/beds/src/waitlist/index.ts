@@ -1,12 +1,10 @@
 export * from './waitlist-entry.entity';
 export * from './waitlist.module';
 export { WaitlistJobsModule, RELEASE_EXPIRED_OFFERS_SCHEDULER_ID } from './waitlist-jobs.module';
-export {
-  WaitlistService,
-  type OfferResult,
-  type BedRecommendationsView,
-  type MismatchReport,
-  type MismatchItem,
-} from './waitlist.service';
+export { WaitlistEntriesService } from './waitlist-entries.service';
+export { WaitlistOffersService, type OfferResult } from './waitlist-offers.service';
+export { OfferExpirySweep } from './offer-expiry.service';
+export { BedRecommendationsService, type BedRecommendationsView } from './bed-recommendations.service';
+export { MismatchReportService, type MismatchReport, type MismatchItem } from './mismatch-report.service';
 export { AdmissionRules } from './admission-rules';
 export { toWaitlistEntryView, type WaitlistEntryView } from './waitlist.view';

@@ -1,7 +1,7 @@
 import { Logger, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { JOB_CATALOGUE, JobQueue, JobWorkerHost } from '@care/core';
 import { WaitlistModule } from './waitlist.module';
-import { WaitlistService } from './waitlist.service';
+import { OfferExpirySweep } from './offer-expiry.service';
 
 /** The scheduler of ReleaseExpiredOffers (upserted at dispatcher start: one, however many dispatchers run). */
 export const RELEASE_EXPIRED_OFFERS_SCHEDULER_ID = 'release-expired-offers';
@@ -16,12 +16,12 @@ export class WaitlistJobsModule implements OnModuleInit, OnApplicationBootstrap 
   constructor(
     private readonly host: JobWorkerHost,
     private readonly jobs: JobQueue,
-    private readonly waitlist: WaitlistService,
+    private readonly expiry: OfferExpirySweep,
   ) {}
 
   onModuleInit(): void {
     this.host.register('ReleaseExpiredOffers', async () => {
-      const released = await this.waitlist.releaseExpiredOffersEverywhere();
+      const released = await this.expiry.releaseExpiredOffersEverywhere();
       if (released.offers > 0)
         this.logger.log(`released ${released.offers} expired offer(s) in ${released.facilities} facility(ies)`);
       return released;

@@ -9,13 +9,21 @@ import {
   ListWaitlistQueryDto,
   MismatchQueryDto,
 } from '../dto/waitlist.dto';
-import { WaitlistService } from '../waitlist.service';
+import { BedRecommendationsService } from '../bed-recommendations.service';
+import { MismatchReportService } from '../mismatch-report.service';
+import { WaitlistEntriesService } from '../waitlist-entries.service';
+import { WaitlistOffersService } from '../waitlist-offers.service';
 
 @ApiTags('waitlist')
 @ApiBearerAuth()
 @Controller('facilities/:facilityId')
 export class WaitlistController {
-  constructor(private readonly waitlist: WaitlistService) {}
+  constructor(
+    private readonly entries: WaitlistEntriesService,
+    private readonly offers: WaitlistOffersService,
+    private readonly bedRecommendations: BedRecommendationsService,
+    private readonly mismatchReport: MismatchReportService,
+  ) {}
 
   @Post('waitlist')
   @Roles('admin', 'manager')
@@ -29,7 +37,7 @@ export class WaitlistController {
     @Param('facilityId', uuidParam('facilityId')) facilityId: string,
     @Body() dto: CreateWaitlistEntryDto,
   ) {
-    return this.waitlist.add(user, facilityId, dto);
+    return this.entries.add(user, facilityId, dto);
   }
 
   @AuditRead()
@@ -44,7 +52,7 @@ export class WaitlistController {
     @Param('facilityId', uuidParam('facilityId')) facilityId: string,
     @Query() query: ListWaitlistQueryDto,
   ) {
-    return this.waitlist.list(user, facilityId, query);
+    return this.entries.list(user, facilityId, query);
   }
 
   @AuditRead()
@@ -55,7 +63,7 @@ export class WaitlistController {
     @Param('facilityId', uuidParam('facilityId')) facilityId: string,
     @Param('entryId', uuidParam('entryId')) entryId: string,
   ) {
-    return this.waitlist.get(user, facilityId, entryId);
+    return this.entries.get(user, facilityId, entryId);
   }
 
   @Post('waitlist/:entryId/cancel')
@@ -68,7 +76,7 @@ export class WaitlistController {
     @Param('entryId', uuidParam('entryId')) entryId: string,
     @Body() dto: CancelWaitlistEntryDto,
   ) {
-    return this.waitlist.cancel(user, facilityId, entryId, dto);
+    return this.entries.cancel(user, facilityId, entryId, dto);
   }
 
   @Post('waitlist/offers')
@@ -85,7 +93,7 @@ export class WaitlistController {
     @Param('facilityId', uuidParam('facilityId')) facilityId: string,
     @Body() dto: CreateOfferDto,
   ) {
-    return this.waitlist.offer(user, facilityId, dto);
+    return this.offers.offer(user, facilityId, dto);
   }
 
   @AuditRead()
@@ -97,7 +105,7 @@ export class WaitlistController {
     @Param('facilityId', uuidParam('facilityId')) facilityId: string,
     @Query() query: BedRecommendationsQueryDto,
   ) {
-    return this.waitlist.recommendations(user, facilityId, query.residentId);
+    return this.bedRecommendations.recommendations(user, facilityId, query.residentId);
   }
 
   @AuditRead()
@@ -111,6 +119,6 @@ export class WaitlistController {
     @Param('facilityId', uuidParam('facilityId')) facilityId: string,
     @Query() query: MismatchQueryDto,
   ) {
-    return this.waitlist.mismatches(user, facilityId, query);
+    return this.mismatchReport.mismatches(user, facilityId, query);
   }
 }

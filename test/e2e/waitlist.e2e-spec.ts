@@ -551,6 +551,14 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
       const t3c = after.body.items.find((e: { residentId: string }) => e.residentId === p.t3c);
       expect(t3c).toMatchObject({ status: 'waiting', offer: null, position: 3 });
       expect(after.body.items.find((e: { residentId: string }) => e.residentId === p.t3b)).toBeUndefined();
+      expect((await list(fw, '?status=offered').expect(200)).body.items.map((e: { id: string }) => e.id)).not.toContain(
+        res.body.entry.id,
+      );
+      // the GET computed it: the row is written by the sweep job (or the next offer), never by a read
+      const [row] = (await t.db.query('SELECT status FROM waitlist_entries WHERE id = ?', [res.body.entry.id])) as {
+        status: string;
+      }[];
+      expect(row.status).toBe('offered');
     });
 
     it('the background job releases expired offers without anyone reading the waitlist', async () => {

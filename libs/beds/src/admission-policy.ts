@@ -28,9 +28,8 @@ export interface PlacementSubject {
  *   e.g. 422 NURSING_BED_REQUIRED (assessments);
  * - `afterPlacement`: its writes for the second round trip, once the stay is on the bed, e.g. closing the waitlist.
  *
- * Plug it in by providing the token from any module of the api, e.g.
- * `{ provide: ADMISSION_POLICY, useExisting: AdmissionRules }`; StaysService finds it application-wide and refuses to
- * place anyone without one.
+ * Required by StaysService: the application binds it by importing AdmissionPolicyModule (global, in the waitlist)
+ * once; composed without it, the application fails at boot (test/e2e/required-bindings.e2e-spec.ts).
  */
 export interface AdmissionPolicyHook {
   reads(subject: PlacementSubject): SqlStatement[];

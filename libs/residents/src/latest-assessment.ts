@@ -3,11 +3,10 @@ import type { AuthUser } from '@care/core';
 
 /**
  * Extension point for the assessments library: `GET /residents/:id` shows the resident's latest assessment
- * through this provider. Without one, `latestAssessment` is null.
+ * through this provider (null when the resident has none).
  *
- * To plug it in, provide the token from any module the api imports, e.g.
- * `{ provide: LATEST_ASSESSMENT_PROVIDER, useExisting: AssessmentsService }` in AssessmentsModule (exporting it is
- * not needed: ResidentsService looks the token up application-wide once the modules are built).
+ * Required by ResidentsService: the application binds it by importing LatestAssessmentModule (global) of the
+ * assessments library once; composed without it, the application fails at boot.
  */
 export interface LatestAssessmentProvider {
   /**

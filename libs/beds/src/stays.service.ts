@@ -68,9 +68,8 @@ interface StayRow {
 
 const STAY_SELECT = `
   SELECT s.id, s.resident_id, s.facility_id, s.bed_id, s.status, s.admitted_at, s.discharged_at, s.discharge_reason,
-         s.override_reason, r.name AS resident_name, b.room, b.label
+         s.override_reason, NULL AS resident_name, b.room, b.label
   FROM stays s
-  JOIN residents r ON r.id = s.resident_id
   JOIN beds b ON b.id = s.bed_id`;
 
 function fromRow(row: StayRow): StayRecord {
@@ -490,14 +489,16 @@ export class StaysService {
       ),
       this.dataSource.query<{ n: string | number }[]>(`SELECT COUNT(*) AS n FROM stays s ${where}`, params),
     ]);
-    return { items: rows.map((r) => toStayView(fromRow(r))), total: Number(count.n) };
+    const named = await this.withResidentNames(rows);
+    return { items: named.map((r) => toStayView(fromRow(r))), total: Number(count.n) };
   }
 
   async get(user: AuthUser, stayId: string): Promise<StayView> {
     const [row] = await this.dataSource.query<StayRow[]>(`${STAY_SELECT} WHERE s.id = ?`, [stayId]);
     if (!row) throw new NotFoundError('Stay', stayId);
     assertFacilityAccess(user, row.facility_id, 'Stay');
-    return toStayView(fromRow(row));
+    const [named] = await this.withResidentNames([row]);
+    return toStayView(fromRow(named));
   }
 
   /**
@@ -536,6 +537,13 @@ export class StaysService {
   }
 
   // ---- internals --------------------------------------------------------------------------------------------
+
+  /** The residents' names, read through the residents library (which owns the table). */
+  private async withResidentNames(rows: StayRow[]): Promise<StayRow[]> {
+    const residents = await this.residents.byIds(rows.map((r) => r.resident_id));
+    const names = new Map(residents.map((r) => [r.id, r.name]));
+    return rows.map((r) => ({ ...r, resident_name: names.get(r.resident_id) ?? null }));
+  }
 
   /** A client-given instant: parsed, and not later than now (with a little tolerance for clock skew). */
   private pastInstant(field: string, value: string, now: Date): Date {

@@ -4,11 +4,13 @@ import { insertStayStatement, stayStatusStatement } from './stays.repository';
 import { waitlistStatusStatement } from './waitlist/waitlist.repository';
 
 const UNTIL = new Date('2026-03-03T00:00:00Z');
+/** What every bed status write sets. */
+const BED_SET = 'status = ?, reserved_for_resident_id = ?, reserved_until = ?';
 
 describe('the status writers (one statement each, for the hot path and TypeORM alike)', () => {
   it('bedStatusStatement: the new status from the table, reservation set by reserve only, guarded by the status read', () => {
     expect(bedStatusStatement({ bed: { id: 'b1', status: 'vacant' }, action: 'occupy' })).toEqual({
-      sql: 'UPDATE beds SET status = ?, reserved_for_resident_id = ?, reserved_until = ? WHERE id = ? AND status = ?',
+      sql: `UPDATE beds SET ${BED_SET} WHERE id = ? AND status = ?`,
       params: ['occupied', null, null, 'b1', 'vacant'],
     });
     expect(
@@ -30,7 +32,7 @@ describe('the status writers (one statement each, for the hot path and TypeORM a
       onlyIfReservedFor: { residentId: 'r1', expiredBy: UNTIL },
     });
     expect(statement.sql).toBe(
-      'UPDATE beds SET status = ?, reserved_for_resident_id = ?, reserved_until = ? WHERE id = ? AND status = ? AND reserved_for_resident_id = ? AND reserved_until <= ?',
+      `UPDATE beds SET ${BED_SET} WHERE id = ? AND status = ? AND reserved_for_resident_id = ? AND reserved_until <= ?`,
     );
     expect(statement.params).toEqual(['vacant', null, null, 'b1', 'reserved', 'r1', UNTIL]);
   });

@@ -18,8 +18,11 @@
  * Targets (issue 14): POST /care-orders ≥ 500/s alone; api RSS < 256 MB after the run. Prints PASS/MISS and a JSON
  * summary (last line). BENCH_STRICT=1 exits non-zero on a miss.
  *
+ * Each api phase also prints the CPU the api process spent per request (/proc), meaningful on a busy machine.
+ *
  * Environment: BENCH_DATABASE_URL (server, default mysql://root:@127.0.0.1:3306/), BENCH_REDIS_URL, BENCH_SECONDS (5),
- * BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (64), BENCH_RESIDENTS (2000), BENCH_HELLO_ADAPTER, BENCH_KEEP_DB=1.
+ * BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (64), BENCH_RESIDENTS (2000), BENCH_HELLO_ADAPTER, BENCH_KEEP_DB=1,
+ * BENCH_ONLY (a phase label part: runs only those phases), BENCH_API_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -49,6 +52,8 @@ const log = (line: string) => console.log(`[bench] ${line}`);
 
 interface PhaseResult {
   name: string;
+  /** CPU the api process (or the hello app) spent per answered request, in ms (Linux /proc); NaN for raw phases */
+  serverCpuMs?: number;
   ok: number;
   failed: number;
   throughput: number;
@@ -93,11 +98,6 @@ async function runPhase(
     p99: percentile(latencies, 99),
     failures,
   };
-}
-
-async function phase(name: string, once: (n: number) => Promise<string | null>): Promise<PhaseResult> {
-  await runPhase('warm', WARMUP_SECONDS, once);
-  return runPhase(name, SECONDS, once);
 }
 
 // ---- HTTP ------------------------------------------------------------------------------------------------------
@@ -154,10 +154,11 @@ async function startProcess(
   script: string,
   extraEnv: Record<string, string>,
   ready: (port: number) => Promise<boolean>,
+  nodeArgs: string[] = [],
 ) {
   if (!existsSync(script)) throw new Error(`${script} not found: run npm run build:server first`);
   const port = await freePort();
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { PATH: env.PATH, PORT: String(port), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -181,6 +182,19 @@ async function stop(child: ChildProcess | undefined): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
 }
 
 function rssMbOf(pid: number | undefined): number {
@@ -319,6 +333,7 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 const print = (r: PhaseResult) =>
   log(
     `${r.name.padEnd(22)} ${String(r.ok).padStart(6)} ok ${String(r.failed).padStart(4)} failed → ${fmt(r.throughput, 0).padStart(6)} req/s   p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms` +
+      (Number.isFinite(r.serverCpuMs) ? `   server cpu ${fmt(r.serverCpuMs ?? NaN, 2)} ms/req` : '') +
       (r.failed ? `   failures ${JSON.stringify(r.failures)}` : ''),
   );
 
@@ -361,6 +376,8 @@ async function main(): Promise<void> {
         MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       },
       async (port) => (await call(port, 'GET', '/health', null)).status === 200,
+      // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the api
+      (env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
     );
     hello = await startProcess(
       join(__dirname, 'hello-app.js'),
@@ -389,9 +406,17 @@ async function main(): Promise<void> {
     const kept = new KeptFiguresRepository(shim, null as unknown as TransactionRunner);
 
     const results: Record<string, PhaseResult> = {};
+    // BENCH_ONLY=<text>: only the phases whose label contains it (profiling one route); ratios then make no sense
+    const only = env.BENCH_ONLY;
     const run = async (label: string, once: (n: number) => Promise<string | null>) => {
-      results[label] = await phase(label, once);
-      print(results[label]);
+      if (only && !label.includes(only)) return;
+      await runPhase('warm', WARMUP_SECONDS, once);
+      const server = label.startsWith('api ') ? api?.child.pid : label === 'hello' ? hello?.child.pid : undefined;
+      const before = cpuSecondsOf(server);
+      const r = await runPhase(label, SECONDS, once);
+      r.serverCpuMs = ((cpuSecondsOf(server) - before) * 1000) / Math.max(r.ok + r.failed, 1);
+      results[label] = r;
+      print(r);
     };
     await run('hello', async () => failure(await call(helloPort, 'GET', '/hello', null), 200));
     await run('raw POST /care-orders', (n) => rawCareOrder(pool, adminId, residents[n % residents.length], n));
@@ -430,12 +455,13 @@ async function main(): Promise<void> {
     const p99x = (a: string, b: string) => results[a].p99 / results[b].p99;
     console.log('');
     for (const route of ['POST /care-orders', 'GET /residents', 'GET /stats/coverage']) {
+      if (!results[`api ${route}`] || !results[`raw ${route}`] || !results.hello) continue;
       log(
         `${route.padEnd(20)} api/raw ${fmt(100 * ratio(`api ${route}`, `raw ${route}`), 1)} % of throughput, p99 ${fmt(p99x(`api ${route}`, `raw ${route}`), 2)} × raw; ` +
           `api/hello ${fmt(100 * ratio(`api ${route}`, 'hello'), 1)} %`,
       );
     }
-    const orders = results['api POST /care-orders'].throughput;
+    const orders = results['api POST /care-orders']?.throughput ?? NaN;
     const targets = [
       { target: 'POST /care-orders ≥ 500/s alone', met: orders >= 500, value: `${fmt(orders, 0)}/s` },
       { target: 'api RSS < 256 MB after the run', met: rssMb < 256, value: `${fmt(rssMb, 0)} MB` },
@@ -453,6 +479,7 @@ async function main(): Promise<void> {
           throughput: Number(fmt(r.throughput, 1)),
           p50: Number(fmt(r.p50, 2)),
           p99: Number(fmt(r.p99, 2)),
+          serverCpuMs: Number(fmt(r.serverCpuMs ?? NaN, 3)),
         })),
         targets,
       }),

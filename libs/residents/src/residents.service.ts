@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import {
   AuthUser,
   ConflictError,
@@ -39,6 +39,29 @@ import { toResidentView, type ResidentDetailView, type ResidentView } from './re
 import { maskIdNumber, normalizeIdNumber, parseIdNumber } from './rules/id-number';
 
 const ID_NUMBER_LIKE = /^\d{17}[\dX]$/;
+
+/** A list row: the resident's columns and its categories (comma-joined, sorted). */
+type ResidentListRow = ResidentRow & { categories: string | null };
+
+const categoriesFromRow = (row: ResidentListRow): ResidentCategory[] =>
+  row.categories ? (row.categories.split(',') as ResidentCategory[]) : [];
+
+/**
+ * The scope of {@link ResidentsService.applyScope} as plain SQL over `residents r` (null: the whole county). Keep the
+ * two alike.
+ */
+function scopeSql(user: AuthUser): { sql: string; params: unknown[] } | null {
+  if (seesWholeCounty(user)) return null;
+  if (user.role === 'manager') {
+    if (user.facilityIds.length === 0) return { sql: '1 = 0', params: [] };
+    return {
+      sql: `EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = r.id AND l.facility_id IN (${user.facilityIds.map(() => '?').join(', ')}))`,
+      params: [...user.facilityIds],
+    };
+  }
+  if (user.role === 'dispatcher') return { sql: "r.living_arrangement = 'home'", params: [] };
+  return { sql: '1 = 0', params: [] };
+}
 
 /**
  * How a hot-path transaction names the resident in its statements before it has read the row: by id (the caller must
@@ -83,6 +106,13 @@ interface ResidentRow {
 
 const RESIDENT_COLUMNS =
   'id, name, id_number_hash, id_number_masked, gender, birth_date, region_code, living_arrangement, address, lat, lng, phone, created_at, updated_at';
+
+/** RESIDENT_COLUMNS of `residents r`, and the resident's categories (comma-joined, sorted), for GET /residents. */
+const RESIDENT_LIST_COLUMNS = `${RESIDENT_COLUMNS.split(', ')
+  .map((column) => `r.${column}`)
+  .join(
+    ', ',
+  )}, (SELECT GROUP_CONCAT(c.category ORDER BY c.category) FROM resident_categories c WHERE c.resident_id = r.id) AS categories`;
 
 /** A DATE as YYYY-MM-DD, whether the driver gives a string or a Date at UTC midnight (the connection is UTC). */
 function dateOnly(value: Date | string): string {
@@ -194,39 +224,57 @@ export class ResidentsService {
     return toResidentView(created, dto.categories, today);
   }
 
+  /**
+   * GET /residents: plain SQL over TypeORM's pool (no query builder, no entity hydration: the list is read on every
+   * page of the console). Two statements sent at once — the page, with each resident's categories aggregated in it,
+   * and the count — on the same filters and scope as {@link applyScope}.
+   */
   async list(user: AuthUser, query: ListResidentsQueryDto): Promise<Page<ResidentView>> {
-    const qb = this.residents.createQueryBuilder('r');
-    this.applyScope(qb, user);
-    if (query.regionCode) qb.andWhere('r.regionCode = :regionCode', { regionCode: query.regionCode });
-    if (query.livingArrangement) qb.andWhere('r.livingArrangement = :living', { living: query.livingArrangement });
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const scope = scopeSql(user);
+    if (scope) {
+      where.push(scope.sql);
+      params.push(...scope.params);
+    }
+    if (query.regionCode) {
+      where.push('r.region_code = ?');
+      params.push(query.regionCode);
+    }
+    if (query.livingArrangement) {
+      where.push('r.living_arrangement = ?');
+      params.push(query.livingArrangement);
+    }
     if (query.category) {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category = :category)',
-        {
-          category: query.category,
-        },
-      );
+      where.push('EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category = ?)');
+      params.push(query.category);
     }
     const q = query.q?.trim();
     if (q) {
       const normalized = normalizeIdNumber(q);
-      qb.andWhere(
-        new Brackets((w) => {
-          w.where('r.name LIKE :nameLike', { nameLike: containsPattern(q) });
-          if (ID_NUMBER_LIKE.test(normalized))
-            w.orWhere('r.idNumberHash IN (:...hashes)', { hashes: this.cipher.lookupHashes(normalized) });
-        }),
-      );
+      if (ID_NUMBER_LIKE.test(normalized)) {
+        const hashes = this.cipher.lookupHashes(normalized);
+        where.push(`(r.name LIKE ? OR r.id_number_hash IN (${hashes.map(() => '?').join(', ')}))`);
+        params.push(containsPattern(q), ...hashes);
+      } else {
+        where.push('r.name LIKE ?');
+        params.push(containsPattern(q));
+      }
     }
-    const [rows, total] = await qb
-      .orderBy('r.name', 'ASC')
-      .addOrderBy('r.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
-    const categories = await this.categoriesOf(rows.map((r) => r.id));
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const manager = this.residents.manager;
+    const [rows, counted] = await Promise.all([
+      manager.query<ResidentListRow[]>(
+        `SELECT ${RESIDENT_LIST_COLUMNS} FROM residents r ${filter} ORDER BY r.name ASC, r.id ASC LIMIT ? OFFSET ?`,
+        [...params, query.limit, query.offset],
+      ),
+      manager.query<{ total: number | string }[]>(`SELECT COUNT(*) AS total FROM residents r ${filter}`, params),
+    ]);
     const today = countyDate(new Date());
-    return { items: rows.map((r) => toResidentView(r, categories.get(r.id) ?? [], today)), total };
+    return {
+      items: rows.map((row) => toResidentView(residentFromRow(row), categoriesFromRow(row), today)),
+      total: Number(counted[0]?.total ?? 0),
+    };
   }
 
   /**
@@ -505,6 +553,7 @@ export class ResidentsService {
     }
   }
 
+  /** Who sees which residents; `scopeSql` says the same in plain SQL for the list. */
   private applyScope(qb: SelectQueryBuilder<Resident>, user: AuthUser): void {
     if (seesWholeCounty(user)) return;
     if (user.role === 'manager') {

@@ -141,13 +141,37 @@ export class CareOrdersService {
     }
     // only a request with a key is ever compared with another
     const hash = key === null ? '' : requestHash(CREATE_ORDER_ENDPOINT, { ...dto });
-    if (key !== null) {
-      const earlier = await this.keys.findOneBy({ userId: user.id, key });
-      if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date())) return this.replay(earlier, hash);
-      // past its lifetime the key is free again: forget that very record (not one a concurrent request just stored)
-      if (earlier) await this.keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
+    if (key === null) return this.createOnce(user, dto, null, hash, options);
+    // No look-up before the transaction: the key's row is inserted in the order's transaction (its primary key
+    // serialises requests with one key), so a used key shows as a duplicate there, and only then is it read. A
+    // refused request (400/422) reads it too: a retry whose body no longer validates (its window now past) still
+    // replays the order it created.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.createOnce(user, dto, key, hash, options);
+      } catch (error) {
+        const taken = error instanceof KeyTaken;
+        if (!taken && !(error instanceof InvalidInputError) && !(error instanceof UnprocessableError)) throw error;
+        const earlier = await this.keys.findOneBy({ userId: user.id, key });
+        if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date())) return this.replay(earlier, hash);
+        if (!taken) throw error;
+        // past its lifetime the key is free again: forget that very record (not one a concurrent request just
+        // stored) and try once more; a key still taken then is a concurrent request's, replayed as above
+        if (earlier) await this.keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
+        if (attempt > 0)
+          throw new ConflictError('CONFLICT', 'A concurrent request with this Idempotency-Key conflicts; retry');
+      }
     }
+  }
 
+  /** One attempt at creating the order: checks, the transaction, and the dispatch job after the commit. */
+  private async createOnce(
+    user: AuthUser,
+    dto: CreateCareOrderDto,
+    key: string | null,
+    hash: string,
+    options: CreateOrderOptions,
+  ): Promise<CreatedOrder> {
     const catalogue = await this.catalogue.map();
     const unknown = unknownServiceCodes(dto.services, catalogue);
     if (unknown.length) throw new InvalidInputError(`services: unknown service code(s) ${unknown.join(', ')}`);
@@ -183,16 +207,8 @@ export class CareOrdersService {
       services: dto.services,
       source: options.source,
     };
-    try {
-      if (options.within) await this.createWithin(user, order, key, hash, options.within);
-      else await this.createHot(user, order, key, hash);
-    } catch (error) {
-      if (error instanceof KeyTaken && key !== null) {
-        const earlier = await this.keys.findOneBy({ userId: user.id, key });
-        if (earlier) return this.replay(earlier, hash);
-      }
-      throw error;
-    }
+    if (options.within) await this.createWithin(user, order, key, hash, options.within);
+    else await this.createHot(user, order, key, hash);
     await this.enqueue.dispatch([{ id, version: 0, priority: dto.priority ?? 'normal' }]);
     return { id, status: 'pending', replayed: false };
   }

@@ -15,6 +15,13 @@ import {
 @Injectable()
 export class DispatchEnqueuer {
   private readonly logger = new Logger(DispatchEnqueuer.name);
+  /**
+   * The intake job this process is adding right now: an order of the same window that commits meanwhile waits for
+   * that add rather than send its own (the same job id, so a no-op in Redis). Once the add is done the next order
+   * adds again, so a job removed from the queue (Bull Board, a drain) is added back as before. Under load this
+   * spares POST /care-orders most of its Redis round trips (a Lua script each).
+   */
+  private intake: { jobId: string; added: Promise<unknown> } | null = null;
 
   constructor(private readonly queue: JobQueue) {}
 
@@ -33,15 +40,26 @@ export class DispatchEnqueuer {
           'DispatchRound',
           urgent.map((o) => urgentRoundJob(o, jobIdSuffix)),
         );
-      if (urgent.length < orders.length) {
-        const intake = dispatchIntakeJob(Date.now(), jobIdSuffix);
-        await this.queue.add('DispatchRound', intake.payload, intake.options);
-      }
+      if (urgent.length < orders.length) await this.addIntake(dispatchIntakeJob(Date.now(), jobIdSuffix));
     } catch (error) {
       this.logger.warn(
         `enqueue DispatchRound for ${orders.length} order(s) failed; the sweeper will retry: ${(error as Error).message}`,
       );
     }
+  }
+
+  /** Adds the window's intake job; orders that commit while it is being added share that add. */
+  private addIntake(intake: ReturnType<typeof dispatchIntakeJob>): Promise<unknown> {
+    const jobId = intake.options.jobId;
+    if (this.intake?.jobId === jobId) return this.intake.added;
+    const entry = {
+      jobId,
+      added: this.queue.add('DispatchRound', intake.payload, intake.options).finally(() => {
+        if (this.intake === entry) this.intake = null;
+      }),
+    };
+    this.intake = entry;
+    return entry.added;
   }
 
   /** One DispatchBatch job for a whole bulk intake (after its commit); a failed enqueue is left to the sweeper. */

@@ -263,18 +263,22 @@ export class OrderActionsService {
       hash: requestHash(ACTION_ENDPOINTS[action], { orderId: id, ...dto }),
     };
     const keys = this.keys;
-    const earlier = await keys.findOneBy({ userId: user.id, key });
-    if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date()))
-      return this.replay(user, id, earlier, keyed);
-    if (earlier) await keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
-    try {
-      return { view: await run(keyed), replayed: false };
-    } catch (error) {
-      if (error instanceof KeyTaken) {
-        const taken = await keys.findOneBy({ userId: user.id, key });
-        if (taken) return this.replay(user, id, taken, keyed);
+    // No look-up before the transaction: the key's row is its first statement, so a used key shows as a duplicate
+    // there (before the order is read or the transitions table asked), and only then is it read and replayed.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return { view: await run(keyed), replayed: false };
+      } catch (error) {
+        if (!(error instanceof KeyTaken)) throw error;
+        const earlier = await keys.findOneBy({ userId: user.id, key });
+        if (earlier && !isIdempotencyKeyExpired(earlier.createdAt, new Date()))
+          return this.replay(user, id, earlier, keyed);
+        // past its lifetime the key is free again: forget that very record (not one a concurrent request just
+        // stored) and run once more
+        if (earlier) await keys.delete({ userId: user.id, key, createdAt: earlier.createdAt });
+        if (attempt > 0)
+          throw new ConflictError('CONFLICT', 'A concurrent request with this Idempotency-Key conflicts; retry');
       }
-      throw error;
     }
   }
 

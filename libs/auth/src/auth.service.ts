@@ -65,6 +65,13 @@ export class AuthService {
   private readonly logger = new Logger(AuthService.name);
   /** Users that authenticated lately, by id (see AUTH_USER_CACHE_MS). Only active users are kept. */
   private readonly recent = new Map<string, { entry: CachedUser; until: number }>();
+  /**
+   * Reads of a user under way: requests that miss the cache meanwhile (64 clients with one token when its entry
+   * runs out) share that read rather than send one each. A change in this process (forgetUsers) drops them, and a
+   * read it overtook is not cached.
+   */
+  private readonly loading = new Map<string, Promise<CachedUser | null>>();
+  private generation = 0;
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -112,8 +119,14 @@ export class AuthService {
 
   /** Drops cached users (all, or one), e.g. after a change to a user in this process. */
   forgetUsers(id?: string): void {
-    if (id === undefined) this.recent.clear();
-    else this.recent.delete(id);
+    this.generation++;
+    if (id === undefined) {
+      this.recent.clear();
+      this.loading.clear();
+    } else {
+      this.recent.delete(id);
+      this.loading.delete(id);
+    }
   }
 
   /**
@@ -328,10 +341,32 @@ export class AuthService {
    * facilities by a LEFT JOIN on the primary keys), reused for AUTH_USER_CACHE_MS. Null when unknown or inactive.
    */
   private async activeUser(id: string, fresh = false): Promise<CachedUser | null> {
+    if (!fresh) {
+      const hit = this.recent.get(id);
+      // a copy per request: callers may not share (or change) the cached object
+      if (hit && hit.until > Date.now()) return this.copy(hit.entry);
+      const pending = this.loading.get(id);
+      if (pending) {
+        const shared = await pending;
+        return shared && this.copy(shared);
+      }
+    }
+    const load = this.load(id);
+    if (!fresh) {
+      this.loading.set(id, load);
+      const done = () => {
+        if (this.loading.get(id) === load) this.loading.delete(id);
+      };
+      load.then(done, done);
+    }
+    const entry = await load;
+    return entry && this.copy(entry);
+  }
+
+  /** Reads the user (active only) and caches it, unless a change in this process overtook the read. */
+  private async load(id: string): Promise<CachedUser | null> {
     const now = Date.now();
-    const hit = fresh ? undefined : this.recent.get(id);
-    // a copy per request: callers may not share (or change) the cached object
-    if (hit && hit.until > now) return this.copy(hit.entry);
+    const generation = this.generation;
     const rows: AuthUserRow[] = await this.users.manager.query(
       `SELECT u.id, u.username, u.role, u.active, u.caregiver_id, u.token_version, f.facility_id
          FROM users u LEFT JOIN user_facilities f ON f.user_id = u.id AND u.role = 'manager'
@@ -355,9 +390,11 @@ export class AuthService {
       caregiverId: row.caregiver_id,
     };
     const entry: CachedUser = { user, tokenVersion: Number(row.token_version) };
-    if (this.recent.size >= AUTH_USER_CACHE_MAX) this.recent.clear();
-    this.recent.set(id, { entry, until: now + AUTH_USER_CACHE_MS });
-    return this.copy(entry);
+    if (generation === this.generation) {
+      if (this.recent.size >= AUTH_USER_CACHE_MAX) this.recent.clear();
+      this.recent.set(id, { entry, until: now + AUTH_USER_CACHE_MS });
+    }
+    return entry;
   }
 
   private copy(entry: CachedUser): CachedUser {

@@ -543,6 +543,39 @@ describe('facilities and residents', () => {
       }
     });
 
+    it('pages carry the count of every match (scope and filters applied), a page past the end too', async () => {
+      const all = await t.http().get(`${API}/residents`).query({ limit: 500 }).set(auth(t.adminToken)).expect(200);
+      const n = all.body.total as number;
+      expect(all.body.items).toHaveLength(n);
+      const pages: string[] = [];
+      for (let offset = 0; offset < n; offset += 1) {
+        const page = await t.http().get(`${API}/residents`).query({ limit: 1, offset }).set(auth(t.adminToken));
+        expect(page.body.total).toBe(n);
+        pages.push(...page.body.items.map((r: { id: string }) => r.id));
+      }
+      expect(pages).toEqual(all.body.items.map((r: { id: string }) => r.id));
+      const past = await t
+        .http()
+        .get(`${API}/residents`)
+        .query({ offset: n + 5 })
+        .set(auth(t.adminToken))
+        .expect(200);
+      expect(past.body).toEqual({ items: [], total: n });
+      const home = await t.http().get(`${API}/residents`).query({ limit: 500 }).set(auth(dispatcher)).expect(200);
+      const homeFirst = await t.http().get(`${API}/residents`).query({ limit: 1 }).set(auth(dispatcher)).expect(200);
+      expect(homeFirst.body.total).toBe(home.body.items.length);
+      const none = await t
+        .http()
+        .get(`${API}/residents`)
+        .query({ q: '没有这个人' })
+        .set(auth(t.adminToken))
+        .expect(200);
+      expect(none.body).toEqual({ items: [], total: 0 });
+      const a = await t.http().get(`${API}/residents`).query({ offset: 50 }).set(auth(managerA)).expect(200);
+      const aAll = await t.http().get(`${API}/residents`).query({ limit: 500 }).set(auth(managerA)).expect(200);
+      expect(a.body.total).toBe(aAll.body.items.length);
+    });
+
     it('q matches part of the name, or the exact ID number (any case) through its hash', async () => {
       const byName = await t.http().get(`${API}/residents`).query({ q: '冯大' }).set(auth(t.adminToken)).expect(200);
       expect(byName.body.items.map((r: { id: string }) => r.id)).toEqual([atHome]);

@@ -47,20 +47,22 @@ const categoriesFromRow = (row: ResidentListRow): ResidentCategory[] =>
   row.categories ? (row.categories.split(',') as ResidentCategory[]) : [];
 
 /**
- * The scope of {@link ResidentsService.applyScope} as plain SQL over `residents r` (null: the whole county). Keep the
+ * The scope of {@link ResidentsService.applyScope} as plain SQL over `residents <alias>` (null: the whole county). Keep the
  * two alike.
  */
-function scopeSql(user: AuthUser): { sql: string; params: unknown[] } | null {
+function scopeSql(user: AuthUser): { sql: (a: string) => string; params: unknown[] } | null {
   if (seesWholeCounty(user)) return null;
   if (user.role === 'manager') {
-    if (user.facilityIds.length === 0) return { sql: '1 = 0', params: [] };
+    if (user.facilityIds.length === 0) return { sql: () => '1 = 0', params: [] };
+    const list = user.facilityIds.map(() => '?').join(', ');
     return {
-      sql: `EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = r.id AND l.facility_id IN (${user.facilityIds.map(() => '?').join(', ')}))`,
+      sql: (a) =>
+        `EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = ${a}.id AND l.facility_id IN (${list}))`,
       params: [...user.facilityIds],
     };
   }
-  if (user.role === 'dispatcher') return { sql: "r.living_arrangement = 'home'", params: [] };
-  return { sql: '1 = 0', params: [] };
+  if (user.role === 'dispatcher') return { sql: (a) => `${a}.living_arrangement = 'home'`, params: [] };
+  return { sql: () => '1 = 0', params: [] };
 }
 
 /**
@@ -226,11 +228,13 @@ export class ResidentsService {
 
   /**
    * GET /residents: plain SQL over TypeORM's pool (no query builder, no entity hydration: the list is read on every
-   * page of the console). Two statements sent at once — the page, with each resident's categories aggregated in it,
-   * and the count — on the same filters and scope as {@link applyScope}.
+   * page of the console). One statement — the page, each resident's categories aggregated in it, and the count as
+   * an uncorrelated subquery — on the same filters and scope as {@link applyScope}; a second (the count) only for a
+   * page past the end.
    */
   async list(user: AuthUser, query: ListResidentsQueryDto): Promise<Page<ResidentView>> {
-    const where: string[] = [];
+    // the filters over `residents <alias>`: the page's rows are `r`, the count's (a subquery of the page) `rc`
+    const where: ((a: string) => string)[] = [];
     const params: unknown[] = [];
     const scope = scopeSql(user);
     if (scope) {
@@ -238,15 +242,17 @@ export class ResidentsService {
       params.push(...scope.params);
     }
     if (query.regionCode) {
-      where.push('r.region_code = ?');
+      where.push((a) => `${a}.region_code = ?`);
       params.push(query.regionCode);
     }
     if (query.livingArrangement) {
-      where.push('r.living_arrangement = ?');
+      where.push((a) => `${a}.living_arrangement = ?`);
       params.push(query.livingArrangement);
     }
     if (query.category) {
-      where.push('EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category = ?)');
+      where.push(
+        (a) => `EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = ${a}.id AND c.category = ?)`,
+      );
       params.push(query.category);
     }
     const q = query.q?.trim();
@@ -254,26 +260,35 @@ export class ResidentsService {
       const normalized = normalizeIdNumber(q);
       if (ID_NUMBER_LIKE.test(normalized)) {
         const hashes = this.cipher.lookupHashes(normalized);
-        where.push(`(r.name LIKE ? OR r.id_number_hash IN (${hashes.map(() => '?').join(', ')}))`);
+        where.push((a) => `(${a}.name LIKE ? OR ${a}.id_number_hash IN (${hashes.map(() => '?').join(', ')}))`);
         params.push(containsPattern(q), ...hashes);
       } else {
-        where.push('r.name LIKE ?');
+        where.push((a) => `${a}.name LIKE ?`);
         params.push(containsPattern(q));
       }
     }
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const filter = (a: string) => (where.length ? `WHERE ${where.map((w) => w(a)).join(' AND ')}` : '');
+    const count = `SELECT COUNT(*) FROM residents rc ${filter('rc')}`;
     const manager = this.residents.manager;
-    const [rows, counted] = await Promise.all([
-      manager.query<ResidentListRow[]>(
-        `SELECT ${RESIDENT_LIST_COLUMNS} FROM residents r ${filter} ORDER BY r.name ASC, r.id ASC LIMIT ? OFFSET ?`,
-        [...params, query.limit, query.offset],
-      ),
-      manager.query<{ total: number | string }[]>(`SELECT COUNT(*) AS total FROM residents r ${filter}`, params),
-    ]);
+    // one statement: the count is an uncorrelated subquery (evaluated once) beside the page's columns
+    const rows = await manager.query<(ResidentListRow & { total: number | string })[]>(
+      `SELECT ${RESIDENT_LIST_COLUMNS}, (${count}) AS total FROM residents r ${filter('r')}
+        ORDER BY r.name ASC, r.id ASC LIMIT ? OFFSET ?`,
+      [...params, ...params, query.limit, query.offset],
+    );
+    let total = rows.length > 0 ? Number(rows[0].total) : 0;
+    // a page past the end has no row to carry the count
+    if (rows.length === 0 && query.offset > 0) {
+      const [counted] = await manager.query<{ total: number | string }[]>(
+        `SELECT COUNT(*) AS total FROM residents rc ${filter('rc')}`,
+        params,
+      );
+      total = Number(counted?.total ?? 0);
+    }
     const today = countyDate(new Date());
     return {
       items: rows.map((row) => toResidentView(residentFromRow(row), categoriesFromRow(row), today)),
-      total: Number(counted[0]?.total ?? 0),
+      total,
     };
   }
 

@@ -47,22 +47,41 @@ const categoriesFromRow = (row: ResidentListRow): ResidentCategory[] =>
   row.categories ? (row.categories.split(',') as ResidentCategory[]) : [];
 
 /**
- * The scope of {@link ResidentsService.applyScope} as plain SQL over `residents <alias>` (null: the whole county). Keep the
- * two alike.
+ * Who sees which residents, decided once: the county (admin, bureau, integration), the residents linked to one's
+ * facilities (a manager), the residents living at home (a dispatcher), or none. The list's SQL, the query builder's
+ * scope and the one-resident checks below all render this.
  */
+type ResidentScope =
+  | { readonly kind: 'county' }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'facilities'; readonly facilityIds: readonly string[] }
+  | { readonly kind: 'home' };
+
+function residentScopeOf(user: AuthUser): ResidentScope {
+  if (seesWholeCounty(user)) return { kind: 'county' };
+  if (user.role === 'manager')
+    return user.facilityIds.length ? { kind: 'facilities', facilityIds: user.facilityIds } : { kind: 'none' };
+  if (user.role === 'dispatcher') return { kind: 'home' };
+  return { kind: 'none' };
+}
+
+/** The scope as plain SQL over `residents <alias>` (null: the whole county), for the list's one statement. */
 function scopeSql(user: AuthUser): { sql: (a: string) => string; params: unknown[] } | null {
-  if (seesWholeCounty(user)) return null;
-  if (user.role === 'manager') {
-    if (user.facilityIds.length === 0) return { sql: () => '1 = 0', params: [] };
-    const list = user.facilityIds.map(() => '?').join(', ');
-    return {
-      sql: (a) =>
-        `EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = ${a}.id AND l.facility_id IN (${list}))`,
-      params: [...user.facilityIds],
-    };
+  const scope = residentScopeOf(user);
+  switch (scope.kind) {
+    case 'county':
+      return null;
+    case 'facilities':
+      return {
+        sql: (a) =>
+          `EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = ${a}.id AND l.facility_id IN (${scope.facilityIds.map(() => '?').join(', ')}))`,
+        params: [...scope.facilityIds],
+      };
+    case 'home':
+      return { sql: (a) => `${a}.living_arrangement = 'home'`, params: [] };
+    case 'none':
+      return { sql: () => '1 = 0', params: [] };
   }
-  if (user.role === 'dispatcher') return { sql: (a) => `${a}.living_arrangement = 'home'`, params: [] };
-  return { sql: () => '1 = 0', params: [] };
 }
 
 /**
@@ -446,21 +465,28 @@ export class ResidentsService {
 
   /** What {@link ResidentsService.isVisibleTo} needs from the database for this user (a manager's links), or null. */
   visibilityStatement(user: AuthUser, key: ResidentKey): SqlStatement | null {
-    if (key.by !== 'id' || !key.checkVisibility || user.role !== 'manager' || user.facilityIds.length === 0)
-      return null;
+    const scope = residentScopeOf(user);
+    if (key.by !== 'id' || !key.checkVisibility || scope.kind !== 'facilities') return null;
     return stmt(
-      `SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (${user.facilityIds.map(() => '?').join(',')})`,
-      [key.value, ...user.facilityIds],
+      `SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (${scope.facilityIds.map(() => '?').join(',')})`,
+      [key.value, ...scope.facilityIds],
     );
   }
 
   /** {@link ResidentsService.isVisibleTo} from the result of {@link ResidentsService.visibilityStatement} (same rule). */
   isVisibleFrom(user: AuthUser, resident: Resident, key: ResidentKey, links: SqlResult | undefined): boolean {
-    if (!key.checkVisibility || seesWholeCounty(user)) return true;
-    if (user.role === 'manager')
-      return links !== undefined && Number(rowsOf<{ n: number | string }>(links)[0]?.n ?? 0) > 0;
-    if (user.role === 'dispatcher') return resident.livingArrangement === 'home';
-    return false;
+    if (!key.checkVisibility) return true;
+    const scope = residentScopeOf(user);
+    switch (scope.kind) {
+      case 'county':
+        return true;
+      case 'facilities':
+        return links !== undefined && Number(rowsOf<{ n: number | string }>(links)[0]?.n ?? 0) > 0;
+      case 'home':
+        return resident.livingArrangement === 'home';
+      case 'none':
+        return false;
+    }
   }
 
   linkToFacilityStatement(residentId: string, facilityId: string, reason: ResidentFacilityLinkReason): SqlStatement {
@@ -474,12 +500,19 @@ export class ResidentsService {
     return stmt('UPDATE residents SET living_arrangement = ? WHERE id = ?', [value, residentId]);
   }
 
-  /** Whether the user sees this resident (the same rule as the lists: {@link applyScope}). */
+  /** Whether the user sees this resident ({@link residentScopeOf}, as the lists). */
   async isVisibleTo(user: AuthUser, resident: Resident, em?: EntityManager): Promise<boolean> {
-    if (seesWholeCounty(user)) return true;
-    if (user.role === 'manager') return this.isLinkedToAny(resident.id, user.facilityIds, em);
-    if (user.role === 'dispatcher') return resident.livingArrangement === 'home';
-    return false;
+    const scope = residentScopeOf(user);
+    switch (scope.kind) {
+      case 'county':
+        return true;
+      case 'facilities':
+        return this.isLinkedToAny(resident.id, [...scope.facilityIds], em);
+      case 'home':
+        return resident.livingArrangement === 'home';
+      case 'none':
+        return false;
+    }
   }
 
   /**
@@ -568,25 +601,25 @@ export class ResidentsService {
     }
   }
 
-  /** Who sees which residents; `scopeSql` says the same in plain SQL for the list. */
+  /** {@link residentScopeOf} on a query builder over `residents r`. */
   private applyScope(qb: SelectQueryBuilder<Resident>, user: AuthUser): void {
-    if (seesWholeCounty(user)) return;
-    if (user.role === 'manager') {
-      if (user.facilityIds.length === 0) {
+    const scope = residentScopeOf(user);
+    switch (scope.kind) {
+      case 'county':
+        return;
+      case 'facilities':
+        qb.andWhere(
+          'EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = r.id AND l.facility_id IN (:...scopeFacilityIds))',
+          { scopeFacilityIds: scope.facilityIds },
+        );
+        return;
+      case 'home':
+        qb.andWhere("r.livingArrangement = 'home'");
+        return;
+      case 'none':
         qb.andWhere('1 = 0');
         return;
-      }
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM resident_facility_links l WHERE l.resident_id = r.id AND l.facility_id IN (:...scopeFacilityIds))',
-        { scopeFacilityIds: user.facilityIds },
-      );
-      return;
     }
-    if (user.role === 'dispatcher') {
-      qb.andWhere("r.livingArrangement = 'home'");
-      return;
-    }
-    qb.andWhere('1 = 0');
   }
 
   /** The facility a new resident is registered at (its managers then see it), or null. */

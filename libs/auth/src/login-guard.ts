@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type IORedis from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { APP_CONFIG, AppConfig, DomainError, createRedis } from '@care/core';
+import { APP_CONFIG, AppConfig, DomainError, createRedis, type RedisClient } from '@care/core';
 import { HashGate, HashGateBusy } from './hash-gate';
 
 /** 429 TOO_MANY_ATTEMPTS, with Retry-After: the seconds until the counting window of the blocked key ends. */
@@ -41,7 +40,7 @@ const REDIS_COMMAND_TIMEOUT_MS = 2000;
 @Injectable()
 export class LoginGuard implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(LoginGuard.name);
-  private readonly redis: IORedis;
+  private readonly redis: RedisClient;
   private readonly byUsername: RateLimiterRedis;
   private readonly byAddress: RateLimiterRedis;
   readonly gate: HashGate;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type IORedis from 'ioredis';
-import { APP_CONFIG, type AppConfig, createRedis } from '@care/core';
+import { APP_CONFIG, type AppConfig, createRedis, type RedisClient } from '@care/core';
 
 /** How long a lease lives unless renewed: a dead dispatcher's partition is free again after this. */
 export const LEASE_TTL_MS = 15_000;
@@ -27,11 +26,11 @@ export interface PartitionLease {
 @Injectable()
 export class PartitionLeases implements OnApplicationShutdown {
   private readonly logger = new Logger(PartitionLeases.name);
-  private redis: IORedis | null = null;
+  private redis: RedisClient | null = null;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  private client(): IORedis {
+  private client(): RedisClient {
     if (!this.redis) {
       this.redis = createRedis(this.config.redisUrl, { maxRetriesPerRequest: 2 });
       this.redis.on('error', (error) => this.logger.warn(`redis: ${error.message}`));

@@ -5,6 +5,7 @@ import {
   dataSourceOptions,
   ensureDatabaseExists,
   loadMigrateConfig,
+  mapDatabaseUrl,
   redactUrl,
   runMain,
 } from '@care/core';
@@ -12,9 +13,10 @@ import { REFERENCE_DATA_LOADERS } from './reference-data';
 
 /** Applies every pending migration to DATABASE_URL, then (re)loads the reference data. */
 export async function migrate(databaseUrl: string, log: (line: string) => void = console.log): Promise<void> {
-  const server = new URL(databaseUrl);
-  server.pathname = '/';
-  await assertDatabaseReachable(server.toString()).catch((error: Error) => {
+  const server = mapDatabaseUrl(databaseUrl, (node) => {
+    node.pathname = '/';
+  });
+  await assertDatabaseReachable(server).catch((error: Error) => {
     throw new Error(`Cannot reach the database server at ${redactUrl(databaseUrl)}: ${error.message}`);
   });
   await ensureDatabaseExists(databaseUrl);

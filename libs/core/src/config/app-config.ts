@@ -1,4 +1,6 @@
 import { isIP } from 'node:net';
+import { databaseNodeUrls } from '../database/database-url';
+import { isRedisClusterUrl, parseRedisClusterUrl } from '../queue/redis';
 
 /**
  * The one place that reads process.env. Everything else receives an AppConfig.
@@ -148,6 +150,27 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     return raw;
   };
 
+  /**
+   * DATABASE_URL: one node, or the nodes of a Galera cluster as a host list (mysql://u:p@h1:3306,h2:3306,h3:3306/care,
+   * database-url.ts): a process uses one node at a time and fails over to the next.
+   */
+  const databaseUrl = (): string => {
+    const raw = env.DATABASE_URL || 'mysql://root:@127.0.0.1:3306/care';
+    problems.push(...databaseUrlProblems(raw));
+    return raw;
+  };
+  /** REDIS_URL: one server (redis://, rediss://) or a Redis Cluster (redis+cluster://h1:p1,h2:p2,..., queue/redis.ts). */
+  const redisUrl = (): string => {
+    const raw = env.REDIS_URL || 'redis://127.0.0.1:6379/0';
+    if (!isRedisClusterUrl(raw)) return url('REDIS_URL', raw, ['redis:', 'rediss:']);
+    try {
+      parseRedisClusterUrl(raw);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    return raw;
+  };
+
   const jwtSecret = env.JWT_SECRET || (production ? '' : DEV_JWT_SECRET);
   // a process without NODE_ENV is a production one: say so, or the operator hunts for the missing development default
   const why = production ? (env.NODE_ENV ? '' : ' (NODE_ENV is not set, which means production)') : '';
@@ -194,8 +217,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 3000, 1, 65535),
-    databaseUrl: url('DATABASE_URL', 'mysql://root:@127.0.0.1:3306/care', ['mysql:', 'mariadb:']),
-    redisUrl: url('REDIS_URL', 'redis://127.0.0.1:6379/0', ['redis:', 'rediss:']),
+    databaseUrl: databaseUrl(),
+    redisUrl: redisUrl(),
     adminPassword,
     demoPassword: env.DEMO_PASSWORD || 'demo-2026',
     jwtSecret,
@@ -242,6 +265,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (!/^[a-z]+:/.test(config.queuePrefix) && !/^\{[^}]+\}$/.test(config.queuePrefix)) {
     problems.push('QUEUE_PREFIX must look like {name} (a Redis Cluster hash tag)');
+  } else if (isRedisClusterUrl(config.redisUrl) && !/^\{[^}]+\}/.test(config.queuePrefix)) {
+    // every key of a queue (and the leases, the login counters) must share a slot: the prefix must start with a hash tag
+    problems.push('QUEUE_PREFIX must start with a hash tag like {name} when REDIS_URL is a Redis Cluster');
   }
   if (env.AUDIT_READS !== undefined && env.AUDIT_READS !== 'on' && env.AUDIT_READS !== 'off') {
     problems.push('AUDIT_READS must be "on" or "off"');
@@ -259,15 +285,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  */
 export function loadMigrateConfig(env: Record<string, string | undefined> = process.env): { databaseUrl: string } {
   const databaseUrl = env.DATABASE_URL || 'mysql://root:@127.0.0.1:3306/care';
-  try {
-    if (!['mysql:', 'mariadb:'].includes(new URL(databaseUrl).protocol)) {
-      throw new ConfigError(['DATABASE_URL must use mysql: or mariadb:']);
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw new ConfigError(['DATABASE_URL is not a valid URL']);
-  }
+  const problems = databaseUrlProblems(databaseUrl);
+  if (problems.length > 0) throw new ConfigError(problems);
   return { databaseUrl };
+}
+
+/** What is wrong with a DATABASE_URL (one node or a host list of nodes), or nothing. */
+export function databaseUrlProblems(raw: string): string[] {
+  let nodeUrls: string[];
+  try {
+    nodeUrls = databaseNodeUrls(raw);
+  } catch (error) {
+    return [(error as Error).message];
+  }
+  const protocol = new URL(nodeUrls[0]).protocol;
+  if (!['mysql:', 'mariadb:'].includes(protocol))
+    return [`DATABASE_URL must use mysql: or mariadb: (got "${protocol}")`];
+  return [];
 }
 
 /** Injection token for the AppConfig. */

@@ -7,6 +7,14 @@ export function redactUrl(url: string): string {
     if (parsed.password) parsed.password = '***';
     return parsed.toString();
   } catch {
+    // a host list (a cluster: mysql://u:p@h1:3306,h2:3306/db, redis+cluster://h1:7001,h2:7002) is no WHATWG URL
+    const list = /^([a-z][a-z0-9+.-]*:\/\/)(?:([^:@/]*)(:[^@/]*)?@)?([^/?#@]*,[^@]*)$/i.exec(url);
+    if (list) {
+      const [, scheme, user, password, rest] = list;
+      const credentials =
+        user === undefined ? '' : `${user}${password && password !== ':' ? ':***' : (password ?? '')}@`;
+      return `${scheme}${credentials}${rest}`;
+    }
     return '(unparseable URL)';
   }
 }

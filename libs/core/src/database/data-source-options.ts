@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { SafeTypeOrmLogger } from '../logging/typeorm-logger';
+import { databaseNodeUrls, databaseNodes, mapDatabaseUrl } from './database-url';
 import { type DatabaseLimits, WORKER_DATABASE_LIMITS, guardedMysql2 } from './guarded-pool';
 
 /**
@@ -13,6 +14,8 @@ export const MIGRATIONS_GLOB = join(__dirname, '..', '..', '..', '*', 'src', 'mi
 /**
  * `limits` bound every wait on the database (connect, pool acquire, statement, query): the api passes
  * API_DATABASE_LIMITS so an outage answers 503 within 5 s; workers and tools keep the patient defaults.
+ * A DATABASE_URL naming several nodes (database-url.ts) gives TypeORM the first node's URL and the pool the list to
+ * fail over along (guarded-pool.ts).
  */
 export function dataSourceOptions(
   config: Pick<AppConfig, 'databaseUrl'>,
@@ -21,7 +24,7 @@ export function dataSourceOptions(
 ) {
   const options = {
     type: 'mysql',
-    url: config.databaseUrl,
+    url: databaseNodeUrls(config.databaseUrl)[0],
     charset: 'utf8mb4_unicode_ci',
     // Every DATETIME is stored in UTC; the API renders Asia/Shanghai offsets.
     timezone: 'Z',
@@ -33,7 +36,7 @@ export function dataSourceOptions(
     migrationsTableName: 'migrations',
     // one transaction per migration: MySQL DDL commits implicitly anyway, so keep each step small and ordered
     migrationsTransactionMode: 'each',
-    driver: guardedMysql2(limits),
+    driver: guardedMysql2(limits, databaseNodes(config.databaseUrl)),
     connectTimeout: limits.connectTimeoutMs,
     ...(limits.queryTimeoutMs === null
       ? {}
@@ -48,13 +51,13 @@ export function dataSourceOptions(
 
 /** The database name in a mysql:// URL, and the same URL pointing at another database. */
 export function databaseNameOf(url: string): string {
-  const name = new URL(url).pathname.replace(/^\//, '');
+  const name = new URL(databaseNodeUrls(url)[0]).pathname.replace(/^\//, '');
   if (!name) throw new Error('DATABASE_URL must name a database, e.g. mysql://root:@127.0.0.1:3306/care');
   return decodeURIComponent(name);
 }
 
 export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${encodeURIComponent(database)}`;
-  return parsed.toString();
+  return mapDatabaseUrl(url, (node) => {
+    node.pathname = `/${encodeURIComponent(database)}`;
+  });
 }

@@ -1,5 +1,7 @@
 import * as mysql2 from 'mysql2';
 import type { Pool, PoolConnection, PoolOptions } from 'mysql2';
+import type { DatabaseNode } from './database-url';
+import { isNodeDownError } from './mysql-errors';
 
 /**
  * Bounds on how long a request may wait for MariaDB/MySQL, so that an unreachable or stalled database turns into a
@@ -58,8 +60,73 @@ type GetConnectionCallback = (error: NodeJS.ErrnoException | null, connection: P
  */
 export const POOL_ACQUIRED_EVENT = 'care:acquired';
 
-/** A pool whose getConnection gives up after `acquireTimeoutMs`, and whose new connections get the statement limit. */
-function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
+/** Which node of DATABASE_URL a pool opens its new connections to (pools of a multi-node URL only). */
+interface Failover {
+  nodes: DatabaseNode[];
+  current: number;
+}
+const failovers = new WeakMap<Pool, Failover>();
+
+interface PoolInternals {
+  config: { connectionConfig: { host: string; port: number } };
+}
+
+/** The node a pool opens connections to now (its only node for a single-node URL). */
+export function currentNodeOf(pool: Pool): DatabaseNode {
+  const { host, port } = (pool as unknown as PoolInternals).config.connectionConfig;
+  return { host, port };
+}
+
+/**
+ * The pool's node failed (refused or dropped a connection, or is not in the primary component): its next new
+ * connection goes to the next node of DATABASE_URL, round the list. `failed` is the node that failed, so that many
+ * callers hit by the same failure move the pool once, not once each. Free connections to the failed node are closed.
+ * Returns whether the pool moved. A pool of a single-node URL never moves.
+ */
+export function moveToNextNode(pool: Pool, failed: DatabaseNode): boolean {
+  const failover = failovers.get(pool);
+  if (!failover) return false;
+  const now = failover.nodes[failover.current];
+  if (now.host !== failed.host || now.port !== failed.port) return false;
+  failover.current = (failover.current + 1) % failover.nodes.length;
+  const next = failover.nodes[failover.current];
+  Object.assign((pool as unknown as PoolInternals).config.connectionConfig, { host: next.host, port: next.port });
+  const free = (pool as unknown as { _freeConnections?: { toArray?: () => PoolConnection[] } })._freeConnections;
+  for (const connection of free?.toArray?.() ?? []) {
+    const config = (connection as unknown as { config: DatabaseNode }).config;
+    if (config.host === failed.host && config.port === failed.port) connection.destroy();
+  }
+  pool.emit(NODE_CHANGED_EVENT, failed, next);
+  return true;
+}
+
+/** Emitted on a pool when it moved to another node: (failed, next). */
+export const NODE_CHANGED_EVENT = 'care:node-changed';
+
+/**
+ * A connection failed in a way that says its node is gone or out of the cluster: it is closed (never reused) and its
+ * pool moves to the next node. For callers holding a connection (the transaction runners).
+ */
+export function abandonNode(connection: PoolConnection): void {
+  const pool = (connection as unknown as { _pool?: Pool | null })._pool;
+  const { host, port } = (connection as unknown as { config: DatabaseNode }).config;
+  connection.destroy();
+  if (pool) moveToNextNode(pool, { host, port });
+}
+
+/**
+ * A pool whose getConnection gives up after `acquireTimeoutMs`, and whose new connections get the statement limit.
+ * With several nodes, a connection that cannot be opened moves the pool to the next node and is tried there, each
+ * node once, within the same time-out.
+ */
+function guardPool(pool: Pool, limits: DatabaseLimits, nodes: DatabaseNode[] = []): Pool {
+  if (nodes.length > 1) {
+    failovers.set(pool, { nodes, current: 0 });
+    Object.assign((pool as unknown as PoolInternals).config.connectionConfig, {
+      host: nodes[0].host,
+      port: nodes[0].port,
+    });
+  }
   if (limits.statementTimeoutMs !== null) {
     const timeoutMs = limits.statementTimeoutMs;
     pool.on('connection', (connection) => {
@@ -82,7 +149,18 @@ function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
         undefined as unknown as PoolConnection,
       );
     }, limits.acquireTimeoutMs);
-    acquire((error, connection) => {
+    let attempts = 0;
+    let tried = currentNodeOf(pool);
+    const attempt = (): void => acquire(onAcquired);
+    const onAcquired: GetConnectionCallback = (error, connection) => {
+      if (error && !settled && isNodeDownError(error) && failovers.has(pool) && attempts < nodes.length - 1) {
+        // this node is down: the next one, within the same time-out
+        attempts++;
+        moveToNextNode(pool, tried);
+        tried = currentNodeOf(pool);
+        attempt();
+        return;
+      }
       if (settled) {
         // the caller gave up already: hand the late connection straight back
         if (!error && connection) connection.release();
@@ -94,16 +172,17 @@ function guardPool(pool: Pool, limits: DatabaseLimits): Pool {
       if (error && error.message === 'Queue limit reached.') error.code = 'POOL_QUEUE_LIMIT';
       if (error && error.message === 'Pool is closed.') error.code = 'POOL_CLOSED';
       callback(error, connection);
-    });
+    };
+    attempt();
   };
   (pool as unknown as { getConnection: typeof bounded }).getConnection = bounded;
   return pool;
 }
 
-/** mysql2 as TypeORM's `driver` option, with guarded pools. */
-export function guardedMysql2(limits: DatabaseLimits): typeof mysql2 {
+/** mysql2 as TypeORM's `driver` option, with guarded pools; `nodes`: DATABASE_URL's nodes when it names several. */
+export function guardedMysql2(limits: DatabaseLimits, nodes: DatabaseNode[] = []): typeof mysql2 {
   return {
     ...mysql2,
-    createPool: (config: PoolOptions | string) => guardPool(mysql2.createPool(config as PoolOptions), limits),
+    createPool: (config: PoolOptions | string) => guardPool(mysql2.createPool(config as PoolOptions), limits, nodes),
   } as typeof mysql2;
 }

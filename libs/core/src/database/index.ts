@@ -7,3 +7,4 @@ export * from './preflight';
 export * from './schema';
 export * from './guarded-pool';
 export * from './sql-transaction';
+export * from './database-url';

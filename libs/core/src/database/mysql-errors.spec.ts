@@ -1,4 +1,10 @@
-import { duplicateKeyName, isDuplicateKeyError, isLockError } from './mysql-errors';
+import {
+  duplicateKeyName,
+  isDuplicateKeyError,
+  isLockError,
+  isNodeDownError,
+  isWsrepNotReadyError,
+} from './mysql-errors';
 
 describe('mysql errors', () => {
   it('recognises duplicates raw and wrapped, and names the key (MariaDB and MySQL 8 wording)', () => {
@@ -14,5 +20,16 @@ describe('mysql errors', () => {
     expect(isLockError({ code: 'ER_LOCK_DEADLOCK' })).toBe(true);
     expect(isLockError({ driverError: { code: 'ER_LOCK_WAIT_TIMEOUT' } })).toBe(true);
     expect(isLockError(new Error('x'))).toBe(false);
+  });
+});
+
+describe('Galera errors', () => {
+  it('retries a certification failure (deadlock at commit) and a node out of the primary component', () => {
+    expect(isLockError({ code: 'ER_LOCK_DEADLOCK', errno: 1213 })).toBe(true);
+    expect(isLockError({ driverError: { code: 'ER_UNKNOWN_COM_ERROR', errno: 1047 } })).toBe(true);
+    expect(isWsrepNotReadyError({ code: 'ER_UNKNOWN_COM_ERROR' })).toBe(true);
+    expect(isNodeDownError({ code: 'ECONNREFUSED' })).toBe(true);
+    expect(isNodeDownError({ driverError: { code: 'PROTOCOL_CONNECTION_LOST' } })).toBe(true);
+    expect(isNodeDownError({ code: 'ER_DUP_ENTRY' })).toBe(false);
   });
 });

@@ -11,10 +11,37 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return driverCode(error) === 'ER_DUP_ENTRY';
 }
 
-/** Deadlocks and lock-wait time-outs: the transaction was rolled back and can be retried as a whole. */
+/**
+ * Deadlocks and lock-wait time-outs: the transaction was rolled back and can be retried as a whole. On Galera a
+ * certification failure (another node committed a conflicting write-set first) is reported as ER_LOCK_DEADLOCK too,
+ * at COMMIT or at any statement after a brute-force abort, and is retried the same way; so is a node that left the
+ * primary component (ER_UNKNOWN_COM_ERROR, "WSREP has not yet prepared node for application use"): the
+ * transaction never ran there, and the retry runs on the next node (isWsrepNotReadyError).
+ */
 export function isLockError(error: unknown): boolean {
   const code = driverCode(error);
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT';
+  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_UNKNOWN_COM_ERROR';
+}
+
+/** Error 1047: a Galera node that is not (yet, or no longer) part of the primary component refuses statements. */
+export function isWsrepNotReadyError(error: unknown): boolean {
+  return driverCode(error) === 'ER_UNKNOWN_COM_ERROR';
+}
+
+/** The node cannot be reached or dropped the connection: the pool moves to the next node of DATABASE_URL. */
+export function isNodeDownError(error: unknown): boolean {
+  const code = driverCode(error);
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ETIMEDOUT' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ECONNRESET' ||
+    code === 'EPIPE' ||
+    code === 'PROTOCOL_CONNECTION_LOST' ||
+    code === 'ER_SERVER_SHUTDOWN' ||
+    code === 'ER_CONNECTION_KILLED' ||
+    isWsrepNotReadyError(error)
+  );
 }
 
 /** A lock taken with NOWAIT is held by another transaction (MariaDB reports a lock-wait time-out, MySQL 8 its own code). */

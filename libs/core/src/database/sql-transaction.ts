@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Pool, PoolConnection, QueryError } from 'mysql2';
 import { auditContext } from '../audit/audit-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { type DatabaseLimits, guardedMysql2 } from './guarded-pool';
+import { databaseNodeUrls, databaseNodes } from './database-url';
+import { type DatabaseLimits, abandonNode, guardedMysql2 } from './guarded-pool';
+import { isNodeDownError } from './mysql-errors';
 import {
   READ_COMMITTED_SESSION,
   TransactionRunner,
@@ -151,6 +153,7 @@ export class SqlTransactionRunner implements OnModuleDestroy {
       hook && scope?.kind === 'write' ? hook.statementsBeforeCommit(scope) : [],
     );
     let broken = false;
+    let nodeDown = false;
     try {
       const result = await work(transaction);
       if (!transaction.finished) await transaction.commit();
@@ -159,7 +162,9 @@ export class SqlTransactionRunner implements OnModuleDestroy {
     } catch (error) {
       // the notes of this attempt went with its rows; a retry notes its own
       auditContext.restore(mark);
-      if ((error as { fatal?: boolean }).fatal) broken = true;
+      // a node gone or out of the cluster: never reuse the connection, and the pool moves to the next node
+      if (isNodeDownError(error)) nodeDown = true;
+      else if ((error as { fatal?: boolean }).fatal) broken = true;
       else if (transaction.started && !transaction.finished) {
         try {
           await this.query(connection, 'ROLLBACK', []);
@@ -170,7 +175,8 @@ export class SqlTransactionRunner implements OnModuleDestroy {
       }
       throw error;
     } finally {
-      if (broken) connection.destroy();
+      if (nodeDown) abandonNode(connection);
+      else if (broken) connection.destroy();
       else connection.release();
     }
   }
@@ -198,8 +204,8 @@ export class SqlTransactionRunner implements OnModuleDestroy {
 
   /** The options TypeORM's pool is given (dataSourceOptions), so values are written and read back alike. */
   private createPool(): Pool {
-    const pool = guardedMysql2(this.limits).createPool({
-      uri: this.config.databaseUrl,
+    const pool = guardedMysql2(this.limits, databaseNodes(this.config.databaseUrl)).createPool({
+      uri: databaseNodeUrls(this.config.databaseUrl)[0],
       charset: 'utf8mb4_unicode_ci',
       timezone: 'Z',
       supportBigNumbers: true,

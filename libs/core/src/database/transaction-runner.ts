@@ -1,7 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { auditContext, type AuditScope } from '../audit/audit-context';
-import { isLockError } from './mysql-errors';
+import type { PoolConnection } from 'mysql2';
+import { abandonNode } from './guarded-pool';
+import { isLockError, isNodeDownError } from './mysql-errors';
 
 export interface TransactionOptions {
   /** How often a deadlocked or lock-timed-out transaction is retried as a whole (default 3). */
@@ -62,12 +64,13 @@ export class TransactionRunner {
   /** What DataSource.transaction does, with the isolation level set per connection rather than per transaction. */
   private async once<T>(work: (em: EntityManager) => Promise<T>, audited: boolean): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
+    let connection: unknown;
     try {
-      const connection: unknown = await runner.connect();
+      connection = await runner.connect();
       const known = typeof connection === 'object' && connection !== null;
-      if (!known || !this.readCommitted.has(connection)) {
+      if (!known || !this.readCommitted.has(connection as object)) {
         await runner.query(READ_COMMITTED_SESSION);
-        if (known) this.readCommitted.add(connection);
+        if (known) this.readCommitted.add(connection as object);
       }
       await runner.startTransaction();
       const scope = audited ? auditContext.current() : undefined;
@@ -81,6 +84,12 @@ export class TransactionRunner {
       } catch (error) {
         // the notes of this attempt went with its rows; a retry notes its own
         auditContext.restore(mark);
+        if (isNodeDownError(error) && typeof connection === 'object' && connection !== null) {
+          // the node is gone or out of the cluster: the connection is closed (release() then leaves it alone)
+          // and the pool moves to the next node, where the retry runs (retryOnLockError)
+          abandonNode(connection as PoolConnection);
+          throw error;
+        }
         try {
           await runner.rollbackTransaction();
         } catch {

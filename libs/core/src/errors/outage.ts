@@ -19,6 +19,8 @@ const DATABASE_OUTAGE_CODES = new Set([
   'PROTOCOL_ENQUEUE_AFTER_QUIT',
   'ER_CON_COUNT_ERROR',
   'ER_SERVER_SHUTDOWN',
+  // a Galera node out of the primary component (WSREP not ready), once the retries on the next nodes ran out
+  'ER_UNKNOWN_COM_ERROR',
   // MariaDB max_statement_time, MySQL 8 max_execution_time
   'ER_STATEMENT_TIMEOUT',
   'ER_QUERY_TIMEOUT',
@@ -32,9 +34,12 @@ const DATABASE_OUTAGE_ERRNOS = new Set([1969, 3024, 1317, 1040, 1053]);
 const DATABASE_OUTAGE_MESSAGES =
   /^(Queue limit reached\.|Pool is closed\.|Can't add new command when connection is in closed state|Connection lost)/;
 
-/** ioredis's words for "not connected" (offline queue disabled, closed, command time-out, retries exhausted). */
+/**
+ * ioredis's words for "not connected" (offline queue disabled, closed, command time-out, retries exhausted), and a
+ * Redis Cluster's (no slots known yet, a slot without a master during a fail-over).
+ */
 const REDIS_OUTAGE_MESSAGES =
-  /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|Reached the max retries per request limit|connect ETIMEDOUT|ECONNREFUSED|Redis unavailable/;
+  /Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|Reached the max retries per request limit|connect ETIMEDOUT|ECONNREFUSED|Redis unavailable|Cluster isn't ready|CLUSTERDOWN|Failed to refresh slots cache|None of startup nodes is available/;
 
 interface DriverLike {
   code?: unknown;

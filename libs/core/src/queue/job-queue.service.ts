@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import type IORedis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ServiceUnavailableError } from '../errors/domain-error';
 import { isRedisOutage } from '../errors/outage';
 import { JOB_CATALOGUE, JobName, JobPayloads, QUEUE_NAMES, QueueName } from './job-catalogue';
-import { createFailFastRedis } from './redis';
+import { type RedisClient, createFailFastRedis } from './redis';
 
 /** No producer call waits longer than this, whatever state the connection is in. */
 export const PRODUCER_DEADLINE_MS = 2500;
@@ -23,7 +22,7 @@ export const PRODUCER_DEADLINE_MS = 2500;
 @Injectable()
 export class JobQueue implements OnApplicationShutdown {
   private readonly logger = new Logger(JobQueue.name);
-  private readonly connection: IORedis;
+  private readonly connection: RedisClient;
   private readonly queues = new Map<QueueName, Queue>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
@@ -85,7 +84,7 @@ export class JobQueue implements OnApplicationShutdown {
   }
 
   /** The producer connection, for other short request-path commands (e.g. counters) that must fail fast too. */
-  get redis(): IORedis {
+  get redis(): RedisClient {
     return this.connection;
   }
 

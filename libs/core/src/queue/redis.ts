@@ -1,11 +1,85 @@
-import IORedis, { RedisOptions } from 'ioredis';
+import IORedis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 /**
- * An ioredis connection from REDIS_URL (the database number in the URL is honoured by ioredis).
+ * A Redis connection: one server (`redis://host:port/db`, `rediss://`) or a Redis Cluster
+ * (`redis+cluster://[user:password@]host1:port1,host2:port2,.../` — any reachable nodes; the rest are discovered).
+ * Both speak the same commands; every key this system uses carries the `{care}` hash tag of QUEUE_PREFIX, so a
+ * cluster keeps them in one slot (BullMQ's multi-key scripts, the leases, the login counters).
+ */
+export type RedisClient = IORedis | Cluster;
+
+export interface RedisClusterTarget {
+  nodes: { host: string; port: number }[];
+  username?: string;
+  password?: string;
+  tls: boolean;
+}
+
+const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/?#]+)\/?(\?.*)?$/i;
+
+/** Whether REDIS_URL names a Redis Cluster. */
+export function isRedisClusterUrl(url: string): boolean {
+  return /^rediss?\+cluster:/i.test(url);
+}
+
+/** The nodes and credentials of a `redis+cluster://` URL; throws with a message naming the problem. */
+export function parseRedisClusterUrl(url: string): RedisClusterTarget {
+  const match = CLUSTER_URL.exec(url.trim());
+  if (!match) throw new Error('REDIS_URL: a cluster is redis+cluster://[user:password@]host:port,host:port,...');
+  const [, scheme, user, password, hostList] = match;
+  const nodes = hostList.split(',').map((entry) => {
+    const hostPort = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(entry.trim());
+    if (!hostPort || Number(hostPort[2]) < 1 || Number(hostPort[2]) > 65535) {
+      throw new Error(`REDIS_URL: "${entry}" is not host:port`);
+    }
+    return { host: hostPort[1], port: Number(hostPort[2]) };
+  });
+  return {
+    nodes,
+    username: user ? decodeURIComponent(user) : undefined,
+    password: password ? decodeURIComponent(password) : undefined,
+    tls: scheme.toLowerCase() === 'rediss',
+  };
+}
+
+/**
+ * One server's options as a cluster's: the connection-wide ones at the top (offline queue, ready check, lazy
+ * connect, reconnecting — ioredis reconnects a cluster with clusterRetryStrategy, never the nodes' own strategy),
+ * the per-command ones (retries per request, command and connect time-outs) for every node. Slots are re-read at
+ * once when a master fails, so its replica's promotion (a few seconds) is followed quickly.
+ */
+function clusterOptions(target: RedisClusterTarget, options: RedisOptions): ClusterOptions {
+  const { lazyConnect, enableOfflineQueue, enableReadyCheck, retryStrategy, ...perNode } = options;
+  return {
+    lazyConnect,
+    enableOfflineQueue,
+    enableReadyCheck,
+    clusterRetryStrategy: retryStrategy ?? ((times: number) => Math.min(100 * times, 2000)),
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 200,
+    slotsRefreshTimeout: 2000,
+    redisOptions: {
+      ...perNode,
+      username: target.username,
+      password: target.password,
+      ...(target.tls ? { tls: {} } : {}),
+    },
+  };
+}
+
+function connect(url: string, options: RedisOptions): RedisClient {
+  if (!isRedisClusterUrl(url)) return new IORedis(url, options);
+  const target = parseRedisClusterUrl(url);
+  return new Cluster(target.nodes, clusterOptions(target, options));
+}
+
+/**
+ * An ioredis connection from REDIS_URL (the database number in the URL is honoured by ioredis; a cluster has only 0).
  * BullMQ workers need maxRetriesPerRequest: null so that a Redis restart pauses them instead of failing jobs.
  */
-export function createRedis(url: string, options: RedisOptions = {}): IORedis {
-  return new IORedis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });
+export function createRedis(url: string, options: RedisOptions = {}): RedisClient {
+  return connect(url, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false, ...options });
 }
 
 /**
@@ -23,13 +97,13 @@ export const FAIL_FAST_REDIS_OPTIONS: RedisOptions = {
 };
 
 /** A connection for request paths: fails fast instead of queueing commands until Redis returns. */
-export function createFailFastRedis(url: string, options: RedisOptions = {}): IORedis {
-  return new IORedis(url, { ...FAIL_FAST_REDIS_OPTIONS, enableReadyCheck: true, ...options });
+export function createFailFastRedis(url: string, options: RedisOptions = {}): RedisClient {
+  return connect(url, { ...FAIL_FAST_REDIS_OPTIONS, enableReadyCheck: true, ...options });
 }
 
 /** Connects once and fails fast (for start-up checks), instead of ioredis's endless reconnecting. */
 export async function assertRedisReachable(url: string, timeoutMs = 5000): Promise<void> {
-  const probe = new IORedis(url, {
+  const probe = connect(url, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     retryStrategy: () => null,
@@ -44,17 +118,26 @@ export async function assertRedisReachable(url: string, timeoutMs = 5000): Promi
   }
 }
 
-/** Deletes every key under a queue prefix (a test's or a benchmark's queues once it is done), in scan batches. */
+/**
+ * Deletes every key under a queue prefix (a test's or a benchmark's queues once it is done), in scan batches; on a
+ * cluster, on every master (the hash tag keeps them on one, but which one is the cluster's business).
+ */
 export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new IORedis(url, { maxRetriesPerRequest: 1 });
+  const client = connect(url, { maxRetriesPerRequest: 1 });
+  client.on('error', () => undefined);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    if (client instanceof Cluster) await client.connect().catch(() => undefined);
+    const servers = client instanceof Cluster ? client.nodes('master') : [client];
+    for (const server of servers) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        // one key per DEL: keys of different slots may not share a command on a cluster
+        for (const key of keys) await client.del(key);
+      } while (cursor !== '0');
+    }
   } finally {
-    redis.disconnect();
+    client.disconnect();
   }
 }

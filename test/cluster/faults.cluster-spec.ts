@@ -1,0 +1,419 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { dispatchIntakeJob, urgentRoundJob } from '@care/care-orders';
+import { dataSourceOptions, deleteKeysWithPrefix } from '@care/core';
+import { auditDispatch, generateCountyDay, localDateOf, seedCountyDay, seededId } from '@care/dispatch';
+import { createTestDatabase } from '@care/testing';
+import { migrate } from '../../apps/api/src/cli/migrate';
+import { hardRulesInSql } from '../bench/support/hard-rules-sql';
+import { makeIdNumber } from '../e2e/support/care-homes';
+import {
+  REDIS_URL,
+  type Proc,
+  alive,
+  clusterCtl,
+  clusterUrl,
+  connectNode,
+  freePort,
+  galeraState,
+  killRedisMasterOf,
+  nodeUrl,
+  redisCluster,
+  sleep,
+  startProcess,
+  waitForFailover,
+} from './support/cluster';
+
+/**
+ * The invariants on a three-node Galera cluster and a Redis Cluster, with faults: two api processes on different
+ * Galera nodes and two dispatchers on two others.
+ *
+ * 1. Admissions and discharges race across both apis while Galera node 1 (api A's node) is SIGKILLed mid-traffic and
+ *    brought back (IST). Afterwards, on every node: no bed with two active stays, no resident with two, every
+ *    acknowledged admission and discharge present, and the nodes hold the same rows.
+ * 2. A county day is dispatched by two dispatchers while the Redis master holding the queues' slot is SIGKILLed (its
+ *    replica takes over) and a dispatcher is SIGKILLed. Afterwards, on every node: no order pending, none assigned
+ *    twice, no caregiver double-booked, every hard rule kept.
+ */
+const API_SCRIPT = 'dist/apps/api/src/main.js';
+const DISPATCHER_SCRIPT = 'dist/apps/dispatcher/src/main.js';
+const ADMIN_PASSWORD = 'admin-password-for-cluster';
+const API = '/api/v1';
+const DAY_MS = 24 * 3600_000;
+const NODES = [1, 2, 3];
+
+const processes: Proc[] = [];
+afterAll(() => {
+  for (const p of processes) if (alive(p)) p.child.kill('SIGKILL');
+});
+
+async function everyNode<T>(database: string, check: (db: DataSource, node: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (const node of NODES) {
+    const db = new DataSource(dataSourceOptions({ databaseUrl: nodeUrl(node, database) }, { migrations: [] }));
+    await db.initialize();
+    try {
+      results.push(await check(db, node));
+    } finally {
+      await db.destroy();
+    }
+  }
+  return results;
+}
+
+/** Waits until every node is Synced in a cluster of three, and the last writes have been applied everywhere. */
+async function waitForSyncedCluster(timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await Promise.all(NODES.map((i) => galeraState(i).catch(() => null)));
+    if (states.every((s) => s?.state === 'Synced' && s.size === 3 && s.ready)) break;
+    if (Date.now() > deadline) throw new Error(`cluster not synced: ${JSON.stringify(states)}`);
+    await sleep(500);
+  }
+  // a causal read on each node waits for every write-set the cluster committed before it
+  for (const i of NODES) {
+    const c = await connectNode(i, '');
+    await c.query('SET SESSION wsrep_sync_wait = 1');
+    await c.query('SELECT 1');
+    await c.end();
+  }
+}
+
+describe('Galera + Redis Cluster under faults', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+
+  beforeAll(async () => {
+    await waitForSyncedCluster();
+    database = await createTestDatabase('cluster');
+    await migrate(clusterUrl(database.name), () => undefined);
+  }, 120_000);
+
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  it('admissions race on two apis (two nodes) while node 1 is killed and rejoins by IST: every node agrees, nothing doubled, nothing acknowledged lost', async () => {
+    const prefix = `{cl-${randomBytes(3).toString('hex')}}`;
+    const common = { REDIS_URL, QUEUE_PREFIX: prefix, ADMIN_PASSWORD, DISPATCH_SWEEP_SECONDS: '3' };
+    const portA = await freePort();
+    const portB = await freePort();
+    // api A starts on node 1 (then 2, 3), api B on node 2 (then 3, 1)
+    const apiA = await startProcess(
+      API_SCRIPT,
+      { ...common, PORT: String(portA), DATABASE_URL: clusterUrl(database.name, 1) },
+      /api listening/,
+    );
+    processes.push(apiA);
+    const apiB = await startProcess(
+      API_SCRIPT,
+      { ...common, PORT: String(portB), DATABASE_URL: clusterUrl(database.name, 2) },
+      /api listening/,
+    );
+    processes.push(apiB);
+    const a = () => request(`http://127.0.0.1:${portA}`);
+    const b = () => request(`http://127.0.0.1:${portB}`);
+
+    const admin = (
+      await a().post(`${API}/auth/login`).send({ username: 'admin', password: ADMIN_PASSWORD }).expect(200)
+    ).body.accessToken as string;
+    const as = (token: string) => ({ Authorization: `Bearer ${token}` });
+    const facility = (
+      await a()
+        .post(`${API}/facilities`)
+        .set(as(admin))
+        .send({
+          name: '集群测试院',
+          type: 'nursing_home',
+          regionCode: '620422100',
+          address: '会师镇西关街1号',
+          lat: 35.6929,
+          lng: 105.0466,
+          ownership: 'public',
+          comprehensive: true,
+        })
+        .expect(201)
+    ).body.id as string;
+    await a()
+      .post(`${API}/users`)
+      .set(as(admin))
+      .send({ username: 'cluster_manager', password: 'password-123', role: 'manager', facilityIds: [facility] })
+      .expect(201);
+    const manager = (
+      await b().post(`${API}/auth/login`).send({ username: 'cluster_manager', password: 'password-123' }).expect(200)
+    ).body.accessToken as string;
+    const bedCount = 24;
+    await a()
+      .post(`${API}/facilities/${facility}/beds/bulk`)
+      .set(as(admin))
+      .send({
+        beds: Array.from({ length: bedCount }, (_, i) => ({
+          room: `C${Math.floor(i / 6)}`,
+          label: String(i % 6),
+          type: 'nursing',
+        })),
+      })
+      .expect(201);
+    const node1 = await connectNode(1, database.name);
+    const beds = (
+      (await node1.query('SELECT id FROM beds WHERE facility_id = ?', [facility]))[0] as { id: string }[]
+    ).map((r) => r.id);
+    await node1.end();
+    expect(beds).toHaveLength(bedCount);
+    const residents: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const res = await (i % 2 ? a() : b())
+        .post(`${API}/residents`)
+        .set(as(admin))
+        .send({
+          name: '张桂兰',
+          idNumber: makeIdNumber(),
+          regionCode: '620422100',
+          livingArrangement: 'home',
+          categories: ['destitute'],
+          facilityId: facility,
+        })
+        .expect(201);
+      residents.push(res.body.id as string);
+    }
+
+    // traffic: 12 workers, alternating apis, admit a random resident into a random bed, discharge half of the stays
+    const admitted = new Set<string>();
+    const discharged = new Set<string>();
+    const statuses: Record<string, number> = {};
+    const note = (api: string, status: number, code?: string) => {
+      const key = `${api} ${status}${code ? ` ${code}` : ''}`;
+      statuses[key] = (statuses[key] ?? 0) + 1;
+    };
+    let stop = false;
+    const worker = async (w: number) => {
+      let n = 0;
+      while (!stop) {
+        const api = (w + n++) % 2 ? 'A' : 'B';
+        const http = api === 'A' ? a : b;
+        const resident = residents[Math.floor(Math.random() * residents.length)];
+        const bed = beds[Math.floor(Math.random() * beds.length)];
+        const res = await http()
+          .post(`${API}/facilities/${facility}/admissions`)
+          .set(as(manager))
+          .send({ residentId: resident, bedId: bed })
+          .timeout(8_000)
+          .catch((error: Error) => ({ status: 0, body: { code: error.message.slice(0, 40) } }));
+        note(api, res.status, (res.body as { code?: string }).code);
+        if (res.status === 201) {
+          const stayId = (res.body as { id: string }).id;
+          admitted.add(stayId);
+          if (Math.random() < 0.6) {
+            const out = await http()
+              .post(`${API}/stays/${stayId}/discharge`)
+              .set(as(manager))
+              .send({ reason: 'other' })
+              .timeout(8_000)
+              .catch((error: Error) => ({ status: 0, body: { code: error.message.slice(0, 40) } }));
+            note(`${api} discharge`, out.status, (out.body as { code?: string }).code);
+            if (out.status === 200) discharged.add(stayId);
+          }
+        }
+        if (res.status >= 500 || res.status === 0) await sleep(100);
+      }
+    };
+    const workers = Array.from({ length: 12 }, (_, w) => worker(w));
+    await sleep(4000);
+    const beforeKill = admitted.size;
+    clusterCtl('stop-node', '1');
+    // Galera stalls commits until the dead node is declared dead (evs.suspect_timeout, 3 s here): give it 12 s
+    await sleep(12_000);
+    const duringOutage = admitted.size - beforeKill;
+    clusterCtl('start-node', '1');
+    await sleep(4000);
+    stop = true;
+    await Promise.all(workers);
+
+    // both apis kept admitting while node 1 was down (api A moved to node 2), and nothing answered 500
+    const seen = { beforeKill, duringOutage, statuses };
+    expect(seen).toMatchObject({ beforeKill: expect.any(Number) as number });
+    if (beforeKill <= 5 || duringOutage <= 5) throw new Error(`too few admissions: ${JSON.stringify(seen)}`);
+    expect(Object.keys(statuses).filter((k) => / 500\b/.test(k))).toEqual([]);
+    const ist = clusterCtl('status');
+    expect(ist).toMatch(/galera node 1 .*Synced size=3/);
+
+    await waitForSyncedCluster();
+    const views = await everyNode(database.name, async (db, node) => {
+      const q = async <T>(sql: string, params: unknown[] = []) => (await db.query(sql, params)) as T[];
+      expect(
+        await q(`SELECT bed_id, COUNT(*) AS n FROM stays WHERE status = 'active' GROUP BY bed_id HAVING n > 1`),
+      ).toEqual([]);
+      expect(
+        await q(
+          `SELECT resident_id, COUNT(*) AS n FROM stays WHERE status = 'active' GROUP BY resident_id HAVING n > 1`,
+        ),
+      ).toEqual([]);
+      expect(
+        await q(`SELECT b.id FROM beds b LEFT JOIN stays s ON s.bed_id = b.id AND s.status = 'active'
+                  WHERE (b.status = 'occupied') <> (s.id IS NOT NULL)`),
+      ).toEqual([]);
+      // every acknowledged write is on this node
+      const stays = await q<{ id: string; status: string }>('SELECT id, status FROM stays');
+      const byId = new Map(stays.map((s) => [s.id, s.status]));
+      const missing = [...admitted].filter((id) => !byId.has(id));
+      const notDischarged = [...discharged].filter((id) => byId.get(id) !== 'discharged');
+      expect({ node, missing, notDischarged }).toEqual({ node, missing: [], notDischarged: [] });
+      const [sum] = await q<{ n: string; c: string | null }>(
+        `SELECT COUNT(*) AS n, SUM(CRC32(CONCAT(id, status, bed_id, resident_id))) AS c FROM stays`,
+      );
+      const [audit] = await q<{ n: string }>('SELECT COUNT(*) AS n FROM audit_events');
+      return { stays: sum.n, checksum: sum.c, audit: audit.n };
+    });
+    // the three nodes hold the same rows
+    expect(views[1]).toEqual(views[0]);
+    expect(views[2]).toEqual(views[0]);
+    console.log(
+      `[cluster] admissions: ${admitted.size} admitted (${beforeKill} before the kill, ${duringOutage} while node 1 was down), ` +
+        `${discharged.size} discharged; answers ${JSON.stringify(statuses)}; every node: ${JSON.stringify(views[0])}`,
+    );
+
+    for (const p of [apiA, apiB]) p.child.kill('SIGTERM');
+    for (const p of [apiA, apiB]) expect((await p.exited).code).toBe(0);
+    await deleteKeysWithPrefix(REDIS_URL, prefix);
+  }, 300_000);
+
+  it('dispatch on two dispatchers while the queues’ Redis master and a dispatcher are SIGKILLed: no order pending or doubled, every hard rule kept, on every node', async () => {
+    const prefix = `{cd-${randomBytes(3).toString('hex')}}`;
+    const db = new DataSource(dataSourceOptions({ databaseUrl: clusterUrl(database.name, 3) }, { migrations: [] }));
+    await db.initialize();
+    // three waves of a county day, each seeded and enqueued through the cluster: the faults strike between them, so
+    // work is always left (a round decides a whole wave at once, faster than any progress threshold)
+    const orderIds: string[] = [];
+    const urgent = new Set<string>();
+    const ours = () => `id IN (${orderIds.map(() => '?').join(',')})`;
+    const pending = async (): Promise<number> =>
+      Number(
+        (
+          (await db.query(
+            `SELECT COUNT(*) AS n FROM care_orders WHERE status = 'pending' AND ${ours()}`,
+            orderIds,
+          )) as {
+            n: string;
+          }[]
+        )[0].n,
+      );
+    const perWave = 250;
+    const seedWave = async (wave: number): Promise<void> => {
+      const day = generateCountyDay({
+        seed: 2030 + wave,
+        date: localDateOf(Date.now() + (2 + wave) * DAY_MS),
+        orders: perWave,
+        caregivers: 40,
+      });
+      const seeded = await seedCountyDay(db, day, { prefix: `cd${wave}` });
+      orderIds.push(...seeded.orderIds);
+      for (const o of day.orders) if (o.priority === 'urgent') urgent.add(seededId(`cd${wave}`, o.id));
+    };
+    const redis = redisCluster();
+    const queue = new Queue('dispatch', { connection: redis, prefix });
+    const retried = { attempts: 8, backoff: { type: 'exponential' as const, delay: 500 } };
+    /** As POST /care-orders would: urgent orders a round each, the rest the intake; retried through a fail-over. */
+    const enqueueWave = async (ids: string[]): Promise<void> => {
+      const jobs = [
+        ...ids.filter((id) => urgent.has(id)).map((id) => urgentRoundJob({ id, version: 0, priority: 'urgent' })),
+        dispatchIntakeJob(Date.now()),
+      ];
+      for (const job of jobs) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await queue.add('DispatchRound', job.payload, { ...job.options, ...retried });
+            break;
+          } catch (error) {
+            if (attempt > 50) throw error;
+            await sleep(200);
+          }
+        }
+      }
+    };
+    const waitUntil = async (what: string, ok: () => Promise<boolean>, timeoutMs: number) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (await ok()) return;
+        await sleep(100);
+      }
+      throw new Error(`timed out: ${what} (${await pending()} pending)`);
+    };
+
+    const env = (first: number) => ({
+      DATABASE_URL: clusterUrl(database.name, first),
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      DISPATCH_SWEEP_SECONDS: '3',
+      DISPATCH_CONCURRENCY: '4',
+    });
+    // dispatchers on node 3 and node 2 (the apis of the first test sat on 1 and 2)
+    const first = await startProcess(DISPATCHER_SCRIPT, env(3), /dispatcher ready/);
+    const second = await startProcess(DISPATCHER_SCRIPT, env(2), /dispatcher ready/);
+    processes.push(first, second);
+
+    // wave 1, then the Redis master of the queues' slot is SIGKILLed while it is dispatched; its replica takes over
+    await seedWave(1);
+    await enqueueWave(orderIds);
+    await waitUntil('wave 1 under way', async () => (await pending()) < perWave, 120_000);
+    const pendingAtRedisKill = await pending();
+    const deadPort = await killRedisMasterOf(redis, `${prefix}:x`);
+    // wave 2 is enqueued while the cluster fails over (the adds retry until a master serves the slot)
+    const wave2From = orderIds.length;
+    await seedWave(2);
+    const failoverStarted = Date.now();
+    await enqueueWave(orderIds.slice(wave2From));
+    const promoted = await waitForFailover(redis, `${prefix}:x`, deadPort);
+    const failoverSeconds = (Date.now() - failoverStarted) / 1000;
+    // wave 3, and a dispatcher is SIGKILLed while it works; a replacement joins on node 1
+    const wave3From = orderIds.length;
+    await seedWave(3);
+    await enqueueWave(orderIds.slice(wave3From));
+    await sleep(300);
+    const pendingAtDispatcherKill = await pending();
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    const third = await startProcess(DISPATCHER_SCRIPT, env(1), /dispatcher ready/);
+    processes.push(third);
+    expect(pendingAtRedisKill + pendingAtDispatcherKill).toBeGreaterThan(0);
+    const orders = orderIds.length;
+
+    await waitUntil('no order pending', async () => (await pending()) === 0, 240_000);
+    await queue.close();
+    redis.disconnect();
+    await db.destroy();
+    // the dead master comes back as a replica of the promoted one
+    clusterCtl('up');
+
+    await waitForSyncedCluster();
+    const views = await everyNode(database.name, async (node) => {
+      const audit = await auditDispatch(node);
+      expect(audit.violations).toEqual([]);
+      const rules = await hardRulesInSql(node);
+      expect(Object.entries(rules).filter(([, n]) => n > 0)).toEqual([]);
+      // no order assigned twice: one row per order, and no caregiver's assigned visits overlap
+      const doubles: unknown[] = await node.query(
+        `SELECT a.id FROM care_orders a JOIN care_orders b ON a.caregiver_id = b.caregiver_id AND a.id < b.id
+          WHERE a.status = 'assigned' AND b.status = 'assigned' AND a.planned_start < b.planned_end AND b.planned_start < a.planned_end`,
+      );
+      expect(doubles).toEqual([]);
+      const rows: { status: string; n: string; c: string }[] = await node.query(
+        `SELECT status, COUNT(*) AS n, SUM(CRC32(CONCAT(id, COALESCE(caregiver_id, ''), COALESCE(planned_start, '')))) AS c
+           FROM care_orders WHERE ${ours()} GROUP BY status ORDER BY status`,
+        orderIds,
+      );
+      return rows.map((r) => `${r.status}:${r.n}:${r.c}`).join(' ');
+    });
+    expect(views[0]).not.toMatch(/pending/);
+    expect(views[1]).toEqual(views[0]);
+    expect(views[2]).toEqual(views[0]);
+    console.log(
+      `[cluster] dispatch: ${orders} orders in 3 waves; Redis master :${deadPort} killed at ${pendingAtRedisKill} pending, ` +
+        `replica :${promoted} served the slot ${failoverSeconds.toFixed(1)} s later; ` +
+        `dispatcher killed at ${pendingAtDispatcherKill} pending; every node: ${views[0].replace(/:\d+(?= |$)/g, '')}`,
+    );
+    for (const p of [second, third]) p.child.kill('SIGTERM');
+    for (const p of [second, third]) expect((await p.exited).code).toBe(0);
+    await deleteKeysWithPrefix(REDIS_URL, prefix);
+  }, 480_000);
+});

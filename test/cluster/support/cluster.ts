@@ -1,0 +1,163 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { type Connection, createConnection } from 'mysql2/promise';
+import { Cluster } from 'ioredis';
+import { parseRedisClusterUrl } from '@care/core';
+
+/**
+ * The cluster `scripts/cluster.sh up` started (npm run test:cluster starts it and passes these): three Galera nodes,
+ * a Redis Cluster of three masters with a replica each.
+ */
+export const ROOT = join(__dirname, '..', '..', '..');
+const SCRIPT = join(ROOT, 'scripts', 'cluster.sh');
+export const CLUSTER_DIR = process.env.CLUSTER_DIR ?? '/var/tmp/care-cluster';
+const DB_PORT = Number(process.env.CLUSTER_DB_PORT ?? 3311);
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003';
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Node i's port (1–3). */
+export const nodePort = (i: number): number => DB_PORT + i - 1;
+
+/** A DATABASE_URL listing the three nodes, starting with `first` (so processes sit on different nodes). */
+export function clusterUrl(database: string, first = 1): string {
+  const order = [0, 1, 2].map((k) => ((first - 1 + k) % 3) + 1);
+  return `mysql://root:@${order.map((i) => `127.0.0.1:${nodePort(i)}`).join(',')}/${database}`;
+}
+
+/** One node's URL (for checks that must read that very node). */
+export const nodeUrl = (i: number, database: string): string => `mysql://root:@127.0.0.1:${nodePort(i)}/${database}`;
+
+export function clusterCtl(...args: string[]): string {
+  return execFileSync('bash', [SCRIPT, ...args], {
+    env: { ...process.env, CLUSTER_DIR },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 180_000,
+  });
+}
+
+/** Galera's view of node i: its state (Synced, Donor/Desynced, Joining…) and the cluster size it sees. */
+export async function galeraState(i: number): Promise<{ state: string; size: number; ready: boolean }> {
+  const c = await createConnection({ uri: nodeUrl(i, ''), connectTimeout: 2000 });
+  try {
+    const [rows] = await c.query(
+      `SHOW STATUS WHERE Variable_name IN ('wsrep_local_state_comment', 'wsrep_cluster_size', 'wsrep_ready')`,
+    );
+    const v = Object.fromEntries(
+      (rows as { Variable_name: string; Value: string }[]).map((r) => [r.Variable_name, r.Value]),
+    );
+    return { state: v.wsrep_local_state_comment, size: Number(v.wsrep_cluster_size), ready: v.wsrep_ready === 'ON' };
+  } finally {
+    await c.end();
+  }
+}
+
+/** A connection to node i, for checks that must see what that node holds. */
+export function connectNode(i: number, database: string): Promise<Connection> {
+  return createConnection({ uri: nodeUrl(i, database), supportBigNumbers: true, bigNumberStrings: true });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** A built process (dist/…) started with `env`, resolved once its output says `ready`. */
+export function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<Proc> {
+  const child = spawn(process.execPath, [join(ROOT, script)], {
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 60_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.length > 200_000) out = out.slice(-100_000);
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve({ child, output: () => out, exited });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      if (!ready.test(out)) reject(new Error(`${script} exited (${code}) before it was ready: ${out}`));
+    });
+  });
+}
+
+export function alive(p: Proc): boolean {
+  return p.child.exitCode === null && p.child.signalCode === null;
+}
+
+/** A Redis Cluster client for the test's own reads (the queue's counts, which master holds a slot). */
+export function redisCluster(): Cluster {
+  const cluster = new Cluster(parseRedisClusterUrl(REDIS_URL).nodes, {
+    redisOptions: { maxRetriesPerRequest: null },
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+  });
+  cluster.on('error', () => undefined);
+  return cluster;
+}
+
+/**
+ * SIGKILLs the Redis master that serves `key`'s slot (the queues' hash tag), so its replica must take over.
+ * Returns the killed node's port.
+ */
+export async function killRedisMasterOf(cluster: Cluster, key: string): Promise<number> {
+  const slot = Number(await cluster.cluster('KEYSLOT', key));
+  const slots = (await cluster.cluster('SLOTS')) as unknown as [number, number, [string, number, string]][];
+  const range = slots.find(([from, to]) => slot >= from && slot <= to);
+  if (!range) throw new Error(`no master serves slot ${slot}`);
+  const port = range[2][1];
+  const redisPort = Number(process.env.CLUSTER_REDIS_PORT ?? 7001);
+  const pid = execFileSync('cat', [join(CLUSTER_DIR, `redis${port - redisPort + 1}.pid`)], { encoding: 'utf8' }).trim();
+  process.kill(Number(pid), 'SIGKILL');
+  return port;
+}
+
+/** Waits until the cluster answers for `key` again from a master other than `deadPort` (the replica was promoted). */
+export async function waitForFailover(
+  cluster: Cluster,
+  key: string,
+  deadPort: number,
+  timeoutMs = 30_000,
+): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const slot = Number(await cluster.cluster('KEYSLOT', key));
+      const slots = (await cluster.cluster('SLOTS')) as unknown as [number, number, [string, number, string]][];
+      const port = slots.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+      if (port && port !== deadPort) {
+        await cluster.set(`${key}:probe`, '1', 'PX', 1000);
+        return port;
+      }
+    } catch {
+      // the cluster is still electing
+    }
+    await sleep(200);
+  }
+  throw new Error(`no replica took over from ${deadPort} within ${timeoutMs} ms`);
+}

@@ -83,9 +83,10 @@ wait_synced() {
 # starts node $1; extra mariadbd arguments follow
 launch_node() {
   local i=$1; shift
-  # not start-stop-daemon: it would take the default instance's mariadbd for this one
+  # not start-stop-daemon: it would take the default instance's mariadbd for this one. Started directly (no wrapper
+  # function, whose subshell would be $!), so $! is the server's pid. Runs as root (it drops to mysql).
   # shellcheck disable=SC2046
-  as_root setsid /usr/sbin/mariadbd $(node_args "$i") "$@" </dev/null >/dev/null 2>&1 &
+  setsid /usr/sbin/mariadbd $(node_args "$i") "$@" </dev/null >/dev/null 2>&1 &
   # the server writes the same file only once it has its data (after an SST): ours says it runs from the start
   echo $! >"$DIR/db$i.pid"
 }
@@ -190,6 +191,7 @@ status() {
   redis-cli -p "$REDIS_PORT" cluster info 2>/dev/null | grep -E 'cluster_state|cluster_size' | tr -d '\r' || true
 }
 
+[ "$(id -u)" = 0 ] || { log "run as root (the Galera nodes start as root and drop to mysql)"; exit 1; }
 case "${1:-}" in
   up)
     ensure_packages

@@ -37,7 +37,7 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createConnection, createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
-import { FieldCipher, dataSourceOptions, deleteKeysWithPrefix, withDatabase } from '@care/core';
+import { FieldCipher, dataSourceOptions, databaseNodeUrls, deleteKeysWithPrefix, withDatabase } from '@care/core';
 import { idNumberCheckCharacter, maskIdNumber } from '@care/residents';
 import { migrate } from '../../apps/api/src/cli/migrate';
 
@@ -124,7 +124,7 @@ async function runPhase<T>(
 
 async function createDatabase(): Promise<{ name: string; url: string }> {
   const name = `care_bench_${randomBytes(4).toString('hex')}`;
-  const c = await createConnection({ uri: SERVER_URL });
+  const c = await createConnection({ uri: databaseNodeUrls(SERVER_URL)[0] });
   await c.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await c.end();
   return { name, url: withDatabase(SERVER_URL, name) };
@@ -132,7 +132,7 @@ async function createDatabase(): Promise<{ name: string; url: string }> {
 
 async function dropDatabase(name: string): Promise<void> {
   if (!name.startsWith('care_bench_')) throw new Error(`refusing to drop ${name}`);
-  const c = await createConnection({ uri: SERVER_URL });
+  const c = await createConnection({ uri: databaseNodeUrls(SERVER_URL)[0] });
   await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await c.end();
 }
@@ -457,7 +457,7 @@ async function main(): Promise<void> {
 
     const makePool = (size: number) => {
       const p = createPool({
-        uri: db.url,
+        uri: databaseNodeUrls(db.url)[0],
         connectionLimit: size,
         timezone: 'Z',
         charset: 'utf8mb4_unicode_ci',

@@ -293,7 +293,10 @@ const EMPTY_WORKER = `
 const { Worker } = require('bullmq');
 const IORedis = require('ioredis');
 const [url, prefix, concurrency] = process.argv.slice(1);
-const connection = new IORedis(url, { maxRetriesPerRequest: null });
+const cluster = /^rediss?\\+cluster:\\/\\/(?:[^@/]*@)?([^/?#]+)/.exec(url);
+const connection = cluster
+  ? new IORedis.Cluster(cluster[1].split(',').map((h) => ({ host: h.split(':')[0], port: Number(h.split(':')[1]) })), { redisOptions: { maxRetriesPerRequest: null } })
+  : new IORedis(url, { maxRetriesPerRequest: null });
 const worker = new Worker('dispatch', async () => undefined, { connection, prefix, concurrency: Number(concurrency) });
 worker.on('ready', () => console.log('empty worker ready'));
 process.on('SIGTERM', () => worker.close().then(() => { connection.disconnect(); process.exit(0); }));
@@ -302,7 +305,7 @@ process.on('SIGTERM', () => worker.close().then(() => { connection.disconnect();
 async function emptyJobRate(workers: number, jobs: number): Promise<number> {
   const prefix = `{bench-empty-${randomBytes(3).toString('hex')}}`;
   cleanups.push(() => deleteKeysWithPrefix(REDIS_URL, prefix));
-  const connection = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = createRedis(REDIS_URL);
   const queue = new Queue('dispatch', { connection, prefix });
   const { options } = JOB_CATALOGUE.DispatchOrder;
   for (let i = 0; i < jobs; i += 1000) {
@@ -365,14 +368,14 @@ interface Env {
 
 async function freshEnvironment(label: string): Promise<Env> {
   const name = `care_bench_dispatch_${label}_${randomBytes(3).toString('hex')}`;
-  const server = await createConnection({ uri: SERVER_URL });
+  const server = await createConnection({ uri: databaseNodeUrls(SERVER_URL)[0] });
   await server.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await server.end();
   const prefix = `{bench-${randomBytes(3).toString('hex')}}`;
   cleanups.push(async () => {
     await deleteKeysWithPrefix(REDIS_URL, prefix);
     if (env.BENCH_KEEP_DB === '1') return log(`  kept database ${name}`);
-    const c = await createConnection({ uri: SERVER_URL });
+    const c = await createConnection({ uri: databaseNodeUrls(SERVER_URL)[0] });
     await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
     await c.end();
   });

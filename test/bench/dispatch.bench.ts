@@ -33,12 +33,13 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import {
   DEFAULT_TRAVEL_MODEL,
+  createRedis,
   dataSourceOptions,
+  databaseNodeUrls,
   deleteKeysWithPrefix,
   JOB_CATALOGUE,
   loadConfig,

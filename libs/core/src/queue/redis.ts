@@ -126,7 +126,16 @@ export async function deleteKeysWithPrefix(url: string, prefix: string): Promise
   const client = connect(url, { maxRetriesPerRequest: 1 });
   client.on('error', () => undefined);
   try {
-    if (client instanceof Cluster) await client.connect().catch(() => undefined);
+    if (client.status !== 'ready') {
+      // a cluster's node list is known once it is ready; a server that never answers fails like a command would
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Redis at ${url} not ready within 10 s`)), 10_000);
+        client.once('ready', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
     const servers = client instanceof Cluster ? client.nodes('master') : [client];
     for (const server of servers) {
       let cursor = '0';

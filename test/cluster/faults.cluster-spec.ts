@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { makeIdNumber } from '../e2e/support/care-homes';
 import {
   CLUSTER_DIR,
   REDIS_URL,
+  ROOT,
   type Proc,
   alive,
   clusterCtl,
@@ -95,6 +97,29 @@ describe('Galera + Redis Cluster under faults', () => {
 
   afterAll(async () => {
     await database?.drop();
+  });
+
+  it('the schema is fit for Galera: every table InnoDB with a primary key, and no LOCK TABLES or GET_LOCK in the code', async () => {
+    const c = await connectNode(1, database.name);
+    try {
+      const [rows] = await c.query(
+        `SELECT t.table_name AS name, t.engine FROM information_schema.tables t
+          WHERE t.table_schema = ? AND t.table_type = 'BASE TABLE'
+            AND (t.engine <> 'InnoDB' OR NOT EXISTS (SELECT 1 FROM information_schema.table_constraints k
+                  WHERE k.table_schema = t.table_schema AND k.table_name = t.table_name AND k.constraint_type = 'PRIMARY KEY'))`,
+        [database.name],
+      );
+      expect(rows).toEqual([]);
+    } finally {
+      await c.end();
+    }
+    // Galera replicates neither table locks nor user-level locks: nothing may rely on them
+    const grep = spawnSync('grep', ['-rliE', 'LOCK TABLES|GET_LOCK\\(', 'apps', 'libs', '--include=*.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const offenders = grep.stdout.split('\n').filter((f) => f && !/\.spec\.ts$|mysql-errors\.ts$/.test(f));
+    expect(offenders).toEqual([]);
   });
 
   it('admissions race on two apis (two nodes) while node 1 is killed and rejoins by IST: every node agrees, nothing doubled, nothing acknowledged lost', async () => {

@@ -9,7 +9,6 @@ const e2e = base.projects.find((p) => p.displayName === 'e2e');
 const ON_CLUSTER = [
   '<rootDir>/test/e2e/admission-races.e2e-spec.ts',
   '<rootDir>/test/e2e/dispatch.e2e-spec.ts',
-  '<rootDir>/libs/core/src/database/sql-transaction.e2e-spec.ts',
 ];
 
 module.exports = {

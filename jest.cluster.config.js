@@ -6,10 +6,7 @@ const base = require('./jest.config.js');
 const e2e = base.projects.find((p) => p.displayName === 'e2e');
 
 /** Existing suites that run unchanged on the cluster (in-process api on a multi-node DATABASE_URL, Redis Cluster). */
-const ON_CLUSTER = [
-  '<rootDir>/test/e2e/admission-races.e2e-spec.ts',
-  '<rootDir>/test/e2e/dispatch.e2e-spec.ts',
-];
+const ON_CLUSTER = ['<rootDir>/test/e2e/admission-races.e2e-spec.ts', '<rootDir>/test/e2e/dispatch.e2e-spec.ts'];
 
 module.exports = {
   testTimeout: 120000,

@@ -9,8 +9,10 @@ import { CLUSTER_DIR, REDIS_URL, clusterUrl, freePort, nodePort, sleep, startPro
 /**
  * Backup and restore of the demo county with mariadb-backup: the demo county is seeded through the cluster, node 2
  * is backed up hot (with its Galera position), the backup is prepared and started as a fresh stand-alone instance,
- * and every table of the county holds the same rows there as on the cluster. The times are printed (they bound the
- * recovery time of docs/scaling.md).
+ * and every table of the county holds the same rows there as on the cluster (count and a checksum of the values).
+ * The times are printed (they bound the recovery time of docs/scaling.md). CHECKSUM TABLE is not used: it reads the
+ * stored record format, which differed for one table (stays) between the cluster node and the restored copy while
+ * every value was equal.
  */
 describe('mariadb-backup of the demo county', () => {
   const target = join(CLUSTER_DIR, `backup-${randomBytes(3).toString('hex')}`);
@@ -104,12 +106,22 @@ describe('mariadb-backup of the demo county', () => {
       );
       const names = (tables as { t: string }[]).map((r) => r.t);
       expect(names.length).toBeGreaterThan(20);
+      // per table: the row count and a checksum of the rows' values (every column, in primary-key order-free form:
+      // a sum of CRC32s), computed the same way on both servers
+      const [columnRows] = await cluster.query(
+        `SELECT table_name AS t, GROUP_CONCAT(CONCAT('\`', column_name, '\`') ORDER BY ordinal_position) AS cols
+           FROM information_schema.columns WHERE table_schema = ? GROUP BY table_name`,
+        [database.name],
+      );
+      const columns = new Map((columnRows as { t: string; cols: string }[]).map((r) => [r.t, r.cols]));
       const counts = async (c: typeof cluster) => {
         const out: Record<string, string> = {};
         for (const name of names) {
-          const [rows] = await c.query(`SELECT COUNT(*) AS n FROM \`${name}\``);
-          const [sums] = await c.query(`CHECKSUM TABLE \`${name}\``);
-          out[name] = `${(rows as { n: number }[])[0].n}/${(sums as { Checksum: number }[])[0].Checksum}`;
+          const [rows] = await c.query(
+            `SELECT COUNT(*) AS n, COALESCE(SUM(CRC32(CONCAT_WS('|', ${columns.get(name)}))), 0) AS sum FROM \`${name}\``,
+          );
+          const row = (rows as { n: number; sum: string }[])[0];
+          out[name] = `${row.n}/${row.sum}`;
         }
         return out;
       };
@@ -122,7 +134,7 @@ describe('mariadb-backup of the demo county', () => {
         `[cluster] backup: demo county seeded in ${seedSeconds.toFixed(0)} s (${total} rows in ${names.length} tables, ` +
           `residents ${onCluster.residents.split('/')[0]}, care_orders ${onCluster.care_orders.split('/')[0]}); ` +
           `mariadb-backup --backup ${backupSeconds.toFixed(1)} s, --prepare + start of the restored instance ${restoreSeconds.toFixed(1)} s; ` +
-          `counts and CHECKSUM TABLE equal in every table`,
+          `row counts and value checksums equal in every table`,
       );
     } finally {
       await cluster.end();

@@ -10,9 +10,8 @@ import { CLUSTER_DIR, REDIS_URL, clusterUrl, freePort, nodePort, sleep, startPro
  * Backup and restore of the demo county with mariadb-backup: the demo county is seeded through the cluster, node 2
  * is backed up hot (with its Galera position), the backup is prepared and started as a fresh stand-alone instance,
  * and every table of the county holds the same rows there as on the cluster (count and a checksum of the values).
- * The times are printed (they bound the recovery time of docs/scaling.md). CHECKSUM TABLE is not used: it reads the
- * stored record format, which differed for one table (stays) between the cluster node and the restored copy while
- * every value was equal.
+ * The times are printed (they bound the recovery time of docs/scaling.md). The comparison is by values, not CHECKSUM
+ * TABLE: that differed once for `stays` with equal counts (cause not found yet; see docs/scaling.md).
  */
 describe('mariadb-backup of the demo county', () => {
   const target = join(CLUSTER_DIR, `backup-${randomBytes(3).toString('hex')}`);

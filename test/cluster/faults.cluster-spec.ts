@@ -338,7 +338,9 @@ describe('Galera + Redis Cluster under faults', () => {
         orders: perWave,
         caregivers: 40,
       });
-      const seeded = await seedCountyDay(db, day, { prefix: `cd${wave}` });
+      // in one transaction, as POST /care-orders writes an order with its services: the dispatchers are running, and
+      // an order seen before its services were inserted would be placed without its skills (a test artefact)
+      const seeded = await db.transaction((em) => seedCountyDay(em, day, { prefix: `cd${wave}` }));
       orderIds.push(...seeded.orderIds);
       for (const o of day.orders) if (o.priority === 'urgent') urgent.add(seededId(`cd${wave}`, o.id));
     };

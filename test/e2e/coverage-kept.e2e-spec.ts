@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuthService } from '@care/auth';
-import { TransactionRunner } from '@care/core';
+import {
+  bedCountDeltas,
+  bedStatsChangeStatement,
+  residentFactsAround,
+  residentStatsChangeStatement,
+  writeStatsChanges,
+} from '@care/core';
 import { buildIdNumber, seedDemo } from '@care/demo';
 import {
   computeIndicators,
@@ -25,10 +31,12 @@ import { createSeedContext } from '../../apps/api/src/cli/seed-demo';
 jest.setTimeout(300_000);
 
 /**
- * The coverage figures are kept per township and brought up to date only where something changed. On the demo
- * county (28 townships), every kind of change is made through the api (or SQL for the doorstep tables) and after
- * each one the served figures must equal a full recomputation from the tables, while only the townships the
- * change touched were recomputed.
+ * The coverage figures are kept per township and brought up to date only where something changed: the owners of
+ * the source tables write an outbox row with each change (stats_changes), which statistics consume. On the demo
+ * county (28 townships), every kind of change is made through the api (or, for the doorstep tables and deletions
+ * the api does not make, by SQL together with the owner's statistics statement, as an owner writes them) and
+ * after each one the served figures must equal a full recomputation from the tables, while only the townships
+ * the change touched were recomputed (a counted change, such as a bed closed, recomputes none: it is applied).
  */
 describe('coverage figures kept per township (e2e, demo county)', () => {
   const month = previousMonth(countyMonth(new Date()));
@@ -40,8 +48,8 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
   let repo: CoverageRepository;
   /** Every township recomputed from the tables, as they are now. */
   let fullRecount: (period: StatsPeriod, townships: Township[]) => Promise<Map<string, TownshipFigures>>;
-  /** The townships each recomputation was asked for; undefined = all of them. */
-  let recomputed: (string[] | undefined)[] = [];
+  /** The month and townships each recomputation was asked for; undefined = all of them. */
+  let recomputed: { month: string; only: string[] | undefined }[] = [];
 
   beforeAll(async () => {
     const made = await createTestConfig('keptcov');
@@ -60,9 +68,9 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     repo = app.get(CoverageRepository);
     const original = repo.countsByTownship.bind(repo);
     fullRecount = async (period, townships) => original(period, townships, await repo.serviceCircles());
-    jest.spyOn(repo, 'countsByTownship').mockImplementation((period, townships, circles, only) => {
-      recomputed.push(only ? [...only].sort() : undefined);
-      return original(period, townships, circles, only);
+    jest.spyOn(repo, 'countsByTownship').mockImplementation((period, townships, circles, only, q) => {
+      recomputed.push({ month: period.month, only: only ? [...only].sort() : undefined });
+      return original(period, townships, circles, only, q);
     });
   });
   afterAll(async () => {
@@ -94,15 +102,21 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     expect(report.indicators).toEqual(computeIndicators(sumCounts([...fresh.values()].map((f) => f.counts))));
   }
 
-  /** Reads the month's coverage and returns it with the townships recomputed for it. */
+  /**
+   * Reads the month's coverage and returns it with the townships recomputed for it (a read brings every month kept
+   * open up to date: those of other months are left out).
+   */
   async function read(
     m = month,
     via = service,
   ): Promise<{ report: CoverageReport; recomputed: (string[] | undefined)[] }> {
     recomputed = [];
     const report = await via.coverage({ month: m });
-    return { report, recomputed };
+    return { report, recomputed: recomputed.filter((r) => r.month === m).map((r) => r.only) };
   }
+
+  /** Runs SQL in one transaction with the owner's statistics statements, as the owning library writes. */
+  const asOwner = (work: (em: EntityManager) => Promise<unknown>) => db.transaction(work);
 
   const eligibleAtHome = `
     FROM residents r WHERE r.living_arrangement = 'home' AND r.birth_date <= '1960-01-01'
@@ -132,7 +146,8 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
       else expect(r.recomputed).toEqual([[...new Set(expected)].sort()]);
     };
 
-    // an eligible elder at home is admitted to a vacant bed of an institution, then discharged
+    // an eligible elder at home is admitted to a vacant bed of an institution, then discharged (the figures move in
+    // two townships: the elder's and the institution's)
     const bed = await one<{ id: string; facility_id: string; region_code: string }>(
       `SELECT b.id, b.facility_id, f.region_code FROM beds b JOIN facilities f ON f.id = b.facility_id
        WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id LIMIT 1`,
@@ -150,11 +165,8 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
           overrideReason: 'test: level not checked here',
         })
       ).id;
-    }, [bed.region_code, elder.region_code]);
-    await step(
-      () => send('post', `/stays/${stayId}/discharge`, { reason: 'returned_home' }),
-      [bed.region_code, elder.region_code],
-    );
+    }, 'none'); // the elder's facts before and after: counted and applied, no township recomputed
+    await step(() => send('post', `/stays/${stayId}/discharge`, { reason: 'returned_home' }), 'none');
 
     // a bed closed
     const vacant = await one<{ id: string; region_code: string }>(
@@ -162,20 +174,43 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
        WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') AND b.id <> ? ORDER BY b.id LIMIT 1`,
       [bed.id],
     );
-    await step(() => send('patch', `/beds/${vacant.id}`, { status: 'closed' }), [vacant.region_code]);
+    // a bed closed: a counted change (one bed fewer in service), applied to the kept counts, nothing recomputed
+    await step(() => send('patch', `/beds/${vacant.id}`, { status: 'closed' }), 'none');
 
-    // a visit completed (doorstep tables by SQL, as the dispatcher's check-out writes them)
-    const open = await one<{ id: string; region_code: string; window_start: Date }>(
-      `SELECT id, region_code, window_start FROM care_orders WHERE visit_plan_month = ? AND status <> 'completed' ORDER BY id LIMIT 1`,
+    // a visit completed (doorstep tables by SQL with the owner's statement, as the caregiver's check-out writes them)
+    const open = await one<{ id: string; resident_id: string; region_code: string; window_start: Date }>(
+      `SELECT id, resident_id, region_code, window_start FROM care_orders WHERE visit_plan_month = ? AND status <> 'completed' ORDER BY id LIMIT 1`,
       [month],
     );
     await step(
       () =>
-        db.query(`UPDATE care_orders SET status = 'completed', completed_at = ? WHERE id = ?`, [
-          new Date(new Date(open.window_start).getTime() + 3600_000),
-          open.id,
-        ]),
-      [open.region_code],
+        asOwner(async (em) => {
+          const facts = residentFactsAround('visits', open.resident_id);
+          await writeStatsChanges(em, facts.before);
+          await em.query(`UPDATE care_orders SET status = 'completed', completed_at = ? WHERE id = ?`, [
+            new Date(new Date(open.window_start).getTime() + 3600_000),
+            open.id,
+          ]);
+          await writeStatsChanges(em, [facts.after]);
+        }),
+      'none', // the elder's facts before and after: applied
+    );
+
+    // the same with the count-again statement: the elder's townships are counted again from the tables
+    const next = await one<{ id: string; resident_id: string; region_code: string; window_start: Date }>(
+      `SELECT id, resident_id, region_code, window_start FROM care_orders WHERE visit_plan_month = ? AND status <> 'completed' ORDER BY id LIMIT 1`,
+      [month],
+    );
+    await step(
+      () =>
+        asOwner(async (em) => {
+          await em.query(`UPDATE care_orders SET status = 'completed', completed_at = ? WHERE id = ?`, [
+            new Date(new Date(next.window_start).getTime() + 3600_000),
+            next.id,
+          ]);
+          await writeStatsChanges(em, [residentStatsChangeStatement('visits', next.resident_id, { month })]);
+        }),
+      [next.region_code],
     );
 
     // dispatch traffic alone (an order assigned) changes no figure: nothing is recomputed
@@ -189,7 +224,7 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
       `SELECT r.id, r.region_code ${eligibleAtHome} AND r.id <> ? ORDER BY r.id DESC LIMIT 1`,
       [elder.id],
     );
-    await step(() => send('patch', `/residents/${another.id}`, { categories: ['low_income'] }), [another.region_code]);
+    await step(() => send('patch', `/residents/${another.id}`, { categories: ['low_income'] }), 'none');
 
     // a caregiver's shift changes: the circles do not, nothing is recomputed; deactivated, the only caregiver of
     // a service point takes its circle away: every township is recomputed
@@ -211,99 +246,90 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     );
   });
 
-  it('nothing due and the last refresh long past: the change window moves forward, no township recomputed', async () => {
+  it('deleted rows: the figures follow (an assessment, a completed visit, a bed deleted with the owner statement)', async () => {
     await read();
-    const checkedTo = async () =>
-      new Date(
-        (await one<{ checked_to: Date }>('SELECT checked_to FROM stats_coverage_months WHERE month = ?', [month]))
-          .checked_to,
-      ).getTime();
-    const before = await checkedTo();
-    const quiet = await read(); // the last refresh is recent: the window stays
-    expect(quiet.recomputed).toEqual([]);
-    expect(await checkedTo()).toBe(before);
-    service.checkpointAfterMs = 0; // as if it were long past
-    try {
-      const moved = await read();
-      let now = before;
-      for (let i = 0; i < 100 && now === before; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        now = await checkedTo();
-      }
-      expect(now).toBeGreaterThan(before);
-      expect(moved.recomputed).toEqual([]);
-      expect(recomputed).toEqual([]); // the background refresh recomputed nothing
-    } finally {
-      service.checkpointAfterMs = 120_000;
-    }
-    await expectExact((await read()).report);
+    // an eligible elder's only valid assessment deleted: the township counts one elder fewer with a valid one
+    const assessed = await one<{ id: string; resident_id: string; region_code: string }>(
+      `SELECT a.id, a.resident_id, r.region_code FROM assessments a JOIN residents r ON r.id = a.resident_id
+       WHERE r.living_arrangement = 'home' AND r.birth_date <= '1960-01-01'
+         AND EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category IN ('destitute', 'economic_hardship'))
+         AND (SELECT COUNT(*) FROM assessments o WHERE o.resident_id = a.resident_id) = 1
+         AND a.assessed_at <= NOW() AND a.valid_until > NOW()
+       ORDER BY a.id LIMIT 1`,
+    );
+    const valid = (r: CoverageReport) =>
+      r.byRegion
+        .find((x) => x.regionCode === assessed.region_code)
+        ?.indicators.find((i) => i.key === 'assessment_coverage')?.numerator ?? -1;
+    const before = await read();
+    await asOwner(async (em) => {
+      await em.query('DELETE FROM assessments WHERE id = ?', [assessed.id]);
+      await writeStatsChanges(em, [residentStatsChangeStatement('assessments', assessed.resident_id)]);
+    });
+    const afterAssessment = await read();
+    expect(afterAssessment.recomputed).toEqual([[assessed.region_code]]);
+    expect(valid(afterAssessment.report)).toBe(valid(before.report) - 1);
+    await expectExact(afterAssessment.report);
+
+    // a completed visit deleted
+    const visit = await one<{ id: string; resident_id: string; region_code: string }>(
+      `SELECT o.id, o.resident_id, r.region_code FROM care_orders o JOIN residents r ON r.id = o.resident_id
+       WHERE o.status = 'completed' AND o.visit_plan_month = ? ORDER BY o.id LIMIT 1`,
+      [month],
+    );
+    await asOwner(async (em) => {
+      await em.query('DELETE FROM care_visits WHERE order_id = ?', [visit.id]);
+      await em.query('DELETE FROM care_order_services WHERE order_id = ?', [visit.id]);
+      await em.query('DELETE FROM care_orders WHERE id = ?', [visit.id]);
+      await writeStatsChanges(em, [residentStatsChangeStatement('visits', visit.resident_id, { month })]);
+    });
+    const afterVisit = await read();
+    expect(afterVisit.recomputed).toEqual([[visit.region_code]]);
+    await expectExact(afterVisit.report);
+
+    // a vacant nursing bed deleted: a counted change, applied without recomputing
+    const bed = await one<{ id: string; facility_id: string; type: string; status: string }>(
+      `SELECT b.id, b.facility_id, b.type, b.status FROM beds b JOIN facilities f ON f.id = b.facility_id
+       WHERE b.status = 'vacant' AND b.type = 'nursing' AND f.type IN ('welfare_institute', 'nursing_home')
+         AND NOT EXISTS (SELECT 1 FROM stays s WHERE s.bed_id = b.id)
+         AND NOT EXISTS (SELECT 1 FROM bed_occupancies o WHERE o.bed_id = b.id)
+       ORDER BY b.id LIMIT 1`,
+    );
+    await asOwner(async (em) => {
+      await em.query('DELETE FROM beds WHERE id = ?', [bed.id]);
+      await writeStatsChanges(em, [bedStatsChangeStatement(bed.facility_id, bedCountDeltas(bed, null))]);
+    });
+    const afterBed = await read();
+    expect(afterBed.recomputed).toEqual([]);
+    await expectExact(afterBed.report);
   });
 
-  it('a change whose transaction commits after a read has checked for changes is still found (commit lag)', async () => {
-    const lag = service.commitLagMs;
-    service.commitLagMs = 0;
+  it('a crash after the changes were applied, before the outbox rows were deleted: nothing applied twice', async () => {
     await read();
-    const bed = await one<{ id: string }>(
+    const beds = (await db.query(
       `SELECT b.id FROM beds b JOIN facilities f ON f.id = b.facility_id
-       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 1`,
-    );
-    const elsewhere = await one<{ id: string }>(
-      `SELECT r.id ${eligibleAtHome} AND r.region_code <> (SELECT f.region_code FROM beds b JOIN facilities f ON f.id = b.facility_id WHERE b.id = ?)
-       ORDER BY r.id LIMIT 1`,
-      [bed.id],
-    );
-    const slow = db.createQueryRunner();
-    await slow.connect();
-    await slow.startTransaction();
+       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 2 OFFSET 10`,
+    )) as { id: string }[];
+    for (const b of beds) await send('patch', `/beds/${b.id}`, { status: 'closed' });
+    const kept = app.get(KeptFiguresRepository);
+    const save = kept.save.bind(kept);
+    // the kept counts are written, then the process "dies" before the outbox rows are deleted and it commits
+    const crash = jest.spyOn(kept, 'save').mockImplementation(async (...args) => {
+      await save(...args);
+      throw new Error('crashed between apply and delete');
+    });
     try {
-      // SQL writes updated_at to the millisecond (ON UPDATE CURRENT_TIMESTAMP(3))
-      await slow.query(`UPDATE beds SET status = 'closed' WHERE id = ?`, [bed.id]); // updated_at written now …
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await db.query(`UPDATE residents SET phone = '13900000009' WHERE id = ?`, [elsewhere.id]);
-      const between = await read(); // … a read finds another change, recomputes, and keeps a later checked_to …
-      expect(between.recomputed).toHaveLength(1);
-      await slow.commitTransaction(); // … before the bed's transaction commits
+      await expect(read()).rejects.toThrow('crashed between apply and delete');
     } finally {
-      await slow.release();
+      crash.mockRestore();
     }
-    const withoutLag = await read();
-    expect(withoutLag.recomputed).toEqual([]); // without the lag the closed bed would be lost …
-    service.commitLagMs = lag;
-    const withLag = await read(); // … with it, the township is found and recomputed
-    expect(withLag.recomputed).toHaveLength(1);
-    await expectExact(withLag.report);
-  });
-
-  it('a row already in the change window is updated again by a transaction that commits after a refresh started: found', async () => {
-    await read();
-    const bed = await one<{ id: string; region_code: string }>(
-      `SELECT b.id, f.region_code FROM beds b JOIN facilities f ON f.id = b.facility_id
-       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 1`,
-    );
-    const elsewhere = await one<{ id: string; region_code: string }>(
-      `SELECT r.id, r.region_code ${eligibleAtHome} AND r.region_code <> ? ORDER BY r.id LIMIT 1`,
-      [bed.region_code],
-    );
-    // the bed closed: a refresh recomputes its township and records the bed among the rows of its change window
-    await db.query(`UPDATE beds SET status = 'closed' WHERE id = ?`, [bed.id]);
-    const closed = await read();
-    expect(closed.recomputed).toEqual([[bed.region_code]]);
-    const slow = db.createQueryRunner();
-    await slow.connect();
-    await slow.startTransaction();
-    try {
-      await slow.query(`UPDATE beds SET status = 'vacant' WHERE id = ?`, [bed.id]); // updated_at written now …
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await db.query(`UPDATE residents SET phone = '13900000010' WHERE id = ?`, [elsewhere.id]);
-      const between = await read(); // … a refresh starts after it, still seeing the bed as closed …
-      expect(between.recomputed).toEqual([[elsewhere.region_code]]);
-      await slow.commitTransaction(); // … then the bed reopens: same rows in the window, one updated_at moved
-    } finally {
-      await slow.release();
-    }
-    const reopened = await read();
-    expect(reopened.recomputed).toEqual([[bed.region_code]]);
-    await expectExact(reopened.report);
+    const pending = await one<{ n: string }>("SELECT COUNT(*) AS n FROM stats_changes WHERE source = 'beds'");
+    expect(Number(pending.n)).toBe(2); // the rows are still there …
+    const after = await read(); // … and applied once
+    expect(after.recomputed).toEqual([]);
+    await expectExact(after.report);
+    const left = await one<{ n: string }>('SELECT COUNT(*) AS n FROM stats_changes');
+    expect(Number(left.n)).toBe(0);
   });
 
   it('the clock alone: an assessment running out makes its township due, without any write', async () => {
@@ -320,13 +346,19 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
       lng: 105.39,
     });
     const expiresAt = new Date(Date.now() + 2500);
-    await db.query(
-      `INSERT INTO assessments (id, resident_id, standard, assessed_at, reason, assessors, total_score, preliminary_level, level, adjustment_reasons, valid_until)
-       VALUES (?, ?, 'GB/T 42195-2022', ?, 'initial', '["甲","乙"]', 80, 1, 1, '[]', ?)`,
-      [randomUUID(), resident.id, new Date(Date.now() - 300 * 86_400_000), expiresAt],
-    );
+    await asOwner(async (em) => {
+      const facts = residentFactsAround('assessments', resident.id);
+      await writeStatsChanges(em, facts.before);
+      await em.query(
+        `INSERT INTO assessments (id, resident_id, standard, assessed_at, reason, assessors, total_score, preliminary_level, level, adjustment_reasons, valid_until)
+         VALUES (?, ?, 'GB/T 42195-2022', ?, 'initial', '["甲","乙"]', 80, 1, 1, '[]', ?)`,
+        [randomUUID(), resident.id, new Date(Date.now() - 300 * 86_400_000), expiresAt],
+      );
+      await writeStatsChanges(em, [facts.after]);
+    });
+    // the elder's facts applied (no township counted again): the assessment's end becomes the township's changes_at
     const before = await read(current);
-    expect(before.recomputed).toEqual([[regionCode]]);
+    expect(before.recomputed).toEqual([]);
     await expectExact(before.report, current);
     const kept = await one<{ changes_at: Date }>(
       'SELECT changes_at FROM stats_coverage_snapshots WHERE month = ? AND region_code = ?',
@@ -344,11 +376,7 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
   });
 
   it('two processes reading while managers admit and discharge: the figures end exact, one kept row per township', async () => {
-    const other = new CoverageService(
-      new CoverageRepository(db),
-      new KeptFiguresRepository(db, app.get(TransactionRunner)),
-      db,
-    );
+    const other = new CoverageService(new CoverageRepository(db), new KeptFiguresRepository(db), db);
     const beds = (await db.query(
       `SELECT b.id, b.facility_id FROM beds b JOIN facilities f ON f.id = b.facility_id
        WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id LIMIT 6`,
@@ -357,6 +385,10 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
       id: string;
     }[];
     expect(beds).toHaveLength(6);
+    const closable = (await db.query(
+      `SELECT b.id FROM beds b JOIN facilities f ON f.id = b.facility_id
+       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 4`,
+    )) as { id: string }[];
     let writing = true;
     const writes = (async () => {
       for (let round = 0; round < 2; round++) {
@@ -371,6 +403,9 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
         );
         if (round === 0)
           await Promise.all(stays.map((s) => send('post', `/stays/${s.id}/discharge`, { reason: 'other' })));
+        // counted changes too (applied, not recomputed): applied twice, the bed counts would end wrong
+        await Promise.all(closable.map((b) => send('patch', `/beds/${b.id}`, { status: 'closed' })));
+        if (round === 0) await Promise.all(closable.map((b) => send('patch', `/beds/${b.id}`, { status: 'vacant' })));
       }
       writing = false;
     })();
@@ -461,6 +496,9 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
          WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id LIMIT 1`,
       );
       await send('patch', `/beds/${bed.id}`, { status: 'closed' });
+      // a row that makes a township due, count again (the bed alone is a counted change, applied at once)
+      const elder = await one<{ id: string }>(`SELECT r.id ${eligibleAtHome} ORDER BY r.id LIMIT 1 OFFSET 20`);
+      await asOwner((em) => writeStatsChanges(em, [residentStatsChangeStatement('residents', elder.id)]));
       const stale = await read();
       expect(stale.report.stale).toBe(true);
       expect(stale.report.indicators).toEqual(before.report.indicators);

@@ -18,6 +18,8 @@ import {
   toCountyIso,
   rowsOf,
   stmt,
+  residentFactsAround,
+  writeStatsChanges,
   type SqlResult,
   type SqlStatement,
 } from '@care/core';
@@ -164,8 +166,11 @@ export class AssessmentsService {
     const id = randomUUID();
     auditContext.note({ entity: 'assessment', ids: [id], residentIds: [residentId] });
     // through TransactionRunner so that the audit event commits with the assessment
-    await this.tx.run((em) =>
-      em.insert(Assessment, {
+    await this.tx.run(async (em) => {
+      // statistics: the elder's facts before and after the assessment (it moves the assessment figures)
+      const facts = residentFactsAround('assessments', residentId);
+      await writeStatsChanges(em, facts.before);
+      await em.insert(Assessment, {
         id,
         residentId,
         standard: 'GB/T 42195-2022',
@@ -188,8 +193,9 @@ export class AssessmentsService {
         needsReassessment: false,
         note: dto.note?.trim() || null,
         createdBy: user.id,
-      }),
-    );
+      });
+      await writeStatsChanges(em, [facts.after]);
+    });
     return toAssessmentView(await this.assessments.findOneByOrFail({ id }), this.viewOptions());
   }
 
@@ -204,8 +210,11 @@ export class AssessmentsService {
     const id = randomUUID();
     auditContext.note({ entity: 'assessment', ids: [id], residentIds: [residentId] });
     // through TransactionRunner so that the audit event commits with the assessment
-    await this.tx.run((em) =>
-      em.insert(Assessment, {
+    await this.tx.run(async (em) => {
+      // statistics: the elder's facts before and after the assessment (it moves the assessment figures)
+      const facts = residentFactsAround('assessments', residentId);
+      await writeStatsChanges(em, facts.before);
+      await em.insert(Assessment, {
         id,
         residentId,
         standard: LEGACY_STANDARD,
@@ -228,8 +237,9 @@ export class AssessmentsService {
         needsReassessment: true,
         note: dto.note?.trim() || null,
         createdBy: user.id,
-      }),
-    );
+      });
+      await writeStatsChanges(em, [facts.after]);
+    });
     return toAssessmentView(await this.assessments.findOneByOrFail({ id }), this.viewOptions());
   }
 

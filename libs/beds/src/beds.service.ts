@@ -12,6 +12,9 @@ import {
   assertFacilityAccess,
   duplicateKeyName,
   isDuplicateKeyError,
+  bedCountDeltas,
+  bedStatsChangeStatement,
+  writeStatsChanges,
 } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
 import { Bed, type BedStatus, type BedType } from './bed.entity';
@@ -113,6 +116,9 @@ export class BedsService {
       if (dto.status !== undefined)
         await this.bedRows.setStatus(em, { bed, action: SET_BED_STATUS_ACTION[dto.status] });
       if (changes.type !== undefined) await this.bedRows.setType(em, bedId, changes.type);
+      // statistics: a bed closed, reopened or of another type moves the township's bed counts
+      const deltas = bedCountDeltas(bed, { type: finalType, status: finalStatus });
+      await writeStatsChanges(em, [bedStatsChangeStatement(bed.facilityId, deltas)]);
       return { ...bed, ...changes };
     });
   }
@@ -168,6 +174,15 @@ export class BedsService {
         if (locked.length === 0) throw new NotFoundError('Facility', facilityId);
         await this.assertRoomRules(em, facilityId, byRoom, rows);
         await this.bedRows.insert(em, rows);
+        // statistics: the new beds in the township's bed counts
+        const deltas = rows.reduce(
+          (sum, r) => {
+            const d = bedCountDeltas(null, r);
+            return { bedsInService: sum.bedsInService + d.bedsInService, nursingBeds: sum.nursingBeds + d.nursingBeds };
+          },
+          { bedsInService: 0, nursingBeds: 0 },
+        );
+        await writeStatsChanges(em, [bedStatsChangeStatement(facilityId, deltas)]);
       });
     } catch (error) {
       if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_beds_facility_room_label') {

@@ -12,6 +12,7 @@ import {
   UnprocessableError,
   rowsOf,
   stmt,
+  residentFactsAround,
   type SqlResult,
   type SqlStatement,
   assertFacilityAccess,
@@ -275,7 +276,10 @@ export class StaysService {
         // round trip 2: the writes, the audit event and COMMIT
         const stayId = randomUUID();
         auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [resident.id] });
+        // statistics: the elder's facts before and after the admission (at home → in the institution)
+        const facts = residentFactsAround('stays', resident.id, now);
         await tx.commit([
+          ...facts.before,
           insertStayStatement({
             id: stayId,
             residentId: resident.id,
@@ -297,6 +301,7 @@ export class StaysService {
             ? [this.residents.setLivingArrangementStatement(resident.id, 'institution')]
             : []),
           this.residents.linkToFacilityStatement(resident.id, facilityId, 'placed'),
+          facts.after,
           ...policy.afterPlacement(
             { stayId, residentId: resident.id, facilityId, bedId: bed.id, kind: 'admission' },
             rest,
@@ -451,13 +456,17 @@ export class StaysService {
             dischargedAt === null,
             this.logger,
           );
+          // statistics: the elder's facts before and after the discharge
+          const facts = residentFactsAround('stays', resident.id);
           await tx.commit([
+            ...facts.before,
             ...period.statements,
             stayStatusStatement(stay, 'discharge', { dischargedAt: period.at, dischargeReason: dto.reason }),
             bedStatusStatement({ bed, action: 'vacate' }),
             ...(dto.reason === 'returned_home'
               ? [this.residents.setLivingArrangementStatement(resident.id, 'home')]
               : []),
+            facts.after,
           ]);
           return toStayView({
             ...stay,

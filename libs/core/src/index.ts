@@ -13,3 +13,4 @@ export * from './geo';
 export * from './privacy';
 export * from './time';
 export * from './validation';
+export * from './stats';

@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import { AuthUser, InvalidInputError, NotFoundError, Page, assertFacilityAccess, facilityScope } from '@care/core';
+import {
+  AuthUser,
+  InvalidInputError,
+  NotFoundError,
+  Page,
+  TransactionRunner,
+  assertFacilityAccess,
+  facilityScope,
+  writeStatsChanges,
+} from '@care/core';
 import { RegionsService } from '@care/regions';
 import type { CreateFacilityDto, ListFacilitiesQueryDto, UpdateFacilityDto } from './dto/facility.dto';
 import { Facility } from './facility.entity';
@@ -14,6 +23,7 @@ export class FacilitiesService {
   constructor(
     @InjectRepository(Facility) private readonly facilities: Repository<Facility>,
     private readonly regions: RegionsService,
+    private readonly tx: TransactionRunner,
   ) {}
 
   async create(dto: CreateFacilityDto): Promise<Facility> {
@@ -28,7 +38,12 @@ export class FacilitiesService {
       ownership: dto.ownership,
       comprehensive: dto.comprehensive,
     });
-    const saved = await this.facilities.save(facility);
+    const saved = await this.tx.run(async (em) => {
+      const row = await em.save(facility);
+      // statistics: a comprehensive institution counts in its township's figures
+      await writeStatsChanges(em, [{ source: 'facilities', regionCode: dto.regionCode, recompute: true }]);
+      return row;
+    });
     // read back: the values TypeORM merges into the saved entity after an insert skip the boolean transformer
     return this.facilities.findOneByOrFail({ id: saved.id });
   }
@@ -63,6 +78,7 @@ export class FacilitiesService {
   async update(id: string, dto: UpdateFacilityDto): Promise<Facility> {
     const facility = await this.facilities.findOneBy({ id });
     if (!facility) throw new NotFoundError('Facility', id);
+    const before = `${facility.type}|${facility.regionCode}|${String(facility.comprehensive)}`;
     if (dto.regionCode !== undefined && dto.regionCode !== facility.regionCode)
       await this.assertTownship(dto.regionCode);
     if (dto.name !== undefined) facility.name = dto.name.trim();
@@ -73,7 +89,15 @@ export class FacilitiesService {
     if (dto.lng !== undefined) facility.lng = dto.lng;
     if (dto.ownership !== undefined) facility.ownership = dto.ownership;
     if (dto.comprehensive !== undefined) facility.comprehensive = dto.comprehensive;
-    await this.facilities.save(facility);
+    const counted = (f: Pick<Facility, 'type' | 'regionCode' | 'comprehensive'>) =>
+      `${f.type}|${f.regionCode}|${String(f.comprehensive)}`;
+    await this.tx.run(async (em) => {
+      await em.save(facility);
+      // statistics: a facility that changed type or township moves all its beds and stays: every township is
+      // counted again; its comprehensive flag moves its township's figure
+      if (counted(facility) !== before)
+        await writeStatsChanges(em, [{ source: 'facilities', regionCode: null, recompute: true }]);
+    });
     return this.facilities.findOneByOrFail({ id });
   }
 

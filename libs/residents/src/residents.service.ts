@@ -18,7 +18,9 @@ import {
   isDuplicateKeyError,
   rowsOf,
   seesWholeCounty,
+  residentFactsAround,
   stmt,
+  writeStatsChanges,
   type SqlResult,
   type SqlStatement,
 } from '@care/core';
@@ -229,6 +231,8 @@ export class ResidentsService {
         });
         await this.replaceCategories(em, residentId, dto.categories);
         if (facilityId) await this.linkToFacility(em, residentId, facilityId, 'registered');
+        // statistics: the new resident's facts (nothing before): it may count in the township's figures
+        await writeStatsChanges(em, [residentFactsAround('residents', residentId).after]);
       });
     } catch (error) {
       if (isDuplicateKeyError(error) && duplicateKeyName(error) === 'uq_residents_id_number_hash') {
@@ -347,6 +351,11 @@ export class ResidentsService {
     await this.tx.run(async (em) => {
       const resident = await this.lockForUpdate(em, id);
       if (!resident) throw new NotFoundError('Resident', id);
+      // statistics: where the elder lives, the categories and the place (the service circle) move the figures:
+      // the facts before and after, when one of them changes
+      const moves = [dto.livingArrangement, dto.lat, dto.lng, dto.categories].some((v) => v !== undefined);
+      const counted = moves ? residentFactsAround('residents', id) : null;
+      if (counted) await writeStatsChanges(em, counted.before);
       const changes: Partial<Resident> = {};
       if (dto.name !== undefined) changes.name = dto.name.trim();
       if (dto.address !== undefined) changes.address = dto.address;
@@ -370,9 +379,10 @@ export class ResidentsService {
       if (Object.keys(changes).length) await em.update(Resident, { id }, changes);
       if (dto.categories !== undefined) {
         await this.replaceCategories(em, id, dto.categories);
-        // the categories are part of the resident's record: statistics find changed residents by updated_at
+        // the categories are part of the resident's record
         await em.query('UPDATE residents SET updated_at = CURRENT_TIMESTAMP(3) WHERE id = ?', [id]);
       }
+      if (counted) await writeStatsChanges(em, [counted.after]);
     });
     const updated = await this.residents.findOneByOrFail({ id });
     const categories = await this.categoriesOf([id]);
@@ -496,6 +506,7 @@ export class ResidentsService {
     );
   }
 
+  /** Where the resident lives, for a stay's write batch (the stay's own statistics change covers the resident). */
   setLivingArrangementStatement(residentId: string, value: LivingArrangement): SqlStatement {
     return stmt('UPDATE residents SET living_arrangement = ? WHERE id = ?', [value, residentId]);
   }
@@ -537,10 +548,6 @@ export class ResidentsService {
       'INSERT INTO resident_facility_links (resident_id, facility_id, reason) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE reason = reason',
       [residentId, facilityId, reason],
     );
-  }
-
-  async setLivingArrangement(em: EntityManager, residentId: string, value: LivingArrangement): Promise<void> {
-    await em.query('UPDATE residents SET living_arrangement = ? WHERE id = ?', [value, residentId]);
   }
 
   /** Residents by id, for views of other libraries (no scope check: the caller checked access to what lists them). */

@@ -1,16 +1,26 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { DEFAULT_TRAVEL_MODEL, isInServiceCircle, type AreaKind, type GeoPoint } from '@care/core';
+import { DataSource, type QueryRunner } from 'typeorm';
+import {
+  DEFAULT_TRAVEL_MODEL,
+  VISIT_ELIGIBLE_CATEGORIES,
+  eligibleAtHomeSql,
+  isInServiceCircle,
+  type AreaKind,
+  type GeoPoint,
+} from '@care/core';
 
 import { INSTITUTION_TYPES } from './rules/bed-counts';
 import type { CoverageCounts } from './rules/indicators';
-import { changeKey, type ChangeSource, type SourceChanges } from './rules/freshness';
 import { TownshipTally, type ResidentFacts, type TownshipFigures } from './rules/township-tally';
 import type { StatsPeriod } from './rules/period';
+import type { InsideCircle } from './rules/resident-contribution';
 
-/** The categories that make an elder at home eligible for the monthly visits (domain.md §5). */
-export const ELIGIBLE_CATEGORIES = ['destitute', 'economic_hardship'] as const;
+/** The categories that make an elder at home eligible for the monthly visits (domain.md §5; the rule is @care/core's). */
+export const ELIGIBLE_CATEGORIES = VISIT_ELIGIBLE_CATEGORIES;
+
+/** A DataSource or a transaction's QueryRunner. */
+type Queryable = Pick<DataSource, 'query'> | QueryRunner;
 
 export interface Township {
   readonly code: string;
@@ -46,27 +56,6 @@ function residentFacts(row: Row): ResidentFacts {
 }
 
 export type { TownshipFigures } from './rules/township-tally';
-
-/**
- * The tables the figures are computed from, each with the township a changed row touches ('*': every township,
- * or the circles). Rows are never deleted; a resident's categories touch the resident's updated_at.
- */
-const CHANGE_SOURCES: readonly { name: ChangeSource; region: string; from: string; where?: string }[] = [
-  { name: 'facilities', region: "'*'", from: 'facilities x' },
-  { name: 'beds', region: 'f.region_code', from: 'beds x JOIN facilities f ON f.id = x.facility_id' },
-  { name: 'stays', region: 'f.region_code', from: 'stays x JOIN facilities f ON f.id = x.facility_id' },
-  { name: 'residents', region: 'x.region_code', from: 'residents x' },
-  { name: 'assessments', region: 'r.region_code', from: 'assessments x JOIN residents r ON r.id = x.resident_id' },
-  // an institution resident's assessment counts where the resident's stay is (or was, at a past asOf)
-  {
-    name: 'assessment_stays',
-    region: 'f.region_code',
-    from: 'assessments x JOIN stays s ON s.resident_id = x.resident_id JOIN facilities f ON f.id = s.facility_id',
-  },
-  { name: 'visits', region: 'x.region_code', from: 'care_orders x', where: "x.status = 'completed' AND" },
-  { name: 'caregivers', region: "'*'", from: 'caregivers x' },
-  { name: 'service_points', region: "'*'", from: 'service_points x' },
-];
 
 /** The service points with an active caregiver, what the service circles are drawn around, on a grid. */
 export interface ServiceCircles {
@@ -111,43 +100,15 @@ export class CoverageRepository {
     }));
   }
 
-  /** The database's clock: `updated_at` is written by it, so changes are compared with it, not with Node's. */
-  async now(): Promise<Date> {
-    const [row] = (await this.db.query('SELECT NOW(3) AS now')) as Row[];
+  /** The database's clock. */
+  async now(q: Queryable = this.db): Promise<Date> {
+    const [row] = (await q.query('SELECT NOW(3) AS now')) as Row[];
     return instant(row.now) ?? new Date();
   }
 
-  /**
-   * How many source rows changed, per source and township, split at `to`: updated in (from, to] (with the sum of
-   * their updated_at, so a row updated again inside the window shows) and after `to` (see rules/freshness.ts). One index range of `updated_at` per table, as long as the changes, whatever the
-   * size of the tables. Only completed visits count, so dispatch traffic (assignments, acceptances) changes
-   * nothing here.
-   */
-  async changes(from: Date, to: Date): Promise<SourceChanges> {
-    // one statement (one round trip, one connection): a UNION ALL of a grouped index range per source
-    const rows = (await this.db.query(
-      CHANGE_SOURCES.map(
-        (source) =>
-          `(SELECT '${source.name}' AS source, ${source.region} AS region,
-                   SUM(x.updated_at <= ?) AS in_window,
-                   SUM(IF(x.updated_at <= ?, TIMESTAMPDIFF(MICROSECOND, '2000-01-01', x.updated_at), 0)) AS window_sum,
-                   SUM(x.updated_at > ?) AS after
-            FROM ${source.from} WHERE ${source.where ?? ''} x.updated_at > ? GROUP BY ${source.region})`,
-      ).join(' UNION ALL '),
-      CHANGE_SOURCES.flatMap(() => [to, to, to, from]),
-    )) as Row[];
-    return new Map(
-      rows.map((r) => [
-        changeKey(String(r.source) as ChangeSource, String(r.region)),
-        // the sum as the database gives it (a DECIMAL string): compared, never added to
-        { inWindow: num(r.in_window), windowSum: String(r.window_sum ?? 0), after: num(r.after) },
-      ]),
-    );
-  }
-
   /** The service points with an active caregiver now (one read of the service points). */
-  async serviceCircles(): Promise<ServiceCircles> {
-    const rows: Row[] = await this.db.query(
+  async serviceCircles(q: Queryable = this.db): Promise<ServiceCircles> {
+    const rows: Row[] = await q.query(
       `SELECT sp.id, sp.lat, sp.lng FROM service_points sp
        WHERE EXISTS (SELECT 1 FROM caregivers c WHERE c.service_point_id = sp.id AND c.active = 1)
        ORDER BY sp.id`,
@@ -159,17 +120,27 @@ export class CoverageRepository {
     return { grid: new PointGrid(points, SERVICE_CIRCLE_REACH_KM), signature };
   }
 
+  /** Inside a service circle of `circles`, for a place of a township (the same test as the counts'). */
+  insideCircle(circles: ServiceCircles, townships: readonly Township[]): InsideCircle {
+    const kind = new Map(townships.map((t) => [t.code, t.kind]));
+    return (at, township) => circles.grid.near(at).some((p) => isInServiceCircle(p, at, kind.get(township) ?? 'rural'));
+  }
+
   /**
    * The figures of every township in `townships` (or only of those in `only`) for the period, with the service
    * circles of `circles`. Townships without
-   * data get zeros. Restricted to a few townships, every query is an index range of those townships.
+   * data get zeros. Restricted to a few townships, every query is an index range of those townships. With `q` (a
+   * transaction's query runner), every read runs on it, so on the transaction's snapshot (see
+   * KeptFiguresRepository.consume); otherwise on the pool, the rows streamed on a connection of their own.
    */
   async countsByTownship(
     period: StatsPeriod,
     townships: readonly Township[],
     circles: ServiceCircles,
     only?: ReadonlySet<string>,
+    q?: QueryRunner,
   ): Promise<Map<string, TownshipFigures>> {
+    const db: Queryable = q ?? this.db;
     const chosen = only ? townships.filter((t) => only.has(t.code)) : townships;
     const out = new Map(chosen.map((t) => [t.code, new TownshipTally(period)]));
     if (chosen.length === 0) return new Map();
@@ -182,7 +153,7 @@ export class CoverageRepository {
     const kind = new Map(chosen.map((t) => [t.code, t.kind]));
 
     const [beds, comprehensive] = (await Promise.all([
-      this.db.query(
+      db.query(
         `SELECT f.region_code AS region,
                 SUM(b.status <> 'closed') AS in_service,
                 SUM(b.status <> 'closed' AND b.type = 'nursing') AS nursing
@@ -191,7 +162,7 @@ export class CoverageRepository {
          GROUP BY f.region_code`,
         chosenParams,
       ),
-      this.db.query(
+      db.query(
         `SELECT DISTINCT region_code AS region FROM facilities WHERE comprehensive = 1 ${inChosen('region_code')}`,
         chosenParams,
       ),
@@ -202,6 +173,7 @@ export class CoverageRepository {
     // residents in beds of institutions, counted where the institution is; stays admitted after asOf are read
     // too, for the instant they start to count
     await this.stream(
+      q,
       `SELECT f.region_code AS region, DATE_FORMAT(r.birth_date, '%Y-%m-%d') AS birth, s.admitted_at, s.discharged_at,
               ${ASSESSMENT_COLUMNS}
        FROM stays s
@@ -232,12 +204,13 @@ export class CoverageRepository {
     };
     if (only) {
       for (let i = 0; i < codes.length; i += TOWNSHIPS_PER_QUERY) {
-        for (const row of await this.eligibleOf(period, codes.slice(i, i + TOWNSHIPS_PER_QUERY))) atHome(row);
+        for (const row of await this.eligibleOf(db, period, codes.slice(i, i + TOWNSHIPS_PER_QUERY))) atHome(row);
       }
     } else {
       // the whole province: one streamed pass, joining the distinct set of eligible ids (an EXISTS per resident is
       // planned badly over every resident) and looking up each elder's assessments and visits (index-only)
       await this.stream(
+        q,
         `SELECT r.region_code AS region, DATE_FORMAT(r.birth_date, '%Y-%m-%d') AS birth, r.lat, r.lng, ${ASSESSMENT_COLUMNS},
                 (SELECT COUNT(*) FROM care_orders o
                  WHERE o.resident_id = r.id AND o.status = 'completed' AND o.completed_at >= ? AND o.completed_at <= ?) AS visits
@@ -256,23 +229,22 @@ export class CoverageRepository {
    * province-wide pass. Three queries at once, each an index range of (region_code, living_arrangement, …) joined
    * to its table, instead of dependent subqueries per elder: a township is recomputed in about half the time.
    */
-  private async eligibleOf(period: StatsPeriod, codes: string[]): Promise<Row[]> {
+  private async eligibleOf(db: Queryable, period: StatsPeriod, codes: string[]): Promise<Row[]> {
     const { asOf, start } = period;
-    const home = `FROM residents r WHERE r.region_code IN (?) AND r.living_arrangement = 'home'`;
     const [elders, assessments, visits] = (await Promise.all([
-      this.db.query(
-        `SELECT r.id, r.region_code AS region, DATE_FORMAT(r.birth_date, '%Y-%m-%d') AS birth, r.lat, r.lng ${home}
-           AND EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = r.id AND c.category IN (${ELIGIBLE}))`,
+      db.query(
+        `SELECT r.id, r.region_code AS region, DATE_FORMAT(r.birth_date, '%Y-%m-%d') AS birth, r.lat, r.lng
+         FROM residents r WHERE r.region_code IN (?) AND ${eligibleAtHomeSql('r')}`,
         [codes],
       ),
-      this.db.query(
+      db.query(
         `SELECT a.resident_id AS id, MAX(a.assessed_at <= ? AND a.valid_until > ?) AS valid, MAX(a.assessed_at <= ?) AS assessed,
                 MIN(CASE WHEN a.assessed_at > ? THEN a.assessed_at WHEN a.valid_until > ? THEN a.valid_until END) AS next_change
          FROM residents r JOIN assessments a ON a.resident_id = r.id
          WHERE r.region_code IN (?) AND r.living_arrangement = 'home' GROUP BY a.resident_id`,
         [asOf, asOf, asOf, asOf, asOf, codes],
       ),
-      this.db.query(
+      db.query(
         `SELECT o.resident_id AS id, COUNT(*) AS visits
          FROM residents r JOIN care_orders o ON o.resident_id = r.id
            AND o.status = 'completed' AND o.completed_at >= ? AND o.completed_at <= ?
@@ -294,14 +266,22 @@ export class CoverageRepository {
     });
   }
 
-  /** Streams a query's rows on a connection of its own (memory stays flat whatever the number of rows). */
-  private async stream(sql: string, params: unknown[], onRow: (row: Row) => void): Promise<void> {
-    const runner = this.db.createQueryRunner('slave');
+  /**
+   * Streams a query's rows (memory stays flat whatever the number of rows): on `q` when given (its transaction),
+   * else on a connection of its own.
+   */
+  private async stream(
+    q: QueryRunner | undefined,
+    sql: string,
+    params: unknown[],
+    onRow: (row: Row) => void,
+  ): Promise<void> {
+    const runner = q ?? this.db.createQueryRunner('slave');
     try {
       const rows = await runner.stream(sql, params);
       for await (const row of rows) onRow(row as Row);
     } finally {
-      await runner.release();
+      if (!q) await runner.release();
     }
   }
 }

@@ -1,10 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { InvalidInputError, NotFoundError, messageWithoutValues, toCountyIso } from '@care/core';
 
 import { CoverageRepository, type ServiceCircles, type Township, type TownshipFigures } from './coverage.repository';
 import { KeptFiguresRepository, type KeptMonth, type KeptRow } from './kept-figures.repository';
-import { changedSince, dueTownships, windowSignatures, type KeptTownship } from './rules/freshness';
+import {
+  applyDeltas,
+  dueTownships,
+  earliest,
+  monthChanges,
+  type KeptTownship,
+  type MonthChanges,
+} from './rules/freshness';
+import { addResident, residentContribution } from './rules/resident-contribution';
 import { emptyTownshipCounts } from './rules/township-tally';
 import { computeIndicators, sumCounts, type CoverageCounts, type Indicator } from './rules/indicators';
 import { nextSteps, type NextSteps } from './rules/next-steps';
@@ -61,27 +69,20 @@ interface Figures {
 /**
  * How the figures are kept (province scale: a million elders, millions of visits):
  * - each township's counts are kept per month (stats_coverage_snapshots) with the instant the clock alone next
- *   changes them; a request recomputes only the townships that are due — a source row changed since the last
- *   refresh (found through the `updated_at` indexes, see CoverageRepository.changes and rules/freshness.ts), the
- *   clock passed `changesAt`, or the circles changed — so a request costs about the same for 28 townships or a
- *   province;
+ *   changes them. The libraries that own the source tables write an outbox row with every change, in the same
+ *   transaction (`stats_changes`, @care/core's statsChangeStatement); a request consumes the rows: a counted change
+ *   is added to the kept counts, and only the townships a row names for counting again, those the clock passed
+ *   (`changesAt`), or all of them when the circles changed, are counted from the tables — so a request costs about
+ *   the same for 28 townships or a province (rules/freshness.ts);
  * - up to SYNC_REFRESH_MAX_TOWNSHIPS due townships are recomputed before answering, so the answer is exact and
  *   current; more (the first figures of a month aside) are recomputed in the background while the kept figures
  *   are served marked `stale: true` with their `asOf` (stale-while-revalidate);
- * - one refresh per month at a time across processes (the month's row lock); a process that finds it taken
- *   serves what is kept;
+ * - one consumer at a time across processes (a row lock on stats_change_consumer, and the rows of the months it
+ *   writes); a process that finds it taken serves what is kept, marked stale when something is pending;
  * - a closed month snapshotted by the monthly job (00:30 on the 1st) is final: history, no longer refreshed,
  *   because beds keep no history and a later recomputation would mix today's beds into the past.
  */
 const SYNC_REFRESH_MAX_TOWNSHIPS = 40;
-/**
- * How long after writing updated_at a transaction may commit (TypeORM also writes updated_at at whole seconds:
- * its UPDATE sets CURRENT_TIMESTAMP without fractions). Rows updated this long before a refresh started are
- * counted by it, so that one committed later is still found (see rules/freshness.ts).
- */
-const COMMIT_LAG_MS = 60_000;
-/** Twice the lag: the window then lies wholly in the past, and a quiet system writes its state every 2 minutes at most. */
-const CHECKPOINT_AFTER_MS = 2 * COMMIT_LAG_MS;
 
 @Injectable()
 export class CoverageService {
@@ -91,10 +92,6 @@ export class CoverageService {
   private circles: ServiceCircles | null = null;
   /** Due townships recomputed before answering; beyond, in the background (tests lower it). */
   syncRefreshMax = SYNC_REFRESH_MAX_TOWNSHIPS;
-  /** How long before the last check changes are looked for (tests that count recomputed townships lower it). */
-  commitLagMs = COMMIT_LAG_MS;
-  /** How old the last refresh may get before a request with nothing due moves the change window forward. */
-  checkpointAfterMs = CHECKPOINT_AFTER_MS;
 
   constructor(
     private readonly repo: CoverageRepository,
@@ -122,15 +119,10 @@ export class CoverageService {
       return (await this.refresh(period, townships)) ?? this.computeUnkept(period, townships);
     }
     const rows = await this.kept.rows(period.month);
-    const due = await this.due(period, townships, state, rows);
-    if (due.length === 0) {
-      // every request reads the rows changed since the lag window before the last refresh; when that refresh is
-      // long past (a bulk load, a busy hour, then quiet), move the window forward: a refresh of no township, in
-      // the background, so that those rows are not read again by every request
-      if (Date.now() - state.checkedTo.getTime() > this.checkpointAfterMs)
-        void this.refreshInBackground(period, townships);
+    const changes = monthChanges(await this.kept.pending(period.month), period.month, period.start);
+    const due = await this.due(period, townships, state, rows, changes);
+    if (due.length === 0 && changes.deltas.size === 0 && changes.residents.length === 0)
       return served(townships, rows, period.asOf, false);
-    }
     if (due.length <= this.syncRefreshMax) {
       const fresh = await this.refresh(period, townships);
       if (fresh) return fresh;
@@ -146,31 +138,36 @@ export class CoverageService {
     );
   }
 
-  /** The townships to recompute before the kept rows hold at the period's asOf. */
+  /**
+   * The townships to count again before the kept rows hold at the period's asOf: those the outbox names, those
+   * the clock passed, every one when the circles changed. (`q`: read the circles in that transaction.)
+   */
   private async due(
     period: StatsPeriod,
     townships: readonly Township[],
     state: KeptMonth,
     kept: ReadonlyMap<string, KeptTownship>,
+    changes: MonthChanges,
+    q?: QueryRunner,
   ): Promise<string[]> {
-    const since = await this.repo.changes(new Date(state.checkedTo.getTime() - this.commitLagMs), state.checkedTo);
-    const changes = changedSince(since, state.windowCounts);
-    // this process's circles are reloaded when caregivers or points changed, or another process saw them change
-    if (changes.servicePoints || this.circles?.signature !== state.circleSignature) {
-      this.circles = await this.repo.serviceCircles();
+    // this process's circles are reloaded when a service point or caregiver changed, or another process saw them change
+    if (changes.circles || this.circles?.signature !== state.circleSignature) {
+      this.circles = await this.repo.serviceCircles(q);
     }
     const circlesChanged = this.circles.signature !== state.circleSignature;
     return dueTownships({
       townships: townships.map((t) => t.code),
       kept,
-      changed: changes.all || circlesChanged ? 'all' : changes.townships,
+      changed: circlesChanged ? 'all' : changes.recompute,
       asOf: period.asOf,
     });
   }
 
   /**
-   * Recomputes what is due (everything when `everything` or the month is new) under the month's lock and keeps
-   * it. One per month at a time in this process; null when another process holds the lock.
+   * Consumes the outbox (KeptFiguresRepository.consume: one process at a time, one snapshot, the rows deleted with
+   * what they changed) into every month kept open: counted changes are added to the kept counts, the townships
+   * that are due are counted again from the tables. The period's month is counted whole when it is new or when
+   * `everything` (the snapshot job). One at a time in this process; null when another process consumes.
    */
   private refresh(period: StatsPeriod, townships: Township[], everything = false): Promise<Figures | null> {
     const key = `${period.month}|${everything}`;
@@ -178,37 +175,51 @@ export class CoverageService {
     if (running) return running;
     const work = (async () => {
       const started = Date.now();
-      const result = await this.kept.withMonthLock(period.month, async (em, state) => {
-        if (state?.final && !everything) {
-          // the monthly job closed the month meanwhile: its rows are history now
-          return { recomputed: 0, figures: served(townships, await this.kept.rows(period.month), state.asOf, false) };
+      const result = await this.kept.consume(period.month, async (q, { states, state, changes }) => {
+        const checkedTo = await this.repo.now(q);
+        let recomputed = 0;
+        let figuresOfPeriod: Figures | null =
+          state?.final && !everything
+            ? // the monthly job closed the month meanwhile: its rows are history now
+              served(townships, await this.kept.rows(period.month, q), state.asOf, false)
+            : null;
+        const months = new Set(states.filter((s) => !s.final).map((s) => s.month));
+        if (!state || everything) months.add(period.month);
+        for (const month of [...months].sort()) {
+          const p = month === period.month ? period : this.period(month);
+          const kept = states.find((s) => s.month === month);
+          const whole = !kept || (everything && month === period.month);
+          const rows = whole && !kept ? new Map<string, KeptRow>() : await this.kept.rows(month, q);
+          const mc = monthChanges(changes, month, p.start);
+          const due = whole ? null : await this.due(p, townships, kept, rows, mc, q);
+          if (!this.circles || whole) this.circles = await this.repo.serviceCircles(q);
+          const circles = this.circles;
+          const figures =
+            due?.length === 0
+              ? new Map<string, TownshipFigures>()
+              : await this.repo.countsByTownship(p, townships, circles, due ? new Set(due) : undefined, q);
+          recomputed += figures.size;
+          // counted changes and residents' facts, on the townships not counted again from the same snapshot
+          // (their changes are in it)
+          if (!whole)
+            for (const [code, f] of this.applied(p, townships, circles, rows, mc, figures)) figures.set(code, f);
+          const next: KeptMonth = {
+            month,
+            checkedTo,
+            asOf: p.asOf,
+            circleSignature: circles.signature,
+            final: everything && month === period.month && p.closed,
+          };
+          await this.kept.save(q, next, figures, checkedTo);
+          if (month === period.month) {
+            const counts = new Map<string, KeptTownship & { counts: CoverageCounts }>(rows);
+            for (const [code, f] of figures) counts.set(code, f);
+            figuresOfPeriod = served(townships, counts, period.asOf, false);
+          }
         }
-        const checkedTo = await this.repo.now();
-        const window = windowSignatures(
-          await this.repo.changes(new Date(checkedTo.getTime() - this.commitLagMs), checkedTo),
-        );
-        const rows = await this.kept.rows(period.month);
-        const due = state && !everything ? await this.due(period, townships, state, rows) : null;
-        if (!due || !this.circles) this.circles = await this.repo.serviceCircles();
-        const circles = this.circles;
-        const figures =
-          due?.length === 0
-            ? new Map<string, TownshipFigures>()
-            : await this.repo.countsByTownship(period, townships, circles, due ? new Set(due) : undefined);
-        const next: KeptMonth = {
-          month: period.month,
-          checkedTo,
-          windowCounts: window,
-          asOf: period.asOf,
-          circleSignature: circles.signature,
-          final: everything && period.closed,
-        };
-        await this.kept.save(em, next, figures, checkedTo);
-        const counts = new Map<string, KeptTownship & { counts: CoverageCounts }>(rows);
-        for (const [code, f] of figures) counts.set(code, f);
-        return { recomputed: figures.size, figures: served(townships, counts, period.asOf, false) };
+        return { recomputed, figures: figuresOfPeriod };
       });
-      if (!result.ran) return null;
+      if (!result.ran || !result.value.figures) return null;
       const took = Date.now() - started;
       if (took >= 1000)
         this.logger.log(`coverage ${period.month}: ${result.value.recomputed} townships recomputed in ${took} ms`);
@@ -216,6 +227,46 @@ export class CoverageService {
     })().finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, work);
     return work;
+  }
+
+  /**
+   * The kept counts of the townships `recounted` leaves out, with the month's counted changes added and each
+   * resident's facts counted after its change minus before it.
+   */
+  private applied(
+    period: StatsPeriod,
+    townships: readonly Township[],
+    circles: ServiceCircles,
+    rows: ReadonlyMap<string, KeptTownship & { counts: CoverageCounts }>,
+    changes: MonthChanges,
+    recounted: ReadonlyMap<string, TownshipFigures>,
+  ): Map<string, TownshipFigures> {
+    const out = new Map<string, TownshipFigures>();
+    const current = (code: string): TownshipFigures =>
+      out.get(code) ?? {
+        counts: rows.get(code)?.counts ?? emptyTownshipCounts(),
+        changesAt: rows.get(code)?.changesAt ?? null,
+      };
+    for (const [code, delta] of changes.deltas) {
+      if (recounted.has(code)) continue;
+      const f = current(code);
+      out.set(code, { counts: applyDeltas(f.counts, delta), changesAt: f.changesAt });
+    }
+    if (changes.residents.length === 0) return out;
+    const codes = new Set(townships.map((t) => t.code));
+    const inside = this.repo.insideCircle(circles, townships);
+    for (const { sign, facts } of changes.residents) {
+      for (const [code, share] of residentContribution(facts, period, codes, inside)) {
+        if (recounted.has(code)) continue;
+        const f = current(code);
+        out.set(code, {
+          counts: addResident(f.counts, share.counts, sign),
+          // the clock may change the resident's share later: the township is counted again then
+          changesAt: sign > 0 ? earliest(f.changesAt, share.changesAt) : f.changesAt,
+        });
+      }
+    }
+    return out;
   }
 
   /** The first figures of a month while another process computes and keeps them: computed here, not kept. */

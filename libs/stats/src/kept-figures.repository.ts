@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { isLockBusyError, TransactionRunner } from '@care/core';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { isLockBusyError, type ResidentFacts } from '@care/core';
 
 import type { TownshipFigures } from './coverage.repository';
-import type { WindowSignatures } from './rules/freshness';
+import type { OutboxChange } from './rules/freshness';
 import type { CoverageCounts } from './rules/indicators';
 
 /** What is known of a month's kept figures (stats_coverage_months). */
 export interface KeptMonth {
   readonly month: string;
-  /** When the last refresh started (database clock): rows committed by then are in the kept rows. */
+  /** When the last refresh ran (database clock). */
   readonly checkedTo: Date;
-  /** What that refresh saw updated in the lag window before `checkedTo`, per source and township (count and updated_at sum). */
-  readonly windowCounts: WindowSignatures;
   /** The instant every kept row was last known to hold for. */
   readonly asOf: Date;
   readonly circleSignature: string;
@@ -30,6 +28,7 @@ export interface KeptRow extends TownshipFigures {
 }
 
 type Row = Record<string, unknown>;
+const MONTH_COLUMNS = 'month, checked_to, as_of, circle_signature, final';
 const COLUMNS = [
   'beds_in_service',
   'nursing_beds',
@@ -86,22 +85,16 @@ const asDate = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)
  */
 @Injectable()
 export class KeptFiguresRepository {
-  constructor(
-    private readonly db: DataSource,
-    private readonly tx: TransactionRunner,
-  ) {}
+  constructor(private readonly db: DataSource) {}
 
   /** The month's state, or null before its figures were first computed. */
-  async month(month: string, em: EntityManager = this.db.manager): Promise<KeptMonth | null> {
-    const rows: Row[] = await em.query(
-      `SELECT month, checked_to, as_of, circle_signature, window_counts, final FROM stats_coverage_months WHERE month = ?`,
-      [month],
-    );
+  async month(month: string, em: EntityManager | QueryRunner = this.db.manager): Promise<KeptMonth | null> {
+    const rows: Row[] = await em.query(`SELECT ${MONTH_COLUMNS} FROM stats_coverage_months WHERE month = ?`, [month]);
     return rows.length && rows[0].checked_to !== null ? toMonth(rows[0]) : null;
   }
 
-  async rows(month: string): Promise<Map<string, KeptRow>> {
-    const rows: Row[] = await this.db.query(
+  async rows(month: string, q: DataSource | QueryRunner = this.db): Promise<Map<string, KeptRow>> {
+    const rows: Row[] = await q.query(
       `SELECT region_code, ${COLUMNS.join(', ')}, as_of, changes_at, computed_at
        FROM stats_coverage_snapshots WHERE month = ?`,
       [month],
@@ -141,40 +134,112 @@ export class KeptFiguresRepository {
     }));
   }
 
+  /** Outbox rows waiting, for `month` (theirs and every open month's), summarised without a lock. */
+  async pending(month: string): Promise<OutboxChange[]> {
+    return toChanges(
+      await this.db.query(
+        `SELECT id, region_code, month, source, recompute, beds_in_service, nursing_beds, sign, facts FROM stats_changes
+         WHERE month IS NULL OR month = ? ORDER BY id`,
+        [month],
+      ),
+    );
+  }
+
   /**
-   * Runs `work` holding the month's lock, in one transaction with what it saves. Returns `{ ran: false }` at once
-   * when another process holds the lock (it is refreshing the same month).
+   * Consumes the outbox: runs `work` in ONE transaction that holds the consumer's lock (one process at a time:
+   * `{ ran: false }` at once when another holds it) and the rows of the months it writes, on one consistent
+   * snapshot — the outbox rows it is given, the months' states and whatever `work` reads from the tables through
+   * the query runner are all as of one instant, so a change is either in the tables `work` counts and among the
+   * rows, or in neither. The rows given are deleted in the same transaction as what `work` saves: a crash before
+   * COMMIT leaves them, and the kept figures, as they were; none is applied twice.
    */
-  async withMonthLock<T>(
+  async consume<T>(
     month: string,
-    work: (em: EntityManager, state: KeptMonth | null) => Promise<T>,
+    work: (
+      q: QueryRunner,
+      kept: { states: KeptMonth[]; state: KeptMonth | null; changes: OutboxChange[] },
+    ) => Promise<T>,
   ): Promise<{ ran: true; value: T } | { ran: false }> {
-    // the lock row must exist before it can be locked; a plain read first, because INSERT IGNORE on a row another
-    // process holds locked would wait for that lock (a whole province's refresh) instead of failing at once
+    // the month's row must exist before it can be locked; a plain read first, because INSERT IGNORE on a row another
+    // process holds locked would wait for that lock instead of failing at once
     const exists = (await this.db.query(`SELECT 1 AS x FROM stats_coverage_months WHERE month = ?`, [month])) as Row[];
     if (exists.length === 0)
       await this.db.query(`INSERT IGNORE INTO stats_coverage_months (month) VALUES (?)`, [month]);
+    const open = (
+      (await this.db.query(
+        `SELECT month FROM stats_coverage_months WHERE final = 0 AND checked_to IS NOT NULL`,
+      )) as Row[]
+    ).map((r) => String(r.month));
+    const months = [...new Set([month, ...open])].sort();
+    const q = this.db.createQueryRunner('master');
+    await q.connect();
+    let begun = false;
+    // the api's statement time limit (4 s) is for requests; counting a month whole (the first time, the monthly job)
+    // legitimately reads every elder: no limit on this connection while it consumes, the pool's limit restored after
+    const [server] = (await q.query('SELECT @@version AS v')) as Row[];
+    const limit = /mariadb/i.test(String(server.v)) ? 'max_statement_time' : 'max_execution_time';
+    // and room in memory for the province-wide pass's set of eligible ids (16 MB by default: on disk beyond)
+    await q.query(
+      `SET @care_statement_limit = @@SESSION.${limit}, SESSION ${limit} = 0,
+           @care_tmp_table = @@SESSION.tmp_table_size, SESSION tmp_table_size = 67108864,
+           @care_heap_table = @@SESSION.max_heap_table_size, SESSION max_heap_table_size = 67108864`,
+    );
     try {
-      const value = await this.tx.run(
-        async (em) => {
-          const [row] = (await em.query(
-            `SELECT month, checked_to, as_of, circle_signature, window_counts, final FROM stats_coverage_months WHERE month = ? FOR UPDATE NOWAIT`,
-            [month],
-          )) as Row[];
-          return work(em, row.checked_to === null ? null : toMonth(row));
-        },
-        { retries: 0 },
+      // the connections read committed by default; the counts and the outbox must come from one snapshot
+      await q.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+      await q.query('START TRANSACTION');
+      begun = true;
+      // locking reads (they read the latest rows and create no snapshot): the consumer, then the months written
+      const [lock] = (await q.query(
+        'SELECT version FROM stats_change_consumer WHERE id = 1 FOR UPDATE NOWAIT',
+      )) as Row[];
+      await q.query(`SELECT month FROM stats_coverage_months WHERE month IN (?) ORDER BY month FOR UPDATE NOWAIT`, [
+        months,
+      ]);
+      // the first plain read creates the snapshot: it must show the consumer as locked (no consumption between)
+      const [seen] = (await q.query('SELECT version FROM stats_change_consumer WHERE id = 1')) as Row[];
+      const rows = (await q.query(
+        `SELECT ${MONTH_COLUMNS} FROM stats_coverage_months WHERE month IN (?) OR (final = 0 AND checked_to IS NOT NULL)`,
+        [months],
+      )) as Row[];
+      if (String(seen.version) !== String(lock.version) || rows.some((r) => !months.includes(String(r.month)))) {
+        // another process consumed (or kept a new month) between the plain reads and the locks: the next read will
+        await q.query('ROLLBACK');
+        begun = false;
+        return { ran: false };
+      }
+      const states = rows.filter((r) => r.checked_to !== null).map(toMonth);
+      const changes = toChanges(
+        await q.query(
+          'SELECT id, region_code, month, source, recompute, beds_in_service, nursing_beds, sign, facts FROM stats_changes ORDER BY id',
+        ),
       );
+      const value = await work(q, { states, state: states.find((s) => s.month === month) ?? null, changes });
+      const ids = changes.map((c) => c.id);
+      for (let i = 0; i < ids.length; i += 1000)
+        await q.query('DELETE FROM stats_changes WHERE id IN (?)', [ids.slice(i, i + 1000)]);
+      await q.query('UPDATE stats_change_consumer SET version = version + 1 WHERE id = 1');
+      await q.query('COMMIT');
+      begun = false;
       return { ran: true, value };
     } catch (error) {
+      if (begun) await q.query('ROLLBACK').catch(() => undefined);
       if (isLockBusyError(error)) return { ran: false };
       throw error;
+    } finally {
+      await q
+        .query(
+          `SET SESSION ${limit} = @care_statement_limit, SESSION tmp_table_size = @care_tmp_table,
+               SESSION max_heap_table_size = @care_heap_table`,
+        )
+        .catch(() => undefined);
+      await q.release();
     }
   }
 
   /** Saves township figures and the month's state (inside withMonthLock). */
   async save(
-    em: EntityManager,
+    em: QueryRunner,
     state: KeptMonth,
     figures: ReadonlyMap<string, TownshipFigures>,
     computedAt: Date,
@@ -197,17 +262,9 @@ export class KeptFiguresRepository {
       );
     }
     await em.query(
-      `UPDATE stats_coverage_months SET checked_to = ?, as_of = ?, circle_signature = ?, window_counts = ?, final = ?, refreshed_at = ?
+      `UPDATE stats_coverage_months SET checked_to = ?, as_of = ?, circle_signature = ?, final = ?, refreshed_at = ?
        WHERE month = ?`,
-      [
-        state.checkedTo,
-        state.asOf,
-        state.circleSignature,
-        JSON.stringify(state.windowCounts),
-        state.final ? 1 : 0,
-        computedAt,
-        state.month,
-      ],
+      [state.checkedTo, state.asOf, state.circleSignature, state.final ? 1 : 0, computedAt, state.month],
     );
   }
 }
@@ -218,7 +275,20 @@ function toMonth(r: Row): KeptMonth {
     checkedTo: asDate(r.checked_to),
     asOf: asDate(r.as_of),
     circleSignature: String(r.circle_signature),
-    windowCounts: r.window_counts ? (JSON.parse(String(r.window_counts)) as WindowSignatures) : {},
     final: Number(r.final) === 1,
   };
+}
+
+function toChanges(rows: Row[]): OutboxChange[] {
+  return rows.map((r) => ({
+    id: String(r.id),
+    regionCode: r.region_code === null ? null : String(r.region_code),
+    month: r.month === null ? null : String(r.month),
+    source: String(r.source),
+    recompute: Number(r.recompute) === 1,
+    bedsInService: Number(r.beds_in_service),
+    nursingBeds: Number(r.nursing_beds),
+    sign: Number(r.sign ?? 0),
+    facts: r.facts === null || r.facts === undefined ? null : (JSON.parse(String(r.facts)) as ResidentFacts),
+  }));
 }

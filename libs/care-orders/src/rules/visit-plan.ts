@@ -7,8 +7,8 @@
  * place it on any day of the third (the dispatch rules plan every day a window touches). When a plan is
  * generated during its month, thirds that are over are skipped and the current third starts now.
  */
+import { ELDER_AGE, VISIT_ELIGIBLE_CATEGORIES, isVisitEligible } from '@care/core';
 import {
-  ageOn,
   ceilToMinute,
   countyDate,
   countyInstant,
@@ -31,8 +31,9 @@ export type PlanSlot = MonthThird;
 export const PLAN_WINDOW = { start: '09:00', end: '17:00' } as const;
 export const PLAN_FIXED_SERVICES = ['health_check', 'safety_check'] as const;
 export const PLAN_ROTATION = ['home_cleaning', 'personal_hygiene', 'laundry'] as const;
-export const PLAN_CATEGORIES = ['destitute', 'economic_hardship'] as const;
-export const ELDER_AGE = 60;
+/** Whom the plan is for: the visit eligibility rule of @care/core (the coverage figures count with the same). */
+export const PLAN_CATEGORIES = VISIT_ELIGIBLE_CATEGORIES;
+export { ELDER_AGE };
 
 /** Month sentinels a scheduled job may carry instead of a YYYY-MM month. */
 export const CURRENT_MONTH = 'current';
@@ -90,9 +91,7 @@ export interface PlanCandidate {
  * more) by the last day of the month — who turns 60 during the month is visited that month.
  */
 export function isPlanEligible(resident: PlanCandidate, month: string): boolean {
-  if (resident.livingArrangement !== 'home') return false;
-  if (!resident.categories.some((c) => (PLAN_CATEGORIES as readonly string[]).includes(c))) return false;
-  return ageOn(resident.birthDate, dayOfMonth(month, daysInMonth(month))) >= ELDER_AGE;
+  return isVisitEligible(resident, dayOfMonth(month, daysInMonth(month)));
 }
 
 /** The latest birth date (YYYY-MM-DD) of an elder by the end of the month, for SQL filters. */

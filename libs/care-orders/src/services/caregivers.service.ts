@@ -7,6 +7,7 @@ import {
   TransactionRunner,
   countyDate,
   countyInstant,
+  writeStatsChanges,
   type AuthUser,
   type Page,
 } from '@care/core';
@@ -122,6 +123,8 @@ export class CaregiversService {
           CaregiverSkill,
           dto.skills.map((skill) => ({ caregiverId: saved.id, skill })),
         );
+      // statistics: an active caregiver draws its service point's circle
+      await writeStatsChanges(em, [{ source: 'service_circles' }]);
       return saved.id;
     });
     // a new caregiver may take orders nobody could take before
@@ -224,6 +227,9 @@ export class CaregiversService {
             dto.skills.map((skill) => ({ caregiverId: id, skill })),
           );
       }
+      // statistics: the circles are drawn around the service points with an active caregiver
+      if (after.active !== before.active || after.servicePointId !== before.servicePointId)
+        await writeStatsChanges(em, [{ source: 'service_circles' }]);
       const released = termsChanged ? await this.releaseBrokenVisits(em, id, before, after) : [];
       return { view: await this.getView(id, em), released, termsChanged, version: caregiver.version + 1 };
     });

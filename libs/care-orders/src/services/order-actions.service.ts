@@ -10,6 +10,7 @@ import {
   auditContext,
   isDuplicateKeyError,
   stmt,
+  residentFactsAround,
   type AuthUser,
   type SqlResult,
   type SqlStatement,
@@ -230,7 +231,14 @@ export class OrderActionsService {
               order.id,
             ],
           );
-          return { statements: [visit], patch: { completedAt: time.effectiveAt } };
+          // statistics: a completed visit counts towards its elder's three a month — the elder's facts before the
+          // writes (this batch) and after them (the commit's batch): no round trip of their own
+          const facts = residentFactsAround('visits', order.residentId, received);
+          return {
+            statements: [...facts.before, visit],
+            patch: { completedAt: time.effectiveAt },
+            committed: [facts.after],
+          };
         },
         keyed,
       ),
@@ -357,7 +365,10 @@ export class OrderActionsService {
     id: string,
     action: OrderAction,
     reads: SqlStatement[],
-    work: (order: CareOrder, reads: SqlResult[]) => { statements: SqlStatement[]; patch: OrderPatch },
+    work: (
+      order: CareOrder,
+      reads: SqlResult[],
+    ) => { statements: SqlStatement[]; patch: OrderPatch; committed?: SqlStatement[] },
     keyed: Keyed | null,
   ): Promise<CareOrderView> {
     const scope = orderScope(user);
@@ -392,7 +403,7 @@ export class OrderActionsService {
       auditContext.note({ entity: 'care-order', ids: [order.id], residentIds: [order.residentId] });
       // the table decides first, so an illegal move is 409 INVALID_TRANSITION whatever the action's own checks
       transition(order.status, action);
-      const { statements, patch } = work(order, first.slice(1));
+      const { statements, patch, committed = [] } = work(order, first.slice(1));
       const second = await tx.batch([
         ...statements,
         orderStatusStatement(order, action, patch),
@@ -404,8 +415,9 @@ export class OrderActionsService {
       const reread = orderFrom(after[1]);
       if (!reread) throw new NotFoundError('Care order', id);
       const view = orderViewsFrom([reread], after.slice(2), { showDeclines })[0];
-      await tx.commit(
-        keyed
+      await tx.commit([
+        ...committed,
+        ...(keyed
           ? [
               stmt('UPDATE idempotency_keys SET response_body = ? WHERE user_id = ? AND idem_key = ?', [
                 JSON.stringify(view),
@@ -413,8 +425,8 @@ export class OrderActionsService {
                 keyed.key,
               ]),
             ]
-          : [],
-      );
+          : []),
+      ]);
       return view;
     });
   }

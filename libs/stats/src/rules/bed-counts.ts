@@ -4,11 +4,13 @@
  * `community_station` (day care) stay out. Beds under maintenance, reserved or vacant are in service.
  * Occupied = held by an active stay (the bed's status `occupied`). Pure: no Nest, no TypeORM.
  */
+import { COUNTED_FACILITY_TYPES } from '@care/core';
 
 export const FACILITY_TYPES = ['welfare_institute', 'nursing_home', 'service_center', 'community_station'] as const;
 export type FacilityType = (typeof FACILITY_TYPES)[number];
 
-export const INSTITUTION_TYPES: readonly FacilityType[] = ['welfare_institute', 'nursing_home', 'service_center'];
+/** The facility types counted: @care/core's, which the owners' statistics changes use too. */
+export const INSTITUTION_TYPES: readonly FacilityType[] = COUNTED_FACILITY_TYPES;
 
 export type BedType = 'nursing' | 'ordinary';
 export type BedStatus = 'vacant' | 'occupied' | 'reserved' | 'maintenance' | 'closed';

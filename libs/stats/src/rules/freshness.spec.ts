@@ -1,4 +1,5 @@
-import { changedSince, dueTownships, earliest, reachesAgeAt, windowSignatures } from './freshness';
+import { applyDeltas, dueTownships, earliest, monthChanges, reachesAgeAt, type OutboxChange } from './freshness';
+import { zeroCounts } from './indicators';
 import { statsPeriod } from './period';
 
 describe('which kept township counts must be recomputed', () => {
@@ -57,89 +58,58 @@ describe('earliest', () => {
   });
 });
 
-describe('changedSince: the townships whose rows changed since a refresh', () => {
-  /** [key, rows in the window, rows after, sum of the window's updated_at (default: one derived from the count)] */
-  const changes = (entries: [string, number, number, string?][]) =>
-    new Map(
-      entries.map(([key, inWindow, after, sum]) => [
-        key,
-        { inWindow, windowSum: sum ?? String(inWindow * 1000), after },
-      ]),
+describe('monthChanges: what the outbox rows mean for a kept month', () => {
+  const row = (over: Partial<OutboxChange>): OutboxChange => ({
+    id: '1',
+    regionCode: 'A',
+    month: null,
+    source: 'beds',
+    recompute: false,
+    bedsInService: 0,
+    nursingBeds: 0,
+    sign: 0,
+    facts: null,
+    ...over,
+  });
+
+  it('counted changes add up per township; recompute rows name their townships', () => {
+    const c = monthChanges(
+      [
+        row({ bedsInService: 3, nursingBeds: 2 }),
+        row({ bedsInService: -1 }),
+        row({ regionCode: 'B', source: 'residents', recompute: true }),
+      ],
+      '2026-11',
     );
-  /** What a refresh records for the same entries. */
-  const seenAs = (entries: [string, number, number, string?][]) => windowSignatures(changes(entries));
+    expect(c.deltas.get('A')).toEqual({ bedsInService: 2, nursingBeds: 2 });
+    expect(c.recompute).toEqual(new Set(['B']));
+    expect(c.circles).toBe(false);
+  });
 
-  it('rows updated after the refresh started: their townships', () => {
-    const c = changedSince(
-      changes([
-        ['beds:A', 0, 1],
-        ['visits:B', 2, 1],
-      ]),
-      seenAs([['visits:B', 2, 0]]),
+  it("a row of another month is not this month's; a row without a month is every open month's", () => {
+    const rows = [row({ month: '2026-10', recompute: true }), row({ regionCode: 'C', recompute: true })];
+    expect(monthChanges(rows, '2026-11').recompute).toEqual(new Set(['C']));
+    expect(monthChanges(rows, '2026-10').recompute).toEqual(new Set(['A', 'C']));
+  });
+
+  it('every township to count again (a facility); the circles to compare (a service point or caregiver)', () => {
+    const c = monthChanges(
+      [
+        row({ regionCode: null, source: 'facilities', recompute: true }),
+        row({ regionCode: null, source: 'service_circles' }),
+      ],
+      '2026-11',
     );
-    expect(c).toEqual({ townships: new Set(['A', 'B']), all: false, servicePoints: false });
+    expect(c.recompute).toBe('all');
+    expect(c.circles).toBe(true);
   });
 
-  it('the window as the refresh saw it: nothing changed (the lag does not count a change twice)', () => {
-    const window: [string, number, number][] = [
-      ['beds:A', 3, 0],
-      ['residents:B', 1, 0],
-    ];
-    const c = changedSince(changes(window), seenAs(window));
-    expect(c.townships.size).toBe(0);
-  });
-
-  it('more rows in the window than the refresh saw: a transaction committed late, its township changed', () => {
-    const c = changedSince(
-      changes([
-        ['beds:A', 4, 0],
-        ['stays:C', 1, 0],
-      ]),
-      seenAs([['beds:A', 3, 0]]),
-    );
-    expect([...c.townships].sort()).toEqual(['A', 'C']);
-  });
-
-  it('a row already in the change window is updated again (committed late, still inside the window): changed', () => {
-    // the refresh saw 2 rows at t1 and t2; one of them was updated again at t3 <= the refresh's start, committing
-    // after it: still 2 rows in the window, nothing after, only their updated_at moved
-    const c = changedSince(
-      changes([['beds:A', 2, 0, String(1_000 + 3_000)]]),
-      seenAs([['beds:A', 2, 0, String(1_000 + 2_000)]]),
-    );
-    expect([...c.townships]).toEqual(['A']);
-  });
-
-  it('fewer rows in the window (one was updated again, after the refresh): counted by `after`', () => {
-    const c = changedSince(changes([['beds:A', 2, 1]]), seenAs([['beds:A', 3, 0]]));
-    expect([...c.townships]).toEqual(['A']);
-  });
-
-  it('every row the refresh saw in a township moved to another one (a late commit): both changed', () => {
-    const c = changedSince(changes([['residents:B', 1, 0]]), seenAs([['residents:A', 1, 0]]));
-    expect([...c.townships].sort()).toEqual(['A', 'B']);
-  });
-
-  it('a window kept by an earlier version (a bare count) is recomputed once', () => {
-    expect([...changedSince(changes([['beds:A', 3, 0]]), { 'beds:A': 3 }).townships]).toEqual(['A']);
-  });
-
-  it('facilities change every township; caregivers and service points the circles', () => {
-    expect(changedSince(changes([['facilities:*', 0, 1]]), {})).toMatchObject({ all: true, servicePoints: false });
-    expect(changedSince(changes([['caregivers:*', 1, 0]]), {})).toMatchObject({ all: false, servicePoints: true });
-    expect(
-      changedSince(changes([['service_points:*', 1, 0]]), seenAs([['service_points:*', 1, 0]])).servicePoints,
-    ).toBe(false);
-  });
-
-  it('windowSignatures keeps what a refresh saw in its window: count and updated_at sum', () => {
-    expect(
-      windowSignatures(
-        changes([
-          ['beds:A', 3, 1, '123456789012345678901'],
-          ['stays:B', 0, 2, '0'],
-        ]),
-      ),
-    ).toEqual({ 'beds:A': '3:123456789012345678901' });
+  it('applyDeltas moves the bed counts and nothing else', () => {
+    const counts = { ...zeroCounts(), bedsInService: 10, nursingBeds: 6, occupiedBeds: 4 };
+    expect(applyDeltas(counts, { bedsInService: -1, nursingBeds: -1 })).toEqual({
+      ...counts,
+      bedsInService: 9,
+      nursingBeds: 5,
+    });
   });
 });

@@ -1,86 +1,90 @@
 /**
- * When kept coverage counts can be served as they are, and when a township must be recomputed first. Pure.
+ * When kept coverage counts can be served as they are, what a change read from the outbox does to them, and when a
+ * township must be counted again first. Pure.
  *
  * A township's counts for a month stay exact until
- * - a row they are computed from changes. Rows carry `updated_at`, but a row updated just before a refresh
- *   started may commit only after it, so "updated after the refresh started" is not enough. A refresh therefore
- *   also records, per source and township, a signature of the rows updated in the lag window before it started
- *   ({@link WindowSignatures}: their count and the sum of their updated_at); later, a township is changed when it
- *   has rows updated after the refresh started, or its window's signature differs from the one seen. A count alone
- *   misses a row already in the window that is updated again by a transaction committing late (its new updated_at
- *   still in the window, the count unchanged); the sum moves with any row's updated_at. Rows are never deleted;
+ * - a row they are computed from changes. The library that owns the row writes an outbox row (`stats_changes`, see
+ *   `statsChangeStatement` of @care/core) in the same transaction: either the change to each count it moves by a
+ *   known amount (applied to the kept counts), or "count this township again" (null township: every township);
+ *   a possible change of the service circles makes statistics compare them, and count every township again if
+ *   they changed. Rows are consumed in one transaction with the kept counts they change, so none is applied twice
+ *   nor lost (see KeptFiguresRepository.consume);
  * - the clock alone changes them: an assessment expires or an elder turns 60. Each kept row carries the first
  *   such instant after its `asOf` (`changesAt`), so a row is due once the period's `asOf` has reached it.
  */
 import { countyMidnightOf } from '@care/core/time';
+import type { ResidentFacts } from '@care/core';
+import type { CoverageCounts } from './indicators';
 
-/** The sources of the figures; facilities may move counts between townships, caregivers and points the circles. */
-export type ChangeSource =
-  | 'facilities'
-  | 'beds'
-  | 'stays'
-  | 'residents'
-  | 'assessments'
-  | 'assessment_stays'
-  | 'visits'
-  | 'caregivers'
-  | 'service_points';
+/** One outbox row as statistics read it. */
+export interface OutboxChange {
+  readonly id: string;
+  /** null: every township. */
+  readonly regionCode: string | null;
+  /** null: every month still kept open. */
+  readonly month: string | null;
+  readonly source: string;
+  readonly recompute: boolean;
+  readonly bedsInService: number;
+  readonly nursingBeds: number;
+  /** A resident's facts before (−1) or after (+1) a change; 0: not a facts row. */
+  readonly sign: number;
+  readonly facts: ResidentFacts | null;
+}
 
-/**
- * Rows updated per `source:township` key: in the window before the last check started (how many, and the sum of
- * their updated_at in microseconds since 2000, a decimal string: it outgrows a double), and after it.
- */
-export type SourceChanges = ReadonlyMap<
-  string,
-  { readonly inWindow: number; readonly windowSum: string; readonly after: number }
->;
-/**
- * Per `source:township` key, the signature (`<count>:<sum of updated_at>`) of the rows updated in the window before
- * a refresh started, as that refresh saw them. (Kept in stats_coverage_months.window_counts; a value kept by an
- * earlier version, a bare count, matches no signature, so its township is recomputed once.)
- */
-export type WindowSignatures = Readonly<Record<string, string | number>>;
-
-const EMPTY_WINDOW = '0:0';
-const windowSignature = (count: { readonly inWindow: number; readonly windowSum: string }): string =>
-  count.inWindow === 0 ? EMPTY_WINDOW : `${count.inWindow}:${count.windowSum}`;
-
-export const changeKey = (source: ChangeSource, township: string): string => `${source}:${township}`;
-
-export interface Changed {
-  readonly townships: ReadonlySet<string>;
-  /** A facility changed: it may have moved counts between townships, so every township is recomputed. */
-  readonly all: boolean;
-  /** Caregivers or service points changed: the circles may have (the caller compares their signature). */
-  readonly servicePoints: boolean;
+/** What the outbox rows mean for one kept month. */
+export interface MonthChanges {
+  /** Townships to count again from the tables, or 'all'. */
+  readonly recompute: ReadonlySet<string> | 'all';
+  /** Per township, the counts to add to the kept ones (townships counted again aside). */
+  readonly deltas: ReadonlyMap<string, Pick<CoverageCounts, 'bedsInService' | 'nursingBeds'>>;
+  /** A row said the service circles may have changed. */
+  readonly circles: boolean;
+  /** Residents' facts before (−1) and after (+1) changes, to count and add (townships counted again aside). */
+  readonly residents: readonly { readonly sign: 1 | -1; readonly facts: ResidentFacts }[];
 }
 
 /**
- * What changed since a refresh that saw `seen` in its window, given the rows updated since that window began (the
- * same window: both are taken from the refresh's start).
+ * The outbox rows that apply to `month` (theirs, or every open month's), folded into what to do. Residents'
+ * facts that do not reach back to the month's `start` name their townships to count again.
  */
-export function changedSince(now: SourceChanges, seen: WindowSignatures): Changed {
-  const townships = new Set<string>();
+export function monthChanges(changes: readonly OutboxChange[], month: string, start?: Date): MonthChanges {
+  const recompute = new Set<string>();
   let all = false;
-  let servicePoints = false;
-  const mark = (key: string) => {
-    const [source, township] = key.split(':') as [ChangeSource, string];
-    if (source === 'facilities') all = true;
-    else if (source === 'caregivers' || source === 'service_points') servicePoints = true;
-    else townships.add(township);
-  };
-  for (const [key, count] of now) {
-    if (count.after === 0 && windowSignature(count) === String(seen[key] ?? EMPTY_WINDOW)) continue;
-    mark(key);
+  let circles = false;
+  const deltas = new Map<string, { bedsInService: number; nursingBeds: number }>();
+  const residents: { sign: 1 | -1; facts: ResidentFacts }[] = [];
+  for (const c of changes) {
+    if (c.month !== null && c.month !== month) continue;
+    if (c.facts && c.sign !== 0) {
+      if (start && c.facts.since <= start.getTime()) residents.push({ sign: c.sign > 0 ? 1 : -1, facts: c.facts });
+      else for (const code of [c.facts.region, ...(c.facts.stays ?? []).map((x) => x[0])]) recompute.add(code);
+      continue;
+    }
+    if (c.source === 'service_circles') circles = true;
+    else if (c.recompute && c.regionCode === null) all = true;
+    else if (c.regionCode === null) continue;
+    else if (c.recompute) recompute.add(c.regionCode);
+    else {
+      const d = deltas.get(c.regionCode) ?? { bedsInService: 0, nursingBeds: 0 };
+      d.bedsInService += c.bedsInService;
+      d.nursingBeds += c.nursingBeds;
+      deltas.set(c.regionCode, d);
+    }
   }
-  // rows the refresh saw in a key's window that are in none now: they moved to another township (a late commit)
-  for (const key of Object.keys(seen)) if (!now.has(key) && String(seen[key]) !== EMPTY_WINDOW) mark(key);
-  return { townships, all, servicePoints };
+  return { recompute: all ? 'all' : recompute, deltas, circles, residents };
 }
 
-/** The window signatures a refresh records (the window part of what it saw when it started). */
-export function windowSignatures(now: SourceChanges): WindowSignatures {
-  return Object.fromEntries([...now].filter(([, c]) => c.inWindow > 0).map(([key, c]) => [key, windowSignature(c)]));
+/** Kept counts with a change applied. */
+export function applyDeltas(
+  counts: CoverageCounts,
+  delta: Pick<CoverageCounts, 'bedsInService' | 'nursingBeds'>,
+): CoverageCounts {
+  return {
+    ...counts,
+    bedsInService: counts.bedsInService + delta.bedsInService,
+    nursingBeds: counts.nursingBeds + delta.nursingBeds,
+  };
 }
 
 export interface KeptTownship {
@@ -92,7 +96,7 @@ export interface DueQuery {
   /** Every township, in report order. */
   readonly townships: readonly string[];
   readonly kept: ReadonlyMap<string, KeptTownship>;
-  /** Townships whose source rows changed since the counts were computed, or 'all'. */
+  /** Townships the outbox says to count again, or 'all'. */
   readonly changed: ReadonlySet<string> | 'all';
   /** The instant the figures are wanted for. */
   readonly asOf: Date;

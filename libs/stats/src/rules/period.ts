@@ -4,6 +4,7 @@
  * elders 60 or older on its date, and visits completed between the month's start and it. Pure.
  */
 
+import { elderBornOnOrBefore } from '@care/core';
 import { countyDate, monthStart, nextMonth } from '@care/core/time';
 
 export { countyMonth, monthsBetween, MONTH_PATTERN, nextMonth, previousMonth } from '@care/core/time';
@@ -25,7 +26,7 @@ export interface StatsPeriod {
 }
 
 /** Throws RangeError for a malformed month or one that has not started yet. */
-export function statsPeriod(month: string, now: Date, elderAge = 60): StatsPeriod {
+export function statsPeriod(month: string, now: Date): StatsPeriod {
   const start = monthStart(month);
   const end = monthStart(nextMonth(month));
   if (start.getTime() > now.getTime()) throw new RangeError(`month ${month} has not started yet`);
@@ -33,6 +34,5 @@ export function statsPeriod(month: string, now: Date, elderAge = 60): StatsPerio
   const asOf = closed ? new Date(end.getTime() - 1) : now;
   const asOfDate = countyDate(asOf);
   // 60 or older on D ⇔ born on or before D minus 60 years (29 Feb of a leap D: D − 60 is a leap year too)
-  const elderBornOnOrBefore = `${String(Number(asOfDate.slice(0, 4)) - elderAge).padStart(4, '0')}${asOfDate.slice(4)}`;
-  return { month, start, end, asOf, asOfDate, elderBornOnOrBefore, closed };
+  return { month, start, end, asOf, asOfDate, elderBornOnOrBefore: elderBornOnOrBefore(asOfDate), closed };
 }

@@ -25,12 +25,13 @@
  * PASS/MISS; BENCH_STRICT=1 makes a miss exit non-zero. Cold and snapshot grow with the data (they read all of it)
  * and are printed for information.
  *
- * Measured (issue 15, statistics outbox; BENCH_STATS_DIVIDE=10, i.e. tenth/10 = 10,830 residents against full/10 =
- * 108,300, on the shared 2-core machine at load 10–18, so single figures move by 2× between runs): busy full ÷ tenth
- * p50 1.45 (326.8 vs 225.3 ms; before the outbox 2.89 at full size, 140.6 vs 48.7 ms, when every busy GET recounted
- * the townships the writes touched), after a change 1.49 (530.5 vs 357.1 ms), warm 3.51 (386.4 vs 110.1 ms) — a warm
- * GET reads the same 1,400 kept rows at both sizes and no source table, so its ratio is the machine's load, not the
- * data: see the report of the run for the figures of later runs.
+ * Measured (issue 15, statistics outbox), with BENCH_STATS_DIVIDE=10 (tenth/10 = 10,830 residents against full/10 =
+ * 108,300; a full-size load takes about an hour) on the shared 2-core machine. At a quiet moment (load ≈ 5):
+ * busy full ÷ tenth p50 1.01 (53.4 vs 52.6 ms; 2.89 before the outbox, 140.6 vs 48.7 ms at full size, when every
+ * busy GET recounted the townships the writes touched), warm 1.31 (38.8 vs 29.6 ms), after a change 1.29
+ * (49.7 vs 38.4 ms): PASS. Under other engineers' load (10–18) the ratios of single runs moved between 1.45 and 2.16
+ * (busy), 1.49 and 3.61 (after a change), 3.51 and 4.68 (warm) — with history at 0.74–1.78 and facilities at
+ * 6.3–9.1 in the same runs: a warm GET reads the same 1,400 kept rows at both sizes and no source table.
  *
  * Environment: BENCH_DATABASE_URL (server, default mysql://root:@127.0.0.1:3306/), BENCH_REDIS_URL,
  * BENCH_STATS_DIVIDE (divide both sizes, e.g. 10 for a quick run), BENCH_STATS_SIZES (default "tenth,full"),

@@ -18,6 +18,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { countyDate, countyMinutesOfDay } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { assignInSql } from '../../libs/care-orders/test/support';
+import { buildApp } from '../support/apps';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser-offline');
@@ -123,7 +124,7 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
-  t = await createTestApp('pwa');
+  t = await createTestApp(buildApp, 'pwa');
   await t.app.listen(0, '127.0.0.1');
   // http on localhost is a secure context: service workers and geolocation work as on https
   base = `http://localhost:${(t.app.getHttpServer().address() as AddressInfo).port}`;

@@ -34,6 +34,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { countyDate, countyMinutesOfDay } from '@care/core/time';
 import { ADMIN_PASSWORD, auth, createTestApp, type TestContext } from '@care/testing';
 import { createDispatcher } from '../../apps/dispatcher/src/bootstrap';
+import { buildApp } from '../support/apps';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser');
@@ -208,7 +209,7 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   rmSync(ARTIFACTS, { recursive: true, force: true }); // no stale screenshots from an earlier run
   mkdirSync(ARTIFACTS, { recursive: true });
-  t = await createTestApp('browser');
+  t = await createTestApp(buildApp, 'browser');
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   operations = await loadOperations();

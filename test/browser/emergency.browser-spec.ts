@@ -15,6 +15,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { AlertsService } from '@care/emergency';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { createDispatcher } from '../../apps/dispatcher/src/bootstrap';
+import { buildApp } from '../support/apps';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser-emergency');
@@ -119,7 +120,7 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
-  t = await createTestApp('emergencybrowser');
+  t = await createTestApp(buildApp, 'emergencybrowser');
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   dispatcher = await createDispatcher(t.config);

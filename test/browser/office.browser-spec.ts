@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { ADMIN_PASSWORD, auth, createTestApp, type TestContext } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 const ROOT = join(__dirname, '..', '..');
 const ARTIFACTS = join(ROOT, 'test-artifacts', 'browser-office');
@@ -173,7 +174,7 @@ beforeAll(async () => {
   ensureConsoleBuilt();
   rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
-  t = await createTestApp('browser-office');
+  t = await createTestApp(buildApp, 'browser-office');
   await t.app.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   operations = await loadOperations();

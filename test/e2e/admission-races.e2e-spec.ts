@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { auth, createTestApp, TestContext } from '@care/testing';
 import { API, createBeds, createFacility, createResident } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 /**
  * Admissions, transfers and discharges under concurrency, against real MariaDB: whatever the interleaving, a bed
@@ -63,7 +64,7 @@ describe('admission races', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp('races');
+    t = await createTestApp(buildApp, 'races');
     const server = t.app.getHttpServer() as Server;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     facility = await createFacility(t, { name: '并发测试院', type: 'nursing_home' });

@@ -4,6 +4,7 @@ import { AuditRouteCheck, AuditWriter } from '@care/audit';
 import { TransactionRunner, auditContext, type AuditScope } from '@care/core';
 import { ADMIN_PASSWORD, auth, createTestApp, TestContext } from '@care/testing';
 import { API, createBeds, createFacility, createResident } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 interface EventRow {
   id: string;
@@ -56,7 +57,7 @@ describe('audit trail', () => {
   });
 
   beforeAll(async () => {
-    t = await createTestApp('audit');
+    t = await createTestApp(buildApp, 'audit');
     facilityId = await createFacility(t, { name: '会师镇敬老院', type: 'nursing_home' });
     beds = await createBeds(t, facilityId, 4);
     manager = await t.userToken('manager', { facilityIds: [facilityId] });

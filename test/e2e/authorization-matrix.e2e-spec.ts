@@ -5,6 +5,7 @@ import { itemsForTotal } from '@care/assessments';
 import { countyDate, countyMonth, DAY_MS, type Role } from '@care/core';
 import { ADMIN_PASSWORD, auth, createTestApp, type TestContext } from '@care/testing';
 import { API, TOWNSHIP, createBed, createFacility, facilityBody, makeIdNumber } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 /**
  * The authorization matrix (issue 10): every controller route of the running api × every role × own/other facility
@@ -316,7 +317,7 @@ describe('authorization matrix: every route × every role × own/other facility 
   let otherCaregiver: string;
 
   beforeAll(async () => {
-    t = await createTestApp('authz-matrix');
+    t = await createTestApp(buildApp, 'authz-matrix');
     routes = routesOf(t.app);
     const admin = auth(t.adminToken);
     const post = async (path: string, body: object, expected = 201) => {

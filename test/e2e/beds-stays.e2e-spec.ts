@@ -1,5 +1,6 @@
 import { auth, createTestApp, TestContext } from '@care/testing';
 import { API, UNKNOWN_UUID, caregiverToken, createBed, createFacility, createResident } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 describe('beds, admissions and stays', () => {
   let t: TestContext;
@@ -36,7 +37,7 @@ describe('beds, admissions and stays', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('bedstays');
+    t = await createTestApp(buildApp, 'bedstays');
     facilityA = await createFacility(t, { name: '会师镇敬老院', type: 'nursing_home' });
     facilityB = await createFacility(t, { name: '郭城驿镇敬老院', type: 'nursing_home' });
     managerA = await t.userToken('manager', { facilityIds: [facilityA] });

@@ -3,6 +3,7 @@ import { dataSourceOptions } from '@care/core';
 import { generateCountyDay, greedyNearestFeasible, localDateOf, seedCountyDay, seededId } from '@care/dispatch';
 import { createTestConfig } from '@care/testing';
 import { hardRulesInSql } from '../bench/support/hard-rules-sql';
+import { buildApp } from '../support/apps';
 
 /**
  * The dispatch bench's hard-rule check in SQL: silent on a valid plan (greedy's, written to MySQL), and each rule of
@@ -24,7 +25,7 @@ describe('hard rules checked in SQL (dispatch bench)', () => {
   );
 
   beforeAll(async () => {
-    const created = await createTestConfig('benchRules');
+    const created = await createTestConfig(buildApp, 'benchRules');
     drop = created.drop;
     db = new DataSource(dataSourceOptions(created.config, { migrations: [] }));
     await db.initialize();

@@ -27,6 +27,7 @@ import {
 import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { createSeedContext } from '../../apps/api/src/cli/seed-demo';
+import { buildApp } from '../support/apps';
 
 jest.setTimeout(300_000);
 
@@ -52,7 +53,7 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
   let recomputed: { month: string; only: string[] | undefined }[] = [];
 
   beforeAll(async () => {
-    const made = await createTestConfig('keptcov');
+    const made = await createTestConfig(buildApp, 'keptcov');
     drop = made.drop;
     const ctx = await createSeedContext(made.config);
     try {

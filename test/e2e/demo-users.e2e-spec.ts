@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { createTestConfig } from '@care/testing';
 import { createSeedContext, seedDemoCounty } from '../../apps/api/src/cli/seed-demo';
+import { buildApp } from '../support/apps';
 
 /**
  * The demo users share a published password (DEMO_PASSWORD, default demo-2026), so they may exist only in a database
@@ -9,7 +10,7 @@ import { createSeedContext, seedDemoCounty } from '../../apps/api/src/cli/seed-d
  */
 describe('seed:demo on a database with data creates no demo users (e2e)', () => {
   it('leaves a database holding a facility as it is: no demo data, no demo users', async () => {
-    const { config, drop } = await createTestConfig('demousers');
+    const { config, drop } = await createTestConfig(buildApp, 'demousers');
     const app = await createSeedContext(config);
     try {
       const db = app.get(DataSource);

@@ -4,6 +4,7 @@ import { type AppConfig, CoreModule, JobWorkerHost } from '@care/core';
 import { DispatchModule, localDateOf } from '@care/dispatch';
 import { idNumberCheckCharacter } from '@care/residents';
 import { auth, createTestApp, type TestContext } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 /**
  * The whole path through the api and the dispatcher: POST /care-orders → assigned by a dispatch worker (two of them
@@ -28,10 +29,10 @@ describe('dispatch through the api', () => {
   const workers: INestApplicationContext[] = [];
 
   beforeAll(async () => {
-    ctx = await createTestApp('dispatchhttp');
+    ctx = await createTestApp(buildApp, 'dispatchhttp');
     for (let i = 0; i < 2; i++) {
       const w = await NestFactory.createApplicationContext(DispatchWorkerHost.forRoot(ctx.config), { logger: false });
-      w.get(JobWorkerHost).start(['dispatch'], { dispatch: 4 });
+      await w.get(JobWorkerHost).start(['dispatch'], { dispatch: 4 });
       workers.push(w);
     }
   });

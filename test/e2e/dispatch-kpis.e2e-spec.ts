@@ -7,6 +7,7 @@ import {
   insertResident,
   SEAT,
 } from '../../libs/care-orders/test/support';
+import { buildApp } from '../support/apps';
 
 /** GET /dispatch/kpis over MySQL: the day's orders through the one pure function. */
 describe('GET /dispatch/kpis', () => {
@@ -15,7 +16,7 @@ describe('GET /dispatch/kpis', () => {
   const other = countyDay(3);
 
   beforeAll(async () => {
-    t = await createTestApp('dispatchKpis');
+    t = await createTestApp(buildApp, 'dispatchKpis');
   });
   afterAll(async () => t?.close());
 

@@ -12,6 +12,7 @@ import {
   seededId,
 } from '@care/dispatch';
 import { auth, createTestApp, type TestContext } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 /**
  * Dispatch quality on the live system: a generated county day is posted order by order through the api
@@ -58,7 +59,7 @@ describe('dispatch quality on the live system (api → rounds → KPIs) against 
 
   beforeAll(async () => {
     if (!existsSync(DISPATCHER)) throw new Error(`${DISPATCHER} is missing: run "npm run build" first (npm test does)`);
-    t = await createTestApp('dispatchquality');
+    t = await createTestApp(buildApp, 'dispatchquality');
   }, 60_000);
 
   afterAll(async () => {

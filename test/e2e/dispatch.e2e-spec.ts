@@ -20,6 +20,7 @@ import {
   seededId,
 } from '@care/dispatch';
 import { createTestConfig } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 /**
  * The dispatcher against real MariaDB and Redis with TWO dispatch workers (two application contexts, each with its
@@ -34,7 +35,7 @@ class DispatchWorkerHost {
 
 async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(DispatchWorkerHost.forRoot(config), { logger: false });
-  app.get(JobWorkerHost).start(['dispatch'], { dispatch: 8 });
+  await app.get(JobWorkerHost).start(['dispatch'], { dispatch: 8 });
   return app;
 }
 
@@ -80,7 +81,7 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
   const date = localDateOf(Date.now() + 2 * DAY_MS);
 
   async function setup(label: string, sweepSeconds = 2): Promise<void> {
-    const created = await createTestConfig(label);
+    const created = await createTestConfig(buildApp, label);
     drop = created.drop;
     const config = { ...created.config, dispatch: { ...created.config.dispatch, sweepSeconds } };
     a = await startWorker(config);
@@ -546,7 +547,7 @@ describe('dispatcher: accept timeout', () => {
   });
 
   it('an assignment not accepted in time goes to another caregiver', async () => {
-    const created = await createTestConfig('accepttimeout');
+    const created = await createTestConfig(buildApp, 'accepttimeout');
     drop = created.drop;
     // 0.02 min = 1.2 s
     worker = await startWorker({
@@ -606,7 +607,7 @@ describe('dispatcher: a caregiver deactivation racing an assignment', () => {
   });
 
   it('the assignment waits for the deactivation (shared lock on the caregiver row) and then does not place the order', async () => {
-    const created = await createTestConfig('deactrace');
+    const created = await createTestConfig(buildApp, 'deactrace');
     drop = created.drop;
     // no worker started: the test calls the use case itself
     app = await NestFactory.createApplicationContext(DispatchWorkerHost.forRoot(created.config), { logger: false });

@@ -5,6 +5,7 @@ import { auth, createTestApp, type TestContext } from '@care/testing';
 import { createFacility } from './support/care-homes';
 import { metricSum } from './support/metrics';
 import { freePort, orderBody, seedCounty, sleep } from './support/outage';
+import { buildApp } from '../support/apps';
 
 /**
  * The dispatcher's own /metrics (DISPATCHER_METRICS_PORT): the same access rule as the api's, and dispatch decisions
@@ -16,7 +17,7 @@ describe('dispatcher metrics', () => {
   let url: string;
 
   beforeAll(async () => {
-    t = await createTestApp('dispmetrics');
+    t = await createTestApp(buildApp, 'dispmetrics');
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     dispatcher = await createDispatcher({ ...t.config, metrics: { allow: [], dispatcherPort: port } }, ['dispatch']);

@@ -10,6 +10,7 @@ import {
   facilityBody,
   makeIdNumber,
 } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 describe('facilities and residents', () => {
   let t: TestContext;
@@ -23,7 +24,7 @@ describe('facilities and residents', () => {
   let caregiver: string;
 
   beforeAll(async () => {
-    t = await createTestApp('facres');
+    t = await createTestApp(buildApp, 'facres');
     facilityA = await createFacility(t, { name: '会师镇敬老院', type: 'nursing_home' });
     facilityB = await createFacility(t, {
       name: '郭城驿镇敬老院',

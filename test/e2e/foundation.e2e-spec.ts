@@ -1,9 +1,10 @@
 import { auth, createTestApp, TestContext } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 describe('foundation: health, auth, users, regions, docs', () => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await createTestApp('foundation');
+    t = await createTestApp(buildApp, 'foundation');
   });
   afterAll(() => t.close());
 

@@ -18,6 +18,7 @@ import {
   insertResident,
 } from '../../libs/care-orders/test/support';
 import { API, createBed, createFacility, createResident } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 interface Counts {
   hot: number;
@@ -80,7 +81,7 @@ describe('hot paths: round trips per request', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('hotpath');
+    t = await createTestApp(buildApp, 'hotpath');
     counter = commandCounter();
     facility = await createFacility(t, { name: '会师镇敬老院', type: 'nursing_home' });
     manager = await t.userToken('manager', { facilityIds: [facility] });

@@ -1,4 +1,5 @@
 import { createTestApp, TestContext } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 /**
  * Request bodies Fastify refuses before any route runs: each answers with the contract's error body (statusCode,
@@ -7,7 +8,7 @@ import { createTestApp, TestContext } from '@care/testing';
 describe('request bodies: malformed, empty, too large, not JSON', () => {
   let t: TestContext;
   beforeAll(async () => {
-    t = await createTestApp('httpbodies');
+    t = await createTestApp(buildApp, 'httpbodies');
   });
   afterAll(() => t.close());
 

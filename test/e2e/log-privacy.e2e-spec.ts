@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { DataSource } from 'typeorm';
 import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 /**
  * Only the masked ID number may ever reach a log, and no password or token; no search value (q=, idNumber=); no SQL
@@ -15,7 +16,7 @@ describe('logs keep personal data out', () => {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const test = await createTestConfig('logprivacy');
+    const test = await createTestConfig(buildApp, 'logprivacy');
     drop = test.drop;
     const capture = new Writable({
       write(chunk: Buffer, _encoding, done) {

@@ -4,6 +4,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap';
 import { auth, createTestConfig } from '@care/testing';
 import { metricSum } from './support/metrics';
 import { RedisServer, adminToken, freePort } from './support/outage';
+import { buildApp } from '../support/apps';
 
 /**
  * /metrics while Redis is gone (a private redis-server, SIGKILLed): the scrape still answers, quickly, with the
@@ -17,7 +18,7 @@ describe('metrics: Redis stops', () => {
   beforeAll(async () => {
     redis = new RedisServer(await freePort());
     await redis.start();
-    const test = await createTestConfig('metricsredis');
+    const test = await createTestConfig(buildApp, 'metricsredis');
     drop = test.drop;
     app = await createApiApp({ ...test.config, redisUrl: redis.url });
     await app.init();

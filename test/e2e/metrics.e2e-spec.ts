@@ -6,6 +6,7 @@ import { JobQueue } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { createFacility } from './support/care-homes';
 import { hasSeries, metricSum } from './support/metrics';
+import { buildApp } from '../support/apps';
 
 /**
  * GET /metrics: who may read it (an admin's token, or an address in METRICS_ALLOW), and that the figures follow what
@@ -19,7 +20,7 @@ describe('metrics', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('metrics');
+    t = await createTestApp(buildApp, 'metrics');
   });
   afterAll(() => t?.close());
 

@@ -16,6 +16,7 @@ import {
   timedClient,
   type Timed,
 } from './support/outage';
+import { buildApp } from '../support/apps';
 
 /**
  * MariaDB becomes unreachable mid-traffic: the api and a dispatcher reach the shared server through a TCP proxy of
@@ -35,7 +36,7 @@ describe('outage: MariaDB unreachable mid-traffic', () => {
 
   beforeAll(async () => {
     process.on('unhandledRejection', onUnhandled);
-    const test = await createTestConfig('outdb');
+    const test = await createTestConfig(buildApp, 'outdb');
     drop = test.drop;
     const target = new URL(test.config.databaseUrl);
     proxy = new TcpProxy(await freePort(), { host: target.hostname, port: Number(target.port || 3306) });

@@ -15,6 +15,7 @@ import {
   timedClient,
   type Timed,
 } from './support/outage';
+import { buildApp } from '../support/apps';
 
 /**
  * Redis stops mid-traffic (a private redis-server, SIGKILLed: it comes back empty). While it is gone every request
@@ -34,7 +35,7 @@ describe('outage: Redis stops mid-traffic', () => {
     process.on('unhandledRejection', onUnhandled);
     redis = new RedisServer(await freePort());
     await redis.start();
-    const test = await createTestConfig('outredis');
+    const test = await createTestConfig(buildApp, 'outredis');
     drop = test.drop;
     // a short sweep period, so orders left pending are picked up within seconds of Redis's return
     const config = { ...test.config, redisUrl: redis.url, dispatch: { ...test.config.dispatch, sweepSeconds: 2 } };

@@ -11,6 +11,7 @@ import {
   createResident,
   makeIdNumber,
 } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 const MASKED = /^\d{6}\*{11}[\dX]$/;
 
@@ -34,7 +35,7 @@ describe('resident scope, ID numbers and assessment detail', () => {
     t.http().post(`${API}${path}`).set(auth(token)).send(body);
 
   beforeAll(async () => {
-    t = await createTestApp('resident-scope');
+    t = await createTestApp(buildApp, 'resident-scope');
     home = await createFacility(t, { name: '会宁县社会福利院' });
     other = await createFacility(t, { name: '会宁县敬老院', type: 'nursing_home' });
     managerA = await t.userToken('manager', { facilityIds: [home] });

@@ -12,6 +12,7 @@ import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import { rotationComplete } from '@care/residents';
 import { ROTATION_ACTION, runDataKeyRotation } from '../../apps/api/src/cli/rotate-data-key';
+import { buildApp } from '../support/apps';
 
 jest.setTimeout(180_000);
 
@@ -96,7 +97,7 @@ describe('data-key rotation (e2e)', () => {
 
   beforeAll(async () => {
     if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run "npm run build:server" first (npm test builds)`);
-    const made = await createTestConfig('rotatekey');
+    const made = await createTestConfig(buildApp, 'rotatekey');
     base = made.config;
     drop = made.drop;
   });

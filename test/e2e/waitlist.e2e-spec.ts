@@ -3,6 +3,7 @@ import { OfferExpirySweep } from '@care/beds';
 import { countyIso, DAY_MS } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { API, UNKNOWN_UUID, caregiverToken, createBed, createFacility, createResident } from './support/care-homes';
+import { buildApp } from '../support/apps';
 
 /**
  * The nursing-bed admission rule, the waitlist (priority tiers and order), offers of freed beds (reservations),
@@ -70,7 +71,7 @@ describe('waitlist, reservations, bed fit and the nursing-bed rule', () => {
     t.http().get(`${API}/facilities/${facilityId}/waitlist${query}`).set(auth(token));
 
   beforeAll(async () => {
-    t = await createTestApp('waitlist');
+    t = await createTestApp(buildApp, 'waitlist');
     bureau = await t.userToken('bureau');
     dispatcher = await t.userToken('dispatcher');
     caregiver = await caregiverToken(t);

@@ -1,6 +1,7 @@
 import { addMonthsCountyTime, countyIso, DAY_MS } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { ITEM_KEYS, itemsForTotal } from './rules';
+import { buildApp } from '@test/apps';
 
 /** A valid ID number (GB 11643-1999) for the county, born on `birth` (YYYYMMDD), sequence `seq` (odd male). */
 function idNumber(birth: string, seq: number): string {
@@ -101,7 +102,7 @@ describe('assessments (GB/T 42195-2022)', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp('assessments');
+    t = await createTestApp(buildApp, 'assessments');
     facilityA = await facility('甲敬老院');
     facilityB = await facility('乙敬老院');
     managerA = await t.userToken('manager', { facilityIds: [facilityA] });

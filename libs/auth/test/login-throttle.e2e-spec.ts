@@ -9,7 +9,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { AppConfig } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { buildApp, createApiApp } from '@test/apps';
 
 const LOGIN = '/api/v1/auth/login';
 const PASSWORD = 'right-password-1';
@@ -112,7 +112,7 @@ describe('login throttling (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('throttle');
+    t = await createTestApp(buildApp, 'throttle');
     other = await createApiApp(t.config);
     await other.init();
     const server = other.getHttpServer();

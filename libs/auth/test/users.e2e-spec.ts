@@ -3,7 +3,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AUTH_USER_CACHE_MS } from '@care/auth';
 import { ADMIN_PASSWORD, auth, createTestApp, type TestContext } from '@care/testing';
-import { createApiApp } from '../../../apps/api/src/bootstrap';
+import { buildApp, createApiApp } from '@test/apps';
 
 const API = '/api/v1';
 const SEAT = { lat: 35.6929, lng: 105.0466 };
@@ -69,7 +69,7 @@ describe('users and token versions (e2e)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('users');
+    t = await createTestApp(buildApp, 'users');
     other = await createApiApp(t.config);
     await other.init();
     const server = other.getHttpServer();

@@ -2,6 +2,7 @@ import { JobQueue } from '@care/core';
 import { dispatchJobId } from '@care/care-orders';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { at, countOrders, countyDay, insertResident } from './support';
+import { buildApp } from '@test/apps';
 
 /** POST /care-orders/batch: validated as a whole, written at once, one dispatch job, idempotent. */
 describe('care orders: bulk intake', () => {
@@ -23,7 +24,7 @@ describe('care orders: bulk intake', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('coBatch');
+    t = await createTestApp(buildApp, 'coBatch');
     dispatcher = await t.userToken('dispatcher');
     residents = [];
     for (let i = 0; i < 5; i++) residents.push(await insertResident(t.db, { name: `老人${i}` }));

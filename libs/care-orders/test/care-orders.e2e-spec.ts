@@ -13,6 +13,7 @@ import {
   insertResident,
   orderRow,
 } from './support';
+import { buildApp } from '@test/apps';
 
 describe('care orders: create, idempotency, lists, caregiver actions', () => {
   let t: TestContext;
@@ -43,7 +44,7 @@ describe('care orders: create, idempotency, lists, caregiver actions', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp('careorders');
+    t = await createTestApp(buildApp, 'careorders');
     dispatcher = await t.userToken('dispatcher');
     bureau = await t.userToken('bureau');
     const facility = await t

@@ -13,6 +13,7 @@ import {
   insertResident,
   orderRow,
 } from './support';
+import { buildApp } from '@test/apps';
 
 describe('care orders: catalogue, service points, caregivers, schedule, queue board', () => {
   let t: TestContext;
@@ -22,7 +23,7 @@ describe('care orders: catalogue, service points, caregivers, schedule, queue bo
   let sp: string;
 
   beforeAll(async () => {
-    t = await createTestApp('caregivers');
+    t = await createTestApp(buildApp, 'caregivers');
     dispatcher = await t.userToken('dispatcher');
     bureau = await t.userToken('bureau');
     const facility = await t

@@ -5,6 +5,7 @@
  */
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { SEAT, assignInSql, at, countyDay, createCaregiver, createServicePoint, insertResident } from './support';
+import { buildApp } from '@test/apps';
 
 const HOUR = 3600_000;
 const sub = (token: string): string =>
@@ -49,7 +50,7 @@ describe('care orders: offline actions (proxy, recordedAt/clock, no_location, pe
     );
 
   beforeAll(async () => {
-    t = await createTestApp('offlineacts');
+    t = await createTestApp(buildApp, 'offlineacts');
     dispatcher = await t.userToken('dispatcher');
     const sp = await createServicePoint(t);
     caregiver = await createCaregiver(t, sp, { name: '丙' });

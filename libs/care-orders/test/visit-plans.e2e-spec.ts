@@ -1,16 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { RELEASE_EXPIRED_OFFERS_SCHEDULER_ID } from '@care/beds';
-import {
-  PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID,
-  VISIT_PLAN_SCHEDULER_ID,
-  VisitPlansService,
-  dispatchJobId,
-  latestElderBirthDate,
-} from '@care/care-orders';
-import { countyMonth, JobQueue } from '@care/core';
+import { CURRENT_MONTH, VisitPlansService, dispatchJobId, latestElderBirthDate } from '@care/care-orders';
+import { countyMonth, JobQueue, scheduleIdOf } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { createDispatcher } from '../../../apps/dispatcher/src/bootstrap';
 import { RURAL, URBAN, countOrders, insertResident } from './support';
+import { buildApp, createDispatcher } from '@test/apps';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,7 +32,7 @@ describe('visit plans', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp('visitplans');
+    t = await createTestApp(buildApp, 'visitplans');
     worker = await createDispatcher(t.config, ['planning']);
     dispatcher = await t.userToken('dispatcher');
     eligible.urbanDestitute = await insertResident(t.db, {
@@ -74,16 +67,23 @@ describe('visit plans', () => {
   it('the dispatcher registers its planning schedulers at start: visit plans, key prune, expired offers (upserts)', async () => {
     const queue = t.app.get(JobQueue).queue('planning');
     const schedulers = await queue.getJobSchedulers();
+    const [prune, offers, plans] = ['PruneIdempotencyKeys', 'ReleaseExpiredOffers', 'GenerateVisitPlans'] as const;
     expect(schedulers.map((s) => s.key).sort()).toEqual(
-      [PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID, RELEASE_EXPIRED_OFFERS_SCHEDULER_ID, VISIT_PLAN_SCHEDULER_ID].sort(),
+      [scheduleIdOf(prune), scheduleIdOf(offers), scheduleIdOf(plans)].sort(),
     );
-    expect(schedulers.find((s) => s.key === VISIT_PLAN_SCHEDULER_ID)).toMatchObject({
+    expect(schedulers.find((s) => s.key === scheduleIdOf(plans))).toMatchObject({
+      name: plans,
       pattern: t.config.visitPlans.cron,
       tz: 'Asia/Shanghai',
     });
-    expect(schedulers.find((s) => s.key === PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID)).toMatchObject({
-      name: 'PruneIdempotencyKeys',
+    // the scheduled job carries the sentinel that the visit plans read as the month it runs in
+    const template = await queue.getJobScheduler(scheduleIdOf(plans));
+    expect(template?.template?.data).toEqual({ month: CURRENT_MONTH });
+    expect(schedulers.find((s) => s.key === scheduleIdOf(prune))).toMatchObject({
+      name: prune,
+      pattern: '0 17 * * * *',
     });
+    expect(schedulers.find((s) => s.key === scheduleIdOf(offers))).toMatchObject({ name: offers, every: 300_000 });
   });
 
   it('400 for a bad or past month and an unknown region; 403 for bureau and caregivers', async () => {

@@ -7,6 +7,7 @@ import { dispatchJob } from '@care/care-orders';
 import { DispatchModule } from '@care/dispatch';
 import { AlertsService, EmergencyJobsModule } from '@care/emergency';
 import { auth, createTestApp, type TestContext } from '@care/testing';
+import { buildApp } from '@test/apps';
 
 /**
  * Emergency calls (一键呼叫) and alerts through the api and TWO dispatcher processes' worth of workers (each with the
@@ -67,7 +68,7 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
   const caregiverIds: string[] = [];
 
   beforeAll(async () => {
-    ctx = await createTestApp('emergency');
+    ctx = await createTestApp(buildApp, 'emergency');
     db = ctx.db;
     admin = auth(ctx.adminToken);
     dispatcher = auth(await ctx.userToken('dispatcher'));
@@ -98,7 +99,7 @@ describe('emergency calls and alerts (api + two dispatchers)', () => {
     }
     for (let i = 0; i < 2; i++) {
       const w = await NestFactory.createApplicationContext(WorkerHost.forRoot(ctx.config), { logger: false });
-      w.get(JobWorkerHost).start(['dispatch', 'alerts'], { dispatch: 4 });
+      await w.get(JobWorkerHost).start(['dispatch', 'alerts'], { dispatch: 4 });
       workers.push(w);
     }
   });

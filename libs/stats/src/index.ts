@@ -4,7 +4,7 @@ export * from './rules/next-steps';
 export * from './rules/period';
 export * from './rules/emergency-figures';
 export { StatsModule } from './stats.module';
-export { StatsJobsModule, SNAPSHOT_CRON, SNAPSHOT_SCHEDULER_ID } from './jobs/stats-jobs.module';
+export { StatsJobsModule } from './jobs/stats-jobs.module';
 export { CoverageService, type CoverageReport, type NextStepsReport, type HistoryReport } from './coverage.service';
 export { CoverageRepository, PointGrid, type Township, type TownshipFigures } from './coverage.repository';
 export { exportCoverage, EXPORT_HEADERS, INDICATOR_NAMES } from './export';

@@ -5,6 +5,7 @@ import { itemsForLevel } from '@care/assessments';
 
 import { CoverageService } from './coverage.service';
 import { countyMonth, previousMonth, statsPeriod } from './rules/period';
+import { buildApp } from '@test/apps';
 
 /**
  * A small county whose every indicator is computed by hand (see the comments), through the API where the API
@@ -52,7 +53,7 @@ describe('stats (e2e)', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await createTestApp('stats');
+    t = await createTestApp(buildApp, 'stats');
     const admin = auth(t.adminToken);
     const post = async (path: string, body: object) => {
       const res = await t.http().post(`/api/v1${path}`).set(admin).send(body);

@@ -5,8 +5,6 @@ import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@care/auth';
 import { AppConfig, Role, deleteKeysWithPrefix, loadConfig } from '@care/core';
-import { createApiApp } from '../../../apps/api/src/bootstrap';
-import { migrate } from '../../../apps/api/src/cli/migrate';
 import { createTestDatabase } from './test-database';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
@@ -27,12 +25,25 @@ export interface TestContext {
 export const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /**
+ * What the harness builds: the api app and the migrations of its schema. Given by the caller (the test tree's
+ * `buildApp`, test/support/apps.ts), so that no library imports an app.
+ */
+export interface AppBuilder {
+  createApp(config: AppConfig): Promise<INestApplication>;
+  /** Applies every migration and the reference data to a database (created if needed). */
+  migrate(databaseUrl: string): Promise<void>;
+}
+
+/**
  * Test configuration: a database of its own and a queue prefix of its own, so test files running in
  * parallel never see each other's rows or jobs.
  */
-export async function createTestConfig(label: string): Promise<{ config: AppConfig; drop: () => Promise<void> }> {
+export async function createTestConfig(
+  build: Pick<AppBuilder, 'migrate'>,
+  label: string,
+): Promise<{ config: AppConfig; drop: () => Promise<void> }> {
   const database = await createTestDatabase(label);
-  await migrate(database.url, () => undefined);
+  await build.migrate(database.url);
   const queuePrefix = `{test-${randomBytes(4).toString('hex')}}`;
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -49,10 +60,10 @@ export async function createTestConfig(label: string): Promise<{ config: AppConf
   return { config, drop };
 }
 
-/** The api on a fresh database, with an admin token ready. */
-export async function createTestApp(label: string): Promise<TestContext> {
-  const { config, drop } = await createTestConfig(label);
-  const app = await createApiApp(config);
+/** The api that `build` makes, on a fresh database, with an admin token ready. */
+export async function createTestApp(build: AppBuilder, label: string): Promise<TestContext> {
+  const { config, drop } = await createTestConfig(build, label);
+  const app = await build.createApp(config);
   await app.init();
   const server = app.getHttpServer();
   const http = () => request(server);

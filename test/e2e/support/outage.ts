@@ -164,7 +164,7 @@ class DispatcherUnderTest {
 /** A dispatcher worker in-process (the dispatch queue's handlers and its sweep timer), as the dispatcher app runs it. */
 export async function startDispatcher(config: AppConfig): Promise<INestApplicationContext> {
   const worker = await NestFactory.createApplicationContext(DispatcherUnderTest.forRoot(config), { logger: false });
-  worker.get(JobWorkerHost).start(['dispatch'], { dispatch: 4 });
+  await worker.get(JobWorkerHost).start(['dispatch'], { dispatch: 4 });
   return worker;
 }
 

@@ -1,6 +1,6 @@
 export * from './waitlist-entry.entity';
 export * from './waitlist.module';
-export { WaitlistJobsModule, RELEASE_EXPIRED_OFFERS_SCHEDULER_ID } from './waitlist-jobs.module';
+export { WaitlistJobsModule } from './waitlist-jobs.module';
 export { WaitlistEntriesService } from './waitlist-entries.service';
 export { WaitlistOffersService, type OfferResult } from './waitlist-offers.service';
 export { OfferExpirySweep } from './offer-expiry.service';

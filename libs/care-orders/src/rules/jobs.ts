@@ -84,9 +84,3 @@ export function dispatchBatchJob(batchId: string, priority: DispatchRound['prior
 export function retryUnassignedJobId(caregiverId: string, version: number): string {
   return `RetryUnassigned-caregiver-${caregiverId}-${version}`;
 }
-
-/** The id of the job scheduler that runs PruneIdempotencyKeys every hour (upserted at dispatcher start). */
-export const PRUNE_IDEMPOTENCY_KEYS_SCHEDULER_ID = 'hourly-idempotency-key-prune';
-
-/** The id of the job scheduler that runs GenerateVisitPlans every month (upserted at dispatcher start). */
-export const VISIT_PLAN_SCHEDULER_ID = 'monthly-visit-plans';

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { JobName, JobPayloads, QueueName, jobsOfQueue } from './job-catalogue';
-import { closeWhenReady } from './job-queue.service';
+import { JOB_CATALOGUE, type JobSchedule, JobName, JobPayloads, QueueName, jobsOfQueue } from './job-catalogue';
+import { JobQueue, closeWhenReady } from './job-queue.service';
+import { COUNTY_TIME_ZONE } from '../time/county-time';
 import { messageWithoutValues } from '../logging/logger';
 import { createRedis } from './redis';
 
@@ -10,32 +11,42 @@ export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: Job<J
 
 /**
  * Consumer side: domain jobs modules register one handler per job name; the dispatcher app then starts
- * one BullMQ worker per queue. It refuses to start a queue whose jobs lack a handler, and on shutdown it
- * lets running jobs finish (BullMQ's close waits for them), so no job is lost.
+ * one BullMQ worker per queue and sets up the schedules the catalogue gives the jobs of those queues (the one
+ * place jobs are scheduled). It refuses to start when a job of a queue it is asked to serve has no handler, and on
+ * shutdown it lets running jobs finish (BullMQ's close waits for them), so no job is lost.
  */
 @Injectable()
 export class JobWorkerHost implements OnApplicationShutdown {
   private readonly logger = new Logger(JobWorkerHost.name);
   private readonly handlers = new Map<JobName, JobHandler<JobName>>();
   private readonly workers: Worker[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly queues: JobQueue,
+  ) {}
 
   register<N extends JobName>(name: N, handler: JobHandler<N>): void {
     if (this.handlers.has(name)) throw new Error(`Job ${name} has two handlers`);
     this.handlers.set(name, handler as unknown as JobHandler<JobName>);
   }
 
-  /** True when every job of the queue has a handler. */
-  canServe(queue: QueueName): boolean {
-    return jobsOfQueue(queue).every((name) => this.handlers.has(name));
-  }
-
-  start(queues: QueueName[], concurrency: Partial<Record<QueueName, number>> = {}): Worker[] {
-    for (const queue of queues) {
-      const missing = jobsOfQueue(queue).filter((name) => !this.handlers.has(name));
-      if (missing.length > 0) throw new Error(`Queue ${queue}: no handler for ${missing.join(', ')}`);
-    }
+  /**
+   * Starts one worker per queue and the catalogue's schedules of the queues' jobs. Throws, starting nothing, when a
+   * job of one of the queues has no handler: a queue silently not served is worse than a process that does not start.
+   */
+  async start(queues: readonly QueueName[], concurrency: Partial<Record<QueueName, number>> = {}): Promise<Worker[]> {
+    const missing = queues
+      .map((queue) => ({ queue, jobs: jobsOfQueue(queue).filter((name) => !this.handlers.has(name)) }))
+      .filter((entry) => entry.jobs.length > 0);
+    if (missing.length > 0)
+      throw new Error(
+        `The job catalogue has jobs without a handler: ${missing
+          .map((entry) => `queue ${entry.queue}: ${entry.jobs.join(', ')}`)
+          .join('; ')} (import the jobs module that registers them)`,
+      );
+    await this.schedule(queues);
     for (const queue of queues) {
       const worker = new Worker(
         queue,
@@ -65,7 +76,53 @@ export class JobWorkerHost implements OnApplicationShutdown {
     return this.workers;
   }
 
+  /** Sets up the catalogue's schedule of every job of these queues (see JobSchedule). */
+  private async schedule(queues: readonly QueueName[]): Promise<void> {
+    for (const queue of queues) {
+      for (const name of jobsOfQueue(queue)) {
+        const schedule = JOB_CATALOGUE[name].schedule as JobSchedule | undefined;
+        if (schedule) await this.scheduleJob(name, schedule);
+      }
+    }
+  }
+
+  private async scheduleJob(name: JobName, schedule: JobSchedule): Promise<void> {
+    const entry = JOB_CATALOGUE[name];
+    const timing = schedule.timing(this.config);
+    if (schedule.keeper === 'process') {
+      if (!timing || !('everyMs' in timing)) throw new Error(`Job ${name}: a process schedule needs a period`);
+      const periodMs = timing.everyMs;
+      const enqueue = async () => {
+        try {
+          await this.queues.add(name, schedule.data, { jobId: `${schedule.id}-${Math.floor(Date.now() / periodMs)}` });
+        } catch (error) {
+          this.logger.warn(`could not enqueue the scheduled ${name}: ${(error as Error).message}`);
+        }
+      };
+      const timer = setInterval(() => void enqueue(), periodMs);
+      timer.unref();
+      this.timers.push(timer);
+      return;
+    }
+    const queue = this.queues.queue(entry.queue);
+    if (!timing) {
+      await queue.removeJobScheduler(schedule.id);
+      this.logger.log(`${name}: not scheduled (switched off)`);
+      return;
+    }
+    // upsert: any number of dispatcher processes keep exactly one schedule
+    await queue.upsertJobScheduler(
+      schedule.id,
+      'pattern' in timing ? { pattern: timing.pattern, tz: COUNTY_TIME_ZONE } : { every: timing.everyMs },
+      { name, data: schedule.data, opts: entry.options },
+    );
+    this.logger.log(
+      `${name} scheduled: ${'pattern' in timing ? `"${timing.pattern}" (${COUNTY_TIME_ZONE})` : `every ${timing.everyMs} ms`}`,
+    );
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers.splice(0)) clearInterval(timer);
     // close() waits for active jobs to finish and releases the rest back to the queue
     await Promise.all(this.workers.map((worker) => closeWhenReady(worker)));
     await Promise.all(this.workers.map((worker) => worker.disconnect()));

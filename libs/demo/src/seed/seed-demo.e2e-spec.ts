@@ -4,12 +4,11 @@ import { AuthService } from '@care/auth';
 import { countyDate } from '@care/core';
 import { countyMonth, computeIndicators, previousMonth } from '@care/stats';
 import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
-import { createApiApp } from '../../../../apps/api/src/bootstrap';
-import { createSeedContext } from '../../../../apps/api/src/cli/seed-demo';
 
 import { expectedCoverageCounts } from '../data/expected';
 import { generateDemoCounty } from '../data/generate';
 import { DatabaseNotEmptyError, seedDemo } from './seed-demo';
+import { buildApp, createApiApp, createSeedContext } from '@test/apps';
 
 jest.setTimeout(300_000);
 
@@ -24,7 +23,7 @@ describe('seed:demo (e2e)', () => {
   let dbQuery: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 
   beforeAll(async () => {
-    const made = await createTestConfig('seeddemo');
+    const made = await createTestConfig(buildApp, 'seeddemo');
     drop = made.drop;
     const ctx = await createSeedContext(made.config);
     try {

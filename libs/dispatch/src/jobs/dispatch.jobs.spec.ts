@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { AppConfig, JobHandler, JobName, JobQueue, JobWorkerHost } from '@care/core';
+import type { JobHandler, JobName, JobWorkerHost } from '@care/core';
 import type { DispatchService } from '../dispatch.service';
 import type { DispatchRoundService } from '../dispatch-round.service';
 import type { DispatchDecisions } from './dispatch-decisions';
@@ -9,7 +9,6 @@ import { DispatchJobs } from './dispatch.jobs';
 function setup(decisions?: DispatchDecisions) {
   const handlers = new Map<JobName, JobHandler<JobName>>();
   const host = { register: jest.fn((name: JobName, handler: JobHandler<JobName>) => handlers.set(name, handler)) };
-  const queue = { add: jest.fn(async () => 'id') };
   const rounds = {
     dispatchBatch: jest.fn(async () => ({ outcome: 'requested', partitions: [] })),
     handle: jest.fn(async () => ({ outcome: 'requested', partitions: [] })),
@@ -22,10 +21,8 @@ function setup(decisions?: DispatchDecisions) {
   };
   const jobs = new DispatchJobs(
     host as unknown as JobWorkerHost,
-    queue as unknown as JobQueue,
     service as unknown as DispatchService,
     rounds as unknown as DispatchRoundService,
-    { dispatch: { acceptTimeoutMinutes: 15, concurrency: 8, sweepSeconds: 30 } } as AppConfig,
     decisions,
   );
   jobs.onModuleInit();
@@ -34,12 +31,12 @@ function setup(decisions?: DispatchDecisions) {
     if (!handler) throw new Error(`no handler for ${name}`);
     return handler(payload as never, {} as Job<never>);
   };
-  return { jobs, handlers, service, rounds, run };
+  return { handlers, service, rounds, run };
 }
 
 describe('DispatchJobs', () => {
   it('handles every job of the dispatch queue', () => {
-    const { jobs, handlers } = setup();
+    const { handlers } = setup();
     expect([...handlers.keys()].sort()).toEqual([
       'AcceptTimeout',
       'DispatchBatch',
@@ -48,11 +45,10 @@ describe('DispatchJobs', () => {
       'RetryUnassigned',
       'SweepPendingOrders',
     ]);
-    jobs.onApplicationShutdown();
   });
 
   it('unpacks ids and calls the use case', async () => {
-    const { jobs, service, rounds, run } = setup();
+    const { service, rounds, run } = setup();
     await run('DispatchOrder', { orderId: 'o-1' });
     expect(service.dispatch).toHaveBeenCalledWith('o-1');
     await run('DispatchBatch', { batchId: 'b-1' });
@@ -69,21 +65,19 @@ describe('DispatchJobs', () => {
     expect(service.retryUnassigned).toHaveBeenCalledWith('caregiver x changed', undefined);
     await run('SweepPendingOrders', {});
     expect(service.sweep).toHaveBeenCalled();
-    jobs.onApplicationShutdown();
   });
 
   it('rejects malformed payloads (the job fails instead of doing something odd)', async () => {
-    const { jobs, service, run } = setup();
+    const { service, run } = setup();
     await expect(run('DispatchOrder', { orderId: 42 })).rejects.toThrow(/orderId/);
     await expect(run('AcceptTimeout', { orderId: 'o-1', assignedAt: 'yesterday' })).rejects.toThrow(/assignedAt/);
     await expect(run('DispatchRound', { partition: '' })).rejects.toThrow(/partition/);
     expect(service.dispatch).not.toHaveBeenCalled();
-    jobs.onApplicationShutdown();
   });
 
   it('reports each decision to the optional observer: outcome counts and the time taken, a throw as failed', async () => {
     const decided = jest.fn();
-    const { jobs, service, rounds, run } = setup({ decided });
+    const { service, rounds, run } = setup({ decided });
     await run('DispatchOrder', { orderId: 'o1' });
     expect(decided).toHaveBeenLastCalledWith('DispatchOrder', { skipped: 1 }, expect.any(Number));
     // a batch only requests rounds: no order decided yet
@@ -106,6 +100,5 @@ describe('DispatchJobs', () => {
     // a payload refused before any decision is a failed job too (it is retried, then kept as failed)
     await expect(run('DispatchOrder', { orderId: '' })).rejects.toThrow();
     expect(decided).toHaveBeenCalledTimes(5);
-    jobs.onApplicationShutdown();
   });
 });

@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, JobQueue, JobWorkerHost } from '@care/core';
+import { Inject, Injectable, Optional, type OnModuleInit } from '@nestjs/common';
+import { JobWorkerHost } from '@care/core';
 import { DispatchService } from '../dispatch.service';
 import { DispatchRoundService, type RoundOutcome } from '../dispatch-round.service';
 import {
@@ -10,22 +10,16 @@ import {
 } from './dispatch-decisions';
 
 /**
- * The dispatch queue's handlers: each validates the payload's ids and calls one use case. Also the sweep timer:
- * every dispatcher process enqueues a SweepPendingOrders job each period under the period's id, so however many
- * processes run, the sweep runs about once a period. The timer lives in the process rather than in Redis (a job
- * scheduler) so that it survives a Redis restart that lost its data.
+ * The dispatch queue's handlers: each validates the payload's ids and calls one use case. SweepPendingOrders also runs
+ * every DISPATCH_SWEEP_SECONDS in every dispatcher process: the job catalogue's schedule (a process timer, so that it
+ * survives a Redis restart that lost its data), set up by the worker host.
  */
 @Injectable()
-export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(DispatchJobs.name);
-  private timer: NodeJS.Timeout | null = null;
-
+export class DispatchJobs implements OnModuleInit {
   constructor(
     private readonly host: JobWorkerHost,
-    private readonly queue: JobQueue,
     private readonly dispatch: DispatchService,
     private readonly rounds: DispatchRoundService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Optional() @Inject(DISPATCH_DECISIONS) private readonly decisions?: DispatchDecisions,
   ) {}
 
@@ -60,10 +54,6 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
       this.dispatch.retryUnassigned(String(reason ?? ''), regionCode),
     );
     this.host.register('SweepPendingOrders', async () => this.dispatch.sweep());
-
-    const periodMs = this.config.dispatch.sweepSeconds * 1000;
-    this.timer = setInterval(() => void this.enqueueSweep(periodMs), periodMs);
-    this.timer.unref();
   }
 
   /** Runs a dispatch job and tells the optional observer what it decided and how long it took (a throw: `failed`). */
@@ -81,23 +71,6 @@ export class DispatchJobs implements OnModuleInit, OnApplicationShutdown {
       this.decisions?.decided(job, { failed: 1 }, (performance.now() - started) / 1000);
       throw error;
     }
-  }
-
-  private async enqueueSweep(periodMs: number): Promise<void> {
-    try {
-      await this.queue.add(
-        'SweepPendingOrders',
-        {},
-        { jobId: `SweepPendingOrders-${Math.floor(Date.now() / periodMs)}` },
-      );
-    } catch (error) {
-      this.logger.warn(`could not enqueue the sweep: ${(error as Error).message}`);
-    }
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
   }
 }
 

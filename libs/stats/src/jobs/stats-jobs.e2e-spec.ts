@@ -1,11 +1,12 @@
 import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { CoreModule, JobQueue, JobWorkerHost, type AppConfig } from '@care/core';
+import { CoreModule, JOB_CATALOGUE, JobQueue, JobWorkerHost, type AppConfig } from '@care/core';
 import { createTestConfig } from '@care/testing';
 
 import { countyMonth, previousMonth } from '../rules/period';
-import { SNAPSHOT_CRON, SNAPSHOT_SCHEDULER_ID, StatsJobsModule } from './stats-jobs.module';
+import { StatsJobsModule } from './stats-jobs.module';
+import { buildApp } from '@test/apps';
 
 @Module({})
 class JobsTestModule {
@@ -20,10 +21,10 @@ describe('stats jobs (e2e)', () => {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const made = await createTestConfig('statsjobs');
+    const made = await createTestConfig(buildApp, 'statsjobs');
     drop = made.drop;
     app = await NestFactory.createApplicationContext(JobsTestModule.forRoot(made.config), { logger: false });
-    app.get(JobWorkerHost).start(['stats']);
+    await app.get(JobWorkerHost).start(['stats']);
   });
   afterAll(async () => {
     await app?.close();
@@ -33,7 +34,13 @@ describe('stats jobs (e2e)', () => {
   it('keeps exactly one monthly schedule, on the 1st at 00:30 county time', async () => {
     const schedulers = await app.get(JobQueue).queue('stats').getJobSchedulers();
     expect(schedulers).toHaveLength(1);
-    expect(schedulers[0]).toMatchObject({ key: SNAPSHOT_SCHEDULER_ID, pattern: SNAPSHOT_CRON, tz: 'Asia/Shanghai' });
+    expect(schedulers[0]).toMatchObject({
+      key: 'stats-monthly-coverage-snapshot',
+      name: 'SnapshotCoverage',
+      pattern: '0 30 0 1 * *',
+      tz: 'Asia/Shanghai',
+    });
+    expect(JOB_CATALOGUE.SnapshotCoverage.schedule?.id).toBe('stats-monthly-coverage-snapshot');
   });
 
   it('a SnapshotCoverage job stores one row per township for the month, twice without duplicates', async () => {

@@ -1,0 +1,65 @@
+import type { AppConfig } from '../config/app-config';
+import { JOB_CATALOGUE, QUEUE_NAMES, jobsOfQueue, type JobName } from './job-catalogue';
+import type { JobQueue } from './job-queue.service';
+import { JobWorkerHost } from './job-worker.host';
+
+function makeHost() {
+  const queue = { upsertJobScheduler: jest.fn(), removeJobScheduler: jest.fn() };
+  const jobs = { queue: jest.fn(() => queue), add: jest.fn() };
+  const config = { redisUrl: 'redis://127.0.0.1:1/0', queuePrefix: '{unit}' } as AppConfig;
+  return { host: new JobWorkerHost(config, jobs as unknown as JobQueue), jobs, queue };
+}
+
+describe('JobWorkerHost', () => {
+  it('refuses to start a queue with a job of the catalogue that has no handler, naming queue and jobs', async () => {
+    const { host, jobs, queue } = makeHost();
+    host.register('GenerateVisitPlans', async () => undefined);
+    await expect(host.start(['planning', 'stats'])).rejects.toThrow(
+      'The job catalogue has jobs without a handler: queue planning: PruneIdempotencyKeys, ReleaseExpiredOffers; ' +
+        'queue stats: SnapshotCoverage',
+    );
+    // nothing started, nothing scheduled
+    expect(jobs.queue).not.toHaveBeenCalled();
+    expect(queue.upsertJobScheduler).not.toHaveBeenCalled();
+  });
+
+  it('refuses a second handler for one job', () => {
+    const { host } = makeHost();
+    host.register('ScanAlerts', async () => undefined);
+    expect(() => host.register('ScanAlerts', async () => undefined)).toThrow('Job ScanAlerts has two handlers');
+  });
+});
+
+describe('the job catalogue', () => {
+  const config = { dispatch: { sweepSeconds: 30 }, visitPlans: { cron: '30 0 1 * *' } } as AppConfig;
+
+  it('puts every job on a queue of the catalogue', () => {
+    const served = QUEUE_NAMES.flatMap((queue) => jobsOfQueue(queue)).sort();
+    expect(served).toEqual((Object.keys(JOB_CATALOGUE) as JobName[]).sort());
+  });
+
+  it('holds every schedule: ids unique, timings valid, process schedules periodic', () => {
+    const schedules = (Object.keys(JOB_CATALOGUE) as JobName[]).flatMap((name) => {
+      const schedule = JOB_CATALOGUE[name].schedule;
+      return schedule ? [{ name, ...schedule }] : [];
+    });
+    expect(schedules.map((s) => s.name).sort()).toEqual([
+      'GenerateVisitPlans',
+      'PruneIdempotencyKeys',
+      'ReleaseExpiredOffers',
+      'ScanAlerts',
+      'SnapshotCoverage',
+      'SweepPendingOrders',
+    ]);
+    expect(new Set(schedules.map((s) => s.id)).size).toBe(schedules.length);
+    for (const s of schedules) {
+      const timing = s.timing(config);
+      expect(timing).not.toBeNull();
+      if (timing && 'pattern' in timing) expect(timing.pattern).toMatch(/^\S+( \S+){4,5}$/);
+      if (timing && 'everyMs' in timing) expect(timing.everyMs).toBeGreaterThan(0);
+      if (s.keeper === 'process') expect(timing).toHaveProperty('everyMs');
+    }
+    expect(JOB_CATALOGUE.SweepPendingOrders.schedule?.timing(config)).toEqual({ everyMs: 30_000 });
+    expect(JOB_CATALOGUE.GenerateVisitPlans.schedule?.timing({ ...config, visitPlans: { cron: null } })).toBeNull();
+  });
+});

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { countyDate, countyMinutesOfDay } from '@care/core/time';
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { assignInSql } from '../../libs/care-orders/test/support';
+import { assignInSql } from '@care/care-orders/test-support';
 import { buildApp } from '../support/apps';
 
 const ROOT = join(__dirname, '..', '..');

@@ -6,7 +6,7 @@ import {
   createServicePoint,
   insertResident,
   SEAT,
-} from '../../libs/care-orders/test/support';
+} from '@care/care-orders/test-support';
 import { buildApp } from '../support/apps';
 
 /** GET /dispatch/kpis over MySQL: the day's orders through the one pure function. */

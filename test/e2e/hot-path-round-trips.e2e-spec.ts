@@ -16,7 +16,7 @@ import {
   createCaregiver,
   createServicePoint,
   insertResident,
-} from '../../libs/care-orders/test/support';
+} from '@care/care-orders/test-support';
 import { API, createBed, createFacility, createResident } from './support/care-homes';
 import { buildApp } from '../support/apps';
 

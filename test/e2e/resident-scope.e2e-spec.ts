@@ -1,7 +1,6 @@
 import { itemsForTotal } from '@care/assessments';
 import { idNumberCheckCharacter } from '@care/residents';
 import { auth, createTestApp, type TestContext } from '@care/testing';
-import { MaskIdNumberFirst6Last11765100000000 } from '../../libs/residents/src/migrations/1765100000000-MaskIdNumberFirst6Last1';
 import {
   API,
   TOWNSHIP,
@@ -270,10 +269,15 @@ describe('resident scope, ID numbers and assessment detail', () => {
       const old = await createResident(t, { birthDate: '1939-07-16' });
       const oldForm = `${old.idNumber.slice(0, 6)}********${old.idNumber.slice(14)}`;
       await t.db.query('UPDATE residents SET id_number_masked = ? WHERE id = ?', [oldForm, old.id]);
+      // the migration as the data source loads it (libs/residents/src/migrations), run twice
+      const migration = t.db.migrations.find(
+        (m) => (m.name ?? m.constructor.name) === 'MaskIdNumberFirst6Last11765100000000',
+      );
+      if (!migration) throw new Error('migration MaskIdNumberFirst6Last11765100000000 not loaded');
       const runner = t.db.createQueryRunner();
       try {
-        await new MaskIdNumberFirst6Last11765100000000().up(runner);
-        await new MaskIdNumberFirst6Last11765100000000().up(runner);
+        await migration.up(runner);
+        await migration.up(runner);
       } finally {
         await runner.release();
       }

@@ -78,7 +78,7 @@ const boundaries = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'apps/console/**', 'coverage/**', '*.js', '*.mjs'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'apps/console/**', 'coverage/**', '*.js', '*.mjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

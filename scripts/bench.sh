@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 bash scripts/services.sh
-npm run build:server --silent
+# the benchmarks and their fixtures build apart from dist (which holds only what runs): a whole tree in dist-bench
+npm run build:bench --silent
 status=0
-for bench in dist/test/bench/*.bench.js; do
+for bench in dist-bench/test/bench/*.bench.js; do
   [ -e "$bench" ] || { echo "no benchmarks built"; exit 1; }
   if [ -n "${1:-}" ] && [[ "$bench" != *"$1"* ]]; then continue; fi
   echo "=== $(basename "$bench" .bench.js)"

@@ -46,20 +46,22 @@ import {
   withDatabase,
 } from '@care/core';
 import {
-  auditDispatch,
-  type CountyWeek,
   type DispatchKpis,
   dispatchKpis,
   formatLocal,
-  type GeneratedOrder,
-  generateCountyWeek,
   greedyNearestFeasible,
   kpiOrdersOfPlan,
   localDateOf,
   localInstant,
+} from '@care/dispatch';
+import {
+  auditDispatch,
+  type CountyWeek,
+  type GeneratedOrder,
+  generateCountyWeek,
   seedCountyDay,
   seededId,
-} from '@care/dispatch';
+} from '@care/dispatch/test-support';
 import { migrate } from '../../apps/api/src/cli/migrate';
 import { hardRulesInSql } from './support/hard-rules-sql';
 

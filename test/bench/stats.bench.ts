@@ -50,7 +50,7 @@ import {
   withDatabase,
   type SqlStatement,
 } from '@care/core';
-import { province } from '@care/demo';
+import * as province from './support/province';
 import { maskIdNumber } from '@care/residents';
 import { CoverageService, countyMonth, previousMonth } from '@care/stats';
 import { createApiApp } from '../../apps/api/src/bootstrap';

@@ -1,6 +1,7 @@
 import { DataSource, type EntityManager } from 'typeorm';
 import { dataSourceOptions } from '@care/core';
-import { generateCountyDay, greedyNearestFeasible, localDateOf, seedCountyDay, seededId } from '@care/dispatch';
+import { greedyNearestFeasible, localDateOf } from '@care/dispatch';
+import { generateCountyDay, seedCountyDay, seededId } from '@care/dispatch/test-support';
 import { createTestConfig } from '@care/testing';
 import { hardRulesInSql } from '../bench/support/hard-rules-sql';
 import { buildApp } from '../support/apps';

@@ -8,7 +8,8 @@ import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '@care/core';
 import { dispatchIntakeJob, urgentRoundJob } from '@care/care-orders';
-import { auditDispatch, generateCountyDay, localDateOf, seedCountyDay, seededId } from '@care/dispatch';
+import { localDateOf } from '@care/dispatch';
+import { auditDispatch, generateCountyDay, seedCountyDay, seededId } from '@care/dispatch/test-support';
 import { createTestDatabase } from '@care/testing';
 import { migrate } from '../../apps/api/src/cli/migrate';
 

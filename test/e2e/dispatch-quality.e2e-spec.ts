@@ -1,16 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  auditDispatch,
-  dispatchKpis,
-  generateCountyDay,
-  greedyNearestFeasible,
-  kpiOrdersOfPlan,
-  localDateOf,
-  seedCountyDay,
-  seededId,
-} from '@care/dispatch';
+import { dispatchKpis, greedyNearestFeasible, kpiOrdersOfPlan, localDateOf } from '@care/dispatch';
+import { auditDispatch, generateCountyDay, seedCountyDay, seededId } from '@care/dispatch/test-support';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { buildApp } from '../support/apps';
 

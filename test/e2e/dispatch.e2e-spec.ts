@@ -4,21 +4,18 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, CoreModule, JobQueue, JobWorkerHost } from '@care/core';
 import { DispatchEnqueuer, dispatchJobId } from '@care/care-orders';
 import {
-  auditDispatch,
   DispatchModule,
   DispatchRepository,
   DispatchRoundService,
   DispatchService,
   partitionOf,
   PartitionLeases,
-  generateCountyDay,
   serviceCircleRadiusKm,
   servicePointPartitions,
   greedyNearestFeasible,
   localDateOf,
-  seedCountyDay,
-  seededId,
 } from '@care/dispatch';
+import { auditDispatch, generateCountyDay, seedCountyDay, seededId } from '@care/dispatch/test-support';
 import { createTestConfig } from '@care/testing';
 import { buildApp } from '../support/apps';
 

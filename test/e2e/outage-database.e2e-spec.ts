@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { API_DATABASE_LIMITS, asServiceUnavailable, dataSourceOptions } from '@care/core';
-import { auditDispatch } from '@care/dispatch';
+import { auditDispatch } from '@care/dispatch/test-support';
 import { createTestConfig } from '@care/testing';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { auditDispatch } from '@care/dispatch';
+import { auditDispatch } from '@care/dispatch/test-support';
 import { createTestConfig } from '@care/testing';
 import { createApiApp } from '../../apps/api/src/bootstrap';
 import {

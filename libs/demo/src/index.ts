@@ -4,6 +4,4 @@ export * from './data/facilities';
 export * from './data/generate';
 export * from './data/id-number';
 export * from './data/prng';
-export * from './data/expected';
 export * from './seed/seed-demo';
-export * as province from './scale/province';

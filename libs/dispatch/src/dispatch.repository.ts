@@ -6,9 +6,13 @@ import {
   type DispatchRound,
   type OrderStatus,
   RELEASED,
+  insertCaregiverDays,
+  insertOrderDecline,
   requeueUnassignedOrders,
   writeOrderStatus,
   writeOrderStatusMany,
+  writeTravelMinutes,
+  writeTravelMinutesMany,
 } from '@care/care-orders';
 import {
   catalogueOf,
@@ -21,8 +25,9 @@ import {
 
 /**
  * Every SQL statement of the dispatcher. It reads care orders, caregivers, residents and regions straight from
- * their tables (the columns are the care-orders and residents libraries' migrations) and writes only the
- * columns dispatch owns. Methods that take an EntityManager run inside the caller's transaction.
+ * their tables (the columns are the care-orders and residents libraries' migrations); it writes them only through
+ * the care-orders library's writers (order-writes: statuses, travel, declines, caregiver-day rows), which own those
+ * tables. Methods that take an EntityManager run inside the caller's transaction.
  */
 
 /** A care order as dispatch sees it. */
@@ -415,13 +420,7 @@ export class DispatchRepository {
 
   /** Sets the travel into each visit (one statement). */
   async setTravelMinutesMany(em: EntityManager, travel: ReadonlyMap<string, number>): Promise<void> {
-    if (travel.size === 0) return;
-    const ids = [...travel.keys()];
-    await em.query(
-      `UPDATE care_orders SET travel_minutes = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
-        WHERE id IN (${placeholders(ids.length)})`,
-      [...ids.flatMap((id) => [id, travel.get(id)]), ...ids],
-    );
+    await writeTravelMinutesMany(em, travel);
   }
 
   /** Locks the order's row (only that row) for the rest of the transaction and returns its state. */
@@ -597,7 +596,7 @@ export class DispatchRepository {
   async ensureCaregiverDay(caregiverId: string, date: string): Promise<void> {
     const key = `${caregiverId}|${date}`;
     if (this.knownDays.has(key)) return;
-    await this.db.query('INSERT IGNORE INTO caregiver_days (caregiver_id, date) VALUES (?, ?)', [caregiverId, date]);
+    await insertCaregiverDays(this.db.manager, [{ caregiverId, date }]);
     if (this.knownDays.size >= KNOWN_DAYS_MAX) this.knownDays.clear();
     this.knownDays.add(key);
   }
@@ -613,14 +612,7 @@ export class DispatchRepository {
       if (!this.knownDays.has(key)) missing.set(key, d);
     }
     if (missing.size === 0) return;
-    const rows = [...missing.values()];
-    for (let i = 0; i < rows.length; i += 500) {
-      const chunk = rows.slice(i, i + 500);
-      await this.db.query(
-        `INSERT IGNORE INTO caregiver_days (caregiver_id, date) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
-        chunk.flatMap((d) => [d.caregiverId, d.date]),
-      );
-    }
+    await insertCaregiverDays(this.db.manager, [...missing.values()]);
     if (this.knownDays.size + missing.size > KNOWN_DAYS_MAX) this.knownDays.clear();
     for (const key of missing.keys()) this.knownDays.add(key);
   }
@@ -720,7 +712,7 @@ export class DispatchRepository {
 
   /** The travel into a visit changed because another was placed before it (not a status change). */
   async setTravelMinutes(em: EntityManager, orderId: string, minutes: number): Promise<void> {
-    await em.query('UPDATE care_orders SET travel_minutes = ? WHERE id = ?', [minutes, orderId]);
+    await writeTravelMinutes(em, orderId, minutes);
   }
 
   /** `mark_unassigned` through the one writer: everything a release clears, and the reason. */
@@ -735,11 +727,7 @@ export class DispatchRepository {
 
   /** Records that a caregiver let an assignment lapse: like a decline, it is never offered that order again. */
   async recordLapse(em: EntityManager, orderId: string, caregiverId: string, reason: string): Promise<void> {
-    await em.query('INSERT IGNORE INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [
-      orderId,
-      caregiverId,
-      reason,
-    ]);
+    await insertOrderDecline(em, orderId, caregiverId, reason);
   }
 
   /** Unassigned orders whose window is still open (a caregiver change may help them), locked, oldest first. */

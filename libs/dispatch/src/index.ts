@@ -2,8 +2,6 @@ export * from './rules';
 export * from './dispatch.module';
 export * from './dispatch.service';
 export * from './dispatch.repository';
-export * from './dispatch-audit';
-export * from './county-day.seed';
 export * from './http/dispatch-http.module';
 export { DispatchKpisService } from './http/dispatch-kpis.service';
 export * from './dispatch-round.service';

@@ -77,6 +77,14 @@ export class AlertsService {
     private readonly orders: CareOrdersService,
   ) {}
 
+  /** Open alerts per type (the metrics' care_alerts_open); one grouped read. */
+  async openCounts(): Promise<{ type: string; open: number }[]> {
+    const rows = await this.db.query<{ type: string; open: number | string }[]>(
+      "SELECT type, COUNT(*) AS open FROM alerts WHERE status = 'open' GROUP BY type",
+    );
+    return rows.map((row) => ({ type: row.type, open: Number(row.open) }));
+  }
+
   async scan(now = new Date()): Promise<{ raised: number; expired: number }> {
     const t = now.getTime();
     const soon = new Date(t + NOT_STARTED_BEFORE_END_MS);

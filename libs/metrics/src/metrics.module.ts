@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthModule } from '@care/auth';
 import { DISPATCH_DECISIONS, type DispatchDecisions } from '@care/dispatch';
+import { EmergencyDomainModule } from '@care/emergency';
 import { DispatcherMetricsServer } from './dispatcher-metrics.server';
 import { MetricsAccess } from './metrics-access';
 import { MetricsService } from './metrics.service';
@@ -20,7 +21,7 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       global: true,
-      imports: [AuthModule],
+      imports: [AuthModule, EmergencyDomainModule],
       controllers: [MetricsController],
       providers: [
         MetricsService,
@@ -36,7 +37,7 @@ export class MetricsModule {
     return {
       module: MetricsModule,
       global: true,
-      imports: [AuthModule],
+      imports: [AuthModule, EmergencyDomainModule],
       providers: [
         MetricsService,
         MetricsAccess,

@@ -3,6 +3,7 @@ import { Injectable, Optional, type OnModuleInit } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { JobQueue, POOL_ACQUIRED_EVENT, QUEUE_NAMES, SqlTransactionRunner } from '@care/core';
+import { AlertsService } from '@care/emergency';
 
 /** No scrape waits longer than this for Redis or the database: a scrape during an outage answers, with `up` 0. */
 export const SCRAPE_PROBE_TIMEOUT_MS = 1000;
@@ -107,6 +108,7 @@ export class MetricsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
+    private readonly alerts: AlertsService,
     @Optional() private readonly hot?: SqlTransactionRunner,
   ) {
     collectDefaultMetrics({ register: this.registry });
@@ -216,14 +218,9 @@ export class MetricsService implements OnModuleInit {
 
   private async readAlerts(): Promise<void> {
     try {
-      const rows = await within(
-        this.dataSource.query<{ type: string; open: number | string }[]>(
-          "SELECT type, COUNT(*) AS open FROM alerts WHERE status = 'open' GROUP BY type",
-        ),
-        SCRAPE_PROBE_TIMEOUT_MS,
-      );
+      const rows = await within(this.alerts.openCounts(), SCRAPE_PROBE_TIMEOUT_MS);
       this.alertsOpen.reset();
-      for (const row of rows) this.alertsOpen.set({ type: row.type }, Number(row.open));
+      for (const row of rows) this.alertsOpen.set({ type: row.type }, row.open);
       this.sourceUp.set({ source: 'database' }, 1);
     } catch {
       this.alertsOpen.reset();

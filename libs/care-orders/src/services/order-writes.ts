@@ -374,3 +374,50 @@ export async function batchOrderIds(em: EntityManager, batchId: string): Promise
   );
   return rows.map((r) => r.order_id);
 }
+
+/** The travel into a visit changed because another was placed before it (not a status change). */
+export async function writeTravelMinutes(em: EntityManager, orderId: string, minutes: number): Promise<void> {
+  await em.query('UPDATE care_orders SET travel_minutes = ? WHERE id = ?', [minutes, orderId]);
+}
+
+/** writeTravelMinutes for many orders in one statement. */
+export async function writeTravelMinutesMany(em: EntityManager, travel: ReadonlyMap<string, number>): Promise<void> {
+  if (travel.size === 0) return;
+  const ids = [...travel.keys()];
+  await em.query(
+    `UPDATE care_orders SET travel_minutes = CASE id ${ids.map(() => 'WHEN ? THEN ?').join(' ')} END
+      WHERE id IN (${ids.map(() => '?').join(',')})`,
+    [...ids.flatMap((id) => [id, travel.get(id)]), ...ids],
+  );
+}
+
+/** Records that a caregiver let an order go (a decline, a lapsed assignment): it is never offered that order again. */
+export async function insertOrderDecline(
+  em: EntityManager,
+  orderId: string,
+  caregiverId: string,
+  reason: string,
+): Promise<void> {
+  await em.query('INSERT IGNORE INTO order_declines (order_id, caregiver_id, reason) VALUES (?, ?, ?)', [
+    orderId,
+    caregiverId,
+    reason,
+  ]);
+}
+
+/**
+ * Makes sure the caregiver-day lock rows exist (caregiver_days: the row dispatch locks to place visits on a day),
+ * in multi-row INSERT IGNOREs of at most 500 rows; a row already there is left as it is.
+ */
+export async function insertCaregiverDays(
+  db: EntityManager,
+  days: readonly { caregiverId: string; date: string }[],
+): Promise<void> {
+  for (let i = 0; i < days.length; i += 500) {
+    const chunk = days.slice(i, i + 500);
+    await db.query(
+      `INSERT IGNORE INTO caregiver_days (caregiver_id, date) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+      chunk.flatMap((d) => [d.caregiverId, d.date]),
+    );
+  }
+}

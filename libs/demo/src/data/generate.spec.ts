@@ -3,7 +3,7 @@ import { ageOn, isInServiceCircle, travelMinutes } from '@care/core';
 import { hasSkills, orderDurationMinutes, requiredSkills } from '@care/dispatch';
 import { computeIndicators, nextSteps } from '@care/stats';
 
-import { asOfInstant, expectedCoverageCounts, isElder, isEligibleAtHome } from './expected';
+import { asOfInstant, expectedCoverageCounts, isElder, isEligibleAtHome } from '../../test/support/expected';
 import { BASELINE_2020, GANGOUYI_HOME_KEY, HEPAN_HOME_KEY, WELFARE_INSTITUTE_KEY } from './facilities';
 import { DEMO_COUNTS, generateDemoCounty, shiftMonth } from './generate';
 import { COUNTY_EXTENT, SEAT_CODE, TOWNSHIPS, township } from './townships';

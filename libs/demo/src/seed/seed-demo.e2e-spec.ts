@@ -5,7 +5,7 @@ import { countyDate } from '@care/core';
 import { countyMonth, computeIndicators, previousMonth } from '@care/stats';
 import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
 
-import { expectedCoverageCounts } from '../data/expected';
+import { expectedCoverageCounts } from '../../test/support/expected';
 import { generateDemoCounty } from '../data/generate';
 import { DatabaseNotEmptyError, seedDemo } from './seed-demo';
 import { buildApp, createApiApp, createSeedContext } from '@test/apps';

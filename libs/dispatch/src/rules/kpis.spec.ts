@@ -1,4 +1,4 @@
-import { generateCountyDay } from './county-day.generator';
+import { generateCountyDay } from '../../test/support/county-day.generator';
 import { dispatchKpis, kpiOrdersOfPlan, percentile, type KpiOrder } from './kpis';
 import { greedyNearestFeasible, planDay, planMetrics } from './planner';
 

@@ -1,5 +1,5 @@
 import { at, caregiver, northKm, order } from './fixtures.spec-helper';
-import { generateCountyDay } from './county-day.generator';
+import { generateCountyDay } from '../../test/support/county-day.generator';
 import { improvePlan, scheduleRoute } from './local-search';
 import { greedyNearestFeasible, planDay, planMetrics } from './planner';
 import { prepareOrder } from './feasibility';

@@ -1,4 +1,4 @@
-import { generateCountyDay } from './county-day.generator';
+import { generateCountyDay } from '../../test/support/county-day.generator';
 import { DEFAULT_TRAVEL_MODEL, isInServiceCircle } from './geo';
 import { partitionOf, serviceCircleRadiusKm, servicePointPartitions } from './partitions';
 

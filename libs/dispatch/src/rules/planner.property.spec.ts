@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { generateCountyDay } from './county-day.generator';
+import { generateCountyDay } from '../../test/support/county-day.generator';
 import { greedyNearestFeasible, planDay, planMetrics } from './planner';
 import { verifyHardRules } from './verify';
 

@@ -5,6 +5,7 @@ import { tagErrorCode, type JobQueue } from '@care/core';
 import type { DataSource } from 'typeorm';
 import { MetricsService } from '../metrics.service';
 import { RequestMetricsGuard } from './request-metrics.guard';
+import type { AlertsService } from '@care/emergency';
 
 @Controller('care-orders')
 class OrdersController {
@@ -27,7 +28,7 @@ function contextOf(request: object, response: object): ExecutionContext {
 }
 
 describe('RequestMetricsGuard', () => {
-  const metrics = new MetricsService({ driver: {} } as unknown as DataSource, {} as JobQueue);
+  const metrics = new MetricsService({ driver: {} } as unknown as DataSource, {} as JobQueue, {} as AlertsService);
   const guard = new RequestMetricsGuard(metrics);
   const count = async (labels: string) =>
     Number(

@@ -1,5 +1,5 @@
 import { COUNTY_EXTENT, generateCountyDay, mulberry32, SEAT_TOWNSHIP, TOWNSHIP_CODES } from './county-day.generator';
-import { localDateOf } from './time';
+import { localDateOf } from '../../src/rules/time';
 
 describe('generateCountyDay', () => {
   const day = generateCountyDay({ seed: 7 });

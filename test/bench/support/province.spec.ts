@@ -1,6 +1,6 @@
 import { isInServiceCircle } from '@care/core';
 
-import { hasValidIdCheck } from '../data/id-number';
+import { hasValidIdCheck } from '@care/demo';
 import {
   batchAt,
   caregivers,

@@ -8,8 +8,8 @@ import {
   SINGLE_SERVICES,
   type Township,
 } from './county-day.generator';
-import type { GeoPoint } from './geo';
-import { localDateOf, localInstant, MINUTE_MS } from './time';
+import type { GeoPoint } from '../../src/rules/geo';
+import { localDateOf, localInstant, MINUTE_MS } from '../../src/rules/time';
 
 /**
  * A deterministic "county week" for the dispatch benchmark: the county of {@link generateCountyDay} (same townships,

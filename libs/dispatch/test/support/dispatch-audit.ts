@@ -13,11 +13,11 @@ import {
   type UnassignedReason,
   verifyHardRules,
   type Violation,
-} from './rules';
+} from '../../src/rules';
 
 /**
  * Reads what MySQL holds back as a {@link Plan} (every order, every caregiver, every visit that holds a slot) and
- * checks it against the hard rules with `verifyHardRules`. Used by the e2e, fault and benchmark runs; an operator
+ * checks it against the hard rules with `verifyHardRules`. Used by the e2e, fault and benchmark runs (a test fixture: not built into dist); an operator
  * can run it too. Orders whose residents have no coordinates take their township's centre, as dispatch does;
  * continuity comes from completed visits of the last 90 days.
  */

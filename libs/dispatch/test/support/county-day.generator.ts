@@ -1,7 +1,7 @@
-import { DEFAULT_CATALOGUE, type ServiceCatalogue, type Skill } from './catalogue';
-import type { AreaKind, GeoPoint } from './geo';
-import { localInstant, MINUTE_MS } from './time';
-import type { DispatchCaregiver, DispatchOrder } from './types';
+import { DEFAULT_CATALOGUE, type ServiceCatalogue, type Skill } from '../../src/rules/catalogue';
+import type { AreaKind, GeoPoint } from '../../src/rules/geo';
+import { localInstant, MINUTE_MS } from '../../src/rules/time';
+import type { DispatchCaregiver, DispatchOrder } from '../../src/rules/types';
 
 /**
  * A deterministic "county day" for tests and benchmarks: service points, caregivers and a few hundred orders in

@@ -5,8 +5,8 @@
 import { ageOn, countyMidnight, DAY_MS, isInServiceCircle } from '@care/core';
 import { countBeds, type CoverageCounts } from '@care/stats';
 
-import { township } from './townships';
-import type { DemoCounty, DemoResident } from './types';
+import { township } from '../../src/data/townships';
+import type { DemoCounty, DemoResident } from '../../src/data/types';
 
 export const ELDER_AGE = 60;
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isInServiceCircle } from '@care/core';
-import { type CountyDay, DEFAULT_SERVICES, localDateOf, localInstant } from './rules';
+import { DEFAULT_SERVICES, localDateOf, localInstant } from '../../src/rules';
+import type { CountyDay } from './county-day.generator';
 
 /**
  * Writes a generated county day (rules/county-day.generator.ts) into MySQL, for e2e, fault and benchmark runs:

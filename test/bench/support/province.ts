@@ -19,8 +19,7 @@
 import { idNumberCheckCharacter } from '@care/residents';
 import { DAY_MS, daysInMonth, HOUR_MS, monthStart as countyMonthStart, monthThird } from '@care/core/time';
 
-import { idNumberBody } from '../data/id-number';
-import { hash32, unitAt } from '../data/prng';
+import { hash32, idNumberBody, unitAt } from '@care/demo';
 
 export interface ScaleSpec {
   readonly name: string;

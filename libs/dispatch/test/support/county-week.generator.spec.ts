@@ -1,6 +1,6 @@
 import { COUNTY_EXTENT, generateCountyDay, SEAT_TOWNSHIP } from './county-day.generator';
 import { generateCountyWeek } from './county-week.generator';
-import { localDateOf } from './time';
+import { localDateOf } from '../../src/rules/time';
 
 describe('generateCountyWeek', () => {
   const week = generateCountyWeek({ seed: 7, orders: 700, caregivers: 80 });

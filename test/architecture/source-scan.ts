@@ -2,7 +2,7 @@
  * Reads TypeScript sources for the ownership check: the SQL in string literals (comments skipped, `${…}` read as a
  * placeholder) and the TypeORM calls that name an entity class.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');

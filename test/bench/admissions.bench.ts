@@ -1,7 +1,7 @@
 /**
  * Admissions benchmark: the api over HTTP against the same SQL transaction run directly through mysql2.
  *
- *   npm run build && node dist/test/bench/admissions.bench.js      (or npm run bench)
+ *   npm run build:bench && node dist-bench/test/bench/admissions.bench.js      (or npm run bench)
  *
  * One run, one fresh database (dropped afterwards), both phases in the same run so the ratios compare like with like:
  * - raw:  BENCH_CONCURRENCY mysql2 connections, each running the admission transaction by hand — lock the bed, lock

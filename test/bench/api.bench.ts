@@ -2,7 +2,7 @@
  * Api benchmark: three hot routes of the built api, each beside the same SQL run directly through mysql2, and a
  * hello-world route of the same HTTP framework, all in one run with BENCH_CONCURRENCY clients (64).
  *
- *   npm run bench api        (builds the server, then node dist/test/bench/api.bench.js)
+ *   npm run bench api        (builds the benchmarks, then node dist-bench/test/bench/api.bench.js)
  *
  * - POST /care-orders (admin, a fresh Idempotency-Key each): raw = the statements CareOrdersService.create runs —
  *   the key look-up, then in one transaction the key, the order (INSERT … SELECT from the resident at home), its

@@ -1,7 +1,7 @@
 /**
  * Statistics at province scale: the coverage endpoints on a tenth of the data against the full size.
  *
- *   npm run build:server && node --expose-gc dist/test/bench/stats.bench.js      (or npm run bench stats)
+ *   npm run build:bench && node --expose-gc dist-bench/test/bench/stats.bench.js      (or npm run bench stats)
  *
  * Full: a million eligible elders at home, 100,000 institution beds (83,000 residents in them), 10,000 service
  * points with a caregiver each, three million visits in the month, an assessment for ~95 % of the elders; the

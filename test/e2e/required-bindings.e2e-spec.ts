@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestConfig } from '@care/testing';
+import { buildApp } from '../support/apps';
 
 const ROOT = join(__dirname, '../..');
 
@@ -46,7 +47,7 @@ describe('required bindings', () => {
   let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const made = await createTestConfig('bindings');
+    const made = await createTestConfig(buildApp, 'bindings');
     drop = made.drop;
     env = {
       PATH: process.env.PATH ?? '',

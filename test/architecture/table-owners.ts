@@ -45,4 +45,6 @@ export const TABLE_OWNERS: Record<string, string> = {
   stats_coverage_months: 'stats',
   stats_coverage_snapshots: 'stats',
   stats_planned_capacity: 'stats',
+  stats_changes: 'stats',
+  stats_change_consumer: 'stats',
 };

@@ -17,6 +17,13 @@ const SEEDING =
   'seed:demo bulk-loads the demo county into an empty database in multi-row statements; to go through bulk writers ' +
   'of the owners';
 const ALLOWED: { file: string; table: string; reason: string }[] = [
+  {
+    file: 'libs/core/src/stats/stats-change.ts',
+    table: 'stats_changes',
+    reason:
+      "the statistics outbox's writer, which every owner calls in its own transaction; in core so that owners do " +
+      'not import stats (to move behind a port stats provides)',
+  },
   { file: SEED, table: 'regions', reason: `${SEEDING} (township coordinates: RegionsService)` },
   { file: SEED, table: 'stats_planned_capacity', reason: `${SEEDING} (the plan's capacity: stats)` },
   { file: SEED, table: 'service_points', reason: `${SEEDING} (care-orders)` },

@@ -1,3 +1,4 @@
+import { mulberry32 } from '@care/demo';
 import { DEFAULT_CATALOGUE, type ServiceCatalogue, type Skill } from '../../src/rules/catalogue';
 import type { AreaKind, GeoPoint } from '../../src/rules/geo';
 import { localInstant, MINUTE_MS } from '../../src/rules/time';
@@ -25,17 +26,7 @@ export const TOWNSHIP_CODES: readonly string[] = [
 
 export const townshipKind = (code: string): AreaKind => (code === SEAT_TOWNSHIP ? 'urban' : 'rural');
 
-/** mulberry32: a small, fast, well-mixed 32-bit PRNG; plenty for test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 class Random {
   private readonly next: () => number;

@@ -84,6 +84,12 @@ describe('required bindings', () => {
     expect(result.stderr).toMatch(/ResidentsService[\s\S]*LATEST_ASSESSMENT_PROVIDER/);
   });
 
+  it('the api composed without the caregiver look-up fails at boot, naming CAREGIVER_LOOKUP', async () => {
+    const result = await boot('api', 'CaregiverLookupModule');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/AuthService[\s\S]*CAREGIVER_LOOKUP/);
+  });
+
   it('the dispatcher composed without the admission policy fails at boot', async () => {
     const result = await boot('dispatcher', 'AdmissionPolicyModule');
     expect(result.code).toBe(1);

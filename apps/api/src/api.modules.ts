@@ -3,7 +3,7 @@ import { AssessmentsModule, LatestAssessmentModule } from '@care/assessments';
 import { AuditModule } from '@care/audit';
 import { AuthModule } from '@care/auth';
 import { AdmissionPolicyModule, BedsModule, WaitlistModule } from '@care/beds';
-import { CareOrdersModule } from '@care/care-orders';
+import { CareOrdersModule, CaregiverLookupModule } from '@care/care-orders';
 import { DispatchHttpModule } from '@care/dispatch';
 import { EmergencyModule } from '@care/emergency';
 import { FacilitiesModule } from '@care/facilities';
@@ -32,7 +32,8 @@ export const API_DOMAIN_MODULES: Type[] = [
 
 /**
  * The providers that libraries require and leave to the application to bind (global modules, imported once): the
- * residents library's LATEST_ASSESSMENT_PROVIDER and the stays service's ADMISSION_POLICY. Without one the api
+ * residents library's LATEST_ASSESSMENT_PROVIDER, the stays service's ADMISSION_POLICY and auth's CAREGIVER_LOOKUP
+ * (whether a caregiver user's caregiverId exists). Without one the api
  * does not start (test/e2e/required-bindings.e2e-spec.ts).
  */
-export const API_BINDING_MODULES: Type[] = [LatestAssessmentModule, AdmissionPolicyModule];
+export const API_BINDING_MODULES: Type[] = [LatestAssessmentModule, AdmissionPolicyModule, CaregiverLookupModule];

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { LatestAssessmentModule } from '@care/assessments';
 import { AdmissionPolicyModule, WaitlistJobsModule } from '@care/beds';
-import { CareOrdersJobsModule } from '@care/care-orders';
+import { CareOrdersJobsModule, CaregiverLookupModule } from '@care/care-orders';
 import { DispatchModule } from '@care/dispatch';
 import { EmergencyJobsModule } from '@care/emergency';
 import { StatsJobsModule } from '@care/stats';
@@ -16,4 +16,8 @@ export const DISPATCHER_JOB_MODULES: Type[] = [
 ];
 
 /** The providers libraries require and the dispatcher binds (as the api does: see API_BINDING_MODULES). */
-export const DISPATCHER_BINDING_MODULES: Type[] = [LatestAssessmentModule, AdmissionPolicyModule];
+export const DISPATCHER_BINDING_MODULES: Type[] = [
+  LatestAssessmentModule,
+  AdmissionPolicyModule,
+  CaregiverLookupModule,
+];

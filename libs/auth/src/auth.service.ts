@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository, type EntityManager } from 'typeorm';
@@ -79,7 +79,7 @@ export class AuthService {
     private readonly jwt: JwtService,
     private readonly tx: TransactionRunner,
     private readonly guard: LoginGuard,
-    @Optional() @Inject(CAREGIVER_LOOKUP) private readonly caregivers?: CaregiverLookup,
+    @Inject(CAREGIVER_LOOKUP) private readonly caregivers: CaregiverLookup,
   ) {}
 
   /**
@@ -414,7 +414,7 @@ export class AuthService {
       problems.push('facilityIds: only managers are tied to facilities');
     if (role === 'caregiver' && !caregiverId) problems.push('caregiverId: a caregiver user must name its caregiver');
     if (role !== 'caregiver' && caregiverId) problems.push('caregiverId: only caregiver users act for a caregiver');
-    if (role === 'caregiver' && caregiverId && this.caregivers && !(await this.caregivers.exists(caregiverId))) {
+    if (role === 'caregiver' && caregiverId && !(await this.caregivers.exists(caregiverId))) {
       problems.push(`caregiverId: unknown caregiver "${caregiverId}"`);
     }
     return problems;

@@ -5,7 +5,6 @@ import { AuthModule, AuthService } from '@care/auth';
 import { JobQueue } from '@care/core';
 import { QUEUE_BOARD_PATH, queueBoardPlugin } from './board/queue-board';
 import { CareOrdersDomainModule } from './care-orders-domain.module';
-import { CaregiverLookupModule } from './caregiver-lookup.module';
 import { CareOrdersController } from './http/care-orders.controller';
 import { CaregiversController } from './http/caregivers.controller';
 import { ServicePointsController } from './http/service-points.controller';
@@ -14,10 +13,11 @@ import { VisitPlansController } from './http/visit-plans.controller';
 
 /**
  * The api's doorstep-care module: service catalogue, service points, caregivers, care orders, visit plans,
- * CAREGIVER_LOOKUP for POST /users, and the admins' queue dashboard at /admin/queues.
+ * and the admins' queue dashboard at /admin/queues. CAREGIVER_LOOKUP (for POST /users) is bound by the app through
+ * CaregiverLookupModule, one of its binding modules.
  */
 @Module({
-  imports: [CareOrdersDomainModule, CaregiverLookupModule, AuthModule],
+  imports: [CareOrdersDomainModule, AuthModule],
   controllers: [
     ServicesController,
     ServicePointsController,

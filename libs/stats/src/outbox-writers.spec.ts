@@ -22,14 +22,13 @@ const STATS_CHANGE =
 
 /** Files that write those tables without a statistics change, and why no figure moves. */
 const NO_FIGURE_MOVES: Record<string, string> = {
-  'libs/dispatch/src/dispatch.repository.ts': "an order's travel minutes",
   'libs/beds/src/beds.repository.ts':
     "the beds' one writer (statements); its callers add the statistics change in the same transaction: BedsService the counts, StaysService the elder's facts; reserving and releasing (vacant ↔ reserved) moves no figure",
   'libs/beds/src/stays.repository.ts':
     "the stays' statements; StaysService writes the elder's facts before and after them in the same batch",
   'libs/residents/src/key-rotation/rotate-data-key.ts': "the ID number's cipher and look-up hash",
   'libs/care-orders/src/services/order-writes.ts':
-    'new orders and status changes; the one transition the figures count, check_out → completed, adds its statement in order-actions.service.ts',
+    "new orders, status changes and dispatch's writes (travel minutes, declines, caregiver days); the one transition the figures count, check_out → completed, adds its statement in order-actions.service.ts",
   'libs/care-orders/src/services/care-orders.service.ts':
     'orders created and cancelled, and their Idempotency-Key rows (a completed order is final: no transition leaves it)',
   'libs/care-orders/src/services/service-points.service.ts':

@@ -34,12 +34,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createConnection, createPool, type Pool, type PoolConnection, type RowDataPacket } from 'mysql2/promise';
 import { FieldCipher, dataSourceOptions, databaseNodeUrls, deleteKeysWithPrefix, withDatabase } from '@care/core';
 import { idNumberCheckCharacter, maskIdNumber } from '@care/residents';
 import { migrate } from '../../apps/api/src/cli/migrate';
+import { freePort } from '../support/free-port';
 
 const env = process.env;
 const SERVER_URL = env.BENCH_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/';
@@ -288,17 +288,6 @@ function get(agent: http.Agent, port: number, path: string, token: string): Prom
     );
     req.on('error', reject);
     req.end();
-  });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
   });
 }
 

@@ -28,7 +28,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createConnection, createPool, type Pool, type RowDataPacket } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
@@ -37,6 +36,7 @@ import { localDateOf } from '@care/dispatch';
 import { idNumberCheckCharacter, maskIdNumber } from '@care/residents';
 import { CoverageRepository, KeptFiguresRepository, countyMonth } from '@care/stats';
 import { migrate } from '../../apps/api/src/cli/migrate';
+import { freePort } from '../support/free-port';
 
 const env = process.env;
 const SERVER_URL = env.BENCH_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/';
@@ -137,17 +137,6 @@ const failure = (res: { status: number; body: string }, expected: number): strin
     return String(res.status);
   }
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Starts a built script in its own process and waits until `ready(port)` answers true. */
 async function startProcess(

@@ -30,7 +30,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { createConnection } from 'mysql2/promise';
@@ -64,6 +63,7 @@ import {
 } from '@care/dispatch/test-support';
 import { migrate } from '../../apps/api/src/cli/migrate';
 import { hardRulesInSql } from './support/hard-rules-sql';
+import { freePort } from '../support/free-port';
 
 const env = process.env;
 const SERVER_URL = env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/';
@@ -276,17 +276,6 @@ async function postOnce(
     retried503++;
     await sleep(250 * Math.min(attempt, 8));
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 // ---- 1. BullMQ empty-job baseline -----------------------------------------------------------------------------------

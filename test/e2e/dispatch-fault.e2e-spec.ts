@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -12,6 +11,7 @@ import { localDateOf } from '@care/dispatch';
 import { auditDispatch, generateCountyDay, seedCountyDay, seededId } from '@care/dispatch/test-support';
 import { createTestDatabase } from '@care/testing';
 import { migrate } from '../../apps/api/src/cli/migrate';
+import { freePort } from '../support/free-port';
 
 /**
  * Faults in the middle of dispatching a county day, on the built processes (npm test builds first), on rounds:
@@ -27,18 +27,6 @@ const ROOT = join(__dirname, '..', '..');
 const DISPATCHER = join(ROOT, 'dist/apps/dispatcher/src/main.js');
 const DAY_MS = 24 * 3600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 class RedisServer {
   private child: ChildProcess | null = null;

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -10,22 +9,11 @@ import type TestAgent from 'supertest/lib/agent';
 import type { AppConfig } from '@care/core';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { buildApp, createApiApp } from '@test/apps';
+import { freePort } from '../../../test/support/free-port';
 
 const LOGIN = '/api/v1/auth/login';
 const PASSWORD = 'right-password-1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A private redis-server on a free port, for the outage test (the shared one is never stopped). */
 class PrivateRedis {

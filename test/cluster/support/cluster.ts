@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { Cluster } from 'ioredis';
 import { parseRedisClusterUrl } from '@care/core';
+import { freePort } from '../../support/free-port';
+export { freePort };
 
 /**
  * The cluster `scripts/cluster.sh up` started (npm run test:cluster starts it and passes these): three Galera nodes,
@@ -57,18 +58,6 @@ export async function galeraState(i: number): Promise<{ state: string; size: num
 /** A connection to node i, for checks that must see what that node holds. */
 export function connectNode(i: number, database: string): Promise<Connection> {
   return createConnection({ uri: nodeUrl(i, database), supportBigNumbers: true, bigNumberStrings: true });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Proc {

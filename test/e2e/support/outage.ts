@@ -9,22 +9,12 @@ import { type AppConfig, CoreModule, JobWorkerHost } from '@care/core';
 import { DispatchModule, localDateOf } from '@care/dispatch';
 import { idNumberCheckCharacter } from '@care/residents';
 import { ADMIN_PASSWORD, auth } from '@care/testing';
+import { freePort } from '../../support/free-port';
+export { freePort };
 
 /** Helpers of the outage tests: a private redis-server, a TCP proxy that can be cut, timed requests, a county. */
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A redis-server of the test's own on a free port (never the shared one), without persistence unless asked. */
 export class RedisServer {

@@ -312,7 +312,8 @@ async function startApi(
       ADMIN_PASSWORD,
       JWT_SECRET: randomBytes(32).toString('hex'),
       DATA_ENCRYPTION_KEY: DATA_KEY.toString('hex'),
-      LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'warn',
+      // production's level (a request line per request), as users run it; BENCH_API_LOG_LEVEL=warn to leave it out
+      LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'info',
       // as npm run start:api, the Dockerfile and the demo run it: two glibc malloc arenas (see README, Memory)
       MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       ...extraEnv,

@@ -360,7 +360,8 @@ async function main(): Promise<void> {
         ADMIN_PASSWORD,
         JWT_SECRET: randomBytes(32).toString('hex'),
         DATA_ENCRYPTION_KEY: DATA_KEY.toString('hex'),
-        LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'warn',
+        // production's level (a request line per request), as users run it; BENCH_API_LOG_LEVEL=warn to leave it out
+        LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'info',
         // as `npm run start:api` and the Dockerfile run it
         MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
       },

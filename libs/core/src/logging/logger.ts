@@ -79,7 +79,12 @@ function isSafeError(value: object): value is SafeError {
 /** The serializers every logger of ours uses (the root logger and pino-http). */
 export const ERROR_SERIALIZERS = { err: serializeError, error: serializeError };
 
-/** JSON lines to stdout (or to `destination`, which tests use to read what would be logged). */
+/**
+ * JSON lines to stdout (or to `destination`, which tests use to read what would be logged). Written
+ * asynchronously: a synchronous write is a system call per request line (measured: about 0.2–0.3 ms of api CPU
+ * per admission under load); asynchronously, the lines written while a write is under way go out together, and
+ * pino flushes what is left when the process exits. No minimum length: a quiet process's lines appear at once.
+ */
 export function createRootLogger(level: string, name: string, destination?: DestinationStream): PinoLogger {
   const options = {
     level,
@@ -88,7 +93,7 @@ export function createRootLogger(level: string, name: string, destination?: Dest
     base: { pid: process.pid },
     serializers: ERROR_SERIALIZERS,
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** Nest's start-up chatter (one line per module and route): kept, but at debug level. */

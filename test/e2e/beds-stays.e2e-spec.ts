@@ -464,6 +464,17 @@ describe('beds, admissions and stays', () => {
       expect(patch.body.code).toBe('RESIDENT_ALREADY_ADMITTED');
     });
 
+    it('404 names what is missing: the facility, or a bed not in it', async () => {
+      const { id: residentId } = await newResident({ name: '缺', livingArrangement: 'home' });
+      const noFacility = await admit(UNKNOWN_UUID, { residentId, bedId: bed1 }, t.adminToken).expect(404);
+      expect(noFacility.body.message).toMatch(/^Facility /);
+      const noBed = await admit(facilityA, { residentId, bedId: UNKNOWN_UUID }).expect(404);
+      expect(noBed.body.message).toMatch(/^Bed /);
+      const bedElsewhere = await admit(facilityB, { residentId, bedId: bed1 }, t.adminToken).expect(404);
+      expect(bedElsewhere.body.message).toMatch(/^Bed /);
+      expect(await living(residentId)).toBe('home');
+    });
+
     it('409 BED_OCCUPIED for a bed with an active stay; 409 RESIDENT_ALREADY_ADMITTED for a resident in one', async () => {
       const { id: other } = await newResident();
       const occupied = await admit(facilityA, { residentId: other, bedId: bed1 }).expect(409);

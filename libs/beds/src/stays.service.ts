@@ -244,19 +244,24 @@ export class StaysService {
         const reads = await tx.batch([
           lockBedStatement(dto.bedId, facilityId),
           this.residents.lockStatement(key),
-          stmt('SELECT COUNT(*) AS n FROM facilities WHERE id = ?', [facilityId]),
           activeStaysStatement('?', [dto.bedId], residentId),
-          historyStatement(dto.bedId, residentId),
+          // the bed's and the resident's history matter only for an admission dated in the past
+          ...(given ? [historyStatement(dto.bedId, residentId)] : []),
           ...(visibility ? [visibility] : []),
           ...policy.reads({ residentIdSql: residentId.sql, residentIdParams: residentId.params, now: new Date() }),
         ]);
         // the clock is read once the locks are held: a discharge that freed the bed just before has ended earlier
         const now = new Date();
-        const [bedRows, residentRows, facilityRows, activeRows, historyRows] = reads;
-        const rest = reads.slice(5);
+        const [bedRows, residentRows, activeRows] = reads;
+        const rest = reads.slice(3);
+        const historyRows = given ? rest.shift() : undefined;
         const links = visibility ? rest.shift() : undefined;
         const [bedRow] = rowsOf<BedRow>(bedRows);
         if (!bedRow) {
+          // which of the two is missing: one more read, on this error path only
+          const [facilityRows] = await tx.batch([
+            stmt('SELECT COUNT(*) AS n FROM facilities WHERE id = ?', [facilityId]),
+          ]);
           if (Number(rowsOf<{ n: number | string }>(facilityRows)[0].n) === 0)
             throw new NotFoundError('Facility', facilityId);
           throw new NotFoundError('Bed', dto.bedId);

@@ -19,6 +19,8 @@ export {
   type CreatedOrder,
 } from './services/care-orders.service';
 export { CreateCareOrderDto } from './dto/care-order.dto';
+export { ServicePointsService, type NewServicePoint } from './services/service-points.service';
+export { insertSeededOrders, type SeededOrder, type SeededVisit } from './services/seeded-orders';
 export { OrderActionsService } from './services/order-actions.service';
 export { VisitPlansService, type VisitPlanResult } from './services/visit-plans.service';
 export { DispatchEnqueuer } from './services/dispatch-enqueuer.service';

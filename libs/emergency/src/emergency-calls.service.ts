@@ -36,6 +36,9 @@ import {
   secondsBetween,
 } from './rules/calls';
 
+/** Rows per multi-row INSERT of devices. */
+const DEVICES_PER_INSERT = 500;
+
 export interface RaiseCallInput {
   residentId?: string;
   deviceId?: string;
@@ -171,6 +174,26 @@ export class EmergencyCallsService {
       );
       return { residentId, deviceId };
     });
+  }
+
+  /**
+   * The demo county's devices, many at once (multi-row INSERTs, one transaction). Only ids with the demo prefix:
+   * that prefix is how the simulate button knows demo data, and the api refuses it in PUT /residents/:id/device.
+   */
+  async registerDemoDevices(devices: readonly { deviceId: string; residentId: string }[]): Promise<number> {
+    const wrong = devices.findIndex((d) => !isValidDeviceId(d.deviceId) || !isDemoDevice(d.deviceId));
+    if (wrong >= 0)
+      throw new InvalidInputError(`devices[${wrong}].deviceId: a demo device id starts with ${DEMO_DEVICE_PREFIX}`);
+    await this.tx.run(async (em) => {
+      for (let i = 0; i < devices.length; i += DEVICES_PER_INSERT) {
+        const part = devices.slice(i, i + DEVICES_PER_INSERT);
+        await em.query(
+          `INSERT INTO resident_devices (device_id, resident_id) VALUES ${part.map(() => '(?, ?)').join(', ')}`,
+          part.flatMap((d) => [d.deviceId, d.residentId]),
+        );
+      }
+    });
+    return devices.length;
   }
 
   /** POST /emergency-calls. `created` is false when the request joined an existing call (retry or repeated press). */

@@ -9,3 +9,4 @@ export { CoverageService, type CoverageReport, type NextStepsReport, type Histor
 export { CoverageRepository, PointGrid, type Township, type TownshipFigures } from './coverage.repository';
 export { exportCoverage, EXPORT_HEADERS, INDICATOR_NAMES } from './export';
 export { KeptFiguresRepository } from './kept-figures.repository';
+export { PlannedCapacityRepository, type PlannedCapacity } from './planned-capacity.repository';

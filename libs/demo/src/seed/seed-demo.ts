@@ -3,10 +3,11 @@
  * every rule they enforce (ID check digits, bed capacity, the admission rule and its override, assessment
  * scoring) applies to the demo as to real data:
  * - facilities, beds, residents, assessments, admissions, caregivers: through their services;
- * - township coordinates (reference data), service points, and the month's historical visits (completed,
- *   cancelled or unassigned care orders with their visit records): through the entities' repositories — a
- *   past visit cannot be replayed through dispatch and check-in, whose rules use the clock;
- * - the plan's planned capacity: stats_planned_capacity rows (planned projects are not facilities in service);
+ * - township coordinates (reference data), service points, the month's historical visits (completed, cancelled
+ *   or unassigned care orders with their visit records), the plan's planned capacity (planned projects are not
+ *   facilities in service) and the one-key call devices: through their owners' bulk writers (RegionsService,
+ *   ServicePointsService, insertSeededOrders, PlannedCapacityRepository, EmergencyCallsService) — a past visit
+ *   cannot be replayed through dispatch and check-in, whose rules use the clock;
  * - with `historyMonths`, the months before too, each closed month kept as the monthly statistics job keeps it
  *   (the dashboard's trend); with `today`, the current month up to that day, every caregiver with two visits today.
  */
@@ -15,12 +16,13 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AssessmentsService } from '@care/assessments';
 import { BedsService, StaysService } from '@care/beds';
-import { CareOrder, CareOrderServiceRow, CareVisit, CaregiversService, ServicePoint } from '@care/care-orders';
+import { CaregiversService, ServicePointsService, insertSeededOrders, type SeededOrder } from '@care/care-orders';
 import { countyInstant, type AuthUser } from '@care/core';
 import { FacilitiesService } from '@care/facilities';
-import { DEMO_DEVICE_PREFIX } from '@care/emergency';
+import { DEMO_DEVICE_PREFIX, EmergencyCallsService } from '@care/emergency';
+import { RegionsService } from '@care/regions';
 import { ResidentsService } from '@care/residents';
-import { CoverageService } from '@care/stats';
+import { CoverageService, PlannedCapacityRepository } from '@care/stats';
 
 import { DEFAULT_DEMO_MONTH, DEFAULT_DEMO_SEED, generateDemoCounty } from '../data/generate';
 import type { DemoCounty, DemoResident, DemoVisit } from '../data/types';
@@ -98,14 +100,14 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
   };
 
   // townships: demo positions (generated, flagged) for maps and the travel model
-  for (const t of county.townships) {
-    await db.query(`UPDATE regions SET lat = ?, lng = ?, coordinates_generated = ? WHERE code = ?`, [
-      t.lat,
-      t.lng,
-      t.coordinatesGenerated ? 1 : 0,
-      t.code,
-    ]);
-  }
+  await app.get(RegionsService).setPositions(
+    county.townships.map((t) => ({
+      code: t.code,
+      lat: t.lat,
+      lng: t.lng,
+      coordinatesGenerated: t.coordinatesGenerated,
+    })),
+  );
 
   // facilities in service, their beds; planned capacity
   const facilities = app.get(FacilitiesService);
@@ -138,24 +140,19 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
       await beds.update(user, must(bedId, b.key), { status: 'closed' });
     }
   }
-  let planned = 0;
-  for (const f of county.facilities.filter((x) => x.plannedBeds > 0)) {
-    await db.query(
-      `INSERT INTO stats_planned_capacity (id, name, region_code, facility_type, facility_id, planned_beds, planned_comprehensive, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        randomUUID(),
-        f.name,
-        f.regionCode,
-        f.type,
-        facilityId.get(f.key) ?? null,
-        f.plannedBeds,
-        (f.plannedComprehensive ?? f.comprehensive) ? 1 : 0,
-        f.source.slice(0, 255),
-      ],
-    );
-    planned += 1;
-  }
+  const planned = await app.get(PlannedCapacityRepository).insertMany(
+    county.facilities
+      .filter((x) => x.plannedBeds > 0)
+      .map((f) => ({
+        name: f.name,
+        regionCode: f.regionCode,
+        facilityType: f.type,
+        facilityId: facilityId.get(f.key) ?? null,
+        plannedBeds: f.plannedBeds,
+        plannedComprehensive: f.plannedComprehensive ?? f.comprehensive,
+        source: f.source,
+      })),
+  );
   log(`facilities ${facilityId.size} (+${planned} planned capacity records), beds ${bedId.size}`);
 
   // residents, their assessments, then admissions (the admission rule reads the assessment)
@@ -204,7 +201,7 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
     pointId.set(p.key, id);
     return { id, name: p.name, regionCode: p.regionCode, lat: p.lat, lng: p.lng };
   });
-  await db.createQueryBuilder().insert().into(ServicePoint).values(points).updateEntity(false).execute();
+  await app.get(ServicePointsService).insertMany(points);
   const caregivers = app.get(CaregiversService);
   const caregiverId = new Map<string, string>();
   await pool(county.caregivers, limit, async (c) => {
@@ -239,7 +236,7 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
     }
     log(`coverage kept for the closed months`);
   }
-  const devices = await insertDevices(db, county.residents, residentId);
+  const devices = await insertDevices(app.get(EmergencyCallsService), county.residents, residentId);
   log(`one-key call devices ${devices}`);
 
   return {
@@ -264,23 +261,17 @@ export async function seedDemo(app: INestApplicationContext, options: SeedOption
  * console's simulate button.
  */
 async function insertDevices(
-  db: DataSource,
+  calls: EmergencyCallsService,
   residents: readonly DemoResident[],
   residentId: ReadonlyMap<string, string>,
 ): Promise<number> {
   const alone = residents.filter((r) => r.livingArrangement === 'home' && r.categories.includes('living_alone'));
-  const rows = alone.map((r, i) => [
-    `${DEMO_DEVICE_PREFIX}YJT-${String(i + 1).padStart(4, '0')}`,
-    must(residentId, r.key),
-  ]);
-  for (let i = 0; i < rows.length; i += 500) {
-    const chunk = rows.slice(i, i + 500);
-    await db.query(
-      `INSERT INTO resident_devices (device_id, resident_id) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
-      chunk.flat(),
-    );
-  }
-  return rows.length;
+  return calls.registerDemoDevices(
+    alone.map((r, i) => ({
+      deviceId: `${DEMO_DEVICE_PREFIX}YJT-${String(i + 1).padStart(4, '0')}`,
+      residentId: must(residentId, r.key),
+    })),
+  );
 }
 
 function must(map: ReadonlyMap<string, string>, key: string): string {
@@ -290,9 +281,9 @@ function must(map: ReadonlyMap<string, string>, key: string): string {
 }
 
 /**
- * A month's visits as care orders with their services and, when completed, the visit record; bulk inserts
- * that skip TypeORM's re-select of default columns (`updateEntity(false)`), one transaction per 500 orders.
- * An assigned visit (the demo's day) waits for its caregiver: assigned, not accepted, no visit record.
+ * A month's visits as care orders with their services and, when completed, the visit record, through
+ * care-orders' bulk writer (multi-row INSERTs, one transaction per 500 orders). An assigned visit (the demo's
+ * day) waits for its caregiver: assigned, not accepted, no visit record.
  */
 async function insertVisits(
   db: DataSource,
@@ -305,93 +296,55 @@ async function insertVisits(
 ): Promise<number> {
   const resident = new Map(county.residents.map((r) => [r.key, r]));
   const at = (iso: string | undefined): Date | null => (iso ? new Date(iso) : null);
-  const batch = 500;
   const startOfDay = (iso: string) => countyInstant(iso.slice(0, 10));
-  for (let i = 0; i < monthVisits.length; i += batch) {
-    const chunk = monthVisits.slice(i, i + batch).map((v) => ({ v, id: randomUUID() }));
-    await db.transaction(async (em) => {
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(CareOrder)
-        .updateEntity(false)
-        .values(
-          chunk.map(({ v, id }) => ({
-            id,
-            residentId: must(residentId, v.residentKey),
-            regionCode: resident.get(v.residentKey)?.regionCode ?? '',
-            windowStart: new Date(v.windowStart),
-            windowEnd: new Date(v.windowEnd),
-            durationMinutes: durationOf(v),
-            priority: 'normal',
-            status: v.status,
-            caregiverId: v.caregiverKey ? must(caregiverId, v.caregiverKey) : null,
-            plannedStart: at(v.plannedStart),
-            plannedEnd: at(v.plannedEnd),
-            travelMinutes: v.travelMinutes ?? null,
-            unassignedReason: v.unassignedReason ?? null,
-            assignedAt: v.caregiverKey
-              ? v.status === 'assigned'
-                ? startOfDay(v.windowStart)
-                : new Date(v.windowStart)
-              : null,
-            acceptedAt: v.status === 'completed' ? new Date(v.windowStart) : null,
-            completedAt: at(v.checkOutAt),
-            cancelledAt: v.status === 'cancelled' ? at(v.plannedStart) : null,
-            cancelReason: v.cancelReason ?? null,
-            source: 'visit_plan',
-            visitPlanMonth: month,
-            visitSlot: v.third + 1,
-            createdBy,
-            version: 0,
-          })),
-        )
-        .execute();
-      await em
-        .createQueryBuilder()
-        .insert()
-        .into(CareOrderServiceRow)
-        .updateEntity(false)
-        .values(
-          chunk.flatMap(({ v, id }) =>
-            v.services.map((code, position) => ({ orderId: id, serviceCode: code, position })),
-          ),
-        )
-        .execute();
-      const done = chunk.filter(({ v }) => v.status === 'completed');
-      if (done.length) {
-        await em
-          .createQueryBuilder()
-          .insert()
-          .into(CareVisit)
-          .updateEntity(false)
-          .values(
-            done.map(({ v, id }) => {
-              const r = resident.get(v.residentKey);
-              return {
-                orderId: id,
-                caregiverId: must(caregiverId, v.caregiverKey ?? ''),
-                residentId: must(residentId, v.residentKey),
-                checkedInAt: new Date(v.checkInAt ?? v.windowStart),
-                checkInLat: r?.lat ?? null,
-                checkInLng: r?.lng ?? null,
-                checkInDistanceM: 0,
-                checkedOutAt: at(v.checkOutAt),
-                checkOutLat: r?.lat ?? null,
-                checkOutLng: r?.lng ?? null,
-                servicesDone: [...v.services],
-                systolic: v.vitals?.systolic ?? null,
-                diastolic: v.vitals?.diastolic ?? null,
-                heartRate: v.vitals?.heartRate ?? null,
-                temperature: v.vitals?.temperature ?? null,
-              };
-            }),
-          )
-          .execute();
-      }
-    });
-  }
-  return monthVisits.length;
+  const orders = monthVisits.map((v): SeededOrder => {
+    const r = resident.get(v.residentKey);
+    return {
+      id: randomUUID(),
+      residentId: must(residentId, v.residentKey),
+      regionCode: r?.regionCode ?? '',
+      windowStart: new Date(v.windowStart),
+      windowEnd: new Date(v.windowEnd),
+      durationMinutes: durationOf(v),
+      status: v.status,
+      caregiverId: v.caregiverKey ? must(caregiverId, v.caregiverKey) : null,
+      plannedStart: at(v.plannedStart),
+      plannedEnd: at(v.plannedEnd),
+      travelMinutes: v.travelMinutes ?? null,
+      unassignedReason: v.unassignedReason ?? null,
+      assignedAt: v.caregiverKey
+        ? v.status === 'assigned'
+          ? startOfDay(v.windowStart)
+          : new Date(v.windowStart)
+        : null,
+      acceptedAt: v.status === 'completed' ? new Date(v.windowStart) : null,
+      completedAt: at(v.checkOutAt),
+      cancelledAt: v.status === 'cancelled' ? at(v.plannedStart) : null,
+      cancelReason: v.cancelReason ?? null,
+      visitPlanMonth: month,
+      visitSlot: v.third + 1,
+      createdBy,
+      services: v.services,
+      visit:
+        v.status === 'completed'
+          ? {
+              checkedInAt: new Date(v.checkInAt ?? v.windowStart),
+              checkInLat: r?.lat ?? null,
+              checkInLng: r?.lng ?? null,
+              checkInDistanceM: 0,
+              checkedOutAt: at(v.checkOutAt),
+              checkOutLat: r?.lat ?? null,
+              checkOutLng: r?.lng ?? null,
+              servicesDone: [...v.services],
+              systolic: v.vitals?.systolic ?? null,
+              diastolic: v.vitals?.diastolic ?? null,
+              heartRate: v.vitals?.heartRate ?? null,
+              temperature: v.vitals?.temperature ?? null,
+            }
+          : null,
+    };
+  });
+  return insertSeededOrders(db, orders);
 }
 
 function durationOf(v: DemoVisit): number {

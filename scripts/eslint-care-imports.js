@@ -4,10 +4,28 @@ const { readFileSync } = require('node:fs');
 const { dirname, relative, resolve, sep } = require('node:path');
 
 const ROOT = resolve(__dirname, '..');
+const PATHS = JSON.parse(readFileSync(resolve(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions.paths;
 /** The import paths a library offers: @care/<name> and the subpaths it exports on purpose (tsconfig.json's paths). */
-const PUBLIC_PATHS = new Set(
-  Object.keys(JSON.parse(readFileSync(resolve(ROOT, 'tsconfig.json'), 'utf8')).compilerOptions.paths),
-);
+const PUBLIC_PATHS = new Set(Object.keys(PATHS));
+/**
+ * A library's pure sub-modules: the subpaths @care/<name>/<sub> it exports on purpose (its test fixtures aside),
+ * each a folder or one file (`target`, as in tsconfig paths, without `.ts`). Other libraries import one without its
+ * library's Nest side, so it must not bring that side, nor another library, along: it imports only inside itself and
+ * @care/core (core's own sub-modules not even that). This is what lets an owner import @care/stats/outbox while
+ * statistics import the owner's library, without a cycle.
+ */
+const SUB_MODULES = Object.entries(PATHS)
+  .filter(
+    ([alias, [target]]) =>
+      /^@care\/[^/]+\/./.test(alias) && !alias.endsWith('/test-support') && target.startsWith('libs/'),
+  )
+  .map(([alias, [target]]) => ({
+    alias,
+    lib: /^libs\/([^/]+)\//.exec(target)[1],
+    target: target.replace(/(\.ts)?\/?$/, ''),
+  }));
+/** The sub-module a file belongs to, if any. */
+const subModuleOf = (file) => SUB_MODULES.find((m) => file === `${m.target}.ts` || file.startsWith(`${m.target}/`));
 const TEST_FILE = /(\.spec\.ts|\.e2e-spec\.ts)$|^libs\/[^/]+\/test\//;
 
 /**
@@ -26,14 +44,32 @@ const boundaries = {
           deep: '"{{source}}" is not a public path of a library: import @care/<name> (or a subpath in tsconfig paths).',
           app: 'A library imports no app ("{{source}}"): take what you need as a parameter (tests: @test/apps).',
           testTree: 'Only tests import "{{source}}".',
+          subModule:
+            '{{alias}} is a pure sub-module: it imports only its own files and @care/core (core\'s own: only its files), not "{{source}}".',
         },
       },
       create(context) {
         const file = relative(ROOT, context.filename).split(sep).join('/');
         const fromLib = /^libs\/([^/]+)\//.exec(file)?.[1];
+        const subModule = TEST_FILE.test(file) ? undefined : subModuleOf(file);
+        /** A sub-module's import that leaves it (relative, or another library than core). */
+        const leavesSubModule = (source) => {
+          if (source.startsWith('.')) {
+            const target = relative(ROOT, resolve(dirname(context.filename), source))
+              .split(sep)
+              .join('/');
+            return !target.startsWith(`${subModule.target}/`);
+          }
+          if (!/^(@care|@test|apps|libs|test)\//.test(source)) return false; // a package
+          return subModule.lib === 'core' || !/^@care\/core(\/|$)/.test(source);
+        };
         const check = (node) => {
           const source = node?.value;
           if (typeof source !== 'string') return;
+          if (subModule && leavesSubModule(source)) {
+            context.report({ node, messageId: 'subModule', data: { alias: subModule.alias, source } });
+            return;
+          }
           if (source.startsWith('.')) {
             const target = relative(ROOT, resolve(dirname(context.filename), source))
               .split(sep)

@@ -25,8 +25,36 @@ tester.run('care/imports', boundaries.rules.imports, {
     { filename: at('test/e2e/x.e2e-spec.ts'), code: "import { createApiApp } from '../../apps/api/src/bootstrap';" },
     { filename: at('test/e2e/x.e2e-spec.ts'), code: "import { seedCountyDay } from '@care/dispatch/test-support';" },
     { filename: at('apps/api/src/api.modules.ts'), code: "import { BedsModule } from '@care/beds';" },
+    // a pure sub-module imports its own files (and packages); its specs are tests like any other
+    { filename: at('libs/core/src/geo/index.ts'), code: "export * from './travel-time';" },
+    { filename: at('libs/testing/src/xlsx.ts'), code: "import { unzipSync } from 'fflate';" },
+    {
+      filename: at('libs/core/src/geo/travel-time.spec.ts'),
+      code: "import { AppConfig } from '../config/app-config';",
+    },
   ],
   invalid: [
+    // a pure sub-module brings nothing of its library's Nest side, nor another library, along
+    {
+      filename: at('libs/care-orders/src/rules/service-catalogue.ts'),
+      code: "import { CareOrder } from '../entities/care-order.entity';",
+      errors: [{ messageId: 'subModule' }],
+    },
+    {
+      filename: at('libs/care-orders/src/rules/service-catalogue.ts'),
+      code: "import { RegionsService } from '@care/regions';",
+      errors: [{ messageId: 'subModule' }],
+    },
+    {
+      filename: at('libs/core/src/geo/travel-time.ts'),
+      code: "import { countyDate } from '../time/county-time';",
+      errors: [{ messageId: 'subModule' }],
+    },
+    {
+      filename: at('libs/core/src/geo/travel-time.ts'),
+      code: "import { countyDate } from '@care/core/time';",
+      errors: [{ messageId: 'subModule' }],
+    },
     {
       filename: lib,
       code: "import { JobQueue } from '../../core/src/queue/job-queue.service';",

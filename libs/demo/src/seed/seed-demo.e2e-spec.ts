@@ -1,7 +1,10 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AuthService } from '@care/auth';
-import { countyDate } from '@care/core';
+import { insertSeededOrders, type SeededOrder } from '@care/care-orders';
+import { InvalidInputError, countyDate } from '@care/core';
+import { EmergencyCallsService } from '@care/emergency';
+import { RegionsService } from '@care/regions';
 import { countyMonth, computeIndicators, previousMonth } from '@care/stats';
 import { ADMIN_PASSWORD, auth, createTestConfig } from '@care/testing';
 
@@ -21,6 +24,7 @@ describe('seed:demo (e2e)', () => {
   let http: () => request.Agent;
   let token: string;
   let dbQuery: <T>(sql: string, params?: unknown[]) => Promise<T[]>;
+  let get: <T>(type: new (...args: never[]) => T) => T;
 
   beforeAll(async () => {
     const made = await createTestConfig(buildApp, 'seeddemo');
@@ -65,6 +69,7 @@ describe('seed:demo (e2e)', () => {
     const server = app.getHttpServer();
     http = () => request.agent(server);
     token = (await app.get(AuthService).login('admin', ADMIN_PASSWORD)).accessToken;
+    get = (type) => app.get(type);
     close = () => app.close();
   });
   afterAll(async () => {
@@ -146,5 +151,27 @@ describe('seed:demo (e2e)', () => {
     );
     expect(Number(n)).toBe(expectedDone);
     if (Number(today.slice(8)) > 1) expect(Number(n)).toBeGreaterThan(0);
+  });
+
+  it("the owners' bulk writers the seed uses refuse bad input, naming the field, and write nothing", async () => {
+    const [resident]: { id: string }[] = await dbQuery('SELECT id FROM residents LIMIT 1');
+    await expect(
+      get(EmergencyCallsService).registerDemoDevices([
+        { deviceId: 'DEMO-YJT-9998', residentId: resident.id },
+        { deviceId: 'YJT-9999', residentId: resident.id },
+      ]),
+    ).rejects.toThrow(new InvalidInputError('devices[1].deviceId: a demo device id starts with DEMO-'));
+    await expect(
+      get(RegionsService).setPositions([
+        { code: '620422100', lat: 0, lng: 0, coordinatesGenerated: true },
+        { code: '999999999', lat: 0, lng: 0, coordinatesGenerated: true },
+      ]),
+    ).rejects.toBeInstanceOf(InvalidInputError);
+    const completedWithoutRecord = { status: 'completed', visit: null } as unknown as SeededOrder;
+    await expect(insertSeededOrders(get(DataSource), [completedWithoutRecord])).rejects.toThrow(
+      /^orders\[0\]\.visit: /,
+    );
+    expect(await dbQuery(`SELECT device_id FROM resident_devices WHERE device_id = 'DEMO-YJT-9998'`)).toEqual([]);
+    expect(await dbQuery(`SELECT code FROM regions WHERE code = '620422100' AND lat = 0`)).toEqual([]);
   });
 });

@@ -42,14 +42,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
-import {
-  FieldCipher,
-  deleteKeysWithPrefix,
-  loadConfig,
-  residentFactsAround,
-  withDatabase,
-  type SqlStatement,
-} from '@care/core';
+import { FieldCipher, deleteKeysWithPrefix, loadConfig, withDatabase, type SqlStatement } from '@care/core';
+import { residentFactsAround } from '@care/stats/outbox';
 import * as province from './support/province';
 import { maskIdNumber } from '@care/residents';
 import { CoverageService, countyMonth, previousMonth } from '@care/stats';

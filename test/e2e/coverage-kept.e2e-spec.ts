@@ -9,7 +9,7 @@ import {
   residentFactsAround,
   residentStatsChangeStatement,
   writeStatsChanges,
-} from '@care/core';
+} from '@care/stats/outbox';
 import { buildIdNumber, seedDemo } from '@care/demo';
 import {
   computeIndicators,

@@ -18,11 +18,10 @@ import {
   toCountyIso,
   rowsOf,
   stmt,
-  residentFactsAround,
-  writeStatsChanges,
   type SqlResult,
   type SqlStatement,
 } from '@care/core';
+import { residentFactsAround, writeStatsChanges } from '@care/stats/outbox';
 import { ResidentsService } from '@care/residents';
 import { Assessment } from './assessment.entity';
 import { LatestAssessments } from './latest-assessments';

@@ -12,10 +12,8 @@ import {
   assertFacilityAccess,
   duplicateKeyName,
   isDuplicateKeyError,
-  bedCountDeltas,
-  bedStatsChangeStatement,
-  writeStatsChanges,
 } from '@care/core';
+import { bedCountDeltas, bedStatsChangeStatement, writeStatsChanges } from '@care/stats/outbox';
 import { FacilitiesService } from '@care/facilities';
 import { Bed, type BedStatus, type BedType } from './bed.entity';
 import type { CreateBedDto, ListBedsQueryDto, UpdateBedDto } from './dto/bed.dto';

@@ -12,7 +12,6 @@ import {
   UnprocessableError,
   rowsOf,
   stmt,
-  residentFactsAround,
   type SqlResult,
   type SqlStatement,
   assertFacilityAccess,
@@ -21,6 +20,7 @@ import {
   toCountyIso,
   auditContext,
 } from '@care/core';
+import { residentFactsAround } from '@care/stats/outbox';
 import { FacilitiesService } from '@care/facilities';
 import { ResidentsService, residentIdSql } from '@care/residents';
 import { ADMISSION_POLICY, type AdmissionPolicyHook } from './admission-policy';

@@ -9,8 +9,8 @@ import {
   TransactionRunner,
   assertFacilityAccess,
   facilityScope,
-  writeStatsChanges,
 } from '@care/core';
+import { writeStatsChanges } from '@care/stats/outbox';
 import { RegionsService } from '@care/regions';
 import type { CreateFacilityDto, ListFacilitiesQueryDto, UpdateFacilityDto } from './dto/facility.dto';
 import { Facility } from './facility.entity';

@@ -18,12 +18,11 @@ import {
   isDuplicateKeyError,
   rowsOf,
   seesWholeCounty,
-  residentFactsAround,
   stmt,
-  writeStatsChanges,
   type SqlResult,
   type SqlStatement,
 } from '@care/core';
+import { residentFactsAround, writeStatsChanges } from '@care/stats/outbox';
 import { FacilitiesService } from '@care/facilities';
 import { RegionsService } from '@care/regions';
 import type { CreateResidentDto, ListResidentsQueryDto, UpdateResidentDto } from './dto/resident.dto';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { isLockBusyError, type ResidentFacts } from '@care/core';
+import { isLockBusyError } from '@care/core';
+import { type ResidentFacts } from './outbox';
 
 import type { TownshipFigures } from './coverage.repository';
 import type { OutboxChange } from './rules/freshness';

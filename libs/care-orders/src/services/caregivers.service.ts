@@ -7,10 +7,10 @@ import {
   TransactionRunner,
   countyDate,
   countyInstant,
-  writeStatsChanges,
   type AuthUser,
   type Page,
 } from '@care/core';
+import { writeStatsChanges } from '@care/stats/outbox';
 import type { CreateCaregiverDto, ListCaregiversQueryDto, UpdateCaregiverDto } from '../dto/caregiver.dto';
 import { Caregiver, CaregiverSkill } from '../entities/caregiver.entity';
 import { CareOrder } from '../entities/care-order.entity';

@@ -10,11 +10,11 @@ import {
   auditContext,
   isDuplicateKeyError,
   stmt,
-  residentFactsAround,
   type AuthUser,
   type SqlResult,
   type SqlStatement,
 } from '@care/core';
+import { residentFactsAround } from '@care/stats/outbox';
 import type { AcceptDto, CheckInDto, CheckOutDto } from '../dto/care-order.dto';
 import { CareOrder, IdempotencyKey, OrderDecline } from '../entities/care-order.entity';
 import { assessCheckIn } from '../rules/check-in';

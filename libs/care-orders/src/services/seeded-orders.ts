@@ -5,7 +5,8 @@
  * by their owner, as they were.
  */
 import { DataSource } from 'typeorm';
-import { InvalidInputError, writeStatsChanges } from '@care/core';
+import { InvalidInputError } from '@care/core';
+import { writeStatsChanges } from '@care/stats/outbox';
 import { CareOrder, CareOrderServiceRow, CareVisit } from '../entities/care-order.entity';
 
 /** An order as it stands at the end of its history (source `visit_plan`, priority normal, version 0). */

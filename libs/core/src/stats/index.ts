@@ -1,2 +1,1 @@
 export * from './eligibility';
-export * from './stats-change';

@@ -4,7 +4,7 @@
  * `community_station` (day care) stay out. Beds under maintenance, reserved or vacant are in service.
  * Occupied = held by an active stay (the bed's status `occupied`). Pure: no Nest, no TypeORM.
  */
-import { COUNTED_FACILITY_TYPES } from '@care/core';
+import { COUNTED_FACILITY_TYPES } from '../outbox';
 
 export const FACILITY_TYPES = ['welfare_institute', 'nursing_home', 'service_center', 'community_station'] as const;
 export type FacilityType = (typeof FACILITY_TYPES)[number];

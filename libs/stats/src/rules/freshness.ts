@@ -13,7 +13,7 @@
  *   such instant after its `asOf` (`changesAt`), so a row is due once the period's `asOf` has reached it.
  */
 import { countyMidnightOf } from '@care/core/time';
-import type { ResidentFacts } from '@care/core';
+import type { ResidentFacts } from '../outbox';
 import type { CoverageCounts } from './indicators';
 
 /** One outbox row as statistics read it. */

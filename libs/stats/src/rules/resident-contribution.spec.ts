@@ -1,4 +1,4 @@
-import type { ResidentFacts } from '@care/core';
+import type { ResidentFacts } from '../outbox';
 import { statsPeriod } from './period';
 import { addResident, factsCover, residentContribution } from './resident-contribution';
 import { emptyTownshipCounts } from './township-tally';

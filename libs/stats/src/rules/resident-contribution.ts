@@ -3,7 +3,7 @@
  * @care/core), counted by the same TownshipTally the whole township is counted with: the difference between the
  * facts after a change and before it is what the change did to the kept counts. Pure.
  */
-import type { ResidentFacts } from '@care/core';
+import type { ResidentFacts } from '../outbox';
 import { TownshipTally, type ResidentFacts as TallyFacts, type TownshipFigures } from './township-tally';
 import type { StatsPeriod } from './period';
 import type { CoverageCounts } from './indicators';

@@ -12,8 +12,8 @@
  * Pure: builds statements; TypeORM code runs them with {@link writeStatsChanges}, the hot path puts them in its
  * batch.
  */
-import { stmt, type SqlStatement } from '../database/sql-transaction';
-import { VISIT_ELIGIBLE_CATEGORIES } from './eligibility';
+import { stmt, type SqlStatement } from '@care/core';
+import { VISIT_ELIGIBLE_CATEGORIES } from '@care/core';
 
 /** What changed: the owner's table. `service_circles`: the service points with an active caregiver may have. */
 export type StatsChangeSource =

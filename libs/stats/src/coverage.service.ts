@@ -70,7 +70,7 @@ interface Figures {
  * How the figures are kept (province scale: a million elders, millions of visits):
  * - each township's counts are kept per month (stats_coverage_snapshots) with the instant the clock alone next
  *   changes them. The libraries that own the source tables write an outbox row with every change, in the same
- *   transaction (`stats_changes`, @care/core's statsChangeStatement); a request consumes the rows: a counted change
+ *   transaction (`stats_changes`, @care/stats/outbox's statements); a request consumes the rows: a counted change
  *   is added to the kept counts, and only the townships a row names for counting again, those the clock passed
  *   (`changesAt`), or all of them when the circles changed, are counted from the tables — so a request costs about
  *   the same for 28 townships or a province (rules/freshness.ts);

@@ -1,6 +1,6 @@
 /**
  * Statistics learn of a change only from the outbox row its owner writes in the same transaction
- * (`stats_changes`, @care/core's statistics statements). A write to a table the coverage figures come from that
+ * (`stats_changes`, the statements of @care/stats/outbox). A write to a table the coverage figures come from that
  * forgets the row leaves the kept figures stale until the monthly snapshot: this test catches such a writer. Every
  * server source file (tests, migrations, the demo loader and the bench generators aside: they fill a database
  * before any figure is kept) that writes one of those tables must write a statistics change too, or be listed

@@ -9,7 +9,7 @@ import { COUNTED_FACILITY_TYPES } from '../outbox';
 export const FACILITY_TYPES = ['welfare_institute', 'nursing_home', 'service_center', 'community_station'] as const;
 export type FacilityType = (typeof FACILITY_TYPES)[number];
 
-/** The facility types counted: @care/core's, which the owners' statistics changes use too. */
+/** The facility types counted: the outbox's (src/outbox), which the owners' statistics changes use too. */
 export const INSTITUTION_TYPES: readonly FacilityType[] = COUNTED_FACILITY_TYPES;
 
 export type BedType = 'nursing' | 'ordinary';

@@ -4,7 +4,7 @@
  *
  * A township's counts for a month stay exact until
  * - a row they are computed from changes. The library that owns the row writes an outbox row (`stats_changes`, see
- *   `statsChangeStatement` of @care/core) in the same transaction: either the change to each count it moves by a
+ *   `statsChangeStatement` of ../outbox) in the same transaction: either the change to each count it moves by a
  *   known amount (applied to the kept counts), or "count this township again" (null township: every township);
  *   a possible change of the service circles makes statistics compare them, and count every township again if
  *   they changed. Rows are consumed in one transaction with the kept counts they change, so none is applied twice

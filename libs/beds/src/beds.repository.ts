@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { stmt, type SqlStatement } from '@care/core';
+import { mustMatchOne, stmt, type SqlStatement } from '@care/core';
 import { Bed, type BedStatus, type BedType } from './bed.entity';
 import { transitionBed, type BedAction } from './rules/bed-transitions';
 
@@ -66,7 +66,9 @@ export interface BedStatusChange {
  * THE writer of bed status, as a statement, so the hot paths (SqlTransactionRunner batches) and TypeORM code
  * (`BedsRepository.setStatus`) send the same UPDATE: the transitions table decides the new status
  * (409 INVALID_TRANSITION otherwise); the reservation columns are set by `reserve` and cleared by every other
- * action; the row is written only if it still has the status read.
+ * action; the row is written only if it still has the status read. Without `onlyIfReservedFor` the caller locked
+ * the row and read that status, so the write must match it: marked {@link mustMatchOne}, a hot-path transaction
+ * fails before its COMMIT when it does not (Galera: a stale read that certification cannot see).
  */
 export function bedStatusStatement(change: BedStatusChange): SqlStatement {
   const to = transitionBed(change.bed.status, change.action);
@@ -89,10 +91,11 @@ export function bedStatusStatement(change: BedStatusChange): SqlStatement {
       params.push(guard.expiredBy);
     }
   }
-  return stmt(
+  const statement = stmt(
     `UPDATE beds SET status = ?, reserved_for_resident_id = ?, reserved_until = ? WHERE ${where.join(' AND ')}`,
     params,
   );
+  return guard ? statement : mustMatchOne(statement);
 }
 
 /**

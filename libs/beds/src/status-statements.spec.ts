@@ -9,9 +9,11 @@ const BED_SET = 'status = ?, reserved_for_resident_id = ?, reserved_until = ?';
 
 describe('the status writers (one statement each, for the hot path and TypeORM alike)', () => {
   it('bedStatusStatement: the new status from the table, reservation set by reserve only, guarded by the status read', () => {
+    // the caller locked the bed and read its status: the write must match it (the hot path fails before COMMIT otherwise)
     expect(bedStatusStatement({ bed: { id: 'b1', status: 'vacant' }, action: 'occupy' })).toEqual({
       sql: `UPDATE beds SET ${BED_SET} WHERE id = ? AND status = ?`,
       params: ['occupied', null, null, 'b1', 'vacant'],
+      mustMatchOne: true,
     });
     expect(
       bedStatusStatement({
@@ -35,6 +37,8 @@ describe('the status writers (one statement each, for the hot path and TypeORM a
       `UPDATE beds SET ${BED_SET} WHERE id = ? AND status = ? AND reserved_for_resident_id = ? AND reserved_until <= ?`,
     );
     expect(statement.params).toEqual(['vacant', null, null, 'b1', 'reserved', 'r1', UNTIL]);
+    // changing nothing is a legitimate outcome here
+    expect(statement.mustMatchOne).toBeUndefined();
   });
 
   it('bedStatusStatement refuses a move the table does not allow (409 INVALID_TRANSITION)', () => {
@@ -61,6 +65,7 @@ describe('the status writers (one statement each, for the hot path and TypeORM a
     expect(stayStatusStatement({ id: 's1', status: 'active' }, 'transfer', { bedId: 'b2' })).toEqual({
       sql: 'UPDATE stays SET status = ?, bed_id = ? WHERE id = ? AND status = ?',
       params: ['active', 'b2', 's1', 'active'],
+      mustMatchOne: true,
     });
     expect(
       stayStatusStatement({ id: 's1', status: 'active' }, 'discharge', {
@@ -70,6 +75,7 @@ describe('the status writers (one statement each, for the hot path and TypeORM a
     ).toEqual({
       sql: 'UPDATE stays SET status = ?, discharged_at = ?, discharge_reason = ? WHERE id = ? AND status = ?',
       params: ['discharged', UNTIL, 'returned_home', 's1', 'active'],
+      mustMatchOne: true,
     });
     expect(() => stayStatusStatement({ id: 's1', status: 'discharged' }, 'transfer')).toThrow(InvalidTransitionError);
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { stmt, type SqlStatement } from '@care/core';
+import { mustMatchOne, stmt, type SqlStatement } from '@care/core';
 import type { DischargeReason, StayStatus } from './stay.entity';
 import { STAY_INITIAL_STATUS, transitionStay, type StayAction } from './rules/stay-transitions';
 
@@ -52,7 +52,7 @@ export function insertStayStatement(stay: NewStay): SqlStatement {
 /**
  * THE writer of stay status, as a statement (the hot paths send it in their commit batch): the transitions table
  * decides the new status (409 INVALID_TRANSITION otherwise) and the row is written only if it still has the status
- * read.
+ * read, which must be so ({@link mustMatchOne}: the hot path fails the transaction before COMMIT otherwise).
  */
 export function stayStatusStatement(
   stay: { readonly id: string; readonly status: StayStatus },
@@ -67,7 +67,9 @@ export function stayStatusStatement(
     sets.push(`${column} = ?`);
     params.push(patch[field]);
   }
-  return stmt(`UPDATE stays SET ${sets.join(', ')} WHERE id = ? AND status = ?`, [...params, stay.id, stay.status]);
+  return mustMatchOne(
+    stmt(`UPDATE stays SET ${sets.join(', ')} WHERE id = ? AND status = ?`, [...params, stay.id, stay.status]),
+  );
 }
 
 /** A bed period of a stay begins (admission, transfer in). */

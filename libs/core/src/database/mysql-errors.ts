@@ -11,16 +11,25 @@ export function isDuplicateKeyError(error: unknown): boolean {
   return driverCode(error) === 'ER_DUP_ENTRY';
 }
 
+/** The code of SqlTransaction's WriteGuardMissedError: a guarded write matched no row, nothing was committed. */
+export const WRITE_GUARD_MISSED = 'WRITE_GUARD_MISSED';
+
 /**
  * Deadlocks and lock-wait time-outs: the transaction was rolled back and can be retried as a whole. On Galera a
  * certification failure (another node committed a conflicting write-set first) is reported as ER_LOCK_DEADLOCK too,
  * at COMMIT or at any statement after a brute-force abort, and is retried the same way; so is a node that left the
  * primary component (ER_UNKNOWN_COM_ERROR, "WSREP has not yet prepared node for application use"): the
- * transaction never ran there, and the retry runs on the next node (isWsrepNotReadyError).
+ * transaction never ran there, and the retry runs on the next node (isWsrepNotReadyError). So is a hot-path
+ * transaction whose guarded write matched no row (WRITE_GUARD_MISSED): rolled back before its COMMIT.
  */
 export function isLockError(error: unknown): boolean {
   const code = driverCode(error);
-  return code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'ER_UNKNOWN_COM_ERROR';
+  return (
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    code === 'ER_UNKNOWN_COM_ERROR' ||
+    code === WRITE_GUARD_MISSED
+  );
 }
 
 /** Error 1047: a Galera node that is not (yet, or no longer) part of the primary component refuses statements. */

@@ -5,7 +5,15 @@ import { auditContext, type AuditScope } from '../audit/audit-context';
 import { loadConfig } from '../config/app-config';
 import { asServiceUnavailable } from '../errors/outage';
 import { API_DATABASE_LIMITS, type DatabaseLimits } from './guarded-pool';
-import { SqlTransactionRunner, affectedRowsOf, rowsOf, stmt, type SqlTransaction } from './sql-transaction';
+import {
+  SqlTransactionRunner,
+  WRITE_GUARD_SQL,
+  affectedRowsOf,
+  mustMatchOne,
+  rowsOf,
+  stmt,
+  type SqlTransaction,
+} from './sql-transaction';
 import { TransactionRunner } from './transaction-runner';
 
 /** The hot path's runner on a real MariaDB/MySQL: round trips, rollback, retries, placeholders, limits, audit hook. */
@@ -125,6 +133,62 @@ describe('SqlTransactionRunner', () => {
     expect(attempts).toBe(3);
     const final = await names();
     expect(final.every((n) => n.includes('+a') && n.includes('+b'))).toBe(true);
+  });
+
+  // issue 16: on Galera a guarded write can match no row (a stale read; locks are per node) and is then not in the
+  // write-set, so certification let the COMMIT of the same batch commit the rest. Shown here on one node by a guard
+  // that does not hold: the transaction must fail before COMMIT, in the same round trip, and be retried as a whole.
+  it('fails a transaction whose guarded write matched no row before its COMMIT, in the same round trip, and retries it', async () => {
+    const { runner } = makeRunner({}, 1);
+    await direct.query("INSERT INTO t (id, name) VALUES (1, 'vacant')");
+    let attempts = 0;
+    let trips = 0;
+    const missed = await runner
+      .run(
+        async (tx) => {
+          attempts++;
+          await tx.batch([stmt('SELECT name FROM t WHERE id = ? FOR UPDATE', [1])]);
+          const results = await tx.commit([
+            stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, `stay ${attempts}`]),
+            // the status read is not the row's: matches nothing
+            mustMatchOne(stmt('UPDATE t SET name = ? WHERE id = ? AND name = ?', ['occupied', 1, 'reserved'])),
+            stmt('INSERT INTO events (action) VALUES (?)', ['after the guard']),
+          ]);
+          trips = tx.roundTrips;
+          return results;
+        },
+        { retries: 2 },
+      )
+      .catch((error: unknown) => error);
+    expect(missed).toMatchObject({ code: 'WRITE_GUARD_MISSED' });
+    expect(attempts).toBe(3);
+    // nothing of any attempt committed: neither the INSERT before the guard nor the one after it
+    expect(await names()).toEqual(['vacant']);
+    const [events] = await direct.query('SELECT action FROM events');
+    expect(events).toEqual([]);
+
+    // a guard that holds: the same round trips as without it, and the caller's results in the caller's order
+    const held = await runner.run(async (tx) => {
+      await tx.batch([stmt('SELECT name FROM t WHERE id = ? FOR UPDATE', [1])]);
+      const results = await tx.commit([
+        stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, 'stay']),
+        mustMatchOne(stmt('UPDATE t SET name = ? WHERE id = ? AND name = ?', ['occupied', 1, 'vacant'])),
+        stmt('SELECT COUNT(*) AS n FROM t'),
+      ]);
+      trips = tx.roundTrips;
+      return results;
+    });
+    expect(trips).toBe(2);
+    expect(held.map((r) => (Array.isArray(r) ? rowsOf<{ n: string | number }>(r)[0].n : affectedRowsOf(r)))).toEqual([
+      1,
+      1,
+      expect.anything(),
+    ]);
+    expect(Number(rowsOf<{ n: string | number }>(held[2])[0].n)).toBe(2);
+    expect(await names()).toEqual(['occupied', 'stay']);
+    // the guard alone: an error when the statement before it matched no row, a NULL when it matched one
+    await direct.query("UPDATE t SET name = 'x' WHERE id = 99");
+    await expect(direct.query(WRITE_GUARD_SQL)).rejects.toMatchObject({ code: 'ER_SUBQUERY_NO_1_ROW' });
   });
 
   it('gives up after the retries allowed, with the lock error', async () => {

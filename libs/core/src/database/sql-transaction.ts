@@ -4,7 +4,7 @@ import { auditContext } from '../audit/audit-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseNodeUrls, databaseNodes } from './database-url';
 import { type DatabaseLimits, abandonNode, guardedMysql2 } from './guarded-pool';
-import { isNodeDownError } from './mysql-errors';
+import { WRITE_GUARD_MISSED, isNodeDownError } from './mysql-errors';
 import {
   READ_COMMITTED_SESSION,
   TransactionRunner,
@@ -16,6 +16,40 @@ import {
 export interface SqlStatement {
   readonly sql: string;
   readonly params: readonly unknown[];
+  /**
+   * A guarded write (`UPDATE … WHERE id = ? AND status = ?`) that must match exactly one row: the runner follows it,
+   * in the same round trip, with {@link WRITE_GUARD_SQL}, so a miss fails the transaction before its COMMIT runs.
+   */
+  readonly mustMatchOne?: true;
+}
+
+/**
+ * Fails ("Subquery returns more than 1 row", ER_SUBQUERY_NO_1_ROW) unless the statement before it matched exactly one
+ * row; ROW_COUNT() is the previous statement's matched rows (mysql2 connects with CLIENT_FOUND_ROWS). Plain SQL, so
+ * MariaDB, MySQL and TiDB alike; `DO` would not do: it turns the error into a warning.
+ *
+ * Why: on one InnoDB node the FOR UPDATE read makes a miss impossible, but on Galera row locks are local to a node,
+ * and a write that matched no row is not in the write-set, so certification cannot refuse the transaction: the
+ * COMMIT sent in the same batch would commit the rest (a stay without its bed's status) before the client could see
+ * the zero in the affected rows.
+ */
+export const WRITE_GUARD_SQL =
+  'SELECT (SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2 AS n) AS write_guard WHERE ROW_COUNT() <> 1) AS write_guard';
+
+/** The same statement, marked as a guarded write that must match exactly one row (see {@link SqlStatement}). */
+export function mustMatchOne(statement: SqlStatement): SqlStatement {
+  return { ...statement, mustMatchOne: true };
+}
+
+/**
+ * A guarded write of the transaction matched no row: what it read has changed since (on Galera, a stale read or
+ * another node's write). Nothing was committed; retried as a whole like a deadlock (isLockError), 503 BUSY at the end.
+ */
+export class WriteGuardMissedError extends Error {
+  readonly code = WRITE_GUARD_MISSED;
+  constructor(cause: unknown) {
+    super('a guarded write matched no row: the row changed after it was read; nothing was committed', { cause });
+  }
 }
 
 /** What one statement returned: its rows (a SELECT) or the server's OK packet (a write). */
@@ -84,18 +118,34 @@ class Transaction implements SqlTransaction {
   private async roundTrip(statements: readonly SqlStatement[], commit: boolean): Promise<SqlResult[]> {
     const head: SqlStatement[] = this.started ? [] : [{ sql: 'START TRANSACTION', params: [] }];
     const tail: SqlStatement[] = commit ? [...this.beforeCommit(), { sql: 'COMMIT', params: [] }] : [];
-    const all = [...head, ...statements, ...tail];
+    // each guarded write is followed by its guard; `callers` remembers where the caller's own results are
+    const all: SqlStatement[] = [...head];
+    const callers: number[] = [];
+    for (const statement of statements) {
+      callers.push(all.length);
+      all.push(statement);
+      if (statement.mustMatchOne) all.push({ sql: WRITE_GUARD_SQL, params: [] });
+    }
+    all.push(...tail);
     if (all.length === 0) return [];
     // from here on the server may hold an open transaction: a failure must roll it back
     this.started = true;
     this.roundTrips++;
-    const raw = await this.send(
-      all.map((s) => s.sql).join(';\n'),
-      all.flatMap((s) => s.params),
-    );
+    let raw: unknown;
+    try {
+      raw = await this.send(
+        all.map((s) => s.sql).join(';\n'),
+        all.flatMap((s) => s.params),
+      );
+    } catch (error) {
+      const guarded = statements.some((s) => s.mustMatchOne);
+      if (guarded && (error as { code?: unknown }).code === 'ER_SUBQUERY_NO_1_ROW')
+        throw new WriteGuardMissedError(error);
+      throw error;
+    }
     if (commit) this.finished = true;
     const results = (all.length === 1 ? [raw] : raw) as SqlResult[];
-    return results.slice(head.length, head.length + statements.length);
+    return callers.map((i) => results[i]);
   }
 }
 

@@ -41,6 +41,9 @@ export const WORKER_DATABASE_LIMITS: DatabaseLimits = {
   queryTimeoutMs: null,
 };
 
+/** Galera's causal reads for a session: every read waits for the write-sets committed before it (wsrep_sync_wait). */
+export const CAUSAL_READS_SESSION = 'SET SESSION wsrep_sync_wait = 1';
+
 /** The session statement that sets the statement time limit, in the dialect of the server at hand. */
 export function statementTimeoutSql(serverVersion: string, timeoutMs: number): string {
   return /mariadb/i.test(serverVersion)
@@ -125,6 +128,18 @@ function guardPool(pool: Pool, limits: DatabaseLimits, nodes: DatabaseNode[] = [
     Object.assign((pool as unknown as PoolInternals).config.connectionConfig, {
       host: nodes[0].host,
       port: nodes[0].port,
+    });
+  }
+  if (nodes.length > 1) {
+    // several nodes mean Galera: reads are made causal (each waits until this node has applied every write-set the
+    // cluster committed before it), so a row written through one node is seen through the next one (a user created
+    // on node 1, logging in through node 2) and the hot path's locking reads do not decide from stale rows. Once per
+    // connection, queued before its first statement: no round trip of a transaction's own. MariaDB only (MySQL has
+    // no such variable); a single-node URL never sends it.
+    pool.on('connection', (connection) => {
+      const handshake = (connection as unknown as { _handshakePacket?: { serverVersion?: string } | null })
+        ._handshakePacket;
+      if (/mariadb/i.test(handshake?.serverVersion ?? '')) connection.query(CAUSAL_READS_SESSION, () => undefined);
     });
   }
   if (limits.statementTimeoutMs !== null) {

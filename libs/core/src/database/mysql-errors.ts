@@ -14,13 +14,17 @@ export function isDuplicateKeyError(error: unknown): boolean {
 /** The code of SqlTransaction's WriteGuardMissedError: a guarded write matched no row, nothing was committed. */
 export const WRITE_GUARD_MISSED = 'WRITE_GUARD_MISSED';
 
+/** The code of SqlTransaction's TransactionLostError: the transaction ended under its round trip, nothing committed. */
+export const TRANSACTION_LOST = 'TRANSACTION_LOST';
+
 /**
  * Deadlocks and lock-wait time-outs: the transaction was rolled back and can be retried as a whole. On Galera a
  * certification failure (another node committed a conflicting write-set first) is reported as ER_LOCK_DEADLOCK too,
  * at COMMIT or at any statement after a brute-force abort, and is retried the same way; so is a node that left the
  * primary component (ER_UNKNOWN_COM_ERROR, "WSREP has not yet prepared node for application use"): the
  * transaction never ran there, and the retry runs on the next node (isWsrepNotReadyError). So is a hot-path
- * transaction whose guarded write matched no row (WRITE_GUARD_MISSED): rolled back before its COMMIT.
+ * transaction whose guarded write matched no row (WRITE_GUARD_MISSED) or that ended under its round trip
+ * (TRANSACTION_LOST): rolled back before its COMMIT.
  */
 export function isLockError(error: unknown): boolean {
   const code = driverCode(error);
@@ -28,7 +32,8 @@ export function isLockError(error: unknown): boolean {
     code === 'ER_LOCK_DEADLOCK' ||
     code === 'ER_LOCK_WAIT_TIMEOUT' ||
     code === 'ER_UNKNOWN_COM_ERROR' ||
-    code === WRITE_GUARD_MISSED
+    code === WRITE_GUARD_MISSED ||
+    code === TRANSACTION_LOST
   );
 }
 

@@ -191,6 +191,45 @@ describe('SqlTransactionRunner', () => {
     await expect(direct.query(WRITE_GUARD_SQL)).rejects.toMatchObject({ code: 'ER_SUBQUERY_NO_1_ROW' });
   });
 
+  // issue 16, the cause: on Galera a brute-force abort (a replicated write-set needed a row this transaction had
+  // locked) rolled the transaction back while a statement of the commit round trip ran, without an error; the
+  // statements after it ran with autocommit, each committed alone, and COMMIT committed nothing. Shown here on one node
+  // by a ROLLBACK in the middle of the round trip: what follows must not be committed, and the unit is retried.
+  it('commits nothing of a round trip whose transaction ended under it, and retries the unit', async () => {
+    const { runner } = makeRunner({}, 1);
+    let attempts = 0;
+    const lost = await runner
+      .run(
+        async (tx) => {
+          attempts++;
+          await tx.batch([stmt('SELECT COUNT(*) AS n FROM t')]);
+          return tx.commit([
+            stmt('INSERT INTO t (id, name) VALUES (?, ?)', [1, 'rolled back with the transaction']),
+            // stands for the abort: the transaction ends here, the round trip goes on
+            stmt('ROLLBACK'),
+            stmt('INSERT INTO t (id, name) VALUES (?, ?)', [2, `stay ${attempts}, outside the transaction`]),
+            stmt('INSERT INTO events (action) VALUES (?)', ['outside the transaction']),
+          ]);
+        },
+        { retries: 1 },
+      )
+      .catch((error: unknown) => error);
+    expect(lost).toMatchObject({ code: 'TRANSACTION_LOST' });
+    expect(attempts).toBe(2);
+    expect(await names()).toEqual([]);
+    const [events] = await direct.query('SELECT action FROM events');
+    expect(events).toEqual([]);
+    // the connection is clean afterwards: the next unit commits what it wrote, in its round trips
+    let trips = 0;
+    await runner.run(async (tx) => {
+      await tx.batch([stmt('SELECT COUNT(*) AS n FROM t')]);
+      await tx.commit([stmt('INSERT INTO t (id, name) VALUES (?, ?)', [3, 'kept'])]);
+      trips = tx.roundTrips;
+    });
+    expect(trips).toBe(2);
+    expect(await names()).toEqual(['kept']);
+  });
+
   it('gives up after the retries allowed, with the lock error', async () => {
     const { runner } = makeRunner();
     let attempts = 0;

@@ -4,7 +4,7 @@ import { auditContext } from '../audit/audit-context';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { databaseNodeUrls, databaseNodes } from './database-url';
 import { type DatabaseLimits, abandonNode, guardedMysql2 } from './guarded-pool';
-import { WRITE_GUARD_MISSED, isNodeDownError } from './mysql-errors';
+import { TRANSACTION_LOST, WRITE_GUARD_MISSED, isNodeDownError } from './mysql-errors';
 import {
   READ_COMMITTED_SESSION,
   TransactionRunner,
@@ -35,6 +35,44 @@ export interface SqlStatement {
  */
 export const WRITE_GUARD_SQL =
   'SELECT (SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2 AS n) AS write_guard WHERE ROW_COUNT() <> 1) AS write_guard';
+
+/**
+ * How a hot-path transaction opens and how it commits. The savepoint marks the transaction: RELEASE SAVEPOINT, sent
+ * just before COMMIT in the same round trip, fails (ER_SP_DOES_NOT_EXIST) when the transaction it was set in is no
+ * longer the session's, so the COMMIT after it never runs.
+ *
+ * Why (issue 16): on Galera a local transaction holding a row lock that a replicated write-set needs is aborted by
+ * the applier (a brute-force abort) and rolled back. When that happens while a statement of a multi-statement round
+ * trip runs that does not notice it, MariaDB (10.11) reports no error: the statements after it in the same round
+ * trip run outside the transaction, each committed on its own with autocommit, and the final COMMIT commits nothing
+ * — a stay admitted without its bed's status, acknowledged as 201. The hot pool's sessions therefore run with
+ * autocommit off (set once per connection): statements after such an abort open a new implicit transaction, which
+ * this check refuses to commit and the runner rolls back; the unit is retried as a whole. Two statements per
+ * transaction, no round trip.
+ */
+const HOT_SAVEPOINT = 'hot_transaction';
+const OPEN: readonly SqlStatement[] = [
+  { sql: 'START TRANSACTION', params: [] },
+  { sql: `SAVEPOINT ${HOT_SAVEPOINT}`, params: [] },
+];
+const CLOSE: readonly SqlStatement[] = [
+  { sql: `RELEASE SAVEPOINT ${HOT_SAVEPOINT}`, params: [] },
+  { sql: 'COMMIT', params: [] },
+];
+
+/** Sent once per hot-pool connection (see {@link OPEN}): a statement outside a transaction is never committed alone. */
+export const AUTOCOMMIT_OFF_SESSION = 'SET SESSION autocommit = 0';
+
+/**
+ * The transaction the round trip ran in had ended before its COMMIT (rolled back under it: on Galera, a brute-force
+ * abort that the statement running did not report). Nothing of it is committed; retried as a whole (isLockError).
+ */
+export class TransactionLostError extends Error {
+  readonly code = TRANSACTION_LOST;
+  constructor(cause: unknown) {
+    super('the transaction was rolled back under its round trip; nothing was committed', { cause });
+  }
+}
 
 /** The same statement, marked as a guarded write that must match exactly one row (see {@link SqlStatement}). */
 export function mustMatchOne(statement: SqlStatement): SqlStatement {
@@ -116,8 +154,8 @@ class Transaction implements SqlTransaction {
   }
 
   private async roundTrip(statements: readonly SqlStatement[], commit: boolean): Promise<SqlResult[]> {
-    const head: SqlStatement[] = this.started ? [] : [{ sql: 'START TRANSACTION', params: [] }];
-    const tail: SqlStatement[] = commit ? [...this.beforeCommit(), { sql: 'COMMIT', params: [] }] : [];
+    const head: SqlStatement[] = this.started ? [] : [...OPEN];
+    const tail: SqlStatement[] = commit ? [...this.beforeCommit(), ...CLOSE] : [];
     // each guarded write is followed by its guard; `callers` remembers where the caller's own results are
     const all: SqlStatement[] = [...head];
     const callers: number[] = [];
@@ -138,9 +176,11 @@ class Transaction implements SqlTransaction {
         all.flatMap((s) => s.params),
       );
     } catch (error) {
-      const guarded = statements.some((s) => s.mustMatchOne);
-      if (guarded && (error as { code?: unknown }).code === 'ER_SUBQUERY_NO_1_ROW')
+      const code = (error as { code?: unknown }).code;
+      if (code === 'ER_SUBQUERY_NO_1_ROW' && statements.some((s) => s.mustMatchOne)) {
         throw new WriteGuardMissedError(error);
+      }
+      if (code === 'ER_SP_DOES_NOT_EXIST' && commit) throw new TransactionLostError(error);
       throw error;
     }
     if (commit) this.finished = true;
@@ -271,6 +311,7 @@ export class SqlTransactionRunner implements OnModuleDestroy {
     // queued before the first transaction on each new connection, after the statement limit (guardedMysql2)
     pool.on('connection', (connection) => {
       connection.query(READ_COMMITTED_SESSION, () => undefined);
+      connection.query(AUTOCOMMIT_OFF_SESSION, () => undefined);
     });
     return pool;
   }

@@ -30,6 +30,7 @@ import {
   type Proc,
   alive,
   clusterCtl,
+  clusterCtlAsync,
   clusterUrl,
   connectNode,
   freePort,
@@ -268,9 +269,13 @@ describe('Galera + Redis Cluster under faults', () => {
     const admitted = new Set<string>();
     const discharged = new Set<string>();
     const statuses: Record<string, number> = {};
-    const note = (api: string, status: number, code?: string) => {
+    // the slowest answers, as the client saw them (ms, with what they answered)
+    const slowest: { ms: number; what: string }[] = [];
+    const note = (api: string, status: number, code: string | undefined, ms: number) => {
       const key = `${api} ${status}${code ? ` ${code}` : ''}`;
       statuses[key] = (statuses[key] ?? 0) + 1;
+      slowest.push({ ms: Math.round(ms), what: key });
+      slowest.sort((x, y) => y.ms - x.ms).splice(5);
     };
     let stop = false;
     const worker = async (w: number) => {
@@ -280,24 +285,26 @@ describe('Galera + Redis Cluster under faults', () => {
         const http = api === 'A' ? a : b;
         const resident = residents[Math.floor(Math.random() * residents.length)];
         const bed = beds[Math.floor(Math.random() * beds.length)];
+        const sent = performance.now();
         const res = await http()
           .post(`${API}/facilities/${facility}/admissions`)
           .set(as(manager))
           .send({ residentId: resident, bedId: bed })
           .timeout(8_000)
           .catch((error: Error) => ({ status: 0, body: { code: error.message.slice(0, 40) } }));
-        note(api, res.status, (res.body as { code?: string }).code);
+        note(api, res.status, (res.body as { code?: string }).code, performance.now() - sent);
         if (res.status === 201) {
           const stayId = (res.body as { id: string }).id;
           admitted.add(stayId);
           if (Math.random() < 0.8) {
+            const again = performance.now();
             const out = await http()
               .post(`${API}/stays/${stayId}/discharge`)
               .set(as(manager))
               .send({ reason: 'other' })
               .timeout(8_000)
               .catch((error: Error) => ({ status: 0, body: { code: error.message.slice(0, 40) } }));
-            note(`${api} discharge`, out.status, (out.body as { code?: string }).code);
+            note(`${api} discharge`, out.status, (out.body as { code?: string }).code, performance.now() - again);
             if (out.status === 200) discharged.add(stayId);
           }
         }
@@ -307,19 +314,22 @@ describe('Galera + Redis Cluster under faults', () => {
     const workers = Array.from({ length: 12 }, (_, w) => worker(w));
     await sleep(4000);
     const beforeKill = admitted.size;
-    clusterCtl('stop-node', '1');
+    // not execFileSync: the workers keep sending and reading answers while the script runs
+    await clusterCtlAsync('stop-node', '1');
     // Galera stalls commits until the dead node is declared dead (evs.suspect_timeout, 3 s here): give it 12 s
     await sleep(12_000);
     const duringOutage = admitted.size - beforeKill;
-    clusterCtl('start-node', '1');
+    await clusterCtlAsync('start-node', '1');
     await sleep(4000);
     stop = true;
     await Promise.all(workers);
 
-    // both apis kept admitting while node 1 was down (api A moved to node 2), and nothing answered 500
-    const seen = { beforeKill, duringOutage, statuses };
+    // both apis kept admitting while node 1 was down (api A moved to node 2), nothing answered 500, and every request
+    // had its answer within the client's 8 s (the contract's 5 s is what the apis' limits aim at: the slowest answers
+    // are printed below)
+    const seen = { beforeKill, duringOutage, statuses, slowest };
     if (beforeKill < 1 || duringOutage < 1) throw new Error(`too few admissions: ${JSON.stringify(seen)}`);
-    expect(Object.keys(statuses).filter((k) => / 500\b/.test(k))).toEqual([]);
+    expect(Object.keys(statuses).filter((k) => / (500|0)\b/.test(k))).toEqual([]);
     const ist = clusterCtl('status');
     expect(ist).toMatch(/galera node 1 .*Synced size=3/);
     // it came back by IST: only the write-sets it missed (a full transfer would prepare to receive from 0)
@@ -383,7 +393,7 @@ describe('Galera + Redis Cluster under faults', () => {
         retries[code] = (retries[code] ?? 0) + 1;
     }
     console.log(
-      `[cluster] retried transactions ${JSON.stringify(retries)}; ` +
+      `[cluster] retried transactions ${JSON.stringify(retries)}; slowest answers ${JSON.stringify(slowest)}; ` +
         `admissions: ${admitted.size} admitted (${beforeKill} before the kill, ${duringOutage} while node 1 was down), ` +
         `${discharged.size} discharged; answers ${JSON.stringify(statuses)}; every node: ${JSON.stringify(views[0])}`,
     );

@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { Cluster } from 'ioredis';
@@ -36,6 +36,22 @@ export function clusterCtl(...args: string[]): string {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 180_000,
+  });
+}
+
+/**
+ * clusterCtl without blocking this process: what a test runs while its own clients send traffic. (execFileSync froze
+ * the test's event loop for the whole `start-node`, ≈ 9 s: its clients' 8 s time-outs fired on answers the apis had
+ * already sent — the "answers beyond 5 s" of issue 16 — and no request went out meanwhile.)
+ */
+export function clusterCtlAsync(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'bash',
+      [SCRIPT, ...args],
+      { env: { ...process.env, CLUSTER_DIR }, encoding: 'utf8', timeout: 180_000 },
+      (error, stdout) => (error ? reject(error) : resolve(stdout)),
+    );
   });
 }
 

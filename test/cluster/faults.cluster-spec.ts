@@ -264,8 +264,9 @@ describe('Galera + Redis Cluster under faults', () => {
     }
 
     // traffic: 12 workers, alternating apis, admit a random resident into a random bed, discharge 80 % of the stays at
-    // once (the beds keep turning over: with fewer discharges they all filled before the kill and nothing more could
-    // be admitted)
+    // once and keep the others for a while: a worker whose admission found the bed or the resident taken discharges
+    // one of its kept stays (the beds keep turning over: otherwise they all filled before the kill once the client
+    // ran at full speed, and nothing more could be admitted)
     const admitted = new Set<string>();
     const discharged = new Set<string>();
     const statuses: Record<string, number> = {};
@@ -280,6 +281,7 @@ describe('Galera + Redis Cluster under faults', () => {
     let stop = false;
     const worker = async (w: number) => {
       let n = 0;
+      const kept: string[] = [];
       while (!stop) {
         const api = (w + n++) % 2 ? 'A' : 'B';
         const http = api === 'A' ? a : b;
@@ -293,20 +295,23 @@ describe('Galera + Redis Cluster under faults', () => {
           .timeout(8_000)
           .catch((error: Error) => ({ status: 0, body: { code: error.message.slice(0, 40) } }));
         note(api, res.status, (res.body as { code?: string }).code, performance.now() - sent);
+        let leaving: string | undefined;
         if (res.status === 201) {
           const stayId = (res.body as { id: string }).id;
           admitted.add(stayId);
-          if (Math.random() < 0.8) {
-            const again = performance.now();
-            const out = await http()
-              .post(`${API}/stays/${stayId}/discharge`)
-              .set(as(manager))
-              .send({ reason: 'other' })
-              .timeout(8_000)
-              .catch((error: Error) => ({ status: 0, body: { code: error.message.slice(0, 40) } }));
-            note(`${api} discharge`, out.status, (out.body as { code?: string }).code, performance.now() - again);
-            if (out.status === 200) discharged.add(stayId);
-          }
+          if (Math.random() < 0.8) leaving = stayId;
+          else kept.push(stayId);
+        } else if (res.status === 409 && Math.random() < 0.5) leaving = kept.shift();
+        if (leaving) {
+          const again = performance.now();
+          const out = await http()
+            .post(`${API}/stays/${leaving}/discharge`)
+            .set(as(manager))
+            .send({ reason: 'other' })
+            .timeout(8_000)
+            .catch((error: Error) => ({ status: 0, body: { code: error.message.slice(0, 40) } }));
+          note(`${api} discharge`, out.status, (out.body as { code?: string }).code, performance.now() - again);
+          if (out.status === 200) discharged.add(leaving);
         }
         if (res.status >= 500 || res.status === 0) await sleep(100);
       }

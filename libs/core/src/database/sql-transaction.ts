@@ -43,9 +43,10 @@ export const WRITE_GUARD_SQL =
  *
  * Why (issue 16): on Galera a local transaction holding a row lock that a replicated write-set needs is aborted by
  * the applier (a brute-force abort) and rolled back. When that happens while a statement of a multi-statement round
- * trip runs that does not notice it, MariaDB (10.11) reports no error: the statements after it in the same round
- * trip run outside the transaction, each committed on its own with autocommit, and the final COMMIT commits nothing
- * — a stay admitted without its bed's status, acknowledged as 201. The hot pool's sessions therefore run with
+ * trip runs that does not notice it, MariaDB (10.11) reports no deadlock: the statements after it in the same round
+ * trip run outside the transaction, each committed on its own with autocommit, the final COMMIT commits nothing, and
+ * the client sees OK or an unrelated error (a duplicate key) — a stay committed without its bed's status
+ * (scripts/galera-abort-probe.js counts them). The hot pool's sessions therefore run with
  * autocommit off (set once per connection): statements after such an abort open a new implicit transaction, which
  * this check refuses to commit and the runner rolls back; the unit is retried as a whole. Two statements per
  * transaction, no round trip.

@@ -18,12 +18,13 @@ cluster_db=$(echo "$urls" | sed -n 's/^DATABASE_URL=//p')
 cluster_db=${cluster_db%care}
 cluster_redis=$(echo "$urls" | sed -n 's/^REDIS_URL=//p')
 bash scripts/services.sh >/dev/null
-npm run build:server --silent
+# the benchmarks build into dist-bench (with the api and dispatcher they start), as in scripts/bench.sh
+npm run build:bench --silent
 
 run() {
   local label=$1 db=$2 redis=$3 bench=$4
   echo "=== $bench on $label ($db, $redis)"
-  BENCH_DATABASE_URL=$db BENCH_REDIS_URL=$redis NODE_ENV=test node --expose-gc "dist/test/bench/$bench.bench.js" 2>&1 |
+  BENCH_DATABASE_URL=$db BENCH_REDIS_URL=$redis NODE_ENV=test node --expose-gc "dist-bench/test/bench/$bench.bench.js" 2>&1 |
     grep -E 'admissions/s|orders/s|hard rules|PASS|MISS' || true
 }
 export BENCH_SECONDS=${BENCH_SECONDS:-5} BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-32} BENCH_READS=0

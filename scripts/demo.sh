@@ -20,7 +20,8 @@ echo "[demo] migrating $DATABASE_URL"
 npm run migrate --silent
 npm run seed:demo --silent
 
-MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node dist/apps/api/src/main.js &
+# as npm run start:api and start:dispatcher start them (README, Memory)
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node --max-old-space-size=512 dist/apps/api/src/main.js &
 api=$!
 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node dist/apps/dispatcher/src/main.js &
 dispatcher=$!

@@ -40,6 +40,7 @@ import { FieldCipher, dataSourceOptions, databaseNodeUrls, deleteKeysWithPrefix,
 import { idNumberCheckCharacter, maskIdNumber } from '@care/residents';
 import { migrate } from '../../apps/api/src/cli/migrate';
 import { freePort } from '../support/free-port';
+import { productionEnv, productionStart } from './support/production-start';
 
 const env = process.env;
 const SERVER_URL = env.BENCH_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/';
@@ -299,8 +300,10 @@ async function startApi(
   const main = join(__dirname, '..', '..', 'apps', 'api', 'src', 'main.js');
   if (!existsSync(main)) throw new Error(`${main} not found: run npm run build first`);
   const port = await freePort();
-  // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the api
-  const nodeArgs = (env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // as `npm run start:api` (and so the Dockerfile and the demo) runs it: its node flags and environment defaults;
+  // BENCH_API_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the api (after start:api's flags)
+  const production = productionStart('api');
+  const nodeArgs = [...production.nodeArgs, ...(env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, main], {
     env: {
       PATH: env.PATH,
@@ -314,8 +317,8 @@ async function startApi(
       DATA_ENCRYPTION_KEY: DATA_KEY.toString('hex'),
       // production's level (a request line per request), as users run it; BENCH_API_LOG_LEVEL=warn to leave it out
       LOG_LEVEL: env.BENCH_API_LOG_LEVEL ?? 'info',
-      // as npm run start:api, the Dockerfile and the demo run it: two glibc malloc arenas (see README, Memory)
-      MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
+      // as `npm run start:api` (and so the Dockerfile and the demo) runs it: its environment and node flags
+      ...productionEnv(production),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -64,6 +64,7 @@ import {
 import { migrate } from '../../apps/api/src/cli/migrate';
 import { hardRulesInSql } from './support/hard-rules-sql';
 import { freePort } from '../support/free-port';
+import { productionEnv, productionStart, type ProductionStart } from './support/production-start';
 
 const env = process.env;
 const SERVER_URL = env.BENCH_DATABASE_URL ?? env.TEST_DATABASE_URL ?? 'mysql://root:@127.0.0.1:3306/';
@@ -71,6 +72,9 @@ const REDIS_URL = env.BENCH_REDIS_URL ?? env.TEST_REDIS_URL ?? 'redis://127.0.0.
 const ROOT = join(__dirname, '..', '..');
 const API_MAIN = join(ROOT, 'apps', 'api', 'src', 'main.js');
 const DISPATCHER_MAIN = join(ROOT, 'apps', 'dispatcher', 'src', 'main.js');
+// node flags and environment defaults of `npm run start:api` / `start:dispatcher`, as production (and the image) runs them
+const API_START = productionStart('api');
+const DISPATCHER_START = productionStart('dispatcher');
 
 const int = (name: string, fallback: number, min = 1): number => {
   const raw = env[name];
@@ -128,11 +132,12 @@ const cleanups: (() => Promise<void>)[] = [];
 function spawnNode(
   name: string,
   file: string,
+  start: ProductionStart,
   extraEnv: Record<string, string>,
   ready: (out: string) => boolean | Promise<boolean>,
 ): Promise<Proc> {
   if (!existsSync(file)) throw new Error(`${file} not found: run npm run build:server first (npm run bench does)`);
-  const child = spawn(process.execPath, [file], {
+  const child = spawn(process.execPath, [...start.nodeArgs, file], {
     env: {
       PATH: env.PATH ?? '',
       NODE_ENV: 'production',
@@ -141,8 +146,7 @@ function spawnNode(
       JWT_SECRET,
       DATA_ENCRYPTION_KEY: DATA_KEY,
       DISPATCH_CONCURRENCY: String(CONCURRENCY),
-      // as start:api, start:dispatcher and the Docker image run them
-      MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2',
+      ...productionEnv(start),
       ...extraEnv,
     },
     cwd: ROOT,
@@ -482,6 +486,7 @@ async function run(
   const api = await spawnNode(
     'api',
     API_MAIN,
+    API_START,
     { ...common, PORT: String(port), ADMIN_PASSWORD },
     async () => (await request(port, 'POST', '/auth/login', null, loginBody)).status === 200,
   );
@@ -490,7 +495,9 @@ async function run(
   const token = (JSON.parse(login.body) as { accessToken: string }).accessToken;
   const procs = await Promise.all(
     Array.from({ length: dispatchers }, (_, i) =>
-      spawnNode(`dispatcher-${i + 1}`, DISPATCHER_MAIN, common, (out) => /dispatcher ready/.test(out)),
+      spawnNode(`dispatcher-${i + 1}`, DISPATCHER_MAIN, DISPATCHER_START, common, (out) =>
+        /dispatcher ready/.test(out),
+      ),
     ),
   );
   const all = [api, ...procs];

@@ -36,6 +36,18 @@ describe('production start', () => {
       expect(dockerfile).toMatch(new RegExp(`^ENV ${name}=${value}$`, 'm'));
   });
 
+  it('compose runs the dispatcher with start:dispatcher’s node flags (and the api with the image’s CMD)', () => {
+    const dispatcher = productionStart('dispatcher');
+    const compose = read('docker/compose.yml');
+    const command = /^ {2}dispatcher:\n(?: {4}.*\n)*? {4}command: (\[.*\])$/m.exec(compose)?.[1];
+    expect(JSON.parse((command ?? '[]').replace(/'/g, '"'))).toEqual([
+      'node',
+      ...dispatcher.nodeArgs,
+      dispatcher.script,
+    ]);
+    expect(/^ {2}api:\n(?: {4}.*\n)*? {4}command:/m.test(compose)).toBe(false);
+  });
+
   it('the demo starts the api and the dispatcher as start:api and start:dispatcher do', () => {
     const demo = read('scripts/demo.sh');
     for (const name of ['api', 'dispatcher'] as const) {

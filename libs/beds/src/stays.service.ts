@@ -282,7 +282,7 @@ export class StaysService {
         const stayId = randomUUID();
         auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [resident.id] });
         // statistics: the elder's facts before and after the admission (at home → in the institution)
-        const facts = residentFactsAround('stays', resident.id, now);
+        const facts = residentFactsAround('stays', resident.id);
         await tx.commit([
           ...facts.before,
           insertStayStatement({

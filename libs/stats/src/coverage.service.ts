@@ -4,6 +4,7 @@ import { InvalidInputError, NotFoundError, messageWithoutValues, toCountyIso } f
 
 import { CoverageRepository, type ServiceCircles, type Township, type TownshipFigures } from './coverage.repository';
 import { KeptFiguresRepository, type KeptMonth, type KeptRow } from './kept-figures.repository';
+import { residentFactsSince, type ResidentFacts } from './outbox';
 import {
   applyDeltas,
   dueTownships,
@@ -11,6 +12,7 @@ import {
   monthChanges,
   type KeptTownship,
   type MonthChanges,
+  type OutboxChange,
 } from './rules/freshness';
 import { addResident, residentContribution } from './rules/resident-contribution';
 import { emptyTownshipCounts } from './rules/township-tally';
@@ -121,7 +123,7 @@ export class CoverageService {
     const rows = await this.kept.rows(period.month);
     const changes = monthChanges(await this.kept.pending(period.month), period.month, period.start);
     const due = await this.due(period, townships, state, rows, changes);
-    if (due.length === 0 && changes.deltas.size === 0 && changes.residents.length === 0)
+    if (due.length === 0 && changes.deltas.size === 0 && changes.residents.length === 0 && changes.marked.size === 0)
       return served(townships, rows, period.asOf, false);
     if (due.length <= this.syncRefreshMax) {
       const fresh = await this.refresh(period, townships);
@@ -175,8 +177,17 @@ export class CoverageService {
     if (running) return running;
     const work = (async () => {
       const started = Date.now();
-      const result = await this.kept.consume(period.month, async (q, { states, state, changes }) => {
+      const result = await this.kept.consume(period.month, async (q, { states, state, changes: rows }) => {
         const checkedTo = await this.repo.now(q);
+        // residents' markers: their facts now (this snapshot holds their changes) against those last counted
+        const since = residentFactsSince(checkedTo);
+        const marked = [...new Set(rows.flatMap((r) => (r.residentId === null ? [] : [r.residentId])))];
+        const current = marked.length ? await this.kept.currentFacts(q, marked, since) : new Map<string, string>();
+        const counted = marked.length ? await this.kept.countedFacts(q, marked) : new Map<string, string>();
+        const changes = [...rows.filter((r) => r.residentId === null), ...residentChanges(marked, counted, current)];
+        /** Townships counted from the tables, of any month; every township of every month (`all`). */
+        const countedAgain = new Set<string>();
+        let everyMonthWhole = true;
         let recomputed = 0;
         let figuresOfPeriod: Figures | null =
           state?.final && !everything
@@ -199,6 +210,9 @@ export class CoverageService {
               ? new Map<string, TownshipFigures>()
               : await this.repo.countsByTownship(p, townships, circles, due ? new Set(due) : undefined, q);
           recomputed += figures.size;
+          const countedCodes = due ?? townships.map((t) => t.code);
+          for (const code of countedCodes) countedAgain.add(code);
+          if (countedCodes.length < townships.length) everyMonthWhole = false;
           // counted changes and residents' facts, on the townships not counted again from the same snapshot
           // (their changes are in it)
           if (!whole)
@@ -217,6 +231,18 @@ export class CoverageService {
             figuresOfPeriod = served(townships, counts, period.asOf, false);
           }
         }
+        // the facts counted, kept as the "before" of each resident's next change: those of the residents of the
+        // townships counted from the tables, and of the residents marked (all from this snapshot). When every
+        // township of every open month was counted, what was kept before is forgotten (a facility's change may have
+        // moved residents' facts without a marker of theirs)
+        if (months.size > 0 && everyMonthWhole) await this.kept.forgetAllFacts(q);
+        for (const code of [...countedAgain].sort())
+          await this.kept.keepFacts(q, await this.kept.townshipFacts(q, code, since));
+        await this.kept.keepFacts(
+          q,
+          current,
+          marked.filter((id) => !current.has(id)),
+        );
         return { recomputed, figures: figuresOfPeriod };
       });
       if (!result.ran || !result.value.figures) return null;
@@ -406,4 +432,36 @@ function served(
 ): Figures {
   const counts = new Map(townships.map((t) => [t.code, rows.get(t.code)?.counts ?? emptyTownshipCounts()]));
   return { townships, counts, asOf, stale };
+}
+
+/**
+ * Residents' markers as facts rows: the facts last counted (−1, when some were) and the facts now (+1, unless the
+ * resident is gone), for every month kept open. Unchanged facts give nothing.
+ */
+function residentChanges(
+  marked: readonly string[],
+  counted: ReadonlyMap<string, string>,
+  current: ReadonlyMap<string, string>,
+): OutboxChange[] {
+  const row = (residentId: string, sign: 1 | -1, facts: string): OutboxChange => ({
+    id: `resident:${residentId}:${sign}`,
+    regionCode: null,
+    month: null,
+    source: 'residents',
+    recompute: false,
+    bedsInService: 0,
+    nursingBeds: 0,
+    sign,
+    facts: JSON.parse(facts) as ResidentFacts,
+    residentId: null,
+  });
+  const out: OutboxChange[] = [];
+  for (const id of marked) {
+    const before = counted.get(id);
+    const after = current.get(id);
+    if (before === after) continue;
+    if (before !== undefined) out.push(row(id, -1, before));
+    if (after !== undefined) out.push(row(id, 1, after));
+  }
+  return out;
 }

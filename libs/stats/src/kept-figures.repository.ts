@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
-import { isLockBusyError } from '@care/core';
-import { type ResidentFacts } from './outbox';
+import { VISIT_ELIGIBLE_CATEGORIES, isLockBusyError } from '@care/core';
+import { COUNTED_FACILITY_TYPES, residentFactsJson, type ResidentFacts } from './outbox';
 
 import type { TownshipFigures } from './coverage.repository';
 import type { OutboxChange } from './rules/freshness';
@@ -139,7 +139,7 @@ export class KeptFiguresRepository {
   async pending(month: string): Promise<OutboxChange[]> {
     return toChanges(
       await this.db.query(
-        `SELECT id, region_code, month, source, recompute, beds_in_service, nursing_beds, sign, facts FROM stats_changes
+        `SELECT id, region_code, month, source, recompute, beds_in_service, nursing_beds, sign, facts, resident_id FROM stats_changes
          WHERE month IS NULL OR month = ? ORDER BY id`,
         [month],
       ),
@@ -212,7 +212,7 @@ export class KeptFiguresRepository {
       const states = rows.filter((r) => r.checked_to !== null).map(toMonth);
       const changes = toChanges(
         await q.query(
-          'SELECT id, region_code, month, source, recompute, beds_in_service, nursing_beds, sign, facts FROM stats_changes ORDER BY id',
+          'SELECT id, region_code, month, source, recompute, beds_in_service, nursing_beds, sign, facts, resident_id FROM stats_changes ORDER BY id',
         ),
       );
       const value = await work(q, { states, state: states.find((s) => s.month === month) ?? null, changes });
@@ -236,6 +236,78 @@ export class KeptFiguresRepository {
         .catch(() => undefined);
       await q.release();
     }
+  }
+
+  /**
+   * Residents' facts as they are on the consumer's snapshot (plain reads: they lock nothing), as JSON text by
+   * resident; a resident that no longer exists is absent.
+   */
+  async currentFacts(q: QueryRunner, residentIds: readonly string[], since: Date): Promise<Map<string, string>> {
+    const json = residentFactsJson(since);
+    const out = new Map<string, string>();
+    for (let i = 0; i < residentIds.length; i += 500) {
+      const rows = (await q.query(`SELECT r.id, ${json.sql} AS facts FROM residents r WHERE r.id IN (?)`, [
+        ...json.params,
+        residentIds.slice(i, i + 500),
+      ])) as Row[];
+      for (const r of rows) out.set(String(r.id), jsonText(r.facts));
+    }
+    return out;
+  }
+
+  /**
+   * The facts of every resident who may count in a township (eligible category at home there, or a stay in one of
+   * its institutions since `since`), on the consumer's snapshot: what its counting from the tables counted.
+   */
+  async townshipFacts(q: QueryRunner, township: string, since: Date): Promise<Map<string, string>> {
+    const json = residentFactsJson(since);
+    const eligible = VISIT_ELIGIBLE_CATEGORIES.map((c) => `'${c}'`).join(', ');
+    const institutions = COUNTED_FACILITY_TYPES.map((t) => `'${t}'`).join(', ');
+    const rows = (await q.query(
+      `SELECT r.id, ${json.sql} AS facts FROM (
+         SELECT h.id AS id FROM residents h WHERE h.region_code = ? AND h.living_arrangement = 'home'
+           AND EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = h.id AND c.category IN (${eligible}))
+         UNION
+         SELECT s.resident_id AS id FROM facilities f
+           JOIN stays s ON s.facility_id = f.id AND (s.discharged_at IS NULL OR s.discharged_at > ?)
+           JOIN beds b ON b.id = s.bed_id AND b.status <> 'closed'
+         WHERE f.region_code = ? AND f.type IN (${institutions})
+       ) counted JOIN residents r ON r.id = counted.id`,
+      [...json.params, township, since, township],
+    )) as Row[];
+    return new Map(rows.map((r) => [String(r.id), jsonText(r.facts)]));
+  }
+
+  /** The facts statistics last counted for these residents (JSON text by resident; absent: counted nowhere). */
+  async countedFacts(q: QueryRunner, residentIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < residentIds.length; i += 500) {
+      const rows = (await q.query('SELECT resident_id, facts FROM stats_resident_facts WHERE resident_id IN (?)', [
+        residentIds.slice(i, i + 500),
+      ])) as Row[];
+      for (const r of rows) out.set(String(r.resident_id), String(r.facts));
+    }
+    return out;
+  }
+
+  /** Keeps residents' facts as counted (inside the consumption that counted them); forgets `gone`. */
+  async keepFacts(q: QueryRunner, facts: ReadonlyMap<string, string>, gone: readonly string[] = []): Promise<void> {
+    const rows = [...facts];
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500);
+      await q.query(
+        `INSERT INTO stats_resident_facts (resident_id, facts, counted_at) VALUES ${chunk.map(() => '(?, ?, CURRENT_TIMESTAMP(3))').join(', ')}
+         ON DUPLICATE KEY UPDATE facts = VALUES(facts), counted_at = VALUES(counted_at)`,
+        chunk.flat(),
+      );
+    }
+    for (let i = 0; i < gone.length; i += 500)
+      await q.query('DELETE FROM stats_resident_facts WHERE resident_id IN (?)', [gone.slice(i, i + 500)]);
+  }
+
+  /** Forgets every resident's counted facts (every township of every open month was just counted again). */
+  async forgetAllFacts(q: QueryRunner): Promise<void> {
+    await q.query('DELETE FROM stats_resident_facts');
   }
 
   /** Saves township figures and the month's state (inside withMonthLock). */
@@ -270,6 +342,11 @@ export class KeptFiguresRepository {
   }
 }
 
+/** A JSON value as text: the driver parses a JSON expression's value, a LONGTEXT column comes as written. */
+function jsonText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
 function toMonth(r: Row): KeptMonth {
   return {
     month: String(r.month),
@@ -291,5 +368,6 @@ function toChanges(rows: Row[]): OutboxChange[] {
     nursingBeds: Number(r.nursing_beds),
     sign: Number(r.sign ?? 0),
     facts: r.facts === null || r.facts === undefined ? null : (JSON.parse(String(r.facts)) as ResidentFacts),
+    residentId: r.resident_id === null || r.resident_id === undefined ? null : String(r.resident_id),
   }));
 }

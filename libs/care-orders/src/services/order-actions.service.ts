@@ -233,7 +233,7 @@ export class OrderActionsService {
           );
           // statistics: a completed visit counts towards its elder's three a month — the elder's facts before the
           // writes (this batch) and after them (the commit's batch): no round trip of their own
-          const facts = residentFactsAround('visits', order.residentId, received);
+          const facts = residentFactsAround('visits', order.residentId);
           return {
             statements: [...facts.before, visit],
             patch: { completedAt: time.effectiveAt },

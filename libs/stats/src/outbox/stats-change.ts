@@ -140,13 +140,13 @@ export function bedStatsChangeStatement(facilityId: string, deltas: Required<Sta
 }
 
 /**
- * A resident's facts as the coverage figures count them, read by the statement itself in the writer's
- * transaction: where the resident lives (township, at home or not, the place), the birth date, whether a category
- * makes the elder eligible, every assessment (assessed, valid until), the completed visits and the institution
- * stays (township, admitted, discharged; beds in service) since `since`. The owner writes them before its change
- * (`sign` −1) and after it (+1), in the same batch; statistics count the resident from each with the rule they
- * count a township with, and add the difference to the kept counts (a month that began before `since` is
- * counted again instead). Facts, not counts: the writer applies no statistics rule.
+ * A resident's facts as the coverage figures count them: where the resident lives (township, at home or not, the
+ * place), the birth date, whether a category makes the elder eligible, every assessment (assessed, valid until),
+ * the completed visits and the institution stays (township, admitted, discharged; beds in service) since `since`.
+ * Statistics read them on their own snapshot when they consume a resident's change (see
+ * {@link residentChangeStatement}) and keep the facts they counted (`stats_resident_facts`); they count the
+ * resident from each with the rule they count a township with and add the difference. Facts, not counts: no
+ * statistics rule here.
  */
 export interface ResidentFacts {
   readonly region: string;
@@ -165,17 +165,15 @@ export interface ResidentFacts {
   readonly since: number;
 }
 
-export function residentFactsStatement(
-  source: StatsChangeSource,
-  residentId: string,
-  sign: 1 | -1,
-  since: Date,
-): SqlStatement {
+/**
+ * The JSON of {@link ResidentFacts} of the resident row `r` (an expression of a SELECT ... FROM residents r), with
+ * its values. Read by statistics, never in a writer's transaction.
+ */
+export function residentFactsJson(since: Date): SqlStatement {
   const institutions = COUNTED_FACILITY_TYPES.map((t) => `'${t}'`).join(', ');
   const eligible = VISIT_ELIGIBLE_CATEGORIES.map((c) => `'${c}'`).join(', ');
   return stmt(
-    `INSERT INTO stats_changes (region_code, month, source, recompute, beds_in_service, nursing_beds, sign, facts)
-     SELECT r.region_code, NULL, ?, 0, 0, 0, ?, JSON_OBJECT(
+    `JSON_OBJECT(
        'region', r.region_code,
        'birth', DATE_FORMAT(r.birth_date, '%Y-%m-%d'),
        'home', r.living_arrangement = 'home',
@@ -189,9 +187,21 @@ export function residentFactsStatement(
                  FROM stays s JOIN facilities f ON f.id = s.facility_id AND f.type IN (${institutions})
                  JOIN beds b ON b.id = s.bed_id AND b.status <> 'closed'
                  WHERE s.resident_id = r.id AND (s.discharged_at IS NULL OR s.discharged_at > ?)),
-       'since', ?)
-     FROM residents r WHERE r.id = ?`,
-    [source, sign, since, since, since.getTime(), residentId],
+       'since', ?)`,
+    [since, since, since.getTime()],
+  );
+}
+
+/**
+ * "This resident's facts may have changed": a plain INSERT ... VALUES of the resident's id, written by the owner
+ * in the same transaction as the change. It reads nothing and locks nothing but its own new row, so it costs a hot
+ * path next to nothing; statistics read the facts themselves when they consume it, on the snapshot that holds the
+ * change, and compare them with the facts they counted for the resident last (libs/stats/README.md).
+ */
+export function residentChangeStatement(source: StatsChangeSource, residentId: string): SqlStatement {
+  return stmt(
+    'INSERT INTO stats_changes (region_code, month, source, recompute, beds_in_service, nursing_beds, resident_id) VALUES (NULL, NULL, ?, 0, 0, 0, ?)',
+    [source, residentId],
   );
 }
 
@@ -203,21 +213,14 @@ export function residentFactsSince(now: Date): Date {
 }
 
 /**
- * The facts statements around a change to a resident, for one batch: `before` locks the resident's row (so the
- * writers of one resident's facts — stays, assessments, check-outs, edits — take turns, and each one's "before" is
- * the previous one's "after") and writes the facts (−1); `after` writes them again (+1) once the change is made.
+ * The statistics statements around a change to a resident's facts, for one batch: nothing before the change
+ * (statistics no longer need the facts as they were: they kept the ones they counted), the resident's
+ * {@link residentChangeStatement} after it. The shape (before / after) lets the owners place it in their batches
+ * without knowing which side has work.
  */
 export function residentFactsAround(
   source: StatsChangeSource,
   residentId: string,
-  now = new Date(),
 ): { readonly before: readonly SqlStatement[]; readonly after: SqlStatement } {
-  const since = residentFactsSince(now);
-  return {
-    before: [
-      stmt('SELECT id FROM residents WHERE id = ? FOR UPDATE', [residentId]),
-      residentFactsStatement(source, residentId, -1, since),
-    ],
-    after: residentFactsStatement(source, residentId, 1, since),
-  };
+  return { before: [], after: residentChangeStatement(source, residentId) };
 }

@@ -69,6 +69,7 @@ describe('monthChanges: what the outbox rows mean for a kept month', () => {
     nursingBeds: 0,
     sign: 0,
     facts: null,
+    residentId: null,
     ...over,
   });
 
@@ -102,6 +103,21 @@ describe('monthChanges: what the outbox rows mean for a kept month', () => {
     );
     expect(c.recompute).toBe('all');
     expect(c.circles).toBe(true);
+  });
+
+  it("a resident's marker names the resident, once, and neither a township nor a count", () => {
+    const c = monthChanges(
+      [
+        row({ regionCode: null, source: 'stays', residentId: 'r1' }),
+        row({ regionCode: null, source: 'assessments', residentId: 'r1' }),
+        row({ regionCode: null, source: 'visits', residentId: 'r2' }),
+      ],
+      '2026-11',
+    );
+    expect([...c.marked].sort()).toEqual(['r1', 'r2']);
+    expect(c.recompute).toEqual(new Set());
+    expect(c.deltas.size).toBe(0);
+    expect(c.residents).toEqual([]);
   });
 
   it('applyDeltas moves the bed counts and nothing else', () => {

@@ -30,6 +30,8 @@ export interface OutboxChange {
   /** A resident's facts before (−1) or after (+1) a change; 0: not a facts row. */
   readonly sign: number;
   readonly facts: ResidentFacts | null;
+  /** A marker: this resident's facts may have changed (statistics read them, and compare with those they counted). */
+  readonly residentId: string | null;
 }
 
 /** What the outbox rows mean for one kept month. */
@@ -42,6 +44,8 @@ export interface MonthChanges {
   readonly circles: boolean;
   /** Residents' facts before (−1) and after (+1) changes, to count and add (townships counted again aside). */
   readonly residents: readonly { readonly sign: 1 | -1; readonly facts: ResidentFacts }[];
+  /** Residents whose facts may have changed (markers): the consumer reads their facts and turns them into the above. */
+  readonly marked: ReadonlySet<string>;
 }
 
 /**
@@ -54,8 +58,13 @@ export function monthChanges(changes: readonly OutboxChange[], month: string, st
   let circles = false;
   const deltas = new Map<string, { bedsInService: number; nursingBeds: number }>();
   const residents: { sign: 1 | -1; facts: ResidentFacts }[] = [];
+  const marked = new Set<string>();
   for (const c of changes) {
     if (c.month !== null && c.month !== month) continue;
+    if (c.residentId !== null) {
+      marked.add(c.residentId);
+      continue;
+    }
     if (c.facts && c.sign !== 0) {
       if (start && c.facts.since <= start.getTime()) residents.push({ sign: c.sign > 0 ? 1 : -1, facts: c.facts });
       else for (const code of [c.facts.region, ...(c.facts.stays ?? []).map((x) => x[0])]) recompute.add(code);
@@ -72,7 +81,7 @@ export function monthChanges(changes: readonly OutboxChange[], month: string, st
       deltas.set(c.regionCode, d);
     }
   }
-  return { recompute: all ? 'all' : recompute, deltas, circles, residents };
+  return { recompute: all ? 'all' : recompute, deltas, circles, residents, marked };
 }
 
 /** Kept counts with a change applied. */

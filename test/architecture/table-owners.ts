@@ -47,4 +47,5 @@ export const TABLE_OWNERS: Record<string, string> = {
   stats_planned_capacity: 'stats',
   stats_changes: 'stats',
   stats_change_consumer: 'stats',
+  stats_resident_facts: 'stats',
 };

@@ -366,8 +366,19 @@ function cpuSecondsOf(pid: number | undefined): number {
   }
 }
 
-/** The database server's pid when it runs on this machine (for its CPU share), else undefined. */
-function databasePid(): number | undefined {
+/**
+ * The database server's pid when it runs on this machine (for its CPU share), else undefined: the one the bench
+ * talks to (its pid file), not the first mariadbd found — another may run beside it (a test cluster).
+ */
+async function databasePid(pool: Pool): Promise<number | undefined> {
+  try {
+    const [rows] = await pool.query<RowDataPacket[]>('SELECT @@pid_file AS f');
+    const pid = Number(readFileSync(String(rows[0].f), 'utf8').trim());
+    const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+    if (comm === 'mariadbd' || comm === 'mysqld') return pid;
+  } catch {
+    // a server elsewhere, or its pid file out of reach: the first one found below
+  }
   try {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
@@ -496,7 +507,7 @@ async function main(): Promise<void> {
     const only = env.BENCH_ONLY;
     const warmCount = (n: number) => Math.min(Math.floor(n * 0.15), Math.max(CONCURRENCY * 10, 200));
     // CPU per admission of each process involved (the machine's other load makes wall-clock figures noisy)
-    const dbPid = databasePid();
+    const dbPid = await databasePid(rawPool);
     const cpu: Record<string, { client: number; api: number; db: number }> = {};
     const phase = async (name: string, pairs: Pair[], once: (pair: Pair) => Promise<string | null>, skip: boolean) => {
       await runPhase('warm', pairs.splice(0, warmCount(pairs.length)), skip ? 0 : WARMUP_SECONDS, once);

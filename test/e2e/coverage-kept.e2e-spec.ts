@@ -333,6 +333,46 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     expect(Number(left.n)).toBe(0);
   });
 
+  it("a crash after a resident's change was applied: the marker and the facts counted stay, applied once", async () => {
+    await read();
+    const bed = await one<{ id: string; facility_id: string }>(
+      `SELECT b.id, b.facility_id FROM beds b JOIN facilities f ON f.id = b.facility_id
+       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 1 OFFSET 20`,
+    );
+    const elder = await one<{ id: string }>(`SELECT r.id ${eligibleAtHome} ORDER BY r.id LIMIT 1 OFFSET 10`);
+    const counted = async () =>
+      (await db.query('SELECT facts FROM stats_resident_facts WHERE resident_id = ?', [elder.id])) as unknown[];
+    const before = await counted();
+    expect(before).toHaveLength(1); // counted at home when its township was counted
+    await send('post', `/facilities/${bed.facility_id}/admissions`, {
+      residentId: elder.id,
+      bedId: bed.id,
+      overrideReason: 'test: level not checked here',
+    });
+    const kept = app.get(KeptFiguresRepository);
+    const save = kept.save.bind(kept);
+    const crash = jest.spyOn(kept, 'save').mockImplementation(async (...args) => {
+      await save(...args);
+      throw new Error('crashed between apply and delete');
+    });
+    try {
+      await expect(read()).rejects.toThrow('crashed between apply and delete');
+    } finally {
+      crash.mockRestore();
+    }
+    const marker = await one<{ n: string }>('SELECT COUNT(*) AS n FROM stats_changes WHERE resident_id = ?', [
+      elder.id,
+    ]);
+    expect(Number(marker.n)).toBe(1); // the marker is still there, the facts counted are those from before …
+    expect(await counted()).toEqual(before);
+    const after = await read(); // … and the admission is applied once, nothing counted again
+    expect(after.recomputed).toEqual([]);
+    await expectExact(after.report);
+    expect(await counted()).not.toEqual(before);
+    const left = await one<{ n: string }>('SELECT COUNT(*) AS n FROM stats_changes');
+    expect(Number(left.n)).toBe(0);
+  });
+
   it('the clock alone: an assessment running out makes its township due, without any write', async () => {
     const current = countyMonth(new Date());
     await read(current);

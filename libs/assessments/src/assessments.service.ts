@@ -166,7 +166,7 @@ export class AssessmentsService {
     auditContext.note({ entity: 'assessment', ids: [id], residentIds: [residentId] });
     // through TransactionRunner so that the audit event commits with the assessment
     await this.tx.run(async (em) => {
-      // statistics: the elder's facts before and after the assessment (it moves the assessment figures)
+      // statistics: the elder's marker (the assessment moves the assessment figures; statistics read the facts)
       const facts = residentFactsAround('assessments', residentId);
       await writeStatsChanges(em, facts.before);
       await em.insert(Assessment, {
@@ -210,7 +210,7 @@ export class AssessmentsService {
     auditContext.note({ entity: 'assessment', ids: [id], residentIds: [residentId] });
     // through TransactionRunner so that the audit event commits with the assessment
     await this.tx.run(async (em) => {
-      // statistics: the elder's facts before and after the assessment (it moves the assessment figures)
+      // statistics: the elder's marker (the assessment moves the assessment figures; statistics read the facts)
       const facts = residentFactsAround('assessments', residentId);
       await writeStatsChanges(em, facts.before);
       await em.insert(Assessment, {

@@ -281,7 +281,7 @@ export class StaysService {
         // round trip 2: the writes, the audit event and COMMIT
         const stayId = randomUUID();
         auditContext.note({ entity: 'stay', ids: [stayId], residentIds: [resident.id] });
-        // statistics: the elder's facts before and after the admission (at home → in the institution)
+        // statistics: the elder's marker (at home → in the institution; statistics read the facts when they consume it)
         const facts = residentFactsAround('stays', resident.id);
         await tx.commit([
           ...facts.before,
@@ -461,7 +461,7 @@ export class StaysService {
             dischargedAt === null,
             this.logger,
           );
-          // statistics: the elder's facts before and after the discharge
+          // statistics: the elder's marker (statistics read the facts when they consume it)
           const facts = residentFactsAround('stays', resident.id);
           await tx.commit([
             ...facts.before,

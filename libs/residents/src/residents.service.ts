@@ -230,7 +230,7 @@ export class ResidentsService {
         });
         await this.replaceCategories(em, residentId, dto.categories);
         if (facilityId) await this.linkToFacility(em, residentId, facilityId, 'registered');
-        // statistics: the new resident's facts (nothing before): it may count in the township's figures
+        // statistics: the new resident's marker: it may count in the township's figures
         await writeStatsChanges(em, [residentFactsAround('residents', residentId).after]);
       });
     } catch (error) {
@@ -351,7 +351,7 @@ export class ResidentsService {
       const resident = await this.lockForUpdate(em, id);
       if (!resident) throw new NotFoundError('Resident', id);
       // statistics: where the elder lives, the categories and the place (the service circle) move the figures:
-      // the facts before and after, when one of them changes
+      // the resident's marker, when one of them changes
       const moves = [dto.livingArrangement, dto.lat, dto.lng, dto.categories].some((v) => v !== undefined);
       const counted = moves ? residentFactsAround('residents', id) : null;
       if (counted) await writeStatsChanges(em, counted.before);

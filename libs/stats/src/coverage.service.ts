@@ -185,7 +185,7 @@ export class CoverageService {
         const current = marked.length ? await this.kept.currentFacts(q, marked, since) : new Map<string, string>();
         const counted = marked.length ? await this.kept.countedFacts(q, marked) : new Map<string, string>();
         const changes = [...rows.filter((r) => r.residentId === null), ...residentChanges(marked, counted, current)];
-        /** Townships counted from the tables, of any month; every township of every month (`all`). */
+        // the townships counted from the tables (in any month), and whether every month was counted whole
         const countedAgain = new Set<string>();
         let everyMonthWhole = true;
         let recomputed = 0;

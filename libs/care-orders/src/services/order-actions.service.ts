@@ -231,8 +231,8 @@ export class OrderActionsService {
               order.id,
             ],
           );
-          // statistics: a completed visit counts towards its elder's three a month — the elder's facts before the
-          // writes (this batch) and after them (the commit's batch): no round trip of their own
+          // statistics: a completed visit counts towards its elder's three a month — the elder's marker in the
+          // commit's batch (`before` is empty): no round trip of its own
           const facts = residentFactsAround('visits', order.residentId);
           return {
             statements: [...facts.before, visit],

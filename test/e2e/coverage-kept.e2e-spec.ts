@@ -337,14 +337,14 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     await read();
     const bed = await one<{ id: string; facility_id: string }>(
       `SELECT b.id, b.facility_id FROM beds b JOIN facilities f ON f.id = b.facility_id
-       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 1 OFFSET 20`,
+       WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id LIMIT 1`,
     );
     const elder = await one<{ id: string }>(`SELECT r.id ${eligibleAtHome} ORDER BY r.id LIMIT 1 OFFSET 10`);
     const counted = async () =>
       (await db.query('SELECT facts FROM stats_resident_facts WHERE resident_id = ?', [elder.id])) as unknown[];
     const before = await counted();
     expect(before).toHaveLength(1); // counted at home when its township was counted
-    await send('post', `/facilities/${bed.facility_id}/admissions`, {
+    const stay = await send('post', `/facilities/${bed.facility_id}/admissions`, {
       residentId: elder.id,
       bedId: bed.id,
       overrideReason: 'test: level not checked here',
@@ -371,6 +371,11 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
     expect(await counted()).not.toEqual(before);
     const left = await one<{ n: string }>('SELECT COUNT(*) AS n FROM stats_changes');
     expect(Number(left.n)).toBe(0);
+    // home again (the bed free for the tests after): the facts counted are those from before the admission again
+    await send('post', `/stays/${stay.id}/discharge`, { reason: 'returned_home' });
+    const home = await read();
+    expect(home.recomputed).toEqual([]);
+    await expectExact(home.report);
   });
 
   it('the clock alone: an assessment running out makes its township due, without any write', async () => {

@@ -8,7 +8,8 @@
  * A row names the township it touches (null: every township), the month it counts in (null: every month whose
  * figures are still kept open — the figures are computed from the tables as they are now), what changed, and
  * either the change to each count it moves by a known amount, or `recompute`: the township is counted again
- * (a change whose effect on the counts depends on more than the writer reads, e.g. an elder's categories).
+ * (a change whose effect on the counts depends on more than the writer reads), or a resident's marker
+ * ({@link residentChangeStatement}: statistics read the resident's facts themselves).
  * Pure: builds statements; TypeORM code runs them with {@link writeStatsChanges}, the hot path puts them in its
  * batch.
  */

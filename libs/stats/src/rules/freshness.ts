@@ -27,7 +27,7 @@ export interface OutboxChange {
   readonly recompute: boolean;
   readonly bedsInService: number;
   readonly nursingBeds: number;
-  /** A resident's facts before (−1) or after (+1) a change; 0: not a facts row. */
+  /** A resident's facts before (−1) or after (+1) a change (rows written before markers, and markers read); 0: none. */
   readonly sign: number;
   readonly facts: ResidentFacts | null;
   /** A marker: this resident's facts may have changed (statistics read them, and compare with those they counted). */

@@ -85,6 +85,8 @@ interface Figures {
  *   because beds keep no history and a later recomputation would mix today's beds into the past.
  */
 const SYNC_REFRESH_MAX_TOWNSHIPS = 40;
+/** Townships whose residents' facts are read at once when they were counted (a province: ~30 reads, not 1,400). */
+const FACTS_TOWNSHIPS_PER_READ = 50;
 
 @Injectable()
 export class CoverageService {
@@ -236,8 +238,12 @@ export class CoverageService {
         // township of every open month was counted, what was kept before is forgotten (a facility's change may have
         // moved residents' facts without a marker of theirs)
         if (months.size > 0 && everyMonthWhole) await this.kept.forgetAllFacts(q);
-        for (const code of [...countedAgain].sort())
-          await this.kept.keepFacts(q, await this.kept.townshipFacts(q, code, since));
+        const codes = [...countedAgain].sort();
+        for (let i = 0; i < codes.length; i += FACTS_TOWNSHIPS_PER_READ)
+          await this.kept.keepFacts(
+            q,
+            await this.kept.townshipFacts(q, codes.slice(i, i + FACTS_TOWNSHIPS_PER_READ), since),
+          );
         await this.kept.keepFacts(
           q,
           current,

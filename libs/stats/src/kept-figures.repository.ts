@@ -256,24 +256,24 @@ export class KeptFiguresRepository {
   }
 
   /**
-   * The facts of every resident who may count in a township (eligible category at home there, or a stay in one of
-   * its institutions since `since`), on the consumer's snapshot: what its counting from the tables counted.
+   * The facts of every resident who may count in these townships (eligible category at home there, or a stay in one
+   * of their institutions since `since`), on the consumer's snapshot: what their counting from the tables counted.
    */
-  async townshipFacts(q: QueryRunner, township: string, since: Date): Promise<Map<string, string>> {
+  async townshipFacts(q: QueryRunner, townships: readonly string[], since: Date): Promise<Map<string, string>> {
     const json = residentFactsJson(since);
     const eligible = VISIT_ELIGIBLE_CATEGORIES.map((c) => `'${c}'`).join(', ');
     const institutions = COUNTED_FACILITY_TYPES.map((t) => `'${t}'`).join(', ');
     const rows = (await q.query(
       `SELECT r.id, ${json.sql} AS facts FROM (
-         SELECT h.id AS id FROM residents h WHERE h.region_code = ? AND h.living_arrangement = 'home'
+         SELECT h.id AS id FROM residents h WHERE h.region_code IN (?) AND h.living_arrangement = 'home'
            AND EXISTS (SELECT 1 FROM resident_categories c WHERE c.resident_id = h.id AND c.category IN (${eligible}))
          UNION
          SELECT s.resident_id AS id FROM facilities f
            JOIN stays s ON s.facility_id = f.id AND (s.discharged_at IS NULL OR s.discharged_at > ?)
            JOIN beds b ON b.id = s.bed_id AND b.status <> 'closed'
-         WHERE f.region_code = ? AND f.type IN (${institutions})
+         WHERE f.region_code IN (?) AND f.type IN (${institutions})
        ) counted JOIN residents r ON r.id = counted.id`,
-      [...json.params, township, since, township],
+      [...json.params, townships, since, townships],
     )) as Row[];
     return new Map(rows.map((r) => [String(r.id), jsonText(r.facts)]));
   }

@@ -14,10 +14,10 @@
  * - warm: 30 GETs of coverage and of next-steps while nothing changes — each finds the statistics outbox
  *   (`stats_changes`) empty and reads the kept rows of the townships;
  * - after a change (a new elder admitted to a vacant bed, nine times in townships chosen at random, written as the
- *   owners write: the rows and the elder's facts in the outbox, in one transaction): the next GET applies the
- *   elder's share to the kept counts before it answers, and must show the admission (p50);
- * - busy: 30 GETs while a writer admits and discharges elders all the time (each with the elder's facts before and
- *   after, as the stays of @care/beds write them), in townships across the province: every GET applies what
+ *   owners write: the rows and the elder's marker in the outbox, in one transaction): the next GET reads the
+ *   elder's facts, applies the elder's share to the kept counts before it answers, and must show the admission (p50);
+ * - busy: 30 GETs while a writer admits and discharges elders all the time (each with the elder's marker, as the stays
+ *   of @care/beds write it), in townships across the province: every GET applies what
  *   arrived since the previous one, counting no township again;
  * - the monthly snapshot job's work (every township recomputed), and GET /stats/coverage/history;
  * - GET /stats/facilities (first page of 50).

@@ -21,7 +21,7 @@ npm run migrate --silent
 npm run seed:demo --silent
 
 # as npm run start:api and start:dispatcher start them (README, Memory)
-MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node --max-old-space-size=512 dist/apps/api/src/main.js &
+MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node --max-old-space-size=1024 dist/apps/api/src/main.js &
 api=$!
 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" node dist/apps/dispatcher/src/main.js &
 dispatcher=$!

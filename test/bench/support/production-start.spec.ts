@@ -9,11 +9,11 @@ describe('production start', () => {
   it('parses assignments with shell defaults, node flags and the script', () => {
     expect(
       parseStartCommand(
-        'MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} node --max-old-space-size=512 dist/apps/api/src/main.js',
+        'MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} node --max-old-space-size=1024 dist/apps/api/src/main.js',
       ),
     ).toEqual({
       env: { MALLOC_ARENA_MAX: '2' },
-      nodeArgs: ['--max-old-space-size=512'],
+      nodeArgs: ['--max-old-space-size=1024'],
       script: 'dist/apps/api/src/main.js',
     });
     expect(parseStartCommand('node dist/x.js')).toEqual({ env: {}, nodeArgs: [], script: 'dist/x.js' });

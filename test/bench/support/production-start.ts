@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 
 /**
  * How production starts a process: the environment defaults and node flags of package.json's `start:<name>`
- * script, e.g. `MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} node --max-old-space-size=512 dist/apps/api/src/main.js`.
+ * script, e.g. `MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} node --max-old-space-size=1024 dist/apps/api/src/main.js`.
  * The Dockerfile and scripts/demo.sh repeat them (production-start.spec.ts checks that they agree); the benches
  * start the built api and dispatcher with them, so what a bench measures is what production runs.
  */

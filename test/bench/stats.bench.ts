@@ -80,7 +80,16 @@ function percentile(values: number[], p: number): number {
 
 async function insertRows(pool: Pool, table: string, columns: string[], rows: unknown[][]): Promise<void> {
   if (rows.length === 0) return;
-  await pool.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [rows]);
+  // the loader runs a few INSERTs at once, and two of them can deadlock on the foreign keys' index locks: one
+  // statement in autocommit is rolled back whole, so it is sent again
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await pool.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [rows]);
+      return;
+    } catch (error) {
+      if ((error as { errno?: number }).errno !== 1213 || attempt >= 5) throw error;
+    }
+  }
 }
 
 /** Writes batches with at most `inFlight` INSERTs running at once (so only that many batches are in memory). */

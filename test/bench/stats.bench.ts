@@ -87,7 +87,8 @@ async function insertRows(pool: Pool, table: string, columns: string[], rows: un
       await pool.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ?`, [rows]);
       return;
     } catch (error) {
-      if ((error as { errno?: number }).errno !== 1213 || attempt >= 5) throw error;
+      if ((error as { errno?: number }).errno !== 1213 || attempt >= 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 + Math.random() * 200));
     }
   }
 }

@@ -85,8 +85,13 @@ interface Figures {
  *   because beds keep no history and a later recomputation would mix today's beds into the past.
  */
 const SYNC_REFRESH_MAX_TOWNSHIPS = 40;
-/** Townships whose residents' facts are read at once when they were counted (a province: ~30 reads, not 1,400). */
-const FACTS_TOWNSHIPS_PER_READ = 50;
+/**
+ * Townships whose residents' facts are read at once when they were counted (a province of 1,400 townships: 280
+ * reads). Small enough that one read stays well inside the statement time limit at a province's size: with 50, one
+ * read at a tenth of a province's data (about 3,900 residents) once took over the 4.5 s limit on a busy machine
+ * (`BENCH_STATS_DIVIDE=10 npm run bench stats`); 5 townships at full size are about as many residents.
+ */
+const FACTS_TOWNSHIPS_PER_READ = 5;
 
 @Injectable()
 export class CoverageService {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -17,6 +16,7 @@ import {
   createRootLogger,
   createValidationPipe,
   logRequests,
+  securityHeaders,
   requestIdOf,
 } from '@care/core';
 import { ApiModule } from './api.module';
@@ -77,7 +77,7 @@ export async function createApiApp(
   // the API speaks JSON only: any other body answers 415 (Fastify would otherwise hand text/plain to the handler)
   fastify.removeContentTypeParser('text/plain');
   logRequests(fastify, rootLogger);
-  await app.register(helmet, {
+  securityHeaders(fastify, {
     contentSecurityPolicy: {
       // the console and Swagger UI are same-origin; Swagger UI needs inline styles. No
       // upgrade-insecure-requests: a county office may reach the api over plain HTTP on its LAN, and the

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
+
+/**
+ * helmet's security headers on every answer. The middleware is built once, here: @fastify/helmet builds it again for
+ * every request (the CSP directives parsed each time, two hooks), which showed in the api's CPU profile.
+ */
+export function securityHeaders(fastify: FastifyInstance, options: Readonly<HelmetOptions>): void {
+  const apply = helmet(options);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    apply(request.raw, reply.raw, (error?: unknown) => done(error instanceof Error ? error : undefined));
+  });
+}

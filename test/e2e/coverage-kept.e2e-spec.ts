@@ -118,6 +118,20 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
 
   /** Runs SQL in one transaction with the owner's statistics statements, as the owning library writes. */
   const asOwner = (work: (em: EntityManager) => Promise<unknown>) => db.transaction(work);
+  /** A read whose consumer writes the kept counts, then "dies" before the outbox rows are deleted and it commits. */
+  async function readThatCrashesBetweenApplyAndDelete(): Promise<void> {
+    const kept = app.get(KeptFiguresRepository);
+    const save = kept.save.bind(kept);
+    const crash = jest.spyOn(kept, 'save').mockImplementation(async (...args) => {
+      await save(...args);
+      throw new Error('crashed between apply and delete');
+    });
+    try {
+      await expect(read()).rejects.toThrow('crashed between apply and delete');
+    } finally {
+      crash.mockRestore();
+    }
+  }
 
   const eligibleAtHome = `
     FROM residents r WHERE r.living_arrangement = 'home' AND r.birth_date <= '1960-01-01'
@@ -312,18 +326,7 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
        WHERE b.status = 'vacant' AND f.type IN ('welfare_institute', 'nursing_home') ORDER BY b.id DESC LIMIT 2 OFFSET 10`,
     )) as { id: string }[];
     for (const b of beds) await send('patch', `/beds/${b.id}`, { status: 'closed' });
-    const kept = app.get(KeptFiguresRepository);
-    const save = kept.save.bind(kept);
-    // the kept counts are written, then the process "dies" before the outbox rows are deleted and it commits
-    const crash = jest.spyOn(kept, 'save').mockImplementation(async (...args) => {
-      await save(...args);
-      throw new Error('crashed between apply and delete');
-    });
-    try {
-      await expect(read()).rejects.toThrow('crashed between apply and delete');
-    } finally {
-      crash.mockRestore();
-    }
+    await readThatCrashesBetweenApplyAndDelete();
     const pending = await one<{ n: string }>("SELECT COUNT(*) AS n FROM stats_changes WHERE source = 'beds'");
     expect(Number(pending.n)).toBe(2); // the rows are still there …
     const after = await read(); // … and applied once
@@ -349,17 +352,7 @@ describe('coverage figures kept per township (e2e, demo county)', () => {
       bedId: bed.id,
       overrideReason: 'test: level not checked here',
     });
-    const kept = app.get(KeptFiguresRepository);
-    const save = kept.save.bind(kept);
-    const crash = jest.spyOn(kept, 'save').mockImplementation(async (...args) => {
-      await save(...args);
-      throw new Error('crashed between apply and delete');
-    });
-    try {
-      await expect(read()).rejects.toThrow('crashed between apply and delete');
-    } finally {
-      crash.mockRestore();
-    }
+    await readThatCrashesBetweenApplyAndDelete();
     const marker = await one<{ n: string }>('SELECT COUNT(*) AS n FROM stats_changes WHERE resident_id = ?', [
       elder.id,
     ]);

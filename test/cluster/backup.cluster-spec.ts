@@ -4,7 +4,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { createTestDatabase } from '@care/testing';
-import { CLUSTER_DIR, REDIS_URL, clusterUrl, freePort, nodePort, sleep, startProcess } from './support/cluster';
+import { startBuiltProcess } from '../support/processes';
+import { CLUSTER_DIR, REDIS_URL, clusterUrl, freePort, nodePort, sleep } from './support/cluster';
 
 /**
  * Backup and restore of the demo county with mariadb-backup: the demo county is seeded through the cluster, node 2
@@ -31,7 +32,7 @@ describe('mariadb-backup of the demo county', () => {
   it('backs up a node hot, restores into a fresh instance, and every table of the county has the same rows', async () => {
     database = await createTestDatabase('demo');
     const seedStarted = Date.now();
-    const seed = await startProcess(
+    const seed = await startBuiltProcess(
       'dist/apps/api/src/cli/seed-demo.js',
       {
         DATABASE_URL: clusterUrl(database.name, 2),

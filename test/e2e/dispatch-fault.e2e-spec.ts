@@ -12,6 +12,7 @@ import { auditDispatch, generateCountyDay, seedCountyDay, seededId } from '@care
 import { createTestDatabase } from '@care/testing';
 import { migrate } from '../../apps/api/src/cli/migrate';
 import { freePort } from '../support/free-port';
+import { ROOT, type StartedProcess, startBuiltProcess } from '../support/processes';
 
 /**
  * Faults in the middle of dispatching a county day, on the built processes (npm test builds first), on rounds:
@@ -23,8 +24,8 @@ import { freePort } from '../support/free-port';
  * Redis here is a private redis-server on a free port with an append-only file fsynced on every write (the
  * persistence BullMQ needs in production), so restarting it never disturbs other test files.
  */
-const ROOT = join(__dirname, '..', '..');
-const DISPATCHER = join(ROOT, 'dist/apps/dispatcher/src/main.js');
+const DISPATCHER_SCRIPT = 'dist/apps/dispatcher/src/main.js';
+const DISPATCHER = join(ROOT, DISPATCHER_SCRIPT);
 const DAY_MS = 24 * 3600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -84,38 +85,10 @@ class RedisServer {
   }
 }
 
-interface Dispatcher {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Dispatcher = StartedProcess;
 
-function startDispatcher(env: Record<string, string>): Promise<Dispatcher> {
-  const child = spawn(process.execPath, [DISPATCHER], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dispatcher did not start: ${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (/dispatcher ready/.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, output: () => out, exited });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then(({ code }) => {
-      clearTimeout(timer);
-      if (!/dispatcher ready/.test(out)) reject(new Error(`dispatcher exited (${code}) before it was ready: ${out}`));
-    });
-  });
-}
+const startDispatcher = (env: Record<string, string>) =>
+  startBuiltProcess(DISPATCHER_SCRIPT, env, /dispatcher ready/, 30_000);
 
 /** The DispatchRound jobs care-orders' enqueuer makes for these orders (one intake job; urgent ones their own). */
 async function enqueueAsPosted(

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { dispatchKpis, greedyNearestFeasible, kpiOrdersOfPlan, localDateOf } from '@care/dispatch';
 import { auditDispatch, generateCountyDay, seedCountyDay, seededId } from '@care/dispatch/test-support';
 import { auth, createTestApp, type TestContext } from '@care/testing';
 import { buildApp } from '../support/apps';
+import { ROOT, type StartedProcess, startBuiltProcess } from '../support/processes';
 
 /**
  * Dispatch quality on the live system: a generated county day is posted order by order through the api
@@ -13,41 +13,17 @@ import { buildApp } from '../support/apps';
  * same day through the same function. The thresholds are the ones that hold on a busy 2-core machine; the measured
  * ratios are printed.
  */
-const ROOT = join(__dirname, '..', '..');
-const DISPATCHER = join(ROOT, 'dist/apps/dispatcher/src/main.js');
+const DISPATCHER_SCRIPT = 'dist/apps/dispatcher/src/main.js';
+const DISPATCHER = join(ROOT, DISPATCHER_SCRIPT);
 const DAY_MS = 24 * 3600_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function startDispatcher(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [DISPATCHER], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`dispatcher did not start: ${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (/dispatcher ready/.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, exited });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      if (!/dispatcher ready/.test(out)) reject(new Error(`dispatcher exited (${code}) before it was ready: ${out}`));
-    });
-  });
-}
+const startDispatcher = (env: Record<string, string>) =>
+  startBuiltProcess(DISPATCHER_SCRIPT, env, /dispatcher ready/, 30_000);
 
 describe('dispatch quality on the live system (api → rounds → KPIs) against greedy', () => {
   let t: TestContext;
-  let dispatcher: { child: ChildProcess; exited: Promise<number | null> } | undefined;
+  let dispatcher: StartedProcess | undefined;
 
   beforeAll(async () => {
     if (!existsSync(DISPATCHER)) throw new Error(`${DISPATCHER} is missing: run "npm run build" first (npm test does)`);

@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { Cluster } from 'ioredis';
 import { parseRedisClusterUrl } from '@care/core';
 import { freePort } from '../../support/free-port';
+import type { StartedProcess } from '../../support/processes';
 export { freePort };
 
 /**
@@ -76,42 +77,7 @@ export function connectNode(i: number, database: string): Promise<Connection> {
   return createConnection({ uri: nodeUrl(i, database), supportBigNumbers: true, bigNumberStrings: true });
 }
 
-export interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** A built process (dist/…) started with `env`, resolved once its output says `ready`. */
-export function startProcess(script: string, env: Record<string, string>, ready: RegExp): Promise<Proc> {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start: ${out}`)), 60_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      if (out.length > 200_000) out = out.slice(-100_000);
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve({ child, output: () => out, exited });
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    void exited.then(({ code }) => {
-      clearTimeout(timer);
-      if (!ready.test(out)) reject(new Error(`${script} exited (${code}) before it was ready: ${out}`));
-    });
-  });
-}
-
-export function alive(p: Proc): boolean {
+export function alive(p: StartedProcess): boolean {
   return p.child.exitCode === null && p.child.signalCode === null;
 }
 

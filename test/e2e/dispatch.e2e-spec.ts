@@ -224,6 +224,13 @@ describe('dispatcher (two workers, MariaDB + Redis)', () => {
     for (const id of orderIds)
       await enqueuer.dispatch([{ id, version: 0, priority: urgentIds.has(id) ? 'urgent' : 'normal' }]);
     await waitFor('every order decided', async () => (await count(db, `status = 'pending'`)) === 0, 60_000);
+    // an urgent round also places the partition's other urgent orders, so the last order can be decided while
+    // another urgent order's own round is still queued or running: count the rounds once the queue is idle
+    // (the dispatch queue always holds the sweep's delayed job: only rounds count)
+    await waitFor('no dispatch round left to run', async () => {
+      const open = await queue.queue('dispatch').getJobs(['waiting', 'active', 'delayed', 'prioritized']);
+      return !open.some((j) => j?.name === 'DispatchRound');
+    });
     const jobs = await queue.queue('dispatch').getJobs(['completed']);
     const intake = jobs.filter((j) => j.name === 'DispatchRound' && String(j.id).startsWith('DispatchRound-intake-'));
     const urgent = jobs.filter((j) => j.name === 'DispatchRound' && String(j.id).startsWith('DispatchRound-urgent-'));

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { DataSource } from 'typeorm';
 import { createTestDatabase } from '@care/testing';
@@ -8,6 +9,8 @@ import { API_DATABASE_LIMITS, type DatabaseLimits } from './guarded-pool';
 import {
   SqlTransactionRunner,
   WRITE_GUARD_SQL,
+  WSREP_ON_SQL,
+  type HotPathGaleraChecks,
   affectedRowsOf,
   mustMatchOne,
   rowsOf,
@@ -16,17 +19,36 @@ import {
 } from './sql-transaction';
 import { TransactionRunner } from './transaction-runner';
 
+/** Every query text the hot pools' connections (the only ones with multipleStatements) send while `work` runs. */
+async function queriesSent(work: () => Promise<unknown>): Promise<string[]> {
+  const load = createRequire(require.resolve('mysql2'));
+  const { prototype } = load('./lib/base/connection.js') as { prototype: { addCommand(cmd: unknown): unknown } };
+  const original = prototype.addCommand;
+  const sent: string[] = [];
+  prototype.addCommand = function (this: { config?: { multipleStatements?: boolean } }, cmd: unknown) {
+    const sql = (cmd as { sql?: unknown }).sql;
+    if (this.config?.multipleStatements && typeof sql === 'string') sent.push(sql);
+    return original.call(this, cmd);
+  };
+  try {
+    await work();
+  } finally {
+    prototype.addCommand = original;
+  }
+  return sent;
+}
+
 /** The hot path's runner on a real MariaDB/MySQL: round trips, rollback, retries, placeholders, limits, audit hook. */
 describe('SqlTransactionRunner', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let direct: Connection;
   const runners: SqlTransactionRunner[] = [];
 
-  const makeRunner = (limits: Partial<DatabaseLimits> = {}, poolSize = 4) => {
+  const makeRunner = (limits: Partial<DatabaseLimits> = {}, poolSize = 4, galeraChecks?: HotPathGaleraChecks) => {
     const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, DB_HOT_POOL_SIZE: String(poolSize) });
     // TypeORM's runner only lends its audit hook here; its DataSource is never connected
     const tx = new TransactionRunner(new DataSource({ type: 'mysql', url: database.url }));
-    const runner = new SqlTransactionRunner(config, { ...API_DATABASE_LIMITS, ...limits }, tx);
+    const runner = new SqlTransactionRunner(config, { ...API_DATABASE_LIMITS, ...limits }, tx, galeraChecks);
     runners.push(runner);
     return { runner, tx };
   };
@@ -139,7 +161,8 @@ describe('SqlTransactionRunner', () => {
   // write-set, so certification let the COMMIT of the same batch commit the rest. Shown here on one node by a guard
   // that does not hold: the transaction must fail before COMMIT, in the same round trip, and be retried as a whole.
   it('fails a transaction whose guarded write matched no row before its COMMIT, in the same round trip, and retries it', async () => {
-    const { runner } = makeRunner({}, 1);
+    // the Galera checks, forced on this single node (where a detected single node leaves them out)
+    const { runner } = makeRunner({}, 1, 'always');
     await direct.query("INSERT INTO t (id, name) VALUES (1, 'vacant')");
     let attempts = 0;
     let trips = 0;
@@ -196,7 +219,8 @@ describe('SqlTransactionRunner', () => {
   // statements after it ran with autocommit, each committed alone, and COMMIT committed nothing. Shown here on one node
   // by a ROLLBACK in the middle of the round trip: what follows must not be committed, and the unit is retried.
   it('commits nothing of a round trip whose transaction ended under it, and retries the unit', async () => {
-    const { runner } = makeRunner({}, 1);
+    // the Galera checks, forced on this single node (where a detected single node leaves them out)
+    const { runner } = makeRunner({}, 1, 'always');
     let attempts = 0;
     const lost = await runner
       .run(
@@ -228,6 +252,67 @@ describe('SqlTransactionRunner', () => {
     });
     expect(trips).toBe(2);
     expect(await names()).toEqual(['kept']);
+  });
+
+  it('asks each connection once whether its server is a Galera node, and sends a single node no savepoint and no guards', async () => {
+    const [[answer]] = (await direct.query(WSREP_ON_SQL).catch(() => [[{ wsrep_on: 0 }]])) as [{ wsrep_on: unknown }[]];
+    const galera = Number(answer.wsrep_on) === 1;
+    await direct.query("INSERT INTO t (id, name) VALUES (1, 'vacant')");
+    const unit = (tx: SqlTransaction, id: number, from: string, to: string) =>
+      tx
+        .batch([stmt('SELECT name FROM t WHERE id = ? FOR UPDATE', [1])])
+        .then(() =>
+          tx.commit([
+            stmt('INSERT INTO t (id, name) VALUES (?, ?)', [id, `stay ${id}`]),
+            mustMatchOne(stmt('UPDATE t SET name = ? WHERE id = ? AND name = ?', [to, 1, from])),
+          ]),
+        );
+    const detecting = makeRunner({}, 1).runner;
+    const detected = await queriesSent(async () => {
+      await detecting.run((tx) => unit(tx, 2, 'vacant', 'occupied'));
+      await detecting.run((tx) => unit(tx, 3, 'occupied', 'vacant'));
+    });
+    const forced = makeRunner({}, 1, 'always').runner;
+    const always = await queriesSent(() => forced.run((tx) => unit(tx, 4, 'vacant', 'occupied')));
+    expect(await names()).toEqual(['occupied', 'stay 2', 'stay 3', 'stay 4']);
+
+    const statements = (sent: string[]) => sent.flatMap((sql) => sql.split(';\n'));
+    // mysql2 puts the values into the text (escaped) before sending it
+    const sent = (id: number, from: string, to: string) => ({
+      lock: 'SELECT name FROM t WHERE id = 1 FOR UPDATE',
+      writes: [
+        `INSERT INTO t (id, name) VALUES (${id}, 'stay ${id}')`,
+        `UPDATE t SET name = '${to}' WHERE id = 1 AND name = '${from}'`,
+      ],
+    });
+    const galeraUnit = (id: number, from: string, to: string) => {
+      const { lock, writes } = sent(id, from, to);
+      return [
+        'START TRANSACTION',
+        'SAVEPOINT hot_transaction',
+        lock,
+        ...writes,
+        WRITE_GUARD_SQL,
+        'RELEASE SAVEPOINT hot_transaction',
+        'COMMIT',
+      ];
+    };
+    const singleNodeUnit = (id: number, from: string, to: string) => {
+      const { lock, writes } = sent(id, from, to);
+      return ['START TRANSACTION', lock, ...writes, 'COMMIT'];
+    };
+    const unitOf = galera ? galeraUnit : singleNodeUnit;
+    // the connection's session statements, then the question, asked once for the connection's two units
+    const session = ['SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED', 'SET SESSION autocommit = 0'];
+    const withTimeout = (sent: string[]) => sent.filter((sql) => !/max_(statement|execution)_time/.test(sql));
+    expect(statements(withTimeout(detected))).toEqual([
+      ...session,
+      WSREP_ON_SQL,
+      ...unitOf(2, 'vacant', 'occupied'),
+      ...unitOf(3, 'occupied', 'vacant'),
+    ]);
+    // forced: never asked, always checked
+    expect(statements(withTimeout(always))).toEqual([...session, ...galeraUnit(4, 'vacant', 'occupied')]);
   });
 
   it('gives up after the retries allowed, with the lock error', async () => {

@@ -305,7 +305,10 @@ export class StaysService {
           ...(resident.livingArrangement !== 'institution'
             ? [this.residents.setLivingArrangementStatement(resident.id, 'institution')]
             : []),
-          this.residents.linkToFacilityStatement(resident.id, facilityId, 'placed'),
+          // a link there already (read with the visibility check) stays as it is: the INSERT would change nothing
+          ...(this.residents.isLinkedFrom(links, facilityId)
+            ? []
+            : [this.residents.linkToFacilityStatement(resident.id, facilityId, 'placed')]),
           facts.after,
           ...policy.afterPlacement(
             { stayId, residentId: resident.id, facilityId, bedId: bed.id, kind: 'admission' },

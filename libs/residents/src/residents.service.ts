@@ -472,12 +472,16 @@ export class ResidentsService {
     return row ? residentFromRow(row) : null;
   }
 
-  /** What {@link ResidentsService.isVisibleTo} needs from the database for this user (a manager's links), or null. */
+  /**
+   * What {@link ResidentsService.isVisibleTo} needs from the database for this user (a manager's links: the ones of
+   * its facilities the resident has), or null. Read it with {@link ResidentsService.isVisibleFrom} and
+   * {@link ResidentsService.isLinkedFrom}.
+   */
   visibilityStatement(user: AuthUser, key: ResidentKey): SqlStatement | null {
     const scope = residentScopeOf(user);
     if (key.by !== 'id' || !key.checkVisibility || scope.kind !== 'facilities') return null;
     return stmt(
-      `SELECT COUNT(*) AS n FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (${scope.facilityIds.map(() => '?').join(',')})`,
+      `SELECT facility_id FROM resident_facility_links WHERE resident_id = ? AND facility_id IN (${scope.facilityIds.map(() => '?').join(',')})`,
       [key.value, ...scope.facilityIds],
     );
   }
@@ -490,12 +494,21 @@ export class ResidentsService {
       case 'county':
         return true;
       case 'facilities':
-        return links !== undefined && Number(rowsOf<{ n: number | string }>(links)[0]?.n ?? 0) > 0;
+        return links !== undefined && rowsOf<{ facility_id: string }>(links).length > 0;
       case 'home':
         return resident.livingArrangement === 'home';
       case 'none':
         return false;
     }
+  }
+
+  /**
+   * Whether the result of {@link ResidentsService.visibilityStatement} shows the resident linked to `facilityId`
+   * already (false when there was no such read): links are never removed, so {@link linkToFacilityStatement} would
+   * change nothing and can be left out.
+   */
+  isLinkedFrom(links: SqlResult | undefined, facilityId: string): boolean {
+    return links !== undefined && rowsOf<{ facility_id: string }>(links).some((r) => r.facility_id === facilityId);
   }
 
   linkToFacilityStatement(residentId: string, facilityId: string, reason: ResidentFacilityLinkReason): SqlStatement {

@@ -16,6 +16,7 @@ import {
 import type { CreateUserDto, ListUsersQueryDto, UpdateUserDto, UserView } from './dto/auth.dto';
 import { LoginGuard } from './login-guard';
 import { hashPassword, passwordProblem, verifyPassword } from './rules/password';
+import { VerifiedTokens } from './rules/verified-tokens';
 import { User, UserFacility } from './user.entity';
 
 /** Lets the care-orders library confirm a caregiver id without auth depending on it. */
@@ -29,7 +30,12 @@ interface TokenClaims {
   role: string;
   /** users.token_version when the token was issued; absent in tokens from before token versions (read as 0). */
   ver?: number;
+  /** Expiry, seconds since the epoch (jsonwebtoken's `expiresIn` sets it on every token we sign). */
+  exp?: number;
 }
+
+/** Verified tokens kept per process (see VerifiedTokens): a few hundred bytes each. */
+const VERIFIED_TOKENS_MAX = 2_000;
 
 /**
  * How long an authenticated user (role, facilities, active, token version) is reused without reading the database
@@ -72,6 +78,8 @@ export class AuthService {
    */
   private readonly loading = new Map<string, Promise<CachedUser | null>>();
   private generation = 0;
+  /** Tokens whose signature verified lately; the user behind each is still checked on every request. */
+  private readonly verified = new VerifiedTokens<TokenClaims>(VERIFIED_TOKENS_MAX);
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -102,11 +110,14 @@ export class AuthService {
 
   /** Verifies a bearer token and loads the user as it is now (role, facilities, active, token version). */
   async authenticate(token: string): Promise<AuthUser> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
-    } catch {
-      throw new UnauthorizedError('Invalid or expired token');
+    let claims = this.verified.get(token, Date.now());
+    if (!claims) {
+      try {
+        claims = await this.jwt.verifyAsync<TokenClaims>(token);
+      } catch {
+        throw new UnauthorizedError('Invalid or expired token');
+      }
+      this.verified.set(token, claims);
     }
     const version = claims.ver ?? 0;
     let found = await this.activeUser(claims.sub);

@@ -9,14 +9,17 @@ import { AuthService } from './auth.service';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  /** Per controller and handler, read once: public, or the roles allowed (undefined: none given, so refused). */
+  private readonly routes = new WeakMap<object, WeakMap<object, { isPublic: boolean; roles: Role[] | undefined }>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const { isPublic, roles } = this.routeOf(context);
+    if (isPublic) return true;
 
     const request = context
       .switchToHttp()
@@ -26,8 +29,24 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new UnauthorizedError('Missing bearer token');
     request.user = await this.auth.authenticate(match[1]);
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!roles || !roles.includes(request.user.role)) throw new ForbiddenError();
     return true;
+  }
+
+  private routeOf(context: ExecutionContext): { isPublic: boolean; roles: Role[] | undefined } {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let handlers = this.routes.get(controller);
+    if (!handlers) this.routes.set(controller, (handlers = new WeakMap()));
+    let route = handlers.get(handler);
+    if (!route) {
+      const targets = [handler, controller];
+      route = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true,
+        roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets),
+      };
+      handlers.set(handler, route);
+    }
+    return route;
   }
 }

@@ -131,6 +131,18 @@ describe('resident scope, ID numbers and assessment detail', () => {
       await get(`/residents/${elder.id}`, managerA).expect(200);
     });
 
+    it("admission by id into another of the manager's facilities links the resident there too (the other's manager sees it)", async () => {
+      // the visibility read finds the link to `home`; the admission into `other` must still add `other`'s
+      const both = await t.userToken('manager', { facilityIds: [home, other] });
+      const elder = await createResident(t, { name: '周奶奶', facilityId: home });
+      await get(`/residents/${elder.id}`, managerB).expect(404);
+      const bed = await createBed(t, other, { room: '303', label: '1', type: 'nursing' });
+      await post(`/facilities/${other}/admissions`, { residentId: elder.id, bedId: bed }, both).expect(201);
+      await get(`/residents/${elder.id}`, managerB).expect(200);
+      // the link it had stays
+      await get(`/residents/${elder.id}`, managerA).expect(200);
+    });
+
     it('residentId and idNumber together, neither, or an unknown number', async () => {
       const elder = await createResident(t, { token: managerA, facilityId: home });
       const both = await post(

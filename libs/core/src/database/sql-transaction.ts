@@ -354,16 +354,16 @@ export class SqlTransactionRunner implements OnModuleDestroy {
       connection.query(AUTOCOMMIT_OFF_SESSION, () => undefined);
       if (this.galeraChecks === 'always') return;
       const nodes = this.galeraNodes;
-      nodes.set(
-        connection,
-        new Promise((resolve) =>
-          connection.query(WSREP_ON_SQL, (error: QueryError | null, rows: unknown) => {
-            const galera = isGaleraAnswer(error, rows);
-            nodes.set(connection, galera);
-            resolve(galera);
-          }),
-        ),
+      // never rejects: a failure (a time-out included) keeps the checks, and the connection's next query fails too
+      const timeout = this.limits.queryTimeoutMs ?? undefined;
+      const detected = new Promise<boolean>((resolve) =>
+        connection.query({ sql: WSREP_ON_SQL, timeout }, (error: QueryError | null, rows: unknown) => {
+          const galera = isGaleraAnswer(error, rows);
+          nodes.set(connection, galera);
+          resolve(galera);
+        }),
       );
+      nodes.set(connection, detected);
     });
     return pool;
   }

@@ -2,11 +2,12 @@ import type { AppConfig } from '../config/app-config';
 import { JOB_CATALOGUE, QUEUE_NAMES, jobsOfQueue, type JobName } from './job-catalogue';
 import type { JobQueue } from './job-queue.service';
 import { JobWorkerHost } from './job-worker.host';
+import { CLOSE_AFTER_JOBS_MS } from './close-after-jobs';
 
-function makeHost() {
+function makeHost(redisUrl = 'redis://127.0.0.1:1/0') {
   const queue = { upsertJobScheduler: jest.fn(), removeJobScheduler: jest.fn() };
   const jobs = { queue: jest.fn(() => queue), add: jest.fn() };
-  const config = { redisUrl: 'redis://127.0.0.1:1/0', queuePrefix: '{unit}' } as AppConfig;
+  const config = { redisUrl, queuePrefix: '{unit}' } as AppConfig;
   return { host: new JobWorkerHost(config, jobs as unknown as JobQueue), jobs, queue };
 }
 
@@ -28,6 +29,19 @@ describe('JobWorkerHost', () => {
     host.register('ScanAlerts', async () => undefined);
     expect(() => host.register('ScanAlerts', async () => undefined)).toThrow('Job ScanAlerts has two handlers');
   });
+
+  it('stops while its Redis Cluster connections are reconnecting (a failover), instead of waiting for them for good', async () => {
+    // nothing listens on port 1: the cluster clients reconnect for ever, as during a failover; BullMQ's close and
+    // disconnect wait for a 'ready' or an 'end' that never comes, and the dispatcher's stop used to hang until its
+    // grace period ran out (exit 1)
+    const { host } = makeHost('redis+cluster://127.0.0.1:1');
+    host.register('ScanAlerts', async () => undefined);
+    const [worker] = await host.start(['alerts']);
+    worker.on('error', () => undefined);
+    const started = Date.now();
+    await host.stop();
+    expect(Date.now() - started).toBeLessThan(CLOSE_AFTER_JOBS_MS + 2000);
+  }, 20_000);
 });
 
 describe('the job catalogue', () => {

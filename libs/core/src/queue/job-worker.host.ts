@@ -5,7 +5,8 @@ import { JOB_CATALOGUE, type JobSchedule, JobName, JobPayloads, QueueName, jobsO
 import { JobQueue, closeWhenReady } from './job-queue.service';
 import { COUNTY_TIME_ZONE } from '../time/county-time';
 import { messageWithoutValues } from '../logging/logger';
-import { createRedis } from './redis';
+import { type RedisClient, createRedis } from './redis';
+import { closeAfterJobs } from './close-after-jobs';
 
 export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: Job<JobPayloads[N]>) => Promise<unknown>;
 
@@ -13,7 +14,7 @@ export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: Job<J
  * Consumer side: domain jobs modules register one handler per job name; the dispatcher app then starts
  * one BullMQ worker per queue and sets up the schedules the catalogue gives the jobs of those queues (the one
  * place jobs are scheduled). It refuses to start when a job of a queue it is asked to serve has no handler, and on
- * shutdown it lets running jobs finish (BullMQ's close waits for them), so no job is lost.
+ * stop it lets running jobs finish, so no job is lost: see stop().
  */
 @Injectable()
 export class JobWorkerHost implements OnApplicationShutdown {
@@ -21,6 +22,11 @@ export class JobWorkerHost implements OnApplicationShutdown {
   private readonly handlers = new Map<JobName, JobHandler<JobName>>();
   private readonly workers: Worker[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The handlers running now, for stop(). */
+  private readonly running = new Set<Promise<unknown>>();
+  /** Every Redis connection of the workers: each worker's own and the blocking one BullMQ duplicates from it. */
+  private readonly connections: RedisClient[] = [];
+  private stopping: Promise<void> | null = null;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,10 +59,10 @@ export class JobWorkerHost implements OnApplicationShutdown {
         async (job: Job) => {
           const handler = this.handlers.get(job.name as JobName);
           if (!handler) throw new Error(`No handler for job ${job.name}`);
-          return handler(job.data as JobPayloads[JobName], job as Job<JobPayloads[JobName]>);
+          return this.track(handler(job.data as JobPayloads[JobName], job as Job<JobPayloads[JobName]>));
         },
         {
-          connection: createRedis(this.config.redisUrl),
+          connection: this.connection(),
           prefix: this.config.queuePrefix,
           concurrency: concurrency[queue] ?? 1,
           // a job whose worker died (SIGKILL) is picked up again after the lock expires
@@ -121,10 +127,58 @@ export class JobWorkerHost implements OnApplicationShutdown {
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** A worker's connection; the ones BullMQ duplicates from it (its blocking connection) are kept too, for stop(). */
+  private connection(): RedisClient {
+    const connection = createRedis(this.config.redisUrl);
+    const duplicate = connection.duplicate.bind(connection) as (...args: unknown[]) => RedisClient;
+    Object.assign(connection, {
+      duplicate: (...args: unknown[]) => {
+        const copy = duplicate(...args);
+        this.connections.push(copy);
+        return copy;
+      },
+    });
+    this.connections.push(connection);
+    return connection;
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.running.add(work);
+    const done = () => void this.running.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
+  /**
+   * Stops the workers: no job is taken any more, the running ones finish (close waits for them; anything not yet
+   * started stays in the queue), then the connections close. When BullMQ's close cannot finish on a connection still
+   * reconnecting after a Redis failover, the connections are cut once no job runs (closeAfterJobs says why no job is
+   * lost), with a warning: the stop is still clean. Called by the dispatcher before the application closes (so the
+   * running jobs still have their database pools and audit hook), and again, harmlessly, on application shutdown.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  private async close(): Promise<void> {
     for (const timer of this.timers.splice(0)) clearInterval(timer);
-    // close() waits for active jobs to finish and releases the rest back to the queue
-    await Promise.all(this.workers.map((worker) => closeWhenReady(worker)));
-    await Promise.all(this.workers.map((worker) => worker.disconnect()));
+    const outcome = await closeAfterJobs({
+      close: () => Promise.all(this.workers.map((worker) => closeWhenReady(worker))),
+      running: () => [...this.running],
+      // disconnect() waits for nothing: BullMQ's disconnect waits for an 'end' that a reconnecting cluster never emits
+      cut: () => {
+        for (const connection of this.connections.splice(0)) connection.disconnect();
+      },
+    });
+    if (outcome === 'cut')
+      this.logger.warn(
+        'the workers did not close after their last job (a Redis connection still reconnecting?): their connections ' +
+          'were cut; a job whose completion was not recorded runs again once its lock expires',
+      );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
   }
 }

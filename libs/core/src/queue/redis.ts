@@ -43,21 +43,36 @@ export function parseRedisClusterUrl(url: string): RedisClusterTarget {
 }
 
 /**
+ * How long a patient cluster command (a worker's, a lease's) keeps retrying through a failover before it fails: a master
+ * is declared failed after `cluster-node-timeout` (15 s by default) and its replica elected within a second or two.
+ * Meanwhile the slot answers CLUSTERDOWN or TRYAGAIN, or its node's connection is closed, and ioredis retries each
+ * after a delay, at most `maxRedirections` times: its default (16 × 300 ms ≈ 5 s) gave up in the middle of a failover.
+ */
+export const CLUSTER_FAILOVER_PATIENCE_MS = 30_000;
+const CLUSTER_DOWN_RETRY_MS = 300;
+const CLUSTER_FAILOVER_RETRY_MS = 200;
+
+/**
  * One server's options as a cluster's: the connection-wide ones at the top (offline queue, ready check, lazy
  * connect, reconnecting — ioredis reconnects a cluster with clusterRetryStrategy, never the nodes' own strategy),
  * the per-command ones (retries per request, command and connect time-outs) for every node. Slots are re-read at
- * once when a master fails, so its replica's promotion (a few seconds) is followed quickly.
+ * once when a master fails, so its replica's promotion is followed quickly. A connection with an offline queue waits
+ * for Redis, so its commands retry through a failover for CLUSTER_FAILOVER_PATIENCE_MS; a fail-fast one (no offline
+ * queue) keeps ioredis's few retries, its callers have their own deadline.
  */
-function clusterOptions(target: RedisClusterTarget, options: RedisOptions): ClusterOptions {
+export function redisClusterOptions(target: RedisClusterTarget, options: RedisOptions): ClusterOptions {
   const { lazyConnect, enableOfflineQueue, enableReadyCheck, retryStrategy, ...perNode } = options;
+  const patient = enableOfflineQueue !== false;
   return {
     lazyConnect,
     enableOfflineQueue,
     enableReadyCheck,
     clusterRetryStrategy: retryStrategy ?? ((times: number) => Math.min(100 * times, 2000)),
-    retryDelayOnFailover: 200,
-    retryDelayOnClusterDown: 300,
-    retryDelayOnTryAgain: 200,
+    retryDelayOnFailover: CLUSTER_FAILOVER_RETRY_MS,
+    retryDelayOnClusterDown: CLUSTER_DOWN_RETRY_MS,
+    retryDelayOnTryAgain: CLUSTER_FAILOVER_RETRY_MS,
+    // each retry (CLUSTERDOWN, TRYAGAIN, a closed node, MOVED) counts as one redirection
+    ...(patient ? { maxRedirections: Math.ceil(CLUSTER_FAILOVER_PATIENCE_MS / CLUSTER_FAILOVER_RETRY_MS) } : {}),
     slotsRefreshTimeout: 2000,
     redisOptions: {
       ...perNode,
@@ -71,7 +86,7 @@ function clusterOptions(target: RedisClusterTarget, options: RedisOptions): Clus
 function connect(url: string, options: RedisOptions): RedisClient {
   if (!isRedisClusterUrl(url)) return new IORedis(url, options);
   const target = parseRedisClusterUrl(url);
-  return new Cluster(target.nodes, clusterOptions(target, options));
+  return new Cluster(target.nodes, redisClusterOptions(target, options));
 }
 
 /**

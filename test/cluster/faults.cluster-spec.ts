@@ -22,6 +22,7 @@ import { auditDispatch, generateCountyDay, seedCountyDay, seededId } from '@care
 import { createTestDatabase } from '@care/testing';
 import { migrate } from '../../apps/api/src/cli/migrate';
 import { hardRulesInSql } from '../bench/support/hard-rules-sql';
+import { productionEnv, productionStart } from '../bench/support/production-start';
 import { makeIdNumber } from '../e2e/support/care-homes';
 import {
   CLUSTER_DIR,
@@ -53,8 +54,25 @@ import { type StartedProcess, startBuiltProcess } from '../support/processes';
  *    replica takes over) and a dispatcher is SIGKILLed. Afterwards, on every node: no order pending, none assigned
  *    twice, no caregiver double-booked, every hard rule kept.
  */
-const API_SCRIPT = 'dist/apps/api/src/main.js';
-const DISPATCHER_SCRIPT = 'dist/apps/dispatcher/src/main.js';
+/** Started as `npm run start:api` / `start:dispatcher` start them: their node flags and environment defaults. */
+const API_START = productionStart('api');
+const DISPATCHER_START = productionStart('dispatcher');
+const startApi = (env: Record<string, string>) =>
+  startBuiltProcess(
+    API_START.script,
+    { ...productionEnv(API_START), ...env },
+    /api listening/,
+    60_000,
+    API_START.nodeArgs,
+  );
+const startDispatcher = (env: Record<string, string>) =>
+  startBuiltProcess(
+    DISPATCHER_START.script,
+    { ...productionEnv(DISPATCHER_START), ...env },
+    /dispatcher ready/,
+    60_000,
+    DISPATCHER_START.nodeArgs,
+  );
 const ADMIN_PASSWORD = 'admin-password-for-cluster';
 const API = '/api/v1';
 const DAY_MS = 24 * 3600_000;
@@ -184,17 +202,9 @@ describe('Galera + Redis Cluster under faults', () => {
     const portA = await freePort();
     const portB = await freePort();
     // api A starts on node 1 (then 2, 3), api B on node 2 (then 3, 1)
-    const apiA = await startBuiltProcess(
-      API_SCRIPT,
-      { ...common, PORT: String(portA), DATABASE_URL: clusterUrl(database.name, 1) },
-      /api listening/,
-    );
+    const apiA = await startApi({ ...common, PORT: String(portA), DATABASE_URL: clusterUrl(database.name, 1) });
     processes.push(apiA);
-    const apiB = await startBuiltProcess(
-      API_SCRIPT,
-      { ...common, PORT: String(portB), DATABASE_URL: clusterUrl(database.name, 2) },
-      /api listening/,
-    );
+    const apiB = await startApi({ ...common, PORT: String(portB), DATABASE_URL: clusterUrl(database.name, 2) });
     processes.push(apiB);
     const a = () => request(`http://127.0.0.1:${portA}`);
     const b = () => request(`http://127.0.0.1:${portB}`);
@@ -479,8 +489,8 @@ describe('Galera + Redis Cluster under faults', () => {
       DISPATCH_CONCURRENCY: '4',
     });
     // dispatchers on node 3 and node 2 (the apis of the first test sat on 1 and 2)
-    const first = await startBuiltProcess(DISPATCHER_SCRIPT, env(3), /dispatcher ready/);
-    const second = await startBuiltProcess(DISPATCHER_SCRIPT, env(2), /dispatcher ready/);
+    const first = await startDispatcher(env(3));
+    const second = await startDispatcher(env(2));
     processes.push(first, second);
 
     // wave 1, then the Redis master of the queues' slot is SIGKILLed while it is dispatched; its replica takes over
@@ -504,7 +514,7 @@ describe('Galera + Redis Cluster under faults', () => {
     const pendingAtDispatcherKill = await pending();
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-    const third = await startBuiltProcess(DISPATCHER_SCRIPT, env(1), /dispatcher ready/);
+    const third = await startDispatcher(env(1));
     processes.push(third);
     expect(pendingAtRedisKill + pendingAtDispatcherKill).toBeGreaterThan(0);
     const orders = orderIds.length;

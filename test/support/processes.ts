@@ -14,15 +14,17 @@ export interface StartedProcess {
 /**
  * Starts a built script (a path under the repository's root, e.g. `dist/apps/dispatcher/src/main.js`) with a test
  * environment plus `env`, and resolves once its output matches `ready`; rejects when it exits first or takes longer
- * than `timeoutMs`. The output is kept (its last 100 KB at least) for the test's messages.
+ * than `timeoutMs`. `nodeArgs` go to node before the script (e.g. production's, from productionStart). The output is
+ * kept (its last 100 KB at least) for the test's messages.
  */
 export function startBuiltProcess(
   script: string,
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 60_000,
+  nodeArgs: readonly string[] = [],
 ): Promise<StartedProcess> {
-  const child = spawn(process.execPath, [join(ROOT, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, script)], {
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', LOG_LEVEL: 'warn', MALLOC_ARENA_MAX: '2', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

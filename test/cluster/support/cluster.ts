@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { type Connection, createConnection } from 'mysql2/promise';
 import { Cluster } from 'ioredis';
-import { parseRedisClusterUrl } from '@care/core';
+import { createRedis } from '@care/core';
 import { freePort } from '../../support/free-port';
 import type { StartedProcess } from '../../support/processes';
 export { freePort };
@@ -81,13 +81,14 @@ export function alive(p: StartedProcess): boolean {
   return p.child.exitCode === null && p.child.signalCode === null;
 }
 
-/** A Redis Cluster client for the test's own reads (the queue's counts, which master holds a slot). */
+/**
+ * A Redis Cluster client for the test's own reads and writes (the queue's counts, which master holds a slot): the
+ * product's patient connection (createRedis), whose commands retry through a failover's CLUSTERDOWN, TRYAGAIN and
+ * MOVED answers for CLUSTER_FAILOVER_PATIENCE_MS (ioredis's default gave up after ≈ 5 s, in the middle of one).
+ */
 export function redisCluster(): Cluster {
-  const cluster = new Cluster(parseRedisClusterUrl(REDIS_URL).nodes, {
-    redisOptions: { maxRetriesPerRequest: null },
-    retryDelayOnFailover: 200,
-    retryDelayOnClusterDown: 300,
-  });
+  const cluster = createRedis(REDIS_URL);
+  if (!(cluster instanceof Cluster)) throw new Error(`TEST_REDIS_URL is not a cluster: ${REDIS_URL}`);
   cluster.on('error', () => undefined);
   return cluster;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig, UnprocessableError, type SqlResult, type SqlStatement } from '@care/core';
+import { APP_CONFIG, AppConfig, UnprocessableError, mustMatchOne, type SqlResult, type SqlStatement } from '@care/core';
 import { AssessmentsService } from '@care/assessments';
 import type { Resident } from '@care/residents';
 import type { AdmissionPolicyHook, AdmittedStay, PlacementSubject } from '../admission-policy';
@@ -45,6 +45,9 @@ export class AdmissionRules implements AdmissionPolicyHook {
   /**
    * Once a resident is placed: the entry at the placing facility becomes `admitted` (with the stay), entries
    * elsewhere `cancelled` (admitted_elsewhere), and beds still reserved for the resident elsewhere are released.
+   * Each entry was read locked with its status, so its write must match that one row ({@link mustMatchOne}: on Galera
+   * a read can be stale, and a write that matched nothing would leave the entry open beside the stay); a bed's release
+   * is conditional (the reservation may have lapsed since) and stays unguarded.
    */
   afterPlacement(stay: AdmittedStay, reads: readonly SqlResult[], now: Date): SqlStatement[] {
     const statements: SqlStatement[] = [];
@@ -60,13 +63,15 @@ export class AdmissionRules implements AdmissionPolicyHook {
       }
       const here = e.facility_id === stay.facilityId;
       statements.push(
-        waitlistStatusStatement(
-          e,
-          here ? 'admit' : 'admitted_elsewhere',
-          closedPatch(here ? 'admitted' : 'admitted_elsewhere', now, {
-            stayId: here ? stay.stayId : null,
-            offerExpiresAt: null,
-          }),
+        mustMatchOne(
+          waitlistStatusStatement(
+            e,
+            here ? 'admit' : 'admitted_elsewhere',
+            closedPatch(here ? 'admitted' : 'admitted_elsewhere', now, {
+              stayId: here ? stay.stayId : null,
+              offerExpiresAt: null,
+            }),
+          ),
         ),
       );
     }

@@ -546,12 +546,23 @@ describe('Galera + Redis Cluster under faults', () => {
       return rows.map((r) => `${r.status}:${r.n}:${r.c}`).join(' ');
     });
     expect(views[0]).not.toMatch(/pending/);
+    // why orders went unassigned (a reason each: the hard rules above say none was refused wrongly)
+    const reasons = await everyNode(database.name, async (db1, n) =>
+      n === 1
+        ? ((await db1.query(
+            `SELECT unassigned_reason AS reason, COUNT(*) AS n FROM care_orders WHERE status = 'unassigned' AND ${ours()}
+              GROUP BY unassigned_reason ORDER BY unassigned_reason`,
+            orderIds,
+          )) as { reason: string | null; n: string }[])
+        : [],
+    );
     expect(views[1]).toEqual(views[0]);
     expect(views[2]).toEqual(views[0]);
     console.log(
       `[cluster] dispatch: ${orders} orders in 3 waves; Redis master :${deadPort} killed at ${pendingAtRedisKill} pending, ` +
         `replica :${promoted} served the slot ${failoverSeconds.toFixed(1)} s later; ` +
-        `dispatcher killed at ${pendingAtDispatcherKill} pending; every node: ${views[0].replace(/:\d+(?= |$)/g, '')}`,
+        `dispatcher killed at ${pendingAtDispatcherKill} pending; every node: ${views[0].replace(/:\d+(?= |$)/g, '')}; ` +
+        `unassigned: ${reasons[0].map((r) => `${r.reason ?? 'none'} ${r.n}`).join(', ')}`,
     );
     for (const p of [second, third]) p.child.kill('SIGTERM');
     const stopStarted = Date.now();

@@ -72,6 +72,10 @@ describe('request bodies: malformed, empty, too large, not JSON', () => {
         code: 'UNSUPPORTED_MEDIA_TYPE',
         message: expect.stringMatching(/application\/json/),
       });
+      // an answer Fastify makes before any route still carries the security headers and no-store
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(res.headers['cache-control']).toBe('no-store');
     }
   });
 

@@ -1,5 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { requestIdOf, requestLogLine } from './request-log';
+import Fastify from 'fastify';
+import { createRootLogger } from '../logging/logger';
+import { logRequests, requestIdOf, requestLogLine } from './request-log';
 
 const withHeader = (value: string | string[] | undefined) =>
   ({ headers: { 'x-request-id': value } }) as unknown as IncomingMessage;
@@ -41,5 +43,44 @@ describe('requestLogLine', () => {
 
   it('leaves the health probe out', () => {
     expect(requestLogLine({ id: 'r4', method: 'GET', url: '/health' }, 200, 1)).toBeNull();
+  });
+});
+
+describe('logRequests', () => {
+  it('writes one line per answered request, through the root logger, error level for a 5xx', async () => {
+    const written: Record<string, unknown>[] = [];
+    const logger = createRootLogger('info', 'api', { write: (line: string) => void written.push(JSON.parse(line)) });
+    const fastify = Fastify({ genReqId: requestIdOf });
+    logRequests(fastify, logger);
+    fastify.get('/api/v1/residents', async () => ({ ok: true }));
+    fastify.get('/api/v1/broken', async (_request, reply) => reply.code(503).send({ down: true }));
+    const ok = await fastify.inject({ url: '/api/v1/residents?idNumber=620422194501010017&limit=5' });
+    await fastify.inject({ url: '/api/v1/broken', headers: { 'x-request-id': 'req-7' } });
+    await fastify.close();
+
+    expect(ok.headers['x-request-id']).toEqual(expect.any(String));
+    expect(written).toEqual([
+      expect.objectContaining({
+        level: 30,
+        name: 'api',
+        msg: 'request completed',
+        req: { id: ok.headers['x-request-id'], method: 'GET', url: '/api/v1/residents?idNumber=[redacted]&limit=5' },
+        res: { statusCode: 200 },
+        responseTime: expect.any(Number),
+      }),
+      expect.objectContaining({ level: 50, msg: 'request errored', req: expect.objectContaining({ id: 'req-7' }) }),
+    ]);
+    expect(JSON.stringify(written)).not.toContain('620422194501010017');
+  });
+
+  it('writes nothing per request below info', async () => {
+    const written: string[] = [];
+    const fastify = Fastify();
+    logRequests(fastify, createRootLogger('warn', 'api', { write: (line: string) => void written.push(line) }));
+    fastify.get('/api/v1/x', async () => ({}));
+    const res = await fastify.inject({ url: '/api/v1/x' });
+    await fastify.close();
+    expect(res.headers['x-request-id']).toBeDefined();
+    expect(written).toEqual([]);
   });
 });

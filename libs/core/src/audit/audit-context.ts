@@ -5,7 +5,7 @@ import { SetMetadata } from '@nestjs/common';
  * The audit trail's request context. It lives in core (not in @care/audit) because the two things that must see it
  * sit below every domain library: `TransactionRunner`, which writes a write's event inside the transaction just
  * before COMMIT, and the services, which say which records a request touched (`auditContext.note(...)`). The table,
- * the writer and the interceptor that opens this context are in `libs/audit`.
+ * the writer and the hooks that open this context around each request are in `libs/audit`.
  */
 
 /** Who acted. `username` and `role` are the account's, never a typed value. */
@@ -54,7 +54,7 @@ function add(into: string[], values: readonly (string | null | undefined)[] | un
 }
 
 export const auditContext = {
-  /** Runs `fn` with `scope` as the current audit scope (the audit interceptor does this per request). */
+  /** Runs `fn` with `scope` as the current audit scope (the audit hooks do this per request). */
   run<T>(scope: AuditScope, fn: () => T): T {
     return storage.run(scope, fn);
   },
@@ -66,7 +66,11 @@ export const auditContext = {
   /** Records which entities and residents the current request touched. A no-op outside an audited request. */
   note(note: AuditNote): void {
     const scope = storage.getStore();
-    if (!scope) return;
+    if (scope) auditContext.noteOn(scope, note);
+  },
+
+  /** The same, on a scope held by hand (the audit hooks, around the request). */
+  noteOn(scope: AuditScope, note: AuditNote): void {
     if (note.entity && scope.entity === null) scope.entity = note.entity;
     add(scope.entityIds, note.ids);
     add(scope.residentIds, note.residentIds);

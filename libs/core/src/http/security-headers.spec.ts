@@ -3,10 +3,8 @@ import { Socket } from 'node:net';
 import helmet, { type HelmetOptions } from 'helmet';
 import { helmetHeaders } from './security-headers';
 
-const OPTIONS: HelmetOptions = {
-  contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], upgradeInsecureRequests: null } },
-  crossOriginEmbedderPolicy: false,
-};
+const CSP = { directives: { defaultSrc: ["'self'"], upgradeInsecureRequests: null } };
+const OPTIONS: HelmetOptions = { contentSecurityPolicy: CSP, crossOriginEmbedderPolicy: false };
 
 /** What helmet itself writes on a real response, for the same options. */
 function headersHelmetWrites(options: HelmetOptions): Record<string, string> {
@@ -29,7 +27,8 @@ describe('helmetHeaders', () => {
   });
 
   it('follow the options', () => {
-    expect(helmetHeaders({ ...OPTIONS, frameguard: { action: 'deny' } })['x-frame-options']).toBe('DENY');
-    expect(helmetHeaders({ ...OPTIONS, frameguard: false })['x-frame-options']).toBeUndefined();
+    const deny = helmetHeaders({ contentSecurityPolicy: CSP, frameguard: { action: 'deny' } });
+    expect(deny['x-frame-options']).toBe('DENY');
+    expect(helmetHeaders({ contentSecurityPolicy: CSP, frameguard: false })['x-frame-options']).toBeUndefined();
   });
 });

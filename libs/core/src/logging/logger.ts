@@ -98,7 +98,10 @@ export function createRootLogger(level: string, name: string, destination?: Dest
     base: { pid: process.pid },
     serializers: ERROR_SERIALIZERS,
   };
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS }));
+  return pino(
+    options,
+    destination ?? pino.destination({ dest: 1, sync: false, minLength: LOG_BLOCK_BYTES, periodicFlush: LOG_FLUSH_MS }),
+  );
 }
 
 /** Nest's start-up chatter (one line per module and route): kept, but at debug level. */

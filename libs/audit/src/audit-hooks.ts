@@ -1,8 +1,8 @@
-import { Injectable, RequestMethod } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { auditContext, errorCodeOf, type AuditActor, type AuditScope, type AuthUser } from '@care/core';
-import { AuditRouteCheck, type AuditedRoute } from './audit-routes';
+import { AuditRouteCheck, auditedRouteOf, type AuditedRoute, type KnownRoute } from './audit-routes';
 import { AuditWriter, OUTCOME_OK, eventFromScope } from './audit-writer';
 import { idsInParams, residentIdsIn, residentIdsInBody } from './rules/resident-ids';
 
@@ -10,7 +10,6 @@ import { idsInParams, residentIdsIn, residentIdsInBody } from './rules/resident-
 export const LOGIN_ACTION = 'auth.login';
 
 const NO_ACTOR: AuditActor = Object.freeze({ id: null, username: null, role: null });
-const NOT_AUDITED: AuditedRoute = Object.freeze({ kind: 'none' });
 
 /** What the hooks keep on Fastify's request: the scope they opened, and the answer's body before serialization. */
 const SCOPE = Symbol('care:auditScope');
@@ -74,7 +73,7 @@ class RequestAuditScope implements AuditScope {
 export class AuditHooks {
   /** `METHOD /api/v1/route/:pattern` → how that route is audited, found at its first request. */
   private readonly byRoute = new Map<string, AuditedRoute>();
-  private knownRoutes: { path: string; method: RequestMethod; audit: AuditedRoute }[] | null = null;
+  private knownRoutes: KnownRoute[] | null = null;
   private readsEnabled = true;
 
   constructor(
@@ -166,31 +165,15 @@ export class AuditHooks {
   /** The audited route a request matched, by Fastify's route pattern (which carries the global prefix). */
   private routeOf(request: FastifyRequest): AuditedRoute {
     const path = request.routeOptions?.url;
-    if (typeof path !== 'string') return NOT_AUDITED;
+    if (typeof path !== 'string') return { kind: 'none' };
     const key = `${request.method} ${path}`;
     let route = this.byRoute.get(key);
     if (!route) {
-      route = this.find(path, request.method);
+      this.knownRoutes ??= this.routes.routes();
+      route = auditedRouteOf(this.knownRoutes, path, request.method);
       this.byRoute.set(key, route);
     }
     return route;
-  }
-
-  /**
-   * The longest known route path the pattern ends with (the pattern is the global prefix + the route's path; a
-   * route outside the prefix, e.g. /health, matches as it is). HEAD is answered by the GET route, and audited as it.
-   */
-  private find(path: string, method: string): AuditedRoute {
-    this.knownRoutes ??= this.routes.routes();
-    const name = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
-    const verb = RequestMethod[name as keyof typeof RequestMethod];
-    let best: { length: number; audit: AuditedRoute } | undefined;
-    for (const known of this.knownRoutes) {
-      if (known.method !== verb && known.method !== RequestMethod.ALL) continue;
-      if (path !== known.path && (known.path === '/' || !path.endsWith(known.path))) continue;
-      if (!best || known.path.length > best.length) best = { length: known.path.length, audit: known.audit };
-    }
-    return best?.audit ?? NOT_AUDITED;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { RequestMethod } from '@nestjs/common';
-import { auditRouteProblems, type AuditedRoute } from './audit-routes';
+import { auditRouteProblems, auditedRouteOf, type AuditedRoute } from './audit-routes';
 
 const route = (name: string, path: string, method: RequestMethod, audit: AuditedRoute) => ({
   name,
@@ -44,5 +44,59 @@ describe('auditRouteProblems (the start-up check)', () => {
     expect(problems.join('\n')).toMatch(/CController.do has no usable action name/);
     expect(problems.join('\n')).toMatch(/DController.do has no usable action name/);
     expect(problems.join('\n')).toMatch(/AuditEventsController.remove would change audit events/);
+  });
+});
+
+describe('auditedRouteOf (the route a request matched, by its Fastify pattern)', () => {
+  const admit: AuditedRoute = { kind: 'write', action: 'stays.admit' };
+  const getResident: AuditedRoute = { kind: 'read', action: 'residents.get', residents: true, residentParam: null };
+  const updateResident: AuditedRoute = { kind: 'write', action: 'residents.update' };
+  const facilityResident: AuditedRoute = {
+    kind: 'read',
+    action: 'facilities.resident',
+    residents: true,
+    residentParam: 'id',
+  };
+  const routes = [
+    {
+      name: 'StaysController.admit',
+      path: '/facilities/:facilityId/admissions',
+      method: RequestMethod.POST,
+      audit: admit,
+    },
+    { name: 'ResidentsController.get', path: '/residents/:id', method: RequestMethod.GET, audit: getResident },
+    { name: 'ResidentsController.update', path: '/residents/:id', method: RequestMethod.PATCH, audit: updateResident },
+    {
+      name: 'FacilitiesController.resident',
+      path: '/facilities/:facilityId/residents/:id',
+      method: RequestMethod.GET,
+      audit: facilityResident,
+    },
+    { name: 'HealthController.get', path: '/health', method: RequestMethod.GET, audit: { kind: 'none' as const } },
+    {
+      name: 'RootController.index',
+      path: '/',
+      method: RequestMethod.POST,
+      audit: { kind: 'write' as const, action: 'root.index' },
+    },
+  ];
+
+  it('finds the route under the global prefix, by method', () => {
+    expect(auditedRouteOf(routes, '/api/v1/facilities/:facilityId/admissions', 'POST')).toBe(admit);
+    expect(auditedRouteOf(routes, '/api/v1/residents/:id', 'GET')).toBe(getResident);
+    expect(auditedRouteOf(routes, '/api/v1/residents/:id', 'PATCH')).toBe(updateResident);
+    expect(auditedRouteOf(routes, '/api/v1/residents/:id', 'DELETE')).toEqual({ kind: 'none' });
+  });
+
+  it('takes the longest path the pattern ends with, and reads a HEAD as its GET', () => {
+    expect(auditedRouteOf(routes, '/api/v1/facilities/:facilityId/residents/:id', 'GET')).toBe(facilityResident);
+    expect(auditedRouteOf(routes, '/api/v1/residents/:id', 'HEAD')).toBe(getResident);
+  });
+
+  it('matches / only as itself, and leaves patterns of no known route (static files, the queue board) unaudited', () => {
+    expect(auditedRouteOf(routes, '/', 'POST')).toEqual({ kind: 'write', action: 'root.index' });
+    expect(auditedRouteOf(routes, '/admin/queues/', 'POST')).toEqual({ kind: 'none' });
+    expect(auditedRouteOf(routes, '/assets/index.js', 'GET')).toEqual({ kind: 'none' });
+    expect(auditedRouteOf(routes, '/health', 'GET')).toEqual({ kind: 'none' });
   });
 });

@@ -17,6 +17,32 @@ export type AuditedRoute =
 
 type Handler = (...args: unknown[]) => unknown;
 
+/** A route of the api as the audit trail knows it: its path without the global prefix, method and audit kind. */
+export interface KnownRoute {
+  name: string;
+  path: string;
+  method: RequestMethod;
+  audit: AuditedRoute;
+}
+
+/**
+ * How the route a request matched is audited, by Fastify's pattern of it (`/api/v1/residents/:id`: the global prefix
+ * + the route's path; a route outside the prefix such as /health as it is): the longest known path the pattern ends
+ * with. HEAD is answered by the GET route, and audited as it. A pattern of no known route (static files, the queue
+ * board) is not audited.
+ */
+export function auditedRouteOf(routes: readonly KnownRoute[], pattern: string, method: string): AuditedRoute {
+  const name = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  const verb = RequestMethod[name as keyof typeof RequestMethod];
+  let best: KnownRoute | undefined;
+  for (const known of routes) {
+    if (known.method !== verb && known.method !== RequestMethod.ALL) continue;
+    if (pattern !== known.path && (known.path === '/' || !pattern.endsWith(known.path))) continue;
+    if (!best || known.path.length > best.path.length) best = known;
+  }
+  return best?.audit ?? { kind: 'none' };
+}
+
 /** The one rule that names a route's events: @AuditAction / @AuditRead({ action }) if given, else the derived name. */
 export function describeRoute(reflector: Reflector, controller: { name: string }, handler: Handler): AuditedRoute {
   const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
@@ -54,8 +80,8 @@ export class AuditRouteCheck implements OnApplicationBootstrap {
   }
 
   /** Every route: its controller path, handler path, and how it is audited. */
-  routes(): { name: string; path: string; method: RequestMethod; audit: AuditedRoute }[] {
-    const out: { name: string; path: string; method: RequestMethod; audit: AuditedRoute }[] = [];
+  routes(): KnownRoute[] {
+    const out: KnownRoute[] = [];
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || !wrapper.metatype) continue;
@@ -77,9 +103,7 @@ export class AuditRouteCheck implements OnApplicationBootstrap {
   }
 }
 
-export function auditRouteProblems(
-  routes: { name: string; path: string; method: RequestMethod; audit: AuditedRoute }[],
-): string[] {
+export function auditRouteProblems(routes: KnownRoute[]): string[] {
   const problems: string[] = [];
   const seen = new Map<string, string>();
   for (const route of routes) {

@@ -7,7 +7,7 @@ import { AuditWriter, OUTCOME_OK, eventFromScope } from './audit-writer';
 import { idsInParams, residentIdsIn, residentIdsInBody } from './rules/resident-ids';
 
 /** The action of the login route: its actor is the account logged into (or tried), not a bearer token's user. */
-export const LOGIN_ACTION = 'auth.login';
+const LOGIN_ACTION = 'auth.login';
 
 const NO_ACTOR: AuditActor = Object.freeze({ id: null, username: null, role: null });
 

@@ -10,10 +10,9 @@ import { AuditEventsController } from './http/audit-events.controller';
 
 /**
  * The audit trail in the api: the Fastify hooks that open each audited request's scope and close it with its event
- * (AuditHooks), the hook that makes
- * TransactionRunner write a write's event inside its transaction, the batch writer for read events,
- * GET /audit-events, and the start-up check of action names. Import it once, in the api (not the dispatcher: jobs
- * are not requests and leave no events).
+ * (AuditHooks), the hook that makes TransactionRunner write a write's event inside its transaction, the batch writer
+ * for read events, GET /audit-events, and the start-up check of action names. Import it once, in the api (not the
+ * dispatcher: jobs are not requests and leave no events).
  */
 @Module({
   imports: [DiscoveryModule],

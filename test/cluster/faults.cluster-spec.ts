@@ -55,24 +55,12 @@ import { type StartedProcess, startBuiltProcess } from '../support/processes';
  *    twice, no caregiver double-booked, every hard rule kept.
  */
 /** Started as `npm run start:api` / `start:dispatcher` start them: their node flags and environment defaults. */
-const API_START = productionStart('api');
-const DISPATCHER_START = productionStart('dispatcher');
-const startApi = (env: Record<string, string>) =>
-  startBuiltProcess(
-    API_START.script,
-    { ...productionEnv(API_START), ...env },
-    /api listening/,
-    60_000,
-    API_START.nodeArgs,
-  );
-const startDispatcher = (env: Record<string, string>) =>
-  startBuiltProcess(
-    DISPATCHER_START.script,
-    { ...productionEnv(DISPATCHER_START), ...env },
-    /dispatcher ready/,
-    60_000,
-    DISPATCHER_START.nodeArgs,
-  );
+function startAsProduction(app: 'api' | 'dispatcher', ready: RegExp, env: Record<string, string>) {
+  const start = productionStart(app);
+  return startBuiltProcess(start.script, { ...productionEnv(start), ...env }, ready, 60_000, start.nodeArgs);
+}
+const startApi = (env: Record<string, string>) => startAsProduction('api', /api listening/, env);
+const startDispatcher = (env: Record<string, string>) => startAsProduction('dispatcher', /dispatcher ready/, env);
 const ADMIN_PASSWORD = 'admin-password-for-cluster';
 const API = '/api/v1';
 const DAY_MS = 24 * 3600_000;

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
+import pino from 'pino';
 import { QueryFailedError } from 'typeorm';
-import { createRootLogger, messageWithoutValues, serializeError } from './logger';
+import { LOG_BLOCK_BYTES, LOG_FLUSH_MS, createRootLogger, messageWithoutValues, serializeError } from './logger';
 
 /** A mysql2 error as the driver makes it: the statement and its values inline. */
 function mysqlDuplicate(): Error {
@@ -53,5 +54,17 @@ describe('serializeError', () => {
     expect(lines.join('')).toContain('ER_DUP_ENTRY');
     expect(lines.join('')).not.toContain('13800001111');
     expect(lines.join('')).not.toContain('INSERT');
+  });
+});
+
+describe('createRootLogger on stdout', () => {
+  it('writes in blocks of LOG_BLOCK_BYTES, or every LOG_FLUSH_MS, not a system call per line', () => {
+    const logger = createRootLogger('info', 'test');
+    const stdout = (logger as unknown as Record<symbol, { minLength: number; _periodicFlush: number; fd: number }>)[
+      pino.symbols.streamSym
+    ];
+    expect(stdout.fd).toBe(1);
+    expect(stdout.minLength).toBe(LOG_BLOCK_BYTES);
+    expect(stdout._periodicFlush).toBe(LOG_FLUSH_MS);
   });
 });
